@@ -1,0 +1,169 @@
+//! Everything read from the environment, with defaults, validated at once:
+//! one error lists every bad value.
+
+use chrono_tz::Tz;
+use std::net::SocketAddr;
+
+/// The service's configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `SALESPULSE_DATABASE_URL`: SQLite by default, `postgres://…` to scale out.
+    pub database_url: String,
+    /// `SALESPULSE_BIND`: where the HTTP server listens.
+    pub bind: SocketAddr,
+    /// `SALESPULSE_JWT_SECRET`: HS256 key, at least 32 bytes. Generated (with
+    /// a warning) when absent, so tokens die with the process.
+    pub jwt_secret: Option<String>,
+    /// `SALESPULSE_TOKEN_TTL_MINUTES`: how long a login token lives.
+    pub token_ttl_minutes: i64,
+    /// `SALESPULSE_TIMEZONE`: the company time zone a new database starts with.
+    pub timezone: Tz,
+    /// `SALESPULSE_GRAPHIQL`: serve GraphiQL at `/`.
+    pub graphiql: bool,
+    /// `SALESPULSE_INTROSPECTION`: answer introspection queries.
+    pub introspection: bool,
+    /// `SALESPULSE_SEED_DEMO`: seed the demo company into an empty database on `serve`.
+    pub seed_demo: bool,
+    /// `SALESPULSE_DB_MAX_CONNECTIONS`: size of the connection pool.
+    pub db_max_connections: u32,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://salespulse.db?mode=rwc";
+pub const JWT_ISSUER: &str = "salespulse";
+pub const JWT_AUDIENCE: &str = "salespulse-api";
+/// Largest accepted request body (256 KiB).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Every bad environment value, reported together.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration:\n  {}", .0.join("\n  "))]
+pub struct ConfigError(pub Vec<String>);
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            jwt_secret: None,
+            token_ttl_minutes: 12 * 60,
+            timezone: chrono_tz::Asia::Shanghai,
+            graphiql: true,
+            introspection: true,
+            seed_demo: true,
+            db_max_connections: 10,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut cfg = Self::default();
+        let mut errors = Vec::new();
+        let get = |key: &str| lookup(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        if let Some(url) = get("SALESPULSE_DATABASE_URL") {
+            if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                cfg.database_url = url;
+            } else {
+                errors.push(format!("SALESPULSE_DATABASE_URL={url:?}: expected sqlite:… or postgres://…"));
+            }
+        }
+        if let Some(bind) = get("SALESPULSE_BIND") {
+            match bind.parse() {
+                Ok(addr) => cfg.bind = addr,
+                Err(_) => errors.push(format!("SALESPULSE_BIND={bind:?}: expected host:port such as 127.0.0.1:8080")),
+            }
+        }
+        if let Some(secret) = get("SALESPULSE_JWT_SECRET") {
+            if secret.len() < 32 {
+                errors.push("SALESPULSE_JWT_SECRET: must be at least 32 bytes".to_owned());
+            } else {
+                cfg.jwt_secret = Some(secret);
+            }
+        }
+        if let Some(ttl) = get("SALESPULSE_TOKEN_TTL_MINUTES") {
+            match ttl.parse::<i64>() {
+                Ok(m) if (1..=60 * 24 * 30).contains(&m) => cfg.token_ttl_minutes = m,
+                _ => errors.push(format!(
+                    "SALESPULSE_TOKEN_TTL_MINUTES={ttl:?}: expected minutes between 1 and 43200"
+                )),
+            }
+        }
+        if let Some(tz) = get("SALESPULSE_TIMEZONE") {
+            match tz.parse::<Tz>() {
+                Ok(zone) => cfg.timezone = zone,
+                Err(_) => errors.push(format!("SALESPULSE_TIMEZONE={tz:?}: expected an IANA zone such as Asia/Shanghai")),
+            }
+        }
+        let mut flag = |key: &str, slot: &mut bool| {
+            if let Some(v) = get(key) {
+                match v.to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => *slot = true,
+                    "0" | "false" | "no" | "off" => *slot = false,
+                    _ => errors.push(format!("{key}={v:?}: expected true or false")),
+                }
+            }
+        };
+        flag("SALESPULSE_GRAPHIQL", &mut cfg.graphiql);
+        flag("SALESPULSE_INTROSPECTION", &mut cfg.introspection);
+        flag("SALESPULSE_SEED_DEMO", &mut cfg.seed_demo);
+        if let Some(n) = get("SALESPULSE_DB_MAX_CONNECTIONS") {
+            match n.parse::<u32>() {
+                Ok(v) if (1..=1000).contains(&v) => cfg.db_max_connections = v,
+                _ => errors.push(format!("SALESPULSE_DB_MAX_CONNECTIONS={n:?}: expected 1 to 1000")),
+            }
+        }
+        if errors.is_empty() { Ok(cfg) } else { Err(ConfigError(errors)) }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn no_environment_gives_the_embedded_defaults() {
+        let cfg = from(&[]).unwrap();
+        assert_eq!(cfg.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(cfg.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(cfg.timezone, chrono_tz::Asia::Shanghai);
+        assert!(cfg.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn every_bad_value_is_listed_in_one_error() {
+        let err = from(&[
+            ("SALESPULSE_BIND", "nowhere"),
+            ("SALESPULSE_TIMEZONE", "Mars/Olympus"),
+            ("SALESPULSE_JWT_SECRET", "short"),
+            ("SALESPULSE_GRAPHIQL", "maybe"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.0.len(), 4, "{err}");
+        let text = err.to_string();
+        for key in [
+            "SALESPULSE_BIND",
+            "SALESPULSE_TIMEZONE",
+            "SALESPULSE_JWT_SECRET",
+            "SALESPULSE_GRAPHIQL",
+        ] {
+            assert!(text.contains(key), "{text}");
+        }
+    }
+}

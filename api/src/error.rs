@@ -1,0 +1,162 @@
+//! One error type for the whole API. Each variant has a stable
+//! `extensions.code`; internal causes are logged, never sent.
+
+use async_graphql::ErrorExtensions;
+use serde::Serialize;
+
+/// One bad field of an input: `field` is the GraphQL path of the argument
+/// (`input.restartDate`), `message` says what is wrong in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every way a request can fail. Deliberately not `Display`: async-graphql
+/// turns any `Display` into an error without a code, so the only conversion
+/// is the one below, which keeps the code.
+#[derive(Debug)]
+pub enum AppError {
+    Unauthenticated(String),
+    Forbidden(String),
+    NotFound(String),
+    Validation(Vec<FieldError>),
+    Conflict(String),
+    Internal(String),
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::Validation(_) => "VALIDATION",
+            Self::Conflict(_) => "CONFLICT",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated(m) | Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::Validation(fields) => {
+                let list: Vec<String> = fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+                format!("invalid input: {}", list.join("; "))
+            }
+            Self::Internal(_) => "an internal error occurred".to_owned(),
+        }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound(what.into())
+    }
+
+    pub fn forbidden(why: impl Into<String>) -> Self {
+        Self::Forbidden(why.into())
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn conflict(why: impl Into<String>) -> Self {
+        Self::Conflict(why.into())
+    }
+
+    pub fn internal(cause: impl std::fmt::Debug) -> Self {
+        let detail = format!("{cause:?}");
+        tracing::error!(cause = %detail, "internal error");
+        Self::Internal(detail)
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::internal(err)
+    }
+}
+
+impl<E: std::fmt::Debug> From<sea_orm::TransactionError<E>> for AppError
+where
+    AppError: From<E>,
+{
+    fn from(err: sea_orm::TransactionError<E>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(e) => e.into(),
+        }
+    }
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        async_graphql::Error::new(self.message()).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            if let Self::Validation(fields) = self {
+                let list: Vec<async_graphql::Value> = fields
+                    .iter()
+                    .map(|f| {
+                        let mut obj = async_graphql::indexmap::IndexMap::new();
+                        obj.insert(async_graphql::Name::new("field"), async_graphql::Value::from(f.field.clone()));
+                        obj.insert(async_graphql::Name::new("message"), async_graphql::Value::from(f.message.clone()));
+                        async_graphql::Value::Object(obj)
+                    })
+                    .collect();
+                ext.set("fields", async_graphql::Value::List(list));
+            }
+        })
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        err.extend()
+    }
+}
+
+/// Collects every bad field of one input before failing, so a client learns
+/// all of them at once.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// Records the problem when `bad` holds.
+    pub fn check(&mut self, bad: bool, field: &str, message: &str) {
+        if bad {
+            self.add(field, message);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result(self) -> AppResult<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

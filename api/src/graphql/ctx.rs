@@ -1,0 +1,38 @@
+//! What a resolver reads from the context: the application state, the
+//! viewer, the loaders, and the request's settings.
+
+use super::loaders::Loaders;
+use crate::auth::{Auth, Viewer};
+use crate::domain::settings::Settings;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use async_graphql::Context;
+use std::sync::Arc;
+
+pub fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a Arc<AppState>> {
+    ctx.data::<Arc<AppState>>()
+        .map_err(|_| AppError::internal("application state missing"))
+}
+
+pub fn viewer<'a>(ctx: &Context<'a>) -> AppResult<&'a Viewer> {
+    match ctx.data::<Auth>() {
+        Ok(auth) => auth.viewer(),
+        Err(_) => Auth::Anonymous.viewer(),
+    }
+}
+
+pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {
+    ctx.data::<Loaders>().map_err(|_| AppError::internal("loaders missing"))
+}
+
+/// Per-request cache of the configuration, read at most once per request.
+#[derive(Default)]
+pub struct RequestSettings(tokio::sync::OnceCell<Settings>);
+
+pub async fn settings<'a>(ctx: &Context<'a>) -> AppResult<&'a Settings> {
+    let cell = ctx
+        .data::<RequestSettings>()
+        .map_err(|_| AppError::internal("settings cache missing"))?;
+    let st = state(ctx)?;
+    cell.0.get_or_try_init(|| crate::store::settings::load(&st.db)).await
+}

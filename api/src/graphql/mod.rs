@@ -1,0 +1,65 @@
+//! The GraphQL schema: queries, mutations and (later) subscriptions split
+//! by area and merged, with depth, complexity and directive limits.
+
+pub mod ctx;
+pub mod loaders;
+mod mutation;
+mod query;
+pub mod types;
+
+use crate::state::AppState;
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use std::sync::Arc;
+
+/// All queries.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    query::AuthQuery,
+    query::OpportunityQuery,
+    query::OrganisationQuery,
+    query::SettingsQuery,
+);
+
+/// All mutations.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(mutation::AuthMutation, mutation::OpportunityMutation, mutation::AdminMutation);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Deepest query accepted.
+pub const MAX_DEPTH: usize = 12;
+/// Most expensive query accepted (each field costs 1; lists multiply by nothing).
+pub const MAX_COMPLEXITY: usize = 2_000;
+/// Deepest nesting of the parser.
+pub const MAX_RECURSIVE_DEPTH: usize = 32;
+/// Most directives on one field.
+pub const MAX_DIRECTIVES: usize = 8;
+
+fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
+        .limit_directives(MAX_DIRECTIVES)
+}
+
+/// The schema serving `state`.
+pub fn build(state: Arc<AppState>) -> AppSchema {
+    let introspection = state.config.introspection;
+    let b = builder().data(state);
+    if introspection {
+        b.finish()
+    } else {
+        b.disable_introspection().finish()
+    }
+}
+
+/// The SDL, sorted, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}

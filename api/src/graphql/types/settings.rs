@@ -1,0 +1,209 @@
+//! The configuration of the business rules as the API shows and edits it.
+
+use crate::domain::settings::{LineSettings, Settings};
+use async_graphql::{InputObject, SimpleObject};
+
+/// Thresholds of one business line.
+#[derive(SimpleObject)]
+#[graphql(name = "LineSettings")]
+pub struct LineSettingsView {
+    /// Weight of INITIAL_IDENTIFICATION in the weighted pipeline (0–1).
+    pub weight_initial: f64,
+    /// Weight of QUOTATION (0–1).
+    pub weight_quotation: f64,
+    /// Weight of DEEP_NEGOTIATION (0–1).
+    pub weight_negotiation: f64,
+    /// Weight of H_POTENTIAL (0–1).
+    pub weight_h_potential: f64,
+    /// 商机覆盖率 below this raises a funnel alert.
+    pub coverage_alert_below: f64,
+    /// 商机转化率 below this raises a funnel alert.
+    pub conversion_alert_below: f64,
+    /// Conversion target shown on dashboards.
+    pub conversion_target: f64,
+}
+
+impl From<&LineSettings> for LineSettingsView {
+    fn from(l: &LineSettings) -> Self {
+        Self {
+            weight_initial: l.weight_initial,
+            weight_quotation: l.weight_quotation,
+            weight_negotiation: l.weight_negotiation,
+            weight_h_potential: l.weight_h_potential,
+            coverage_alert_below: l.coverage_alert_below,
+            conversion_alert_below: l.conversion_alert_below,
+            conversion_target: l.conversion_target,
+        }
+    }
+}
+
+/// Every configurable number of the business rules.
+#[derive(SimpleObject)]
+#[graphql(name = "Settings")]
+pub struct SettingsView {
+    /// Company time zone (IANA name); every day and month is counted in it.
+    pub timezone: String,
+    /// Natural days of the active (活跃) window.
+    pub active_window_days: i64,
+    /// NO_FOLLOW_UP: natural days without follow-up.
+    pub no_follow_up_days: i64,
+    /// STALLED_INITIAL: days in initial identification.
+    pub stalled_initial_days: i64,
+    /// STALLED_QUOTATION: calendar months in quotation.
+    pub stalled_quotation_months: u32,
+    /// STALLED_NEGOTIATION: calendar months in deep negotiation.
+    pub stalled_negotiation_months: u32,
+    /// SECURED_NO_MOLD: calendar months since securing without a mold number.
+    pub secured_no_mold_months: u32,
+    /// SHELVE_RESTART_DUE: days before the restart date.
+    pub shelve_restart_lead_days: i64,
+    /// ORDER_EXPECTED_NOT_H_POTENTIAL runs on this day of the month.
+    pub order_expected_check_day: u32,
+    /// Days an alert is due after it is raised.
+    pub alert_due_days: i64,
+    /// Days a resolution is reviewed within.
+    pub review_due_days: i64,
+    /// Thresholds of 模塑一体.
+    pub molding_integrated: LineSettingsView,
+    /// Thresholds of 商品模.
+    pub commodity_mold: LineSettingsView,
+}
+
+impl From<&Settings> for SettingsView {
+    fn from(s: &Settings) -> Self {
+        Self {
+            timezone: s.timezone.name().to_owned(),
+            active_window_days: s.active_window_days,
+            no_follow_up_days: s.no_follow_up_days,
+            stalled_initial_days: s.stalled_initial_days,
+            stalled_quotation_months: s.stalled_quotation_months,
+            stalled_negotiation_months: s.stalled_negotiation_months,
+            secured_no_mold_months: s.secured_no_mold_months,
+            shelve_restart_lead_days: s.shelve_restart_lead_days,
+            order_expected_check_day: s.order_expected_check_day,
+            alert_due_days: s.alert_due_days,
+            review_due_days: s.review_due_days,
+            molding_integrated: (&s.molding_integrated).into(),
+            commodity_mold: (&s.commodity_mold).into(),
+        }
+    }
+}
+
+/// Changes to the thresholds of one business line; omitted fields stay.
+#[derive(InputObject, Default)]
+pub struct LineSettingsInput {
+    /// Weight of INITIAL_IDENTIFICATION (0–1).
+    pub weight_initial: Option<f64>,
+    /// Weight of QUOTATION (0–1).
+    pub weight_quotation: Option<f64>,
+    /// Weight of DEEP_NEGOTIATION (0–1).
+    pub weight_negotiation: Option<f64>,
+    /// Weight of H_POTENTIAL (0–1).
+    pub weight_h_potential: Option<f64>,
+    /// Coverage alert threshold.
+    pub coverage_alert_below: Option<f64>,
+    /// Conversion alert threshold (0–1).
+    pub conversion_alert_below: Option<f64>,
+    /// Conversion target (0–1).
+    pub conversion_target: Option<f64>,
+}
+
+/// Changes to the configuration; omitted fields stay as they are.
+#[derive(InputObject, Default)]
+pub struct SettingsInput {
+    /// Company time zone (IANA name such as Asia/Shanghai).
+    pub timezone: Option<String>,
+    /// Natural days of the active window.
+    pub active_window_days: Option<i64>,
+    /// NO_FOLLOW_UP days.
+    pub no_follow_up_days: Option<i64>,
+    /// STALLED_INITIAL days.
+    pub stalled_initial_days: Option<i64>,
+    /// STALLED_QUOTATION months.
+    pub stalled_quotation_months: Option<u32>,
+    /// STALLED_NEGOTIATION months.
+    pub stalled_negotiation_months: Option<u32>,
+    /// SECURED_NO_MOLD months.
+    pub secured_no_mold_months: Option<u32>,
+    /// SHELVE_RESTART_DUE lead days.
+    pub shelve_restart_lead_days: Option<i64>,
+    /// Day of the month of the ORDER_EXPECTED_NOT_H_POTENTIAL check (1–28).
+    pub order_expected_check_day: Option<u32>,
+    /// Alert due days.
+    pub alert_due_days: Option<i64>,
+    /// Review due days.
+    pub review_due_days: Option<i64>,
+    /// Thresholds of 模塑一体.
+    pub molding_integrated: Option<LineSettingsInput>,
+    /// Thresholds of 商品模.
+    pub commodity_mold: Option<LineSettingsInput>,
+}
+
+fn apply_line(line: &mut LineSettings, input: LineSettingsInput) {
+    let LineSettingsInput {
+        weight_initial,
+        weight_quotation,
+        weight_negotiation,
+        weight_h_potential,
+        coverage_alert_below,
+        conversion_alert_below,
+        conversion_target,
+    } = input;
+    let pairs = [
+        (&mut line.weight_initial, weight_initial),
+        (&mut line.weight_quotation, weight_quotation),
+        (&mut line.weight_negotiation, weight_negotiation),
+        (&mut line.weight_h_potential, weight_h_potential),
+        (&mut line.coverage_alert_below, coverage_alert_below),
+        (&mut line.conversion_alert_below, conversion_alert_below),
+        (&mut line.conversion_target, conversion_target),
+    ];
+    for (slot, value) in pairs {
+        if let Some(v) = value {
+            *slot = v;
+        }
+    }
+}
+
+impl SettingsInput {
+    /// Applies the given fields over `current`; a bad time-zone name is
+    /// returned as an error message for `input.timezone`.
+    pub fn apply(self, current: &Settings) -> (Settings, Option<String>) {
+        let mut s = current.clone();
+        let mut tz_error = None;
+        if let Some(name) = self.timezone {
+            match name.parse() {
+                Ok(tz) => s.timezone = tz,
+                Err(_) => tz_error = Some(format!("unknown time zone {name:?}")),
+            }
+        }
+        let set_i64 = |slot: &mut i64, v: Option<i64>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set_i64(&mut s.active_window_days, self.active_window_days);
+        set_i64(&mut s.no_follow_up_days, self.no_follow_up_days);
+        set_i64(&mut s.stalled_initial_days, self.stalled_initial_days);
+        set_i64(&mut s.shelve_restart_lead_days, self.shelve_restart_lead_days);
+        set_i64(&mut s.alert_due_days, self.alert_due_days);
+        set_i64(&mut s.review_due_days, self.review_due_days);
+        for (slot, v) in [
+            (&mut s.stalled_quotation_months, self.stalled_quotation_months),
+            (&mut s.stalled_negotiation_months, self.stalled_negotiation_months),
+            (&mut s.secured_no_mold_months, self.secured_no_mold_months),
+            (&mut s.order_expected_check_day, self.order_expected_check_day),
+        ] {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        }
+        if let Some(l) = self.molding_integrated {
+            apply_line(&mut s.molding_integrated, l);
+        }
+        if let Some(l) = self.commodity_mold {
+            apply_line(&mut s.commodity_mold, l);
+        }
+        (s, tz_error)
+    }
+}

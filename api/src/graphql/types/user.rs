@@ -1,0 +1,114 @@
+//! Users, tracks, customers and the login answer.
+
+use super::enums::{BusinessLine, Role};
+use crate::graphql::ctx;
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{customer, track, user};
+
+/// A person who logs in.
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    /// Identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Login e-mail.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Role in the organisation.
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    /// False once an admin deactivated the account; its tokens stop working.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+    /// The account manager's track, or the tracks a director runs.
+    async fn tracks(&self, ctx: &Context<'_>) -> Result<Vec<Track>> {
+        let loaders = ctx::loaders(ctx)?;
+        let ids = loaders.user_tracks.load_one(self.0.id).await?.unwrap_or_default();
+        let mut found = loaders.tracks.load_many(ids.iter().copied()).await?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).map(Track).collect())
+    }
+}
+
+/// 赛道: an industry vertical inside one business line.
+pub struct Track(pub track::Model);
+
+async fn users_by_ids(ctx: &Context<'_>, ids: Vec<i64>) -> Result<Vec<User>> {
+    let mut found = ctx::loaders(ctx)?.users.load_many(ids.iter().copied()).await?;
+    Ok(ids.iter().filter_map(|id| found.remove(id)).map(User).collect())
+}
+
+#[Object]
+impl Track {
+    /// Identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Name, such as 消费电子I.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The business line the track belongs to.
+    async fn business_line(&self) -> BusinessLine {
+        self.0.business_line.into()
+    }
+    /// Directors who run the track.
+    async fn directors(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        let ids = ctx::loaders(ctx)?.track_directors.load_one(self.0.id).await?.unwrap_or_default();
+        users_by_ids(ctx, ids).await
+    }
+    /// Account managers of the track.
+    async fn account_managers(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        let ids = ctx::loaders(ctx)?.track_members.load_one(self.0.id).await?.unwrap_or_default();
+        users_by_ids(ctx, ids).await
+    }
+}
+
+/// A customer company.
+pub struct Customer(pub customer::Model);
+
+#[Object]
+impl Customer {
+    /// Identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Company name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
+/// The answer to a successful login.
+pub struct LoginPayload {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: user::Model,
+}
+
+#[Object]
+impl LoginPayload {
+    /// Bearer token: send it as `Authorization: Bearer <token>` (HTTP) or in the
+    /// `connection_init` payload as `{"Authorization": "Bearer <token>"}` (WebSocket).
+    async fn token(&self) -> &str {
+        &self.token
+    }
+    /// When the token stops working.
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.expires_at
+    }
+    /// The user who logged in.
+    async fn user(&self) -> User {
+        User(self.user.clone())
+    }
+}

@@ -1,0 +1,250 @@
+//! The HTTP surface: GraphQL over HTTP (POST and GET), GraphQL over
+//! WebSocket (graphql-transport-ws), GraphiQL, health and readiness.
+//!
+//! Our own thin handler around `Schema::execute` instead of the stock one,
+//! to get the GraphQL-over-HTTP rules right: media-type negotiation, 4xx
+//! for requests that do not parse or validate (under
+//! `application/graphql-response+json`), no mutations over GET, and a
+//! capped body.
+
+use crate::auth::Auth;
+use crate::config::MAX_BODY_BYTES;
+use crate::error::AppError;
+use crate::graphql::{AppSchema, ctx::RequestSettings, loaders::Loaders};
+use crate::service;
+use crate::state::AppState;
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{Data, ServerError};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What the router's handlers share.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: Arc<AppState>,
+    pub schema: AppSchema,
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The service's routes.
+pub fn router(state: HttpState) -> Router {
+    let mut r = Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz));
+    if state.app.config.graphiql {
+        r = r.route("/", get(graphiql));
+    }
+    r.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
+            .title("salespulse")
+            .finish(),
+    )
+}
+
+async fn readyz(State(s): State<HttpState>) -> Response {
+    if crate::store::ping(&s.app.db).await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+/// Which media type the client gets, from its `Accept` header.
+fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(JSON);
+    };
+    let mut best: Option<(&'static str, f32)> = None;
+    for part in accept.split(',') {
+        let mut bits = part.split(';');
+        let mime = bits.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = bits
+            .filter_map(|b| b.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+            .next()
+            .unwrap_or(1.0);
+        let kind = match mime.as_str() {
+            GRAPHQL_RESPONSE => GRAPHQL_RESPONSE,
+            JSON | "application/*" | "*/*" => JSON,
+            _ => continue,
+        };
+        if q > 0.0 && best.is_none_or(|(k, bq)| q > bq || (q == bq && kind == GRAPHQL_RESPONSE && k != GRAPHQL_RESPONSE)) {
+            best = Some((kind, q));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+fn error_body(status: StatusCode, media: &'static str, message: &str, code: &str) -> Response {
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body.to_string()).into_response()
+}
+
+/// A request error: the document did not parse or validate, so nothing ran.
+fn is_request_error(resp: &async_graphql::Response) -> bool {
+    resp.data == async_graphql::Value::Null && !resp.errors.is_empty() && resp.errors.iter().all(|e: &ServerError| e.path.is_empty())
+}
+
+async fn execute(s: &HttpState, headers: &HeaderMap, media: &'static str, request: async_graphql::Request) -> Response {
+    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let auth = match service::auth::authenticate(&s.app, authorization).await {
+        Ok(a) => a,
+        Err(e) => return error_body(StatusCode::INTERNAL_SERVER_ERROR, media, &e.message(), e.code()),
+    };
+    let request = request.data(auth).data(Loaders::new(&s.app.db)).data(RequestSettings::default());
+    let resp = s.schema.execute(request).await;
+    let status = if media == GRAPHQL_RESPONSE && is_request_error(&resp) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    match serde_json::to_string(&resp) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body).into_response(),
+        Err(e) => {
+            let err = AppError::internal(e);
+            error_body(StatusCode::INTERNAL_SERVER_ERROR, media, &err.message(), err.code())
+        }
+    }
+}
+
+async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return error_body(
+            StatusCode::NOT_ACCEPTABLE,
+            JSON,
+            "accept application/graphql-response+json or application/json",
+            "NOT_ACCEPTABLE",
+        );
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(JSON) {
+        return error_body(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "send the request as application/json",
+            "UNSUPPORTED_MEDIA_TYPE",
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return error_body(
+                StatusCode::BAD_REQUEST,
+                media,
+                &format!("the body is not a GraphQL request: {e}"),
+                "BAD_REQUEST",
+            );
+        }
+    };
+    execute(&s, &headers, media, request).await
+}
+
+/// The operation a GET request would run, when the document parses.
+fn operation_type(query: &str, operation_name: Option<&str>) -> Option<OperationType> {
+    let doc = async_graphql::parser::parse_query(query).ok()?;
+    match doc.operations {
+        DocumentOperations::Single(op) => Some(op.node.ty),
+        DocumentOperations::Multiple(ops) => match operation_name {
+            Some(name) => ops.iter().find(|(n, _)| n.as_str() == name).map(|(_, op)| op.node.ty),
+            None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+            None => None,
+        },
+    }
+}
+
+async fn graphql_get(
+    State(s): State<HttpState>,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+    protocol: Result<GraphQLProtocol, StatusCode>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    if let (Ok(upgrade), Ok(protocol)) = (upgrade, protocol) {
+        return websocket(s, upgrade, protocol);
+    }
+    let Some(media) = negotiate(&headers) else {
+        return error_body(
+            StatusCode::NOT_ACCEPTABLE,
+            JSON,
+            "accept application/graphql-response+json or application/json",
+            "NOT_ACCEPTABLE",
+        );
+    };
+    let Some(query) = params.get("query").filter(|q| !q.trim().is_empty()) else {
+        return error_body(
+            StatusCode::BAD_REQUEST,
+            media,
+            "a GET request needs a query parameter",
+            "BAD_REQUEST",
+        );
+    };
+    let operation_name = params.get("operationName").filter(|n| !n.is_empty()).cloned();
+    if operation_type(query, operation_name.as_deref()) == Some(OperationType::Mutation) {
+        let mut resp = error_body(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "mutations are accepted over POST only",
+            "METHOD_NOT_ALLOWED",
+        );
+        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+    let mut request = async_graphql::Request::new(query.clone());
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(vars) = params.get("variables").filter(|v| !v.is_empty()) {
+        match serde_json::from_str::<async_graphql::Variables>(vars) {
+            Ok(v) => request = request.variables(v),
+            Err(_) => return error_body(StatusCode::BAD_REQUEST, media, "variables must be a JSON object", "BAD_REQUEST"),
+        }
+    }
+    execute(&s, &headers, media, request).await
+}
+
+/// GraphQL over WebSocket. The token comes in the `connection_init`
+/// payload as `{"Authorization": "Bearer <token>"}`.
+fn websocket(s: HttpState, upgrade: WebSocketUpgrade, protocol: GraphQLProtocol) -> Response {
+    let schema = s.schema.clone();
+    let app = s.app.clone();
+    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
+        GraphQLWebSocket::new(socket, schema, protocol)
+            .on_connection_init(move |payload| async move {
+                let authorization = payload
+                    .as_object()
+                    .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")))
+                    .and_then(|(_, v)| v.as_str().map(str::to_owned));
+                let auth = service::auth::authenticate(&app, authorization.as_deref())
+                    .await
+                    .map_err(async_graphql::Error::from)?;
+                if let Auth::Refused(why) = &auth {
+                    return Err(async_graphql::Error::new(why.clone()));
+                }
+                let mut data = Data::default();
+                data.insert(auth);
+                data.insert(Loaders::new(&app.db));
+                data.insert(RequestSettings::default());
+                Ok(data)
+            })
+            .serve()
+    })
+}

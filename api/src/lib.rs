@@ -1,0 +1,187 @@
+//! salespulse: the sales-supervision API. See `ARCHITECTURE.md` for the
+//! layers: HTTP/WS → graphql → service → domain + store.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod seed;
+pub mod service;
+pub mod state;
+pub mod store;
+
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::Config;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use clap::{Parser, Subcommand};
+use sea_orm::DatabaseConnection;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// A built service: database ready, port bound, not yet serving.
+pub struct App {
+    state: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+}
+
+/// Connects, migrates, and writes the default configuration into a new
+/// database (its time zone from `SALESPULSE_TIMEZONE`).
+pub async fn prepare_database(config: &Config, clock: &SharedClock) -> AppResult<DatabaseConnection> {
+    let db = store::connect(config).await?;
+    store::migrate(&db).await?;
+    if store::settings::is_empty(&db).await? {
+        let settings = domain::settings::Settings {
+            timezone: config.timezone,
+            ..Default::default()
+        };
+        store::settings::save(&db, &settings, None, clock.now()).await?;
+    }
+    Ok(db)
+}
+
+impl App {
+    /// Prepares the database (and the demo company when configured and the
+    /// database is empty) and binds the listener (port 0 picks a free one).
+    pub async fn build(config: Config, clock: SharedClock) -> AppResult<Self> {
+        let db = prepare_database(&config, &clock).await?;
+        if config.seed_demo && seed::is_empty(&db).await? {
+            seed::demo_company(&db, clock.now()).await?;
+            tracing::info!("seeded the demo company");
+        }
+        let secret = match &config.jwt_secret {
+            Some(s) => s.as_bytes().to_vec(),
+            None => {
+                tracing::warn!("SALESPULSE_JWT_SECRET is not set: using a random secret; tokens will not survive a restart");
+                let mut bytes = [0u8; 32];
+                rand::fill(&mut bytes);
+                bytes.to_vec()
+            }
+        };
+        let dummy_hash = auth::password::hash_async("no such user".to_owned()).await?;
+        let keys = auth::jwt::Keys::new(&secret, config.token_ttl_minutes);
+        let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(AppError::internal)?;
+        let state = Arc::new(AppState {
+            db,
+            clock,
+            keys,
+            config,
+            dummy_hash,
+        });
+        let schema = graphql::build(state.clone());
+        let router = http::router(http::HttpState {
+            app: state.clone(),
+            schema,
+        });
+        Ok(Self { state, listener, router })
+    }
+
+    /// The address actually bound.
+    pub fn address(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or(self.state.config.bind)
+    }
+
+    pub fn state(&self) -> Arc<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn serve(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[derive(Parser)]
+#[command(name = "salespulse", version, about = "Sales-supervision GraphQL API")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Seed the demo company into an empty database and exit.
+    Seed,
+    /// Print the GraphQL SDL.
+    Schema,
+}
+
+fn print_welcome(addr: SocketAddr) {
+    println!("salespulse is listening on http://{addr}/  (GraphiQL)");
+    println!("  API:        POST/GET http://{addr}/graphql   WebSocket ws://{addr}/graphql (graphql-transport-ws)");
+    println!("  health:     http://{addr}/healthz   readiness: http://{addr}/readyz");
+    println!("  demo logins (password: {}):", seed::DEMO_PASSWORD);
+    println!("    ceo@demo.local  secretary@demo.local  admin@demo.local");
+    println!("    director1@demo.local … director6@demo.local   am1@demo.local … am30@demo.local");
+}
+
+/// The command line: `salespulse [serve|migrate|seed|schema]`.
+pub async fn run_cli() -> ExitCode {
+    let cli = Cli::parse();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()))
+        .try_init();
+    if let Some(Command::Schema) = cli.command {
+        print!("{}", graphql::sdl());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let clock: SharedClock = Arc::new(SystemClock);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => prepare_database(&config, &clock).await.map(|_| println!("migrations applied")),
+        Command::Seed => seed_command(&config, &clock).await,
+        Command::Serve | Command::Schema => match App::build(config, clock).await {
+            Ok(app) => {
+                print_welcome(app.address());
+                app.serve().await.map_err(AppError::internal)
+            }
+            Err(e) => Err(e),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "salespulse: {}",
+                match &e {
+                    AppError::Internal(detail) => detail.clone(),
+                    other => other.message(),
+                }
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn seed_command(config: &Config, clock: &SharedClock) -> AppResult<()> {
+    let db = prepare_database(config, clock).await?;
+    if !seed::is_empty(&db).await? {
+        return Err(AppError::conflict(
+            "the database already has users: the demo company is seeded into an empty database only",
+        ));
+    }
+    seed::demo_company(&db, clock.now()).await?;
+    println!("demo company seeded");
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! Logging in and recognising the bearer of a token.
+
+use crate::auth::{Auth, Viewer, password};
+use crate::error::{AppError, AppResult, Problems};
+use crate::state::AppState;
+use crate::store;
+use chrono::{DateTime, Utc};
+use entity::user;
+
+/// Checks the credentials and issues a token.
+pub async fn login(state: &AppState, email: &str, password_text: &str) -> AppResult<(String, DateTime<Utc>, user::Model)> {
+    let mut p = Problems::new();
+    p.check(email.trim().is_empty(), "email", "is required");
+    p.check(password_text.is_empty(), "password", "is required");
+    p.into_result()?;
+    let found = store::users::by_email(&state.db, email).await?;
+    let stored = found.as_ref().map_or_else(|| state.dummy_hash.clone(), |u| u.password_hash.clone());
+    let matches = password::verify_async(password_text.to_owned(), stored).await?;
+    match found {
+        Some(user) if matches && user.active => {
+            let (token, expires_at) = state.keys.issue(user.id, user.role, state.clock.now())?;
+            Ok((token, expires_at, user))
+        }
+        _ => Err(AppError::Unauthenticated("wrong e-mail or password".to_owned())),
+    }
+}
+
+/// Turns an `Authorization` header (or WebSocket payload) into an [`Auth`].
+pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> AppResult<Auth> {
+    let Some(header) = authorization.map(str::trim).filter(|h| !h.is_empty()) else {
+        return Ok(Auth::Anonymous);
+    };
+    let token = match header.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        _ => return Ok(Auth::Refused("expected Authorization: Bearer <token>".to_owned())),
+    };
+    let claims = match state.keys.verify(token, state.clock.now()) {
+        Ok(c) => c,
+        Err(AppError::Unauthenticated(why)) => return Ok(Auth::Refused(why)),
+        Err(other) => return Err(other),
+    };
+    let Ok(user_id) = claims.sub.parse::<i64>() else {
+        return Ok(Auth::Refused("invalid token: bad subject".to_owned()));
+    };
+    let user = match store::users::by_id(&state.db, user_id).await? {
+        Some(u) if u.active => u,
+        Some(_) => return Ok(Auth::Refused("account deactivated".to_owned())),
+        None => return Ok(Auth::Refused("invalid token: unknown user".to_owned())),
+    };
+    let track_ids = store::users::track_ids_of(&state.db, user.id, user.role).await?;
+    Ok(Auth::Viewer(Viewer {
+        user_id: user.id,
+        role: user.role,
+        track_ids,
+        token_expires_at: claims.exp,
+    }))
+}

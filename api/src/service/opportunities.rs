@@ -1,0 +1,526 @@
+//! Opportunity use cases: list, read, create, change. Every change checks
+//! scope (out of scope = not found), role, every field, and the version.
+
+use crate::auth::Viewer;
+use crate::domain::{calendar, money, opportunity as rules};
+use crate::error::{AppError, AppResult, Problems};
+use crate::graphql::types::{
+    self as gql, ActivityInput, CreateOpportunityInput, OpportunityFilter, PrecisionForecastInput, RollingForecastInput, ShelveInput,
+    UpdateOpportunityInput,
+};
+use crate::state::AppState;
+use crate::store::{self, opportunities as repo};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{ActivityKind, HistoryField, OpportunityStatus, Role, Stage, activity, opportunity, opportunity_history};
+use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseTransaction, Set, TransactionTrait};
+
+/// Largest page a client may ask for.
+pub const MAX_PAGE: u64 = 100;
+
+/// One page of the opportunities the viewer may see.
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    filter: OpportunityFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> AppResult<(Vec<opportunity::Model>, bool, sea_orm::Condition)> {
+    let mut p = Problems::new();
+    let first = first.unwrap_or(20);
+    p.check(!(1..=MAX_PAGE as i32).contains(&first), "first", "must be between 1 and 100");
+    let after = match after.as_deref().map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(_)) => {
+            p.add("after", "is not a cursor of this list");
+            None
+        }
+    };
+    let mut f = repo::Filter {
+        stage: filter.stage.map(Into::into),
+        status: filter.status.map(Into::into),
+        customer_text: filter.customer,
+        ..Default::default()
+    };
+    if let Some(id) = &filter.track_id {
+        f.track_id = gql::parse_id(id, "filter.trackId").map_err(|e| push(&mut p, e)).ok();
+    }
+    if let Some(id) = &filter.owner_id {
+        f.owner_id = gql::parse_id(id, "filter.ownerId").map_err(|e| push(&mut p, e)).ok();
+    }
+    if let Some(m) = &filter.expected_order_month {
+        f.expected_order_month = calendar::parse_year_month(m);
+        p.check(
+            f.expected_order_month.is_none(),
+            "filter.expectedOrderMonth",
+            "must be a month as YYYY-MM",
+        );
+    }
+    p.into_result()?;
+    if let Some(active) = filter.active {
+        let settings = store::settings::load(&state.db).await?;
+        f.active_since = Some((
+            active,
+            calendar::recent_cutoff(state.clock.now(), settings.active_window_days, settings.timezone),
+        ));
+    }
+    let cond = repo::condition(&viewer.scope(), &f);
+    let (rows, more) = repo::page(&state.db, cond.clone(), after, first as u64).await?;
+    Ok((rows, more, cond))
+}
+
+fn push(p: &mut Problems, e: AppError) {
+    if let AppError::Validation(fields) = e {
+        for f in fields {
+            p.add(f.field, f.message);
+        }
+    }
+}
+
+/// One opportunity, or `NOT_FOUND` when it does not exist or is outside
+/// the viewer's scope (the two are indistinguishable on purpose).
+pub async fn get(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<opportunity::Model> {
+    match repo::by_id(db, id).await? {
+        Some(o) if viewer.can_see(o.owner_id, o.track_id) => Ok(o),
+        _ => Err(AppError::not_found("opportunity")),
+    }
+}
+
+const WRITERS: &[Role] = &[Role::AccountManager, Role::TrackDirector, Role::Admin];
+
+/// Loads an opportunity the viewer may change, at the version he saw.
+async fn load_for_write(txn: &DatabaseTransaction, viewer: &Viewer, id: i64, version: Option<i32>) -> AppResult<opportunity::Model> {
+    let o = get(txn, viewer, id).await?;
+    viewer.require_role(WRITERS, "change opportunities (CEO and secretary follow them read-only)")?;
+    if let Some(v) = version
+        && v != o.version
+    {
+        return Err(AppError::conflict(format!(
+            "opportunity {id} is at version {}, not {v}: reload it and try again",
+            o.version
+        )));
+    }
+    Ok(o)
+}
+
+fn check_text(p: &mut Problems, field: &str, text: &str, max: usize) {
+    let t = text.trim();
+    if t.is_empty() {
+        p.add(field, "is required");
+    } else if t.chars().count() > max {
+        p.add(field, format!("must be at most {max} characters"));
+    }
+}
+
+fn check_amount(p: &mut Problems, field: &str, yuan: f64) -> i64 {
+    money::yuan_to_cents(yuan).unwrap_or_else(|why| {
+        p.add(field, why);
+        0
+    })
+}
+
+fn rolling(p: &mut Problems, field: &str, r: &RollingForecastInput) -> (Option<NaiveDate>, i64) {
+    let month = calendar::parse_year_month(&r.expected_order_month);
+    p.check(
+        month.is_none(),
+        &format!("{field}.expectedOrderMonth"),
+        "must be a month as YYYY-MM",
+    );
+    (month, check_amount(p, &format!("{field}.amount"), r.amount))
+}
+
+fn precision(p: &mut Problems, field: &str, f: &PrecisionForecastInput) -> (NaiveDate, i64) {
+    (f.order_date, check_amount(p, &format!("{field}.amount"), f.amount))
+}
+
+/// Is `user_id` an active account manager of `track_id`?
+async fn is_account_manager_of(db: &impl ConnectionTrait, user_id: i64, track_id: i64) -> AppResult<bool> {
+    let user = store::users::by_id(db, user_id).await?;
+    let ok_user = user.is_some_and(|u| u.active && u.role == Role::AccountManager);
+    Ok(ok_user && store::tracks::track_of_member(db, user_id).await? == Some(track_id))
+}
+
+fn history_row(
+    id: i64,
+    actor: i64,
+    field: HistoryField,
+    from: Option<String>,
+    to: String,
+    at: DateTime<Utc>,
+) -> opportunity_history::ActiveModel {
+    opportunity_history::ActiveModel {
+        opportunity_id: Set(id),
+        actor_id: Set(Some(actor)),
+        field: Set(field),
+        from_value: Set(from),
+        to_value: Set(to),
+        at: Set(at),
+        ..Default::default()
+    }
+}
+
+async fn record_status(
+    txn: &DatabaseTransaction,
+    o: &opportunity::Model,
+    actor: i64,
+    to: OpportunityStatus,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    repo::record_history(
+        txn,
+        history_row(o.id, actor, HistoryField::Status, Some(o.status.to_value()), to.to_value(), at),
+    )
+    .await
+}
+
+/// Finishes a change: commits and reads the row back.
+async fn commit_and_reload(state: &AppState, txn: DatabaseTransaction, id: i64) -> AppResult<opportunity::Model> {
+    txn.commit().await?;
+    repo::by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("opportunity"))
+}
+
+/// Creates an opportunity in the viewer's reach, with its first history.
+pub async fn create(state: &AppState, viewer: &Viewer, input: CreateOpportunityInput) -> AppResult<opportunity::Model> {
+    viewer.require_role(WRITERS, "create opportunities")?;
+    let now = state.clock.now();
+    let mut p = Problems::new();
+    check_text(&mut p, "input.name", &input.name, 200);
+    check_text(&mut p, "input.customerName", &input.customer_name, 200);
+    let amount = check_amount(&mut p, "input.amount", input.amount);
+    let stage: Stage = input.stage.map_or(Stage::InitialIdentification, Into::into);
+    p.check(
+        stage == Stage::Secured,
+        "input.stage",
+        "an opportunity is secured by a stage move, not created secured",
+    );
+    let forecast = input.rolling_forecast.as_ref().map(|r| rolling(&mut p, "input.rollingForecast", r));
+    let precise = input
+        .precision_forecast
+        .as_ref()
+        .map(|f| precision(&mut p, "input.precisionForecast", f));
+    p.check(
+        stage >= Stage::HPotential && precise.is_none(),
+        "input.precisionForecast",
+        "a precision forecast is required from H_POTENTIAL on",
+    );
+
+    let track_id = match (&input.track_id, viewer.role) {
+        (Some(id), _) => gql::parse_id(id, "input.trackId").map_err(|e| push(&mut p, e)).ok(),
+        (None, Role::AccountManager) => viewer.track_ids.first().copied(),
+        (None, Role::TrackDirector) if viewer.track_ids.len() == 1 => viewer.track_ids.first().copied(),
+        (None, _) => {
+            p.add("input.trackId", "is required");
+            None
+        }
+    };
+    let owner_id = match (&input.owner_id, viewer.role) {
+        (Some(id), _) => gql::parse_id(id, "input.ownerId").map_err(|e| push(&mut p, e)).ok(),
+        (None, Role::AccountManager) => Some(viewer.user_id),
+        (None, _) => {
+            p.add("input.ownerId", "is required");
+            None
+        }
+    };
+    let txn = state.db.begin().await?;
+    let mut track = None;
+    if let Some(tid) = track_id {
+        let in_reach = match viewer.role {
+            Role::Admin => true,
+            _ => viewer.track_ids.contains(&tid),
+        };
+        track = if in_reach { store::tracks::by_id(&txn, tid).await? } else { None };
+        p.check(track.is_none(), "input.trackId", "is not a track you can create opportunities in");
+    }
+    if let (Some(oid), Some(t)) = (owner_id, &track) {
+        if viewer.role == Role::AccountManager && oid != viewer.user_id {
+            p.add("input.ownerId", "an account manager creates opportunities for himself");
+        } else if !is_account_manager_of(&txn, oid, t.id).await? {
+            p.add("input.ownerId", "must be an active account manager of the track");
+        }
+    }
+    p.into_result()?;
+    let (Some(track), Some(owner_id)) = (track, owner_id) else {
+        return Err(AppError::internal("validated track/owner missing"));
+    };
+    let customer = repo::customer_named(&txn, &input.customer_name, now).await?;
+    let created = repo::insert(
+        &txn,
+        opportunity::ActiveModel {
+            name: Set(input.name.trim().to_owned()),
+            customer_id: Set(customer.id),
+            track_id: Set(track.id),
+            owner_id: Set(owner_id),
+            business_line: Set(track.business_line),
+            kind: Set(input.kind.into()),
+            amount_cents: Set(amount),
+            stage: Set(stage),
+            stage_entered_at: Set(now),
+            status: Set(OpportunityStatus::Active),
+            last_activity_at: Set(now),
+            secured_at: Set(None),
+            mold_number: Set(None),
+            shelve_reason: Set(None),
+            shelve_reason_text: Set(None),
+            restart_date: Set(None),
+            loss_reason: Set(None),
+            expected_order_month: Set(forecast.and_then(|f| f.0)),
+            forecast_amount_cents: Set(forecast.map(|f| f.1)),
+            precision_order_date: Set(precise.map(|f| f.0)),
+            precision_amount_cents: Set(precise.map(|f| f.1)),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await?;
+    repo::record_history(
+        &txn,
+        history_row(created.id, viewer.user_id, HistoryField::Stage, None, stage.to_value(), now),
+    )
+    .await?;
+    repo::record_history(
+        &txn,
+        history_row(
+            created.id,
+            viewer.user_id,
+            HistoryField::Status,
+            None,
+            OpportunityStatus::Active.to_value(),
+            now,
+        ),
+    )
+    .await?;
+    commit_and_reload(state, txn, created.id).await
+}
+
+/// Changes the given fields at `version`.
+pub async fn update(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    version: i32,
+    input: UpdateOpportunityInput,
+) -> AppResult<opportunity::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let o = load_for_write(&txn, viewer, id, Some(version)).await?;
+    let mut p = Problems::new();
+    let mut change = opportunity::ActiveModel::default();
+    if let Some(name) = &input.name {
+        check_text(&mut p, "input.name", name, 200);
+        change.name = Set(name.trim().to_owned());
+    }
+    if let Some(kind) = input.kind {
+        change.kind = Set(kind.into());
+    }
+    if let Some(amount) = input.amount {
+        change.amount_cents = Set(check_amount(&mut p, "input.amount", amount));
+    }
+    if let Some(r) = &input.rolling_forecast {
+        let (month, amount) = rolling(&mut p, "input.rollingForecast", r);
+        change.expected_order_month = Set(month);
+        change.forecast_amount_cents = Set(Some(amount));
+    }
+    if let Some(f) = &input.precision_forecast {
+        let (date, amount) = precision(&mut p, "input.precisionForecast", f);
+        change.precision_order_date = Set(Some(date));
+        change.precision_amount_cents = Set(Some(amount));
+    }
+    if let Some(name) = &input.customer_name {
+        check_text(&mut p, "input.customerName", name, 200);
+    }
+    if let Some(owner) = &input.owner_id {
+        if viewer.role == Role::AccountManager {
+            p.add("input.ownerId", "only a director or an admin reassigns an opportunity");
+        } else if let Ok(oid) = gql::parse_id(owner, "input.ownerId").map_err(|e| push(&mut p, e)) {
+            if is_account_manager_of(&txn, oid, o.track_id).await? {
+                change.owner_id = Set(oid);
+            } else {
+                p.add("input.ownerId", "must be an active account manager of the opportunity's track");
+            }
+        }
+    }
+    p.into_result()?;
+    if let Some(name) = &input.customer_name {
+        change.customer_id = Set(repo::customer_named(&txn, name, now).await?.id);
+    }
+    repo::update_versioned(&txn, change, id, version, now).await?;
+    commit_and_reload(state, txn, id).await
+}
+
+/// Moves the stage; H_POTENTIAL and later need a precision forecast.
+pub async fn move_stage(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    version: i32,
+    stage: Stage,
+    precision_forecast: Option<PrecisionForecastInput>,
+) -> AppResult<opportunity::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let o = load_for_write(&txn, viewer, id, Some(version)).await?;
+    let facts = facts(&o);
+    let mut p = Problems::new();
+    let precise = precision_forecast.as_ref().map(|f| precision(&mut p, "precisionForecast", f));
+    if let Err(AppError::Validation(fields)) = rules::check_stage_move(facts, stage, precise.is_some()) {
+        for f in fields {
+            p.add(f.field, f.message);
+        }
+    }
+    p.into_result()?;
+    let mut change = opportunity::ActiveModel {
+        stage: Set(stage),
+        stage_entered_at: Set(now),
+        ..Default::default()
+    };
+    if let Some((date, amount)) = precise {
+        change.precision_order_date = Set(Some(date));
+        change.precision_amount_cents = Set(Some(amount));
+    }
+    if stage == Stage::Secured {
+        change.secured_at = Set(Some(now));
+    }
+    repo::update_versioned(&txn, change, id, version, now).await?;
+    repo::record_history(
+        &txn,
+        history_row(
+            id,
+            viewer.user_id,
+            HistoryField::Stage,
+            Some(o.stage.to_value()),
+            stage.to_value(),
+            now,
+        ),
+    )
+    .await?;
+    commit_and_reload(state, txn, id).await
+}
+
+fn facts(o: &opportunity::Model) -> rules::Facts {
+    rules::Facts {
+        stage: o.stage,
+        status: o.status,
+        has_precision_forecast: o.precision_order_date.is_some() && o.precision_amount_cents.is_some(),
+    }
+}
+
+/// Records a follow-up; it moves `lastActivityAt` forward.
+pub async fn log_activity(state: &AppState, viewer: &Viewer, opportunity_id: i64, input: ActivityInput) -> AppResult<activity::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    load_for_write(&txn, viewer, opportunity_id, None).await?;
+    let mut p = Problems::new();
+    let kind: ActivityKind = input.kind.into();
+    p.check(
+        kind == ActivityKind::AlertAttribution,
+        "input.kind",
+        "ALERT_ATTRIBUTION is recorded by resolving an alert",
+    );
+    check_text(&mut p, "input.note", &input.note, 4000);
+    let at = input.occurred_at.map_or(now, crate::clock::normalize);
+    p.check(at > now, "input.occurredAt", "must not be in the future");
+    p.into_result()?;
+    let row = repo::insert_activity(
+        &txn,
+        activity::ActiveModel {
+            opportunity_id: Set(opportunity_id),
+            actor_id: Set(viewer.user_id),
+            kind: Set(kind),
+            note: Set(input.note.trim().to_owned()),
+            occurred_at: Set(at),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await?;
+    repo::touch_last_activity(&txn, opportunity_id, at).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// 模号: assigns the mold number of a secured opportunity.
+pub async fn assign_mold_number(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    version: i32,
+    mold_number: &str,
+) -> AppResult<opportunity::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let o = load_for_write(&txn, viewer, id, Some(version)).await?;
+    let mut p = Problems::new();
+    rules::check_mold_number(facts(&o), &mut p);
+    check_text(&mut p, "moldNumber", mold_number, 64);
+    p.into_result()?;
+    let change = opportunity::ActiveModel {
+        mold_number: Set(Some(mold_number.trim().to_owned())),
+        ..Default::default()
+    };
+    repo::update_versioned(&txn, change, id, version, now).await?;
+    commit_and_reload(state, txn, id).await
+}
+
+/// 搁置: shelves with a reason and a future restart date.
+pub async fn shelve(state: &AppState, viewer: &Viewer, id: i64, version: i32, input: ShelveInput) -> AppResult<opportunity::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let o = load_for_write(&txn, viewer, id, Some(version)).await?;
+    let settings = store::settings::load(&txn).await?;
+    let today = calendar::local_date(now, settings.timezone);
+    let reason = input.reason.into();
+    let text = input.reason_text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let mut p = Problems::new();
+    rules::check_shelve(facts(&o), reason, text, input.restart_date, today, &mut p);
+    if let Some(t) = text {
+        p.check(t.chars().count() > 1000, "input.reasonText", "must be at most 1000 characters");
+    }
+    p.into_result()?;
+    let change = opportunity::ActiveModel {
+        status: Set(OpportunityStatus::Shelved),
+        shelve_reason: Set(Some(reason)),
+        shelve_reason_text: Set(text.map(str::to_owned)),
+        restart_date: Set(Some(input.restart_date)),
+        ..Default::default()
+    };
+    repo::update_versioned(&txn, change, id, version, now).await?;
+    record_status(&txn, &o, viewer.user_id, OpportunityStatus::Shelved, now).await?;
+    commit_and_reload(state, txn, id).await
+}
+
+/// Takes a shelved opportunity up again; counts as a follow-up.
+pub async fn reactivate(state: &AppState, viewer: &Viewer, id: i64, version: i32) -> AppResult<opportunity::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let o = load_for_write(&txn, viewer, id, Some(version)).await?;
+    rules::check_reactivate(facts(&o))?;
+    let change = opportunity::ActiveModel {
+        status: Set(OpportunityStatus::Active),
+        last_activity_at: Set(now.max(o.last_activity_at)),
+        ..Default::default()
+    };
+    repo::update_versioned(&txn, change, id, version, now).await?;
+    record_status(&txn, &o, viewer.user_id, OpportunityStatus::Active, now).await?;
+    commit_and_reload(state, txn, id).await
+}
+
+/// 输单: marks an open opportunity lost, with the reason.
+pub async fn lose(state: &AppState, viewer: &Viewer, id: i64, version: i32, reason: &str) -> AppResult<opportunity::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let o = load_for_write(&txn, viewer, id, Some(version)).await?;
+    let mut p = Problems::new();
+    rules::check_lose(facts(&o), &mut p);
+    check_text(&mut p, "reason", reason, 1000);
+    p.into_result()?;
+    let change = opportunity::ActiveModel {
+        status: Set(OpportunityStatus::Lost),
+        loss_reason: Set(Some(reason.trim().to_owned())),
+        ..Default::default()
+    };
+    repo::update_versioned(&txn, change, id, version, now).await?;
+    record_status(&txn, &o, viewer.user_id, OpportunityStatus::Lost, now).await?;
+    commit_and_reload(state, txn, id).await
+}

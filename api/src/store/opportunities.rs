@@ -1,0 +1,222 @@
+//! Opportunities (商机), their history, activities and customers.
+
+use crate::auth::Scope;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{OpportunityStatus, Stage, activity, customer, opportunity, opportunity_history};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::HashMap;
+
+/// What a list of opportunities is narrowed to, besides the scope.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub track_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    pub stage: Option<Stage>,
+    pub status: Option<OpportunityStatus>,
+    /// `Some((true, cutoff))`: last follow-up at or after the cutoff.
+    pub active_since: Option<(bool, DateTime<Utc>)>,
+    pub customer_text: Option<String>,
+    pub expected_order_month: Option<NaiveDate>,
+}
+
+/// The WHERE clause of a scope.
+pub fn scope_condition(scope: &Scope) -> Condition {
+    match scope {
+        Scope::All => Condition::all(),
+        Scope::Tracks(ids) => Condition::all().add(opportunity::Column::TrackId.is_in(ids.iter().copied())),
+        Scope::Owner(id) => Condition::all().add(opportunity::Column::OwnerId.eq(*id)),
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Scope and filter as one condition.
+pub fn condition(scope: &Scope, f: &Filter) -> Condition {
+    let mut c = scope_condition(scope);
+    if let Some(t) = f.track_id {
+        c = c.add(opportunity::Column::TrackId.eq(t));
+    }
+    if let Some(o) = f.owner_id {
+        c = c.add(opportunity::Column::OwnerId.eq(o));
+    }
+    if let Some(s) = f.stage {
+        c = c.add(opportunity::Column::Stage.eq(s));
+    }
+    if let Some(s) = f.status {
+        c = c.add(opportunity::Column::Status.eq(s));
+    }
+    if let Some((active, cutoff)) = f.active_since {
+        c = c.add(if active {
+            opportunity::Column::LastActivityAt.gte(cutoff)
+        } else {
+            opportunity::Column::LastActivityAt.lt(cutoff)
+        });
+    }
+    if let Some(m) = f.expected_order_month {
+        c = c.add(opportunity::Column::ExpectedOrderMonth.eq(m));
+    }
+    if let Some(text) = f.customer_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let matching = Query::select()
+            .column(customer::Column::Id)
+            .from(customer::Entity)
+            .and_where(Expr::expr(Func::lower(Expr::col(customer::Column::Name))).like(LikeExpr::new(escape_like(text)).escape('\\')))
+            .to_owned();
+        c = c.add(opportunity::Column::CustomerId.in_subquery(matching));
+    }
+    c
+}
+
+/// One page in id order (keyset: `id > after`), plus whether more follow.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    cond: Condition,
+    after: Option<i64>,
+    first: u64,
+) -> AppResult<(Vec<opportunity::Model>, bool)> {
+    let mut q = opportunity::Entity::find()
+        .filter(cond)
+        .order_by_asc(opportunity::Column::Id)
+        .limit(first + 1);
+    if let Some(a) = after {
+        q = q.filter(opportunity::Column::Id.gt(a));
+    }
+    let mut rows = q.all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, more))
+}
+
+pub async fn count(db: &impl ConnectionTrait, cond: Condition) -> AppResult<u64> {
+    Ok(opportunity::Entity::find().filter(cond).count(db).await?)
+}
+
+pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<opportunity::Model>> {
+    Ok(opportunity::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Writes the changed columns of `model` when its version is still
+/// `version`, bumping it. A stale version is a `CONFLICT` and writes nothing.
+pub async fn update_versioned(
+    db: &impl ConnectionTrait,
+    mut model: opportunity::ActiveModel,
+    id: i64,
+    version: i32,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    model.version = Set(version + 1);
+    model.updated_at = Set(now);
+    let res = opportunity::Entity::update_many()
+        .set(model)
+        .filter(opportunity::Column::Id.eq(id))
+        .filter(opportunity::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(AppError::conflict(format!(
+            "opportunity {id} was changed by someone else (version {version} is stale); reload it and try again"
+        )));
+    }
+    Ok(())
+}
+
+pub async fn insert(db: &impl ConnectionTrait, model: opportunity::ActiveModel) -> AppResult<opportunity::Model> {
+    Ok(model.insert(db).await?)
+}
+
+/// Records a stage or status change.
+pub async fn record_history(db: &impl ConnectionTrait, row: opportunity_history::ActiveModel) -> AppResult<()> {
+    opportunity_history::Entity::insert(row).exec(db).await?;
+    Ok(())
+}
+
+pub async fn insert_activity(db: &impl ConnectionTrait, row: activity::ActiveModel) -> AppResult<activity::Model> {
+    Ok(row.insert(db).await?)
+}
+
+/// Moves `last_activity_at` forward (never back) to `at`.
+pub async fn touch_last_activity(db: &impl ConnectionTrait, id: i64, at: DateTime<Utc>) -> AppResult<()> {
+    opportunity::Entity::update_many()
+        .col_expr(opportunity::Column::LastActivityAt, Expr::value(at))
+        .filter(opportunity::Column::Id.eq(id))
+        .filter(opportunity::Column::LastActivityAt.lt(at))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn history_of(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, Vec<opportunity_history::Model>>> {
+    let rows = opportunity_history::Entity::find()
+        .filter(opportunity_history::Column::OpportunityId.is_in(ids.iter().copied()))
+        .order_by_asc(opportunity_history::Column::At)
+        .order_by_asc(opportunity_history::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<_>> = HashMap::new();
+    for r in rows {
+        out.entry(r.opportunity_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+/// Activities of many opportunities, newest first.
+pub async fn activities_of(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, Vec<activity::Model>>> {
+    let rows = activity::Entity::find()
+        .filter(activity::Column::OpportunityId.is_in(ids.iter().copied()))
+        .order_by_desc(activity::Column::OccurredAt)
+        .order_by_desc(activity::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<_>> = HashMap::new();
+    for r in rows {
+        out.entry(r.opportunity_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+pub async fn customers_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, customer::Model>> {
+    let rows = customer::Entity::find()
+        .filter(customer::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|c| (c.id, c)).collect())
+}
+
+/// The customer of that exact (trimmed) name, created when new.
+pub async fn customer_named(db: &impl ConnectionTrait, name: &str, now: DateTime<Utc>) -> AppResult<customer::Model> {
+    let name = name.trim();
+    if let Some(c) = customer::Entity::find().filter(customer::Column::Name.eq(name)).one(db).await? {
+        return Ok(c);
+    }
+    Ok(customer::ActiveModel {
+        name: Set(name.to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Customers whose name contains `text`, by name.
+pub async fn search_customers(db: &impl ConnectionTrait, text: &str, limit: u64) -> AppResult<Vec<customer::Model>> {
+    Ok(customer::Entity::find()
+        .filter(Expr::expr(Func::lower(Expr::col(customer::Column::Name))).like(LikeExpr::new(escape_like(text.trim())).escape('\\')))
+        .order_by_asc(customer::Column::Name)
+        .limit(limit)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,176 @@
+//! Enumerations stored as strings, shared by the tables and the API.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Who a user is in the sales organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Role {
+    /// 客户经理
+    #[sea_orm(string_value = "ACCOUNT_MANAGER")]
+    AccountManager,
+    /// 赛道总监
+    #[sea_orm(string_value = "TRACK_DIRECTOR")]
+    TrackDirector,
+    #[sea_orm(string_value = "CEO")]
+    Ceo,
+    /// CEO秘书
+    #[sea_orm(string_value = "SECRETARY")]
+    Secretary,
+    /// 系统管理员
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+}
+
+/// 业务: the two business lines, each with its own thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum BusinessLine {
+    /// 模塑一体
+    #[sea_orm(string_value = "MOLDING_INTEGRATED")]
+    MoldingIntegrated,
+    /// 商品模
+    #[sea_orm(string_value = "COMMODITY_MOLD")]
+    CommodityMold,
+}
+
+/// Stage of an opportunity, in funnel order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Stage {
+    /// 初步识别
+    #[sea_orm(string_value = "INITIAL_IDENTIFICATION")]
+    InitialIdentification,
+    /// 报价博弈
+    #[sea_orm(string_value = "QUOTATION")]
+    Quotation,
+    /// 深度谈判
+    #[sea_orm(string_value = "DEEP_NEGOTIATION")]
+    DeepNegotiation,
+    #[sea_orm(string_value = "H_POTENTIAL")]
+    HPotential,
+    /// won
+    #[sea_orm(string_value = "SECURED")]
+    Secured,
+}
+
+/// Status of an opportunity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum OpportunityStatus {
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    /// 搁置
+    #[sea_orm(string_value = "SHELVED")]
+    Shelved,
+    /// 输单
+    #[sea_orm(string_value = "LOST")]
+    Lost,
+}
+
+/// What kind of business an opportunity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum OpportunityKind {
+    /// 模具开发
+    #[sea_orm(string_value = "MOLD_DEVELOPMENT")]
+    MoldDevelopment,
+    /// 量产
+    #[sea_orm(string_value = "MASS_PRODUCTION")]
+    MassProduction,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// Kind of a follow-up record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ActivityKind {
+    #[sea_orm(string_value = "VISIT")]
+    Visit,
+    #[sea_orm(string_value = "CALL")]
+    Call,
+    #[sea_orm(string_value = "EMAIL")]
+    Email,
+    #[sea_orm(string_value = "MEETING")]
+    Meeting,
+    #[sea_orm(string_value = "NOTE")]
+    Note,
+    /// a quotation status update
+    #[sea_orm(string_value = "QUOTATION_UPDATE")]
+    QuotationUpdate,
+    /// 无跟进归因: the attribution given when an alert is resolved
+    #[sea_orm(string_value = "ALERT_ATTRIBUTION")]
+    AlertAttribution,
+}
+
+/// 搁置原因: why an opportunity is shelved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ShelveReason {
+    #[sea_orm(string_value = "CUSTOMER_AWAITING_APPROVAL_OR_BUDGET")]
+    CustomerAwaitingApprovalOrBudget,
+    #[sea_orm(string_value = "CUSTOMER_DESIGN_NOT_FINAL")]
+    CustomerDesignNotFinal,
+    #[sea_orm(string_value = "CUSTOMER_DECISION_MAKER_CHANGED")]
+    CustomerDecisionMakerChanged,
+    #[sea_orm(string_value = "CUSTOMER_BUDGET_CUT_OR_FROZEN")]
+    CustomerBudgetCutOrFrozen,
+    #[sea_orm(string_value = "CUSTOMER_PRODUCTION_RELOCATED")]
+    CustomerProductionRelocated,
+    #[sea_orm(string_value = "CUSTOMER_INDUSTRY_DEMAND_DOWN")]
+    CustomerIndustryDemandDown,
+    #[sea_orm(string_value = "CUSTOMER_COMPETITOR_REEVALUATION")]
+    CustomerCompetitorReevaluation,
+    #[sea_orm(string_value = "CUSTOMER_OTHER")]
+    CustomerOther,
+    #[sea_orm(string_value = "OUR_TECHNICAL_CAPABILITY")]
+    OurTechnicalCapability,
+    #[sea_orm(string_value = "OUR_NO_CAPACITY")]
+    OurNoCapacity,
+    #[sea_orm(string_value = "OUR_QUOTATION_TOO_HIGH")]
+    OurQuotationTooHigh,
+    #[sea_orm(string_value = "OUR_OTHER")]
+    OurOther,
+}
+
+impl ShelveReason {
+    /// "Other" reasons need a free-text explanation.
+    pub fn needs_text(self) -> bool {
+        matches!(self, Self::CustomerOther | Self::OurOther)
+    }
+
+    /// Customer side (true) or our side (false): the quarterly split.
+    pub fn is_customer_side(self) -> bool {
+        matches!(
+            self,
+            Self::CustomerAwaitingApprovalOrBudget
+                | Self::CustomerDesignNotFinal
+                | Self::CustomerDecisionMakerChanged
+                | Self::CustomerBudgetCutOrFrozen
+                | Self::CustomerProductionRelocated
+                | Self::CustomerIndustryDemandDown
+                | Self::CustomerCompetitorReevaluation
+                | Self::CustomerOther
+        )
+    }
+}
+
+/// Which field an opportunity history row records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum HistoryField {
+    #[sea_orm(string_value = "STAGE")]
+    Stage,
+    #[sea_orm(string_value = "STATUS")]
+    Status,
+}

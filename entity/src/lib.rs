@@ -1,0 +1,17 @@
+//! sea-orm entities of salespulse: one module per table, the shared enums in
+//! [`enums`]. GraphQL never derives on these types; `api::graphql::types`
+//! mirrors them so a migration cannot silently change the public schema.
+
+pub mod activity;
+pub mod customer;
+pub mod enums;
+pub mod event;
+pub mod opportunity;
+pub mod opportunity_history;
+pub mod setting;
+pub mod track;
+pub mod track_director;
+pub mod track_member;
+pub mod user;
+
+pub use enums::*;

@@ -1,0 +1,42 @@
+//! `opportunity`: 商机. Amounts are in fen (1/100 yuan).
+
+use crate::{BusinessLine, OpportunityKind, OpportunityStatus, ShelveReason, Stage};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "opportunity")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub name: String,
+    pub customer_id: i64,
+    pub track_id: i64,
+    pub owner_id: i64,
+    pub business_line: BusinessLine,
+    pub kind: OpportunityKind,
+    pub amount_cents: i64,
+    pub stage: Stage,
+    pub stage_entered_at: DateTimeUtc,
+    pub status: OpportunityStatus,
+    pub last_activity_at: DateTimeUtc,
+    pub secured_at: Option<DateTimeUtc>,
+    pub mold_number: Option<String>,
+    pub shelve_reason: Option<ShelveReason>,
+    pub shelve_reason_text: Option<String>,
+    pub restart_date: Option<Date>,
+    pub loss_reason: Option<String>,
+    /// first day of the expected order month (rolling, subjective forecast)
+    pub expected_order_month: Option<Date>,
+    pub forecast_amount_cents: Option<i64>,
+    /// precision forecast (精度版): order date and amount
+    pub precision_order_date: Option<Date>,
+    pub precision_amount_cents: Option<i64>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,14 @@
+//! Database migrations: one file per change, never edited after it lands.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_organisation_and_opportunities;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_organisation_and_opportunities::Migration)]
+    }
+}

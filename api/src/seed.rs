@@ -12,7 +12,7 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use entity::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Iterable, PaginatorTrait, Set, TransactionTrait};
+use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Iterable, PaginatorTrait, Set};
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -111,7 +111,7 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
     let mut rng = StdRng::seed_from_u64(20261123);
     let tz = crate::store::settings::load(db).await?.timezone;
     let today = calendar::local_date(now, tz);
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
 
     // People: ids 1–3 the CEO, secretary and admin; 11–16 directors; 101–130 account managers.
     let mut users = vec![
@@ -372,6 +372,7 @@ fn person(id: i64, email: &str, name: &str, role: Role, hash: &str, now: DateTim
         password_hash: Set(hash.to_owned()),
         role: Set(role),
         active: Set(true),
+        tokens_revoked_at: Set(None),
         created_at: Set(now - days(720)),
     }
 }

@@ -14,6 +14,8 @@ pub struct Model {
     pub password_hash: String,
     pub role: Role,
     pub active: bool,
+    /// Tokens issued at or before this instant are refused (set on deactivation).
+    pub tokens_revoked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

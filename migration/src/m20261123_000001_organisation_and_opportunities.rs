@@ -36,6 +36,7 @@ impl MigrationTrait for Migration {
                     .col(string("password_hash"))
                     .col(string("role"))
                     .col(boolean("active"))
+                    .col(timestamp_with_time_zone_null("tokens_revoked_at"))
                     .col(timestamp_with_time_zone("created_at"))
                     .to_owned(),
             )

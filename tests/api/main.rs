@@ -1,1 +1,14 @@
+//! Integration tests: the real server on port 0, a fresh database per
+//! test (SQLite by default, PostgreSQL when `SALESPULSE_TEST_DATABASE_URL`
+//! is set), spoken to over HTTP and WebSocket as a client would.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
+mod helpers;
+mod http;
+mod opportunities;
+mod schema;
+mod scope;
+mod seed;
+mod settings;
+mod websocket;

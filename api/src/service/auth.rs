@@ -43,6 +43,9 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> AppR
         return Ok(Auth::Refused("invalid token: bad subject".to_owned()));
     };
     let user = match store::users::by_id(&state.db, user_id).await? {
+        Some(u) if u.active && u.tokens_revoked_at.is_some_and(|at| claims.iat <= at.timestamp()) => {
+            return Ok(Auth::Refused("token revoked: log in again".to_owned()));
+        }
         Some(u) if u.active => u,
         Some(_) => return Ok(Auth::Refused("account deactivated".to_owned())),
         None => return Ok(Auth::Refused("invalid token: unknown user".to_owned())),

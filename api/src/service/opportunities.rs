@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::store::{self, opportunities as repo};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{ActivityKind, HistoryField, OpportunityStatus, Role, Stage, activity, opportunity, opportunity_history};
-use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseTransaction, Set, TransactionTrait};
+use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseTransaction, Set};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE: u64 = 100;
@@ -221,7 +221,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: CreateOpportunityI
             None
         }
     };
-    let txn = state.db.begin().await?;
+    let txn = store::begin_write(&state.db).await?;
     let mut track = None;
     if let Some(tid) = track_id {
         let in_reach = match viewer.role {
@@ -303,7 +303,7 @@ pub async fn update(
     input: UpdateOpportunityInput,
 ) -> AppResult<opportunity::Model> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let mut p = Problems::new();
     let mut change = opportunity::ActiveModel::default();
@@ -359,7 +359,7 @@ pub async fn move_stage(
     precision_forecast: Option<PrecisionForecastInput>,
 ) -> AppResult<opportunity::Model> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let facts = facts(&o);
     let mut p = Problems::new();
@@ -409,7 +409,7 @@ fn facts(o: &opportunity::Model) -> rules::Facts {
 /// Records a follow-up; it moves `lastActivityAt` forward.
 pub async fn log_activity(state: &AppState, viewer: &Viewer, opportunity_id: i64, input: ActivityInput) -> AppResult<activity::Model> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = store::begin_write(&state.db).await?;
     load_for_write(&txn, viewer, opportunity_id, None).await?;
     let mut p = Problems::new();
     let kind: ActivityKind = input.kind.into();
@@ -449,7 +449,7 @@ pub async fn assign_mold_number(
     mold_number: &str,
 ) -> AppResult<opportunity::Model> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let mut p = Problems::new();
     rules::check_mold_number(facts(&o), &mut p);
@@ -466,7 +466,7 @@ pub async fn assign_mold_number(
 /// 搁置: shelves with a reason and a future restart date.
 pub async fn shelve(state: &AppState, viewer: &Viewer, id: i64, version: i32, input: ShelveInput) -> AppResult<opportunity::Model> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let settings = store::settings::load(&txn).await?;
     let today = calendar::local_date(now, settings.timezone);
@@ -493,7 +493,7 @@ pub async fn shelve(state: &AppState, viewer: &Viewer, id: i64, version: i32, in
 /// Takes a shelved opportunity up again; counts as a follow-up.
 pub async fn reactivate(state: &AppState, viewer: &Viewer, id: i64, version: i32) -> AppResult<opportunity::Model> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     rules::check_reactivate(facts(&o))?;
     let change = opportunity::ActiveModel {
@@ -509,7 +509,7 @@ pub async fn reactivate(state: &AppState, viewer: &Viewer, id: i64, version: i32
 /// 输单: marks an open opportunity lost, with the reason.
 pub async fn lose(state: &AppState, viewer: &Viewer, id: i64, version: i32, reason: &str) -> AppResult<opportunity::Model> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let mut p = Problems::new();
     rules::check_lose(facts(&o), &mut p);

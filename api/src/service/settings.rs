@@ -7,12 +7,11 @@ use crate::graphql::types::SettingsInput;
 use crate::state::AppState;
 use crate::store;
 use entity::Role;
-use sea_orm::TransactionTrait;
 
 /// Admin only: applies the given fields, validates the whole, saves it.
 pub async fn update(state: &AppState, viewer: &Viewer, input: SettingsInput) -> AppResult<Settings> {
     viewer.require_role(&[Role::Admin], "change the configuration")?;
-    let txn = state.db.begin().await?;
+    let txn = store::begin_write(&state.db).await?;
     let current = store::settings::load(&txn).await?;
     let (next, tz_error) = input.apply(&current);
     let mut fields = match next.validate() {

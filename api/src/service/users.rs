@@ -7,13 +7,14 @@ use crate::store;
 use entity::{Role, user};
 
 /// Admin only: (de)activates an account. A deactivated user's tokens stop
-/// working at once; an admin cannot deactivate himself.
+/// working at once and for good (reactivation needs a new login); an admin
+/// cannot deactivate himself.
 pub async fn set_active(state: &AppState, viewer: &Viewer, id: i64, active: bool) -> AppResult<user::Model> {
     viewer.require_role(&[Role::Admin], "activate or deactivate users")?;
     if id == viewer.user_id && !active {
         return Err(AppError::invalid("id", "you cannot deactivate your own account"));
     }
-    if store::users::set_active(&state.db, id, active).await? == 0 {
+    if store::users::set_active(&state.db, id, active, state.clock.now()).await? == 0 {
         return Err(AppError::not_found("user"));
     }
     store::users::by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("user"))

@@ -35,6 +35,7 @@ async fn load_or_internal<T>(found: Option<T>, what: &str) -> Result<T> {
     found.ok_or_else(|| AppError::internal(format!("dangling reference to {what}")).into())
 }
 
+/// 商机: a sales opportunity.
 #[Object]
 impl Opportunity {
     /// Identifier.
@@ -175,6 +176,7 @@ impl Opportunity {
 /// One stage or status change.
 pub struct HistoryEntry(pub opportunity_history::Model);
 
+/// One stage or status change.
 #[Object]
 impl HistoryEntry {
     /// Identifier.
@@ -207,6 +209,7 @@ impl HistoryEntry {
 /// A follow-up record.
 pub struct Activity(pub activity::Model);
 
+/// A follow-up record.
 #[Object]
 impl Activity {
     /// Identifier.
@@ -249,6 +252,7 @@ pub struct PageInfo {
 /// One opportunity in a page.
 pub struct OpportunityEdge(pub opportunity::Model);
 
+/// One opportunity in a page.
 #[Object]
 impl OpportunityEdge {
     /// Opaque cursor of this item.
@@ -268,6 +272,7 @@ pub struct OpportunityConnection {
     pub condition: sea_orm::Condition,
 }
 
+/// A page of opportunities (Relay connection).
 #[Object]
 impl OpportunityConnection {
     /// The items with their cursors.

@@ -9,6 +9,7 @@ use entity::{customer, track, user};
 /// A person who logs in.
 pub struct User(pub user::Model);
 
+/// A person who logs in.
 #[Object]
 impl User {
     /// Identifier.
@@ -48,6 +49,7 @@ async fn users_by_ids(ctx: &Context<'_>, ids: Vec<i64>) -> Result<Vec<User>> {
     Ok(ids.iter().filter_map(|id| found.remove(id)).map(User).collect())
 }
 
+/// 赛道: an industry vertical inside one business line.
 #[Object]
 impl Track {
     /// Identifier.
@@ -77,6 +79,7 @@ impl Track {
 /// A customer company.
 pub struct Customer(pub customer::Model);
 
+/// A customer company.
 #[Object]
 impl Customer {
     /// Identifier.
@@ -96,6 +99,7 @@ pub struct LoginPayload {
     pub user: user::Model,
 }
 
+/// The answer to a successful login.
 #[Object]
 impl LoginPayload {
     /// Bearer token: send it as `Authorization: Bearer <token>` (HTTP) or in the

@@ -1,0 +1,334 @@
+//! Spawning the app and speaking GraphQL to it.
+
+use api::clock::SettableClock;
+use api::config::Config;
+use chrono::{DateTime, Utc};
+use entity::*;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, Set};
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+pub const PASSWORD: &str = "demo-password";
+
+/// 09:00 on Monday 23 November 2026 in Shanghai.
+pub fn t0() -> DateTime<Utc> {
+    "2026-11-23T01:00:00Z".parse().unwrap()
+}
+
+/// Drops the per-test PostgreSQL database when the test ends, pass or fail.
+pub struct DbGuard {
+    admin_url: Option<String>,
+    name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        let Some(admin) = self.admin_url.clone() else { return };
+        let name = self.name.clone();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                if let Ok(db) = Database::connect(admin).await {
+                    let _ = db
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, empty database URL for one test.
+pub async fn fresh_database() -> (String, DbGuard) {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let name = format!("sp_test_{}_{}_{}", std::process::id(), n, rand_suffix());
+    match std::env::var("SALESPULSE_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(admin) => {
+            let db = Database::connect(admin.clone())
+                .await
+                .expect("connect to SALESPULSE_TEST_DATABASE_URL");
+            db.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+            let (base, _) = admin.rsplit_once('/').expect("a postgres URL with a database name");
+            (
+                format!("{base}/{name}"),
+                DbGuard {
+                    admin_url: Some(admin),
+                    name,
+                    _dir: None,
+                },
+            )
+        }
+        None => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            (
+                url,
+                DbGuard {
+                    admin_url: None,
+                    name,
+                    _dir: Some(dir),
+                },
+            )
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    t.subsec_nanos() % 100_000
+}
+
+/// The ids of the small test organisation.
+pub mod org {
+    pub const CEO: i64 = 1;
+    pub const SECRETARY: i64 = 2;
+    pub const ADMIN: i64 = 3;
+    pub const D1: i64 = 11;
+    pub const D2: i64 = 12;
+    pub const A1: i64 = 101;
+    pub const A2: i64 = 102;
+    pub const A3: i64 = 103;
+    pub const T1: i64 = 1;
+    pub const T2: i64 = 2;
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub ws_url: String,
+    pub client: reqwest::Client,
+    pub clock: SettableClock,
+    pub db: DatabaseConnection,
+    _guard: DbGuard,
+}
+
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| api::auth::password::hash(PASSWORD).unwrap())
+}
+
+/// Starts the app on an empty database, with the test organisation:
+/// track 1 (molding integrated: director d1, account managers a1 and a2),
+/// track 2 (commodity mold: director d2, account manager a3), and the CEO,
+/// the secretary and the admin.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let app = spawn_bare(tweak).await;
+    seed_org(&app.db).await;
+    app
+}
+
+/// Starts the app on an empty database without any user.
+pub async fn spawn_bare(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let (url, guard) = fresh_database().await;
+    let mut config = Config {
+        database_url: url,
+        bind: "127.0.0.1:0".parse().unwrap(),
+        jwt_secret: Some(TEST_SECRET.to_owned()),
+        seed_demo: false,
+        db_max_connections: 5,
+        ..Config::default()
+    };
+    tweak(&mut config);
+    let clock = SettableClock::new(t0());
+    let app = api::App::build(config, Arc::new(clock.clone())).await.expect("app builds");
+    let addr = app.address();
+    let db = app.state().db.clone();
+    tokio::spawn(app.serve());
+    TestApp {
+        base: format!("http://{addr}"),
+        ws_url: format!("ws://{addr}/graphql"),
+        client: reqwest::Client::new(),
+        clock,
+        db,
+        _guard: guard,
+    }
+}
+
+async fn seed_org(db: &DatabaseConnection) {
+    use org::*;
+    let person = |id: i64, email: &str, role: Role| user::ActiveModel {
+        id: Set(id),
+        email: Set(email.to_owned()),
+        name: Set(email.split('@').next().unwrap().to_owned()),
+        password_hash: Set(password_hash().to_owned()),
+        role: Set(role),
+        active: Set(true),
+        tokens_revoked_at: Set(None),
+        created_at: Set(t0()),
+    };
+    user::Entity::insert_many([
+        person(CEO, "ceo@test.local", Role::Ceo),
+        person(SECRETARY, "secretary@test.local", Role::Secretary),
+        person(ADMIN, "admin@test.local", Role::Admin),
+        person(D1, "d1@test.local", Role::TrackDirector),
+        person(D2, "d2@test.local", Role::TrackDirector),
+        person(A1, "a1@test.local", Role::AccountManager),
+        person(A2, "a2@test.local", Role::AccountManager),
+        person(A3, "a3@test.local", Role::AccountManager),
+    ])
+    .exec(db)
+    .await
+    .unwrap();
+    track::Entity::insert_many([
+        track::ActiveModel {
+            id: Set(T1),
+            name: Set("消费电子I".into()),
+            business_line: Set(BusinessLine::MoldingIntegrated),
+        },
+        track::ActiveModel {
+            id: Set(T2),
+            name: Set("医疗器械".into()),
+            business_line: Set(BusinessLine::CommodityMold),
+        },
+    ])
+    .exec(db)
+    .await
+    .unwrap();
+    track_director::Entity::insert_many([
+        track_director::ActiveModel {
+            track_id: Set(T1),
+            user_id: Set(D1),
+        },
+        track_director::ActiveModel {
+            track_id: Set(T2),
+            user_id: Set(D2),
+        },
+    ])
+    .exec(db)
+    .await
+    .unwrap();
+    track_member::Entity::insert_many([
+        track_member::ActiveModel {
+            user_id: Set(A1),
+            track_id: Set(T1),
+        },
+        track_member::ActiveModel {
+            user_id: Set(A2),
+            track_id: Set(T1),
+        },
+        track_member::ActiveModel {
+            user_id: Set(A3),
+            track_id: Set(T2),
+        },
+    ])
+    .exec(db)
+    .await
+    .unwrap();
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        for table in ["user", "track"] {
+            db.execute_unprepared(&format!(
+                "SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))"
+            ))
+            .await
+            .unwrap();
+        }
+    }
+}
+
+/// A GraphQL answer.
+pub struct Gql(pub Value);
+
+impl Gql {
+    pub fn data(&self) -> &Value {
+        assert!(self.0.get("errors").is_none(), "unexpected errors: {}", self.0);
+        &self.0["data"]
+    }
+    /// The `extensions.code` of the first error.
+    pub fn code(&self) -> &str {
+        self.0["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.0))
+    }
+    /// The fields of a VALIDATION error.
+    pub fn fields(&self) -> Vec<String> {
+        assert_eq!(self.code(), "VALIDATION", "{}", self.0);
+        self.0["errors"][0]["extensions"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
+        let mut req = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        Gql(resp.json().await.unwrap())
+    }
+
+    pub async fn login(&self, email: &str) -> String {
+        let r = self
+            .post(
+                None,
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                json!({ "e": email, "p": PASSWORD }),
+            )
+            .await;
+        r.data()["login"]["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates an opportunity as `token` and returns its id.
+    pub async fn create_opportunity(&self, token: &str, input: Value) -> String {
+        let r = self
+            .post(
+                Some(token),
+                "mutation($i: CreateOpportunityInput!) { createOpportunity(input: $i) { id } }",
+                json!({ "i": input }),
+            )
+            .await;
+        r.data()["createOpportunity"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A plain quotation-stage deal for the viewer (an account manager).
+    pub async fn quick_deal(&self, token: &str, name: &str) -> String {
+        self.create_opportunity(token, json!({ "name": name, "customerName": format!("{name} 客户"), "kind": "MOLD_DEVELOPMENT", "amount": 100000.0, "stage": "QUOTATION" }))
+            .await
+    }
+
+    pub async fn version_of(&self, token: &str, id: &str) -> i64 {
+        let r = self
+            .post(
+                Some(token),
+                "query($id: ID!) { opportunity(id: $id) { version } }",
+                json!({ "id": id }),
+            )
+            .await;
+        r.data()["opportunity"]["version"].as_i64().unwrap()
+    }
+
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM \"{table}\""),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+}

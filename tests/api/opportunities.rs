@@ -1,0 +1,373 @@
+//! Opportunity mutations: validation, versions, history, follow-ups.
+
+use crate::helpers::*;
+use serde_json::json;
+
+const MOVE: &str = "mutation($id: ID!, $v: Int!, $s: Stage!, $p: PrecisionForecastInput) {
+    moveOpportunityStage(id: $id, version: $v, stage: $s, precisionForecast: $p) {
+        stage version securedAt stageEnteredAt precisionForecast { orderDate amount }
+        history { field from to actor { email } }
+    }
+}";
+
+#[tokio::test]
+async fn an_account_manager_creates_a_deal_in_his_own_track_with_its_first_history() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let id = app
+        .create_opportunity(
+            &a1,
+            json!({ "name": "  手机外壳  ", "customerName": "华星电子", "kind": "MASS_PRODUCTION", "amount": 1234567.89,
+                     "rollingForecast": { "expectedOrderMonth": "2027-02", "amount": 1000000 } }),
+        )
+        .await;
+    let r = app
+        .post(
+            Some(&a1),
+            "query($id: ID!) { opportunity(id: $id) { name amount stage status businessLine version isActive
+                owner { email } track { name } customer { name } rollingForecast { expectedOrderMonth amount }
+                history { field from to } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let o = &r.data()["opportunity"];
+    assert_eq!(o["name"], "手机外壳");
+    assert_eq!(o["amount"], 1234567.89);
+    assert_eq!(o["stage"], "INITIAL_IDENTIFICATION");
+    assert_eq!(o["status"], "ACTIVE");
+    assert_eq!(o["businessLine"], "MOLDING_INTEGRATED");
+    assert_eq!(o["version"], 1);
+    assert_eq!(o["isActive"], true);
+    assert_eq!(o["owner"]["email"], "a1@test.local");
+    assert_eq!(o["customer"]["name"], "华星电子");
+    assert_eq!(o["rollingForecast"]["expectedOrderMonth"], "2027-02");
+    assert_eq!(
+        o["history"],
+        json!([{ "field": "STAGE", "from": null, "to": "INITIAL_IDENTIFICATION" }, { "field": "STATUS", "from": null, "to": "ACTIVE" }])
+    );
+}
+
+#[tokio::test]
+async fn a_bad_new_deal_reports_every_bad_field_and_writes_nothing() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let before = (app.count_rows("opportunity").await, app.count_rows("customer").await);
+    let r = app
+        .post(
+            Some(&a1),
+            "mutation($i: CreateOpportunityInput!) { createOpportunity(input: $i) { id } }",
+            json!({ "i": { "name": " ", "customerName": "新客户", "kind": "OTHER", "amount": -5, "stage": "H_POTENTIAL", "trackId": "2",
+                           "rollingForecast": { "expectedOrderMonth": "2027-13", "amount": 1.001 } } }),
+        )
+        .await;
+    let mut fields = r.fields();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "input.amount",
+            "input.name",
+            "input.precisionForecast",
+            "input.rollingForecast.amount",
+            "input.rollingForecast.expectedOrderMonth",
+            "input.trackId"
+        ]
+    );
+    assert_eq!((app.count_rows("opportunity").await, app.count_rows("customer").await), before);
+}
+
+#[tokio::test]
+async fn a_director_must_name_an_account_manager_of_his_track_as_owner() {
+    let app = spawn_app().await;
+    let d1 = app.login("d1@test.local").await;
+    let q = "mutation($i: CreateOpportunityInput!) { createOpportunity(input: $i) { owner { email } track { name } } }";
+    let base = json!({ "name": "x", "customerName": "c", "kind": "OTHER", "amount": 1 });
+    let mut missing = base.clone();
+    assert_eq!(app.post(Some(&d1), q, json!({ "i": missing })).await.fields(), ["input.ownerId"]);
+    missing["ownerId"] = json!("103"); // a3 is in track 2
+    assert_eq!(app.post(Some(&d1), q, json!({ "i": missing })).await.fields(), ["input.ownerId"]);
+    missing["ownerId"] = json!("102");
+    let ok = app.post(Some(&d1), q, json!({ "i": missing })).await;
+    assert_eq!(ok.data()["createOpportunity"]["owner"]["email"], "a2@test.local");
+    assert_eq!(ok.data()["createOpportunity"]["track"]["name"], "消费电子I");
+}
+
+#[tokio::test]
+async fn moving_to_h_potential_needs_a_precision_forecast_and_is_written_to_history() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let id = app.quick_deal(&a1, "deal").await;
+    let refused = app.post(Some(&a1), MOVE, json!({ "id": id, "v": 1, "s": "H_POTENTIAL" })).await;
+    assert_eq!(refused.fields(), ["precisionForecast"]);
+    assert_eq!(app.version_of(&a1, &id).await, 1, "nothing written");
+    app.clock.advance(chrono::Duration::hours(1));
+    let r = app
+        .post(
+            Some(&a1),
+            MOVE,
+            json!({ "id": id, "v": 1, "s": "H_POTENTIAL", "p": { "orderDate": "2027-01-15", "amount": 90000 } }),
+        )
+        .await;
+    let o = &r.data()["moveOpportunityStage"];
+    assert_eq!(o["stage"], "H_POTENTIAL");
+    assert_eq!(o["version"], 2);
+    assert_eq!(o["stageEnteredAt"], "2026-11-23T02:00:00+00:00");
+    assert_eq!(o["precisionForecast"], json!({ "orderDate": "2027-01-15", "amount": 90000.0 }));
+    assert_eq!(
+        o["history"][2],
+        json!({ "field": "STAGE", "from": "QUOTATION", "to": "H_POTENTIAL", "actor": { "email": "a1@test.local" } })
+    );
+    // Secured with the forecast already on record; then a won deal is final.
+    let won = app.post(Some(&a1), MOVE, json!({ "id": id, "v": 2, "s": "SECURED" })).await;
+    assert_eq!(won.data()["moveOpportunityStage"]["securedAt"], "2026-11-23T02:00:00+00:00");
+    assert_eq!(
+        app.post(Some(&a1), MOVE, json!({ "id": id, "v": 3, "s": "QUOTATION" }))
+            .await
+            .fields(),
+        ["stage"]
+    );
+}
+
+#[tokio::test]
+async fn a_stale_version_is_a_conflict_and_changes_nothing() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let id = app.quick_deal(&a1, "deal").await;
+    let q = "mutation($id: ID!, $v: Int!, $i: UpdateOpportunityInput!) { updateOpportunity(id: $id, version: $v, input: $i) { amount version } }";
+    let first = app.post(Some(&a1), q, json!({ "id": id, "v": 1, "i": { "amount": 200000 } })).await;
+    assert_eq!(first.data()["updateOpportunity"], json!({ "amount": 200000.0, "version": 2 }));
+    let stale = app.post(Some(&a1), q, json!({ "id": id, "v": 1, "i": { "amount": 300000 } })).await;
+    assert_eq!(stale.code(), "CONFLICT");
+    let stale_move = app
+        .post(Some(&a1), MOVE, json!({ "id": id, "v": 1, "s": "DEEP_NEGOTIATION" }))
+        .await;
+    assert_eq!(stale_move.code(), "CONFLICT");
+    let now = app
+        .post(
+            Some(&a1),
+            "query($id: ID!) { opportunity(id: $id) { amount version stage } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        now.data()["opportunity"],
+        json!({ "amount": 200000.0, "version": 2, "stage": "QUOTATION" })
+    );
+}
+
+#[tokio::test]
+async fn concurrent_changes_at_the_same_version_let_exactly_one_win() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let id = app.quick_deal(&a1, "deal").await;
+    let q = "mutation($id: ID!, $v: Int!, $i: UpdateOpportunityInput!) { updateOpportunity(id: $id, version: $v, input: $i) { version } }";
+    let calls = (0..6).map(|n| app.post(Some(&a1), q, json!({ "id": id, "v": 1, "i": { "amount": 1000 + n } })));
+    let results = futures_util::future::join_all(calls).await;
+    let wins = results.iter().filter(|r| r.0.get("errors").is_none()).count();
+    assert_eq!(wins, 1);
+    assert!(
+        results
+            .iter()
+            .filter(|r| r.0.get("errors").is_some())
+            .all(|r| r.code() == "CONFLICT")
+    );
+    assert_eq!(app.version_of(&a1, &id).await, 2);
+}
+
+#[tokio::test]
+async fn shelving_requires_a_listed_reason_text_for_other_and_a_future_restart_date() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let id = app.quick_deal(&a1, "deal").await;
+    let q = "mutation($id: ID!, $v: Int!, $i: ShelveInput!) { shelveOpportunity(id: $id, version: $v, input: $i) { status shelveReason restartDate version } }";
+    // Today in Shanghai is 2026-11-23: today itself is not in the future.
+    let bad = app
+        .post(
+            Some(&a1),
+            q,
+            json!({ "id": id, "v": 1, "i": { "reason": "CUSTOMER_OTHER", "restartDate": "2026-11-23" } }),
+        )
+        .await;
+    assert_eq!(bad.fields(), ["input.reasonText", "input.restartDate"]);
+    assert_eq!(app.version_of(&a1, &id).await, 1);
+    let unknown = app
+        .post(
+            Some(&a1),
+            q,
+            json!({ "id": id, "v": 1, "i": { "reason": "BORED", "restartDate": "2026-12-01" } }),
+        )
+        .await;
+    assert!(unknown.0.get("errors").is_some(), "a reason outside the list is refused");
+    let ok = app
+        .post(
+            Some(&a1),
+            q,
+            json!({ "id": id, "v": 1, "i": { "reason": "OUR_NO_CAPACITY", "restartDate": "2026-11-24" } }),
+        )
+        .await;
+    assert_eq!(
+        ok.data()["shelveOpportunity"],
+        json!({ "status": "SHELVED", "shelveReason": "OUR_NO_CAPACITY", "restartDate": "2026-11-24", "version": 2 })
+    );
+    // A shelved deal cannot move; reactivated, it counts as a follow-up.
+    assert_eq!(
+        app.post(Some(&a1), MOVE, json!({ "id": id, "v": 2, "s": "DEEP_NEGOTIATION" }))
+            .await
+            .fields(),
+        ["stage"]
+    );
+    app.clock.advance(chrono::Duration::days(20));
+    let a1 = app.login("a1@test.local").await;
+    let re = app
+        .post(Some(&a1), "mutation($id: ID!, $v: Int!) { reactivateOpportunity(id: $id, version: $v) { status isActive lastActivityAt history { to } } }", json!({ "id": id, "v": 2 }))
+        .await;
+    let o = &re.data()["reactivateOpportunity"];
+    assert_eq!(o["status"], "ACTIVE");
+    assert_eq!(o["isActive"], true);
+    assert_eq!(o["lastActivityAt"], "2026-12-13T01:00:00+00:00");
+}
+
+#[tokio::test]
+async fn losing_needs_a_reason_and_a_won_deal_cannot_be_lost() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let id = app.quick_deal(&a1, "deal").await;
+    let q = "mutation($id: ID!, $v: Int!, $r: String!) { loseOpportunity(id: $id, version: $v, reason: $r) { status lossReason } }";
+    assert_eq!(
+        app.post(Some(&a1), q, json!({ "id": id, "v": 1, "r": "" })).await.fields(),
+        ["reason"]
+    );
+    let lost = app.post(Some(&a1), q, json!({ "id": id, "v": 1, "r": "价格" })).await;
+    assert_eq!(lost.data()["loseOpportunity"], json!({ "status": "LOST", "lossReason": "价格" }));
+    assert_eq!(
+        app.post(Some(&a1), q, json!({ "id": id, "v": 2, "r": "again" })).await.fields(),
+        ["id"]
+    );
+}
+
+#[tokio::test]
+async fn a_mold_number_is_assigned_to_a_secured_deal_only() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let id = app.quick_deal(&a1, "deal").await;
+    let q = "mutation($id: ID!, $v: Int!, $m: String!) { assignMoldNumber(id: $id, version: $v, moldNumber: $m) { moldNumber version } }";
+    assert_eq!(
+        app.post(Some(&a1), q, json!({ "id": id, "v": 1, "m": "M26-001" })).await.fields(),
+        ["id"]
+    );
+    app.post(
+        Some(&a1),
+        MOVE,
+        json!({ "id": id, "v": 1, "s": "SECURED", "p": { "orderDate": "2026-11-30", "amount": 100000 } }),
+    )
+    .await
+    .data();
+    let ok = app.post(Some(&a1), q, json!({ "id": id, "v": 2, "m": " M26-001 " })).await;
+    assert_eq!(ok.data()["assignMoldNumber"], json!({ "moldNumber": "M26-001", "version": 3 }));
+}
+
+#[tokio::test]
+async fn a_follow_up_moves_last_activity_and_decides_active_on_the_company_calendar() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let id = app.quick_deal(&a1, "deal").await;
+    let log = "mutation($id: ID!, $i: ActivityInput!) { logActivity(opportunityId: $id, input: $i) { kind occurredAt actor { email } } }";
+    let future = app
+        .post(
+            Some(&a1),
+            log,
+            json!({ "id": id, "i": { "kind": "CALL", "note": "x", "occurredAt": "2026-11-24T00:00:00Z" } }),
+        )
+        .await;
+    assert_eq!(future.fields(), ["input.occurredAt"]);
+    let system = app
+        .post(
+            Some(&a1),
+            log,
+            json!({ "id": id, "i": { "kind": "ALERT_ATTRIBUTION", "note": "" } }),
+        )
+        .await;
+    assert_eq!(system.fields(), ["input.kind", "input.note"]);
+    // Created at 09:00 on 23 Nov (Shanghai). 14 natural days later it is still active…
+    let active = "query($id: ID!) { opportunity(id: $id) { isActive lastActivityAt activities { kind } } }";
+    app.clock.set("2026-12-07T15:59:59Z".parse().unwrap()); // 23:59:59 on 7 Dec in Shanghai
+    let a1 = app.login("a1@test.local").await;
+    assert_eq!(
+        app.post(Some(&a1), active, json!({ "id": id })).await.data()["opportunity"]["isActive"],
+        true
+    );
+    // …and one second later, 00:00 on 8 Dec, 15 natural days have passed.
+    app.clock.set("2026-12-07T16:00:00Z".parse().unwrap());
+    assert_eq!(
+        app.post(Some(&a1), active, json!({ "id": id })).await.data()["opportunity"]["isActive"],
+        false
+    );
+    let list = "query($a: Boolean) { opportunities(filter: { active: $a }) { totalCount } }";
+    assert_eq!(
+        app.post(Some(&a1), list, json!({ "a": false })).await.data()["opportunities"]["totalCount"],
+        1
+    );
+    let r = app
+        .post(
+            Some(&a1),
+            log,
+            json!({ "id": id, "i": { "kind": "VISIT", "note": "拜访", "occurredAt": "2026-12-07T08:00:00Z" } }),
+        )
+        .await;
+    assert_eq!(r.data()["logActivity"]["actor"]["email"], "a1@test.local");
+    let after = app.post(Some(&a1), active, json!({ "id": id })).await;
+    assert_eq!(after.data()["opportunity"]["isActive"], true);
+    assert_eq!(after.data()["opportunity"]["lastActivityAt"], "2026-12-07T08:00:00+00:00");
+    assert_eq!(after.data()["opportunity"]["activities"], json!([{ "kind": "VISIT" }]));
+    assert_eq!(
+        app.post(Some(&a1), list, json!({ "a": true })).await.data()["opportunities"]["totalCount"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn lists_page_by_cursor_and_filter() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    for n in 0..5 {
+        app.create_opportunity(
+            &a1,
+            json!({ "name": format!("d{n}"), "customerName": if n % 2 == 0 { "Alpha 100%" } else { "beta" }, "kind": "OTHER", "amount": 1,
+            "rollingForecast": { "expectedOrderMonth": if n < 2 { "2027-01" } else { "2027-03" }, "amount": 1 } }),
+        )
+        .await;
+    }
+    let q = "query($f: OpportunityFilter, $first: Int, $after: String) { opportunities(filter: $f, first: $first, after: $after) {
+        totalCount edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }";
+    let p1 = app.post(Some(&a1), q, json!({ "first": 2 })).await;
+    let c = &p1.data()["opportunities"];
+    assert_eq!(c["totalCount"], 5);
+    assert_eq!(c["pageInfo"]["hasNextPage"], true);
+    let p2 = app
+        .post(Some(&a1), q, json!({ "first": 3, "after": c["pageInfo"]["endCursor"] }))
+        .await;
+    let names: Vec<_> = p2.data()["opportunities"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["d2", "d3", "d4"]);
+    assert_eq!(p2.data()["opportunities"]["pageInfo"]["hasNextPage"], false);
+    let alpha = app.post(Some(&a1), q, json!({ "f": { "customer": "alpha 100%" } })).await;
+    assert_eq!(alpha.data()["opportunities"]["totalCount"], 3);
+    let pct = app.post(Some(&a1), q, json!({ "f": { "customer": "%" } })).await;
+    assert_eq!(pct.data()["opportunities"]["totalCount"], 3, "% is matched literally");
+    let month = app.post(Some(&a1), q, json!({ "f": { "expectedOrderMonth": "2027-01" } })).await;
+    assert_eq!(month.data()["opportunities"]["totalCount"], 2);
+    let bad = app
+        .post(
+            Some(&a1),
+            q,
+            json!({ "first": 0, "after": "x", "f": { "expectedOrderMonth": "Jan" } }),
+        )
+        .await;
+    let mut f = bad.fields();
+    f.sort();
+    assert_eq!(f, ["after", "filter.expectedOrderMonth", "first"]);
+}

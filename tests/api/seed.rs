@@ -1,0 +1,131 @@
+//! The demo company has the promised shape.
+
+use crate::helpers::*;
+use entity::*;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+
+#[tokio::test]
+async fn the_demo_company_has_every_role_stage_status_and_alert_case() {
+    let app = spawn_bare(|_| {}).await;
+    api::seed::demo_company(&app.db, t0()).await.unwrap();
+    let db = &app.db;
+    assert_eq!(user::Entity::find().count(db).await.unwrap(), 39);
+    assert_eq!(
+        user::Entity::find()
+            .filter(user::Column::Role.eq(Role::AccountManager))
+            .count(db)
+            .await
+            .unwrap(),
+        30
+    );
+    assert_eq!(
+        user::Entity::find()
+            .filter(user::Column::Role.eq(Role::TrackDirector))
+            .count(db)
+            .await
+            .unwrap(),
+        6
+    );
+    let tracks = track::Entity::find().all(db).await.unwrap();
+    assert_eq!(tracks.len(), 6);
+    for line in [BusinessLine::MoldingIntegrated, BusinessLine::CommodityMold] {
+        assert!(tracks.iter().any(|t| t.business_line == line));
+    }
+    let opps = opportunity::Entity::find().all(db).await.unwrap();
+    assert_eq!(opps.len(), 600);
+    for stage in [
+        Stage::InitialIdentification,
+        Stage::Quotation,
+        Stage::DeepNegotiation,
+        Stage::HPotential,
+        Stage::Secured,
+    ] {
+        assert!(opps.iter().any(|o| o.stage == stage), "{stage:?}");
+    }
+    for status in [OpportunityStatus::Active, OpportunityStatus::Shelved, OpportunityStatus::Lost] {
+        assert!(opps.iter().any(|o| o.status == status), "{status:?}");
+    }
+    let now = t0();
+    let active = |o: &&opportunity::Model| o.status == OpportunityStatus::Active;
+    // A case for every rule of the anomaly scan.
+    assert!(
+        opps.iter()
+            .filter(active)
+            .any(|o| o.stage != Stage::Secured && (now - o.last_activity_at).num_days() >= 16),
+        "NO_FOLLOW_UP"
+    );
+    assert!(
+        opps.iter()
+            .filter(active)
+            .any(|o| o.stage == Stage::InitialIdentification && (now - o.stage_entered_at).num_days() > 15),
+        "STALLED_INITIAL"
+    );
+    assert!(
+        opps.iter()
+            .filter(active)
+            .any(|o| o.stage == Stage::Quotation && (now - o.stage_entered_at).num_days() > 62),
+        "STALLED_QUOTATION"
+    );
+    assert!(
+        opps.iter()
+            .filter(active)
+            .any(|o| o.stage == Stage::DeepNegotiation && (now - o.stage_entered_at).num_days() > 31),
+        "STALLED_NEGOTIATION"
+    );
+    assert!(
+        opps.iter()
+            .any(|o| o.stage == Stage::Secured && o.mold_number.is_none() && (now - o.secured_at.unwrap()).num_days() > 62),
+        "SECURED_NO_MOLD"
+    );
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    assert!(
+        opps.iter()
+            .any(|o| o.status == OpportunityStatus::Shelved && o.restart_date.is_some_and(|d| d <= today + chrono::Duration::days(3))),
+        "SHELVE_RESTART_DUE"
+    );
+    assert!(
+        opps.iter().any(|o| o.business_line == BusinessLine::MoldingIntegrated
+            && o.expected_order_month == chrono::NaiveDate::from_ymd_opt(2026, 11, 1)
+            && o.stage < Stage::HPotential),
+        "ORDER_EXPECTED_NOT_H_POTENTIAL"
+    );
+    assert!(
+        opps.iter()
+            .filter(|o| o.stage >= Stage::HPotential)
+            .all(|o| o.precision_order_date.is_some())
+    );
+    // 18 months of follow-ups and a history row for every opportunity.
+    let oldest = activity::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.occurred_at)
+        .min()
+        .unwrap();
+    assert!((now - oldest).num_days() >= 500, "oldest follow-up {oldest}");
+    assert!(opportunity_history::Entity::find().count(db).await.unwrap() >= 1200);
+
+    // am1 sees his own 20 deals and nothing else.
+    let token = app.login("am1@demo.local").await;
+    let r = app
+        .post(
+            Some(&token),
+            "{ opportunities(first: 100) { totalCount nodes { owner { email } } } }",
+            json!({}),
+        )
+        .await;
+    let c = &r.data()["opportunities"];
+    assert_eq!(c["totalCount"], 20);
+    assert!(
+        c["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["owner"]["email"] == "am1@demo.local")
+    );
+    // New rows after explicit-id seeding get fresh ids (PostgreSQL sequences moved on).
+    let id = app.quick_deal(&token, "after-seed").await;
+    assert!(id.parse::<i64>().unwrap() > 600);
+}

@@ -3,6 +3,7 @@
 //! mirrors them so a migration cannot silently change the public schema.
 
 pub mod activity;
+pub mod business_line;
 pub mod customer;
 pub mod enums;
 pub mod event;

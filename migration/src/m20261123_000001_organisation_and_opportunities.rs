@@ -41,6 +41,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // 业务: the two business lines; their thresholds live in `setting`.
+        manager
+            .create_table(
+                Table::create()
+                    .table("business_line")
+                    .col(string("code").primary_key())
+                    .col(string("name"))
+                    .to_owned(),
+            )
+            .await?;
+        let mut lines = Query::insert();
+        lines.into_table("business_line").columns(["code", "name"]);
+        for (code, name) in [("MOLDING_INTEGRATED", "模塑一体"), ("COMMODITY_MOLD", "商品模")] {
+            lines.values([code.into(), name.into()]).map_err(|e| DbErr::Custom(e.to_string()))?;
+        }
+        manager.exec_stmt(lines).await?;
         manager
             .create_table(
                 Table::create()
@@ -48,6 +64,7 @@ impl MigrationTrait for Migration {
                     .col(big_pk_auto("id"))
                     .col(string_uniq("name"))
                     .col(string("business_line"))
+                    .foreign_key(&mut fk(("track", "business_line"), ("business_line", "code")))
                     .to_owned(),
             )
             .await?;
@@ -219,6 +236,7 @@ impl MigrationTrait for Migration {
             "track_member",
             "track_director",
             "track",
+            "business_line",
             "user",
         ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;

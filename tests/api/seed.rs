@@ -27,6 +27,7 @@ async fn the_demo_company_has_every_role_stage_status_and_alert_case() {
             .unwrap(),
         6
     );
+    assert_eq!(business_line::Entity::find().count(db).await.unwrap(), 2);
     let tracks = track::Entity::find().all(db).await.unwrap();
     assert_eq!(tracks.len(), 6);
     for line in [BusinessLine::MoldingIntegrated, BusinessLine::CommodityMold] {

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod seed;
@@ -66,12 +67,17 @@ impl App {
         let dummy_hash = auth::password::hash_async("no such user".to_owned()).await?;
         let keys = auth::jwt::Keys::new(&secret, config.token_ttl_minutes);
         let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(AppError::internal)?;
+        let bus = events::EventBus::new();
+        if !config.is_sqlite() {
+            events::listen_postgres(config.database_url.clone(), bus.clone()).await?;
+        }
         let state = Arc::new(AppState {
             db,
             clock,
             keys,
             config,
             dummy_hash,
+            bus,
         });
         let schema = graphql::build(state.clone());
         let router = http::router(http::HttpState {

@@ -174,3 +174,104 @@ pub enum HistoryField {
     #[sea_orm(string_value = "STATUS")]
     Status,
 }
+
+/// The seven opportunity-anomaly rules (单笔商机异常).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum AlertRule {
+    #[sea_orm(string_value = "NO_FOLLOW_UP")]
+    NoFollowUp,
+    #[sea_orm(string_value = "STALLED_INITIAL")]
+    StalledInitial,
+    #[sea_orm(string_value = "STALLED_QUOTATION")]
+    StalledQuotation,
+    #[sea_orm(string_value = "STALLED_NEGOTIATION")]
+    StalledNegotiation,
+    #[sea_orm(string_value = "SECURED_NO_MOLD")]
+    SecuredNoMold,
+    #[sea_orm(string_value = "SHELVE_RESTART_DUE")]
+    ShelveRestartDue,
+    #[sea_orm(string_value = "ORDER_EXPECTED_NOT_H_POTENTIAL")]
+    OrderExpectedNotHPotential,
+}
+
+/// Where an alert task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum AlertStatus {
+    /// Raised, waiting for the account manager.
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    /// Answered, waiting for the director's review.
+    #[sea_orm(string_value = "RESOLVED")]
+    Resolved,
+    /// Reviewed by the director: closed.
+    #[sea_orm(string_value = "REVIEWED")]
+    Reviewed,
+}
+
+/// 无跟进归因: why an alert's condition arose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Attribution {
+    #[sea_orm(string_value = "CUSTOMER_NO_RESPONSE")]
+    CustomerNoResponse,
+    #[sea_orm(string_value = "CUSTOMER_PROJECT_ON_HOLD")]
+    CustomerProjectOnHold,
+    #[sea_orm(string_value = "CUSTOMER_DECISION_MAKER_CHANGED")]
+    CustomerDecisionMakerChanged,
+    #[sea_orm(string_value = "CUSTOMER_DESIGN_NOT_FINAL")]
+    CustomerDesignNotFinal,
+    #[sea_orm(string_value = "CUSTOMER_ASKED_TO_PAUSE")]
+    CustomerAskedToPause,
+    #[sea_orm(string_value = "CUSTOMER_OTHER")]
+    CustomerOther,
+    #[sea_orm(string_value = "OUR_CAPACITY")]
+    OurCapacity,
+    #[sea_orm(string_value = "OUR_STRATEGIC_PAUSE")]
+    OurStrategicPause,
+    #[sea_orm(string_value = "OUR_QUOTATION_NOT_READY")]
+    OurQuotationNotReady,
+    #[sea_orm(string_value = "OUR_OTHER")]
+    OurOther,
+}
+
+impl Attribution {
+    /// The two "other" attributions need a text.
+    pub fn needs_text(self) -> bool {
+        matches!(self, Self::CustomerOther | Self::OurOther)
+    }
+}
+
+/// What the account manager decides when resolving an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum AlertDecision {
+    #[sea_orm(string_value = "KEEP")]
+    Keep,
+    #[sea_orm(string_value = "SHELVE")]
+    Shelve,
+    #[sea_orm(string_value = "LOSE")]
+    Lose,
+    #[sea_orm(string_value = "REACTIVATE")]
+    Reactivate,
+}
+
+/// What the director does when reviewing a resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ReviewAction {
+    #[sea_orm(string_value = "ACKNOWLEDGE")]
+    Acknowledge,
+    #[sea_orm(string_value = "ASSIST")]
+    Assist,
+    #[sea_orm(string_value = "REASSIGN")]
+    Reassign,
+    #[sea_orm(string_value = "SUGGEST_CLOSE")]
+    SuggestClose,
+}

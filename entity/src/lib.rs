@@ -3,10 +3,13 @@
 //! mirrors them so a migration cannot silently change the public schema.
 
 pub mod activity;
+pub mod alert;
 pub mod business_line;
 pub mod customer;
 pub mod enums;
 pub mod event;
+pub mod job_run;
+pub mod loss_review;
 pub mod opportunity;
 pub mod opportunity_history;
 pub mod setting;

@@ -3,12 +3,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_organisation_and_opportunities;
+mod m20261123_000002_alerts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_organisation_and_opportunities::Migration)]
+        vec![
+            Box::new(m20261123_000001_organisation_and_opportunities::Migration),
+            Box::new(m20261123_000002_alerts::Migration),
+        ]
     }
 }

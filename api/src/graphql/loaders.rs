@@ -3,7 +3,7 @@
 
 use crate::store::{opportunities, tracks, users};
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{activity, customer, opportunity_history, track, user};
+use entity::{activity, customer, opportunity, opportunity_history, track, user};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 
@@ -29,6 +29,8 @@ loader!(/// Tracks by id.
     TrackLoader => track::Model, tracks::by_ids);
 loader!(/// Customers by id.
     CustomerLoader => customer::Model, opportunities::customers_by_ids);
+loader!(/// Opportunities by id (callers check the scope).
+    OpportunityLoader => opportunity::Model, opportunities::by_ids);
 loader!(/// Stage and status history by opportunity id.
     HistoryLoader => Vec<opportunity_history::Model>, opportunities::history_of);
 loader!(/// Activities by opportunity id, newest first.
@@ -45,6 +47,7 @@ pub struct Loaders {
     pub users: DataLoader<UserLoader>,
     pub tracks: DataLoader<TrackLoader>,
     pub customers: DataLoader<CustomerLoader>,
+    pub opportunities: DataLoader<OpportunityLoader>,
     pub history: DataLoader<HistoryLoader>,
     pub activities: DataLoader<ActivityLoader>,
     pub user_tracks: DataLoader<UserTracksLoader>,
@@ -58,6 +61,7 @@ impl Loaders {
             users: DataLoader::new(UserLoader(db.clone()), tokio::spawn),
             tracks: DataLoader::new(TrackLoader(db.clone()), tokio::spawn),
             customers: DataLoader::new(CustomerLoader(db.clone()), tokio::spawn),
+            opportunities: DataLoader::new(OpportunityLoader(db.clone()), tokio::spawn),
             history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn),
             activities: DataLoader::new(ActivityLoader(db.clone()), tokio::spawn),
             user_tracks: DataLoader::new(UserTracksLoader(db.clone()), tokio::spawn),

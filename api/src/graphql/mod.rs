@@ -1,6 +1,7 @@
 //! The GraphQL schema: queries, mutations and (later) subscriptions split
 //! by area and merged, with depth, complexity and directive limits.
 
+mod alerts;
 pub mod ctx;
 pub mod loaders;
 mod mutation;
@@ -8,7 +9,7 @@ mod query;
 pub mod types;
 
 use crate::state::AppState;
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use std::sync::Arc;
 
 /// All queries.
@@ -18,13 +19,23 @@ pub struct QueryRoot(
     query::OpportunityQuery,
     query::OrganisationQuery,
     query::SettingsQuery,
+    alerts::AlertQuery,
 );
 
 /// All mutations.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(mutation::AuthMutation, mutation::OpportunityMutation, mutation::AdminMutation);
+pub struct MutationRoot(
+    mutation::AuthMutation,
+    mutation::OpportunityMutation,
+    mutation::AdminMutation,
+    alerts::AlertMutation,
+);
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+/// All subscriptions.
+#[derive(MergedSubscription, Default)]
+pub struct SubscriptionRoot(alerts::AlertSubscription);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Deepest query accepted.
 pub const MAX_DEPTH: usize = 12;
@@ -35,8 +46,8 @@ pub const MAX_RECURSIVE_DEPTH: usize = 32;
 /// Most directives on one field.
 pub const MAX_DIRECTIVES: usize = 8;
 
-fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)

@@ -1,6 +1,8 @@
 //! Database access, one module per aggregate. Scope is applied here, as a
 //! WHERE clause, so that lists, counts and aggregates cannot leak.
 
+pub mod alerts;
+pub mod events;
 pub mod opportunities;
 pub mod settings;
 pub mod tracks;

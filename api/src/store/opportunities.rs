@@ -105,6 +105,14 @@ pub async fn count(db: &impl ConnectionTrait, cond: Condition) -> AppResult<u64>
     Ok(opportunity::Entity::find().filter(cond).count(db).await?)
 }
 
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, opportunity::Model>> {
+    let rows = opportunity::Entity::find()
+        .filter(opportunity::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|o| (o.id, o)).collect())
+}
+
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<opportunity::Model>> {
     Ok(opportunity::Entity::find_by_id(id).one(db).await?)
 }

@@ -129,3 +129,122 @@ pub enum HistoryField {
     /// The status changed.
     Status,
 }
+
+/// The opportunity-anomaly rules (单笔商机异常).
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::AlertRule")]
+pub enum AlertRule {
+    /// Active, not secured, no follow-up for 15 natural days (15日无跟进).
+    NoFollowUp,
+    /// In initial identification for more than 14 days.
+    StalledInitial,
+    /// In quotation for more than 2 calendar months.
+    StalledQuotation,
+    /// In deep negotiation for more than 1 calendar month.
+    StalledNegotiation,
+    /// Secured more than 2 calendar months ago without a mold number.
+    SecuredNoMold,
+    /// Shelved, and the restart date is 3 days away or past.
+    ShelveRestartDue,
+    /// On the 25th: molding-integrated, order expected this month, not yet at H_POTENTIAL (25号预警).
+    #[graphql(name = "ORDER_EXPECTED_NOT_H_POTENTIAL")]
+    OrderExpectedNotHPotential,
+}
+
+/// Where an alert task stands.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::AlertStatus")]
+pub enum AlertStatus {
+    /// Raised: the account manager must answer it.
+    Open,
+    /// Answered: the director must review it.
+    Resolved,
+    /// Reviewed: closed.
+    Reviewed,
+}
+
+/// 无跟进归因: why the condition arose (customer side or our side).
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::Attribution")]
+pub enum Attribution {
+    /// Customer: no response.
+    CustomerNoResponse,
+    /// Customer: project on hold (budget / approval).
+    CustomerProjectOnHold,
+    /// Customer: the decision-maker changed.
+    CustomerDecisionMakerChanged,
+    /// Customer: design not final.
+    CustomerDesignNotFinal,
+    /// Customer: asked to pause.
+    CustomerAskedToPause,
+    /// Customer: another reason (text required).
+    CustomerOther,
+    /// Our side: not enough account-manager capacity.
+    OurCapacity,
+    /// Our side: strategic pause.
+    OurStrategicPause,
+    /// Our side: quotation or technical solution not ready.
+    OurQuotationNotReady,
+    /// Our side: another reason (text required).
+    OurOther,
+}
+
+/// The account manager's decision on an alert.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::AlertDecision")]
+pub enum AlertDecision {
+    /// Go on following the opportunity.
+    Keep,
+    /// Shelve it (reason and future restart date required).
+    Shelve,
+    /// Lose it (loss reason required; a loss review is opened).
+    Lose,
+    /// Reactivate a shelved opportunity.
+    Reactivate,
+}
+
+/// The director's review of a resolution.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::ReviewAction")]
+pub enum ReviewAction {
+    /// Acknowledge the decision.
+    Acknowledge,
+    /// The director will assist.
+    Assist,
+    /// Reassign the opportunity to another account manager of the track.
+    Reassign,
+    /// Suggest closing the opportunity.
+    SuggestClose,
+}
+
+/// Kinds of alert events.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum AlertEventKind {
+    /// A scan raised an alert.
+    AlertRaised,
+    /// The account manager resolved an alert.
+    AlertResolved,
+    /// The director reviewed a resolution.
+    AlertReviewed,
+    /// An alert stayed unresolved past its due time (escalated to the director).
+    AlertOverdue,
+    /// A resolution stayed unreviewed past its review time.
+    ReviewOverdue,
+    /// The director raised an alert to the CEO.
+    AlertRaisedToCeo,
+}
+
+impl AlertEventKind {
+    pub fn from_stored(kind: &str) -> Option<Self> {
+        use crate::events::kinds;
+        Some(match kind {
+            kinds::ALERT_RAISED => Self::AlertRaised,
+            kinds::ALERT_RESOLVED => Self::AlertResolved,
+            kinds::ALERT_REVIEWED => Self::AlertReviewed,
+            kinds::ALERT_OVERDUE => Self::AlertOverdue,
+            kinds::REVIEW_OVERDUE => Self::ReviewOverdue,
+            kinds::ALERT_RAISED_TO_CEO => Self::AlertRaisedToCeo,
+            _ => return None,
+        })
+    }
+}

@@ -1,12 +1,14 @@
 //! The public GraphQL types. Kept apart from the entities so that a
 //! migration cannot silently change the schema.
 
+mod alert;
 mod enums;
 mod inputs;
 mod opportunity;
 mod settings;
 mod user;
 
+pub use alert::*;
 pub use enums::*;
 pub use inputs::*;
 pub use opportunity::*;

@@ -1,0 +1,398 @@
+//! The seven opportunity-anomaly rules (单笔商机异常), as pure functions.
+//!
+//! The scan turns each rule into one set-based SQL statement; the instants
+//! and dates it compares against come from [`Cutoffs`], computed here, so the
+//! SQL and [`fires`] decide alike. Every threshold is configuration.
+//!
+//! Re-firing: a rule fires again for an opportunity only when its condition
+//! holds again measured from the later of its natural start and the
+//! resolution of the previous alert of that rule. For the time-bound rules
+//! that means both the natural start and that resolution lie before the
+//! cutoff. For the date-bound rules (restart due, the 25th) the condition
+//! is one date — the restart date, the expected month — so one alert per
+//! such date: re-shelving with a new restart date, or next month, fires anew.
+
+use super::calendar;
+use super::settings::Settings;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use entity::{AlertRule, BusinessLine, OpportunityStatus, Stage};
+
+/// The instants and dates a scan at `as_of` compares against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cutoffs {
+    pub as_of: DateTime<Utc>,
+    pub today: NaiveDate,
+    /// `NO_FOLLOW_UP`: last follow-up before this (≥ N natural days ago).
+    pub no_follow_up: DateTime<Utc>,
+    /// `STALLED_INITIAL`: entered before this (> N days ago).
+    pub stalled_initial: DateTime<Utc>,
+    /// `STALLED_QUOTATION`: entered before this (> N calendar months ago).
+    pub stalled_quotation: DateTime<Utc>,
+    /// `STALLED_NEGOTIATION`: entered before this.
+    pub stalled_negotiation: DateTime<Utc>,
+    /// `SECURED_NO_MOLD`: secured before this.
+    pub secured_no_mold: DateTime<Utc>,
+    /// `SHELVE_RESTART_DUE`: restart date on or before this (today + lead days).
+    pub restart_due_by: NaiveDate,
+    /// `ORDER_EXPECTED_NOT_H_POTENTIAL`: this month, only on the check day.
+    pub expected_month: Option<NaiveDate>,
+}
+
+/// The first instant that is *not* more than `months` calendar months
+/// before `today`: a stage entered (a deal secured) before it has lasted
+/// longer than that. 31 January + 1 month = 28 February, so on 1 March a
+/// deal entered on 29–31 January has lasted more than a month.
+pub fn months_cutoff(today: NaiveDate, months: u32, tz: chrono_tz::Tz) -> DateTime<Utc> {
+    // The set of dates d with d + months < today is a prefix of the calendar;
+    // walk up to its last element from safely below it.
+    let mut d = today - Duration::days(31 * i64::from(months) + 7);
+    while calendar::add_months(d + Duration::days(1), months) < today {
+        d += Duration::days(1);
+    }
+    calendar::start_of_day(d + Duration::days(1), tz)
+}
+
+/// Natural days: more than `days` days ago (by the company calendar).
+fn more_than_days(today: NaiveDate, days: i64, tz: chrono_tz::Tz) -> DateTime<Utc> {
+    calendar::start_of_day(today - Duration::days(days), tz)
+}
+
+pub fn cutoffs(as_of: DateTime<Utc>, s: &Settings) -> Cutoffs {
+    let tz = s.timezone;
+    let today = calendar::local_date(as_of, tz);
+    Cutoffs {
+        as_of,
+        today,
+        // ≥ N natural days without follow-up: the last one before (today − N + 1).
+        no_follow_up: calendar::start_of_day(today - Duration::days(s.no_follow_up_days - 1), tz),
+        stalled_initial: more_than_days(today, s.stalled_initial_days, tz),
+        stalled_quotation: months_cutoff(today, s.stalled_quotation_months, tz),
+        stalled_negotiation: months_cutoff(today, s.stalled_negotiation_months, tz),
+        secured_no_mold: months_cutoff(today, s.secured_no_mold_months, tz),
+        restart_due_by: today + Duration::days(s.shelve_restart_lead_days),
+        expected_month: (today.day() == s.order_expected_check_day).then(|| calendar::month_start(today)),
+    }
+}
+
+/// What the rules look at on one opportunity.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts {
+    pub status: OpportunityStatus,
+    pub stage: Stage,
+    pub business_line: BusinessLine,
+    pub last_activity_at: DateTime<Utc>,
+    pub stage_entered_at: DateTime<Utc>,
+    pub secured_at: Option<DateTime<Utc>>,
+    pub has_mold_number: bool,
+    pub restart_date: Option<NaiveDate>,
+    pub expected_order_month: Option<NaiveDate>,
+}
+
+/// Whether the rule's condition holds at the cutoffs (ignoring earlier alerts).
+pub fn condition(rule: AlertRule, f: &Facts, c: &Cutoffs) -> bool {
+    let active = f.status == OpportunityStatus::Active;
+    match rule {
+        AlertRule::NoFollowUp => active && f.stage != Stage::Secured && f.last_activity_at < c.no_follow_up,
+        AlertRule::StalledInitial => active && f.stage == Stage::InitialIdentification && f.stage_entered_at < c.stalled_initial,
+        AlertRule::StalledQuotation => active && f.stage == Stage::Quotation && f.stage_entered_at < c.stalled_quotation,
+        AlertRule::StalledNegotiation => active && f.stage == Stage::DeepNegotiation && f.stage_entered_at < c.stalled_negotiation,
+        AlertRule::SecuredNoMold => {
+            f.status != OpportunityStatus::Lost
+                && f.stage == Stage::Secured
+                && !f.has_mold_number
+                && f.secured_at.is_some_and(|at| at < c.secured_no_mold)
+        }
+        AlertRule::ShelveRestartDue => f.status == OpportunityStatus::Shelved && f.restart_date.is_some_and(|d| d <= c.restart_due_by),
+        AlertRule::OrderExpectedNotHPotential => {
+            active
+                && f.business_line == BusinessLine::MoldingIntegrated
+                && f.stage < Stage::HPotential
+                && c.expected_month.is_some_and(|m| f.expected_order_month == Some(m))
+        }
+    }
+}
+
+/// The time-bound cutoff of a rule, if it is time-bound.
+pub fn time_cutoff(rule: AlertRule, c: &Cutoffs) -> Option<DateTime<Utc>> {
+    match rule {
+        AlertRule::NoFollowUp => Some(c.no_follow_up),
+        AlertRule::StalledInitial => Some(c.stalled_initial),
+        AlertRule::StalledQuotation => Some(c.stalled_quotation),
+        AlertRule::StalledNegotiation => Some(c.stalled_negotiation),
+        AlertRule::SecuredNoMold => Some(c.secured_no_mold),
+        AlertRule::ShelveRestartDue | AlertRule::OrderExpectedNotHPotential => None,
+    }
+}
+
+/// The cycle a date-bound alert belongs to.
+pub fn cycle_date(rule: AlertRule, f: &Facts, c: &Cutoffs) -> Option<NaiveDate> {
+    match rule {
+        AlertRule::ShelveRestartDue => f.restart_date,
+        AlertRule::OrderExpectedNotHPotential => c.expected_month,
+        _ => None,
+    }
+}
+
+/// What is known of the earlier alerts of this rule on this opportunity.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Previous {
+    pub open: bool,
+    /// Resolution time of the latest resolved alert.
+    pub last_resolved_at: Option<DateTime<Utc>>,
+    /// Whether an alert was already raised for the current cycle.
+    pub cycle_alerted: bool,
+}
+
+/// Whether the rule raises a new alert now.
+pub fn fires(rule: AlertRule, f: &Facts, prev: &Previous, c: &Cutoffs) -> bool {
+    if prev.open || !condition(rule, f, c) {
+        return false;
+    }
+    match time_cutoff(rule, c) {
+        Some(cut) => prev.last_resolved_at.is_none_or(|r| r < cut),
+        None => !prev.cycle_alerted,
+    }
+}
+
+/// When an alert raised at `raised_at` is due.
+pub fn due_at(raised_at: DateTime<Utc>, s: &Settings) -> DateTime<Utc> {
+    raised_at + Duration::days(s.alert_due_days)
+}
+
+/// When a resolution at `resolved_at` must be reviewed.
+pub fn review_due_at(resolved_at: DateTime<Utc>, s: &Settings) -> DateTime<Utc> {
+    resolved_at + Duration::days(s.review_due_days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Asia::Shanghai;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    /// Midnight (start) of a Shanghai date, as UTC.
+    fn sh(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        calendar::start_of_day(NaiveDate::from_ymd_opt(y, m, d).unwrap(), Shanghai)
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn base() -> Facts {
+        Facts {
+            status: OpportunityStatus::Active,
+            stage: Stage::Quotation,
+            business_line: BusinessLine::MoldingIntegrated,
+            last_activity_at: utc("2026-11-20T01:00:00Z"),
+            stage_entered_at: utc("2026-11-20T01:00:00Z"),
+            secured_at: None,
+            has_mold_number: false,
+            restart_date: None,
+            expected_order_month: None,
+        }
+    }
+
+    fn at(as_of: &str) -> Cutoffs {
+        cutoffs(utc(as_of), &Settings::default())
+    }
+
+    #[test]
+    fn no_follow_up_fires_from_the_fifteenth_natural_day() {
+        // As of 09:00 on 23 Nov Shanghai: a follow-up on 9 Nov is 14 days ago, on 8 Nov 15.
+        let c = at("2026-11-23T01:00:00Z");
+        let cases = [
+            (sh(2026, 11, 9), false),
+            (sh(2026, 11, 9) - Duration::seconds(1), true), // 23:59:59 on 8 Nov
+            (sh(2026, 11, 8), true),
+        ];
+        for (last, expected) in cases {
+            let f = Facts {
+                last_activity_at: last,
+                ..base()
+            };
+            assert_eq!(condition(AlertRule::NoFollowUp, &f, &c), expected, "last follow-up {last}");
+        }
+        let secured = Facts {
+            stage: Stage::Secured,
+            last_activity_at: sh(2026, 1, 1),
+            ..base()
+        };
+        assert!(!condition(AlertRule::NoFollowUp, &secured, &c), "secured deals are not followed up");
+        let shelved = Facts {
+            status: OpportunityStatus::Shelved,
+            last_activity_at: sh(2026, 1, 1),
+            ..base()
+        };
+        assert!(!condition(AlertRule::NoFollowUp, &shelved, &c));
+    }
+
+    #[test]
+    fn the_day_turns_at_midnight_in_shanghai_not_utc() {
+        let f = Facts {
+            last_activity_at: sh(2026, 11, 9),
+            ..base()
+        }; // 16:00 UTC on 8 Nov
+        assert!(!condition(AlertRule::NoFollowUp, &f, &at("2026-11-23T15:59:59Z"))); // 23:59:59 on 23 Nov
+        assert!(condition(AlertRule::NoFollowUp, &f, &at("2026-11-23T16:00:00Z"))); // 00:00 on 24 Nov
+    }
+
+    #[test]
+    fn stalled_initial_fires_after_more_than_fourteen_days() {
+        let c = at("2026-11-23T01:00:00Z");
+        for (entered, expected) in [(sh(2026, 11, 9), false), (sh(2026, 11, 9) - Duration::seconds(1), true)] {
+            let f = Facts {
+                stage: Stage::InitialIdentification,
+                stage_entered_at: entered,
+                ..base()
+            };
+            assert_eq!(condition(AlertRule::StalledInitial, &f, &c), expected, "entered {entered}");
+        }
+    }
+
+    #[test]
+    fn calendar_month_rules_follow_chrono_month_arithmetic() {
+        // Negotiation > 1 month: 31 Jan + 1 month = 28 Feb, so it fires on 1 Mar.
+        let f = Facts {
+            stage: Stage::DeepNegotiation,
+            stage_entered_at: sh(2026, 1, 31) + Duration::hours(10),
+            ..base()
+        };
+        assert!(!condition(AlertRule::StalledNegotiation, &f, &at("2026-02-28T01:00:00Z")));
+        assert!(condition(AlertRule::StalledNegotiation, &f, &at("2026-03-01T01:00:00Z")));
+        // 30 April + 1 month = 30 May: fires on 31 May.
+        let f = Facts {
+            stage: Stage::DeepNegotiation,
+            stage_entered_at: sh(2026, 4, 30),
+            ..base()
+        };
+        assert!(!condition(AlertRule::StalledNegotiation, &f, &at("2026-05-30T01:00:00Z")));
+        assert!(condition(AlertRule::StalledNegotiation, &f, &at("2026-05-31T01:00:00Z")));
+        // Quotation > 2 months: 15 Sep + 2 months = 15 Nov, fires on 16 Nov.
+        let f = Facts {
+            stage_entered_at: sh(2026, 9, 15),
+            ..base()
+        };
+        assert!(!condition(AlertRule::StalledQuotation, &f, &at("2026-11-15T01:00:00Z")));
+        assert!(condition(AlertRule::StalledQuotation, &f, &at("2026-11-16T01:00:00Z")));
+        // Secured > 2 months without a mold number.
+        let f = Facts {
+            stage: Stage::Secured,
+            secured_at: Some(sh(2026, 9, 15)),
+            ..base()
+        };
+        assert!(condition(AlertRule::SecuredNoMold, &f, &at("2026-11-16T01:00:00Z")));
+        let with_mold = Facts {
+            has_mold_number: true,
+            ..f
+        };
+        assert!(!condition(AlertRule::SecuredNoMold, &with_mold, &at("2026-11-16T01:00:00Z")));
+    }
+
+    #[test]
+    fn months_cutoff_is_the_start_of_the_first_date_that_has_not_lasted_long_enough() {
+        assert_eq!(months_cutoff(date(2026, 3, 1), 1, Shanghai), sh(2026, 2, 1));
+        assert_eq!(months_cutoff(date(2026, 2, 28), 1, Shanghai), sh(2026, 1, 28));
+        assert_eq!(months_cutoff(date(2026, 5, 31), 1, Shanghai), sh(2026, 5, 1));
+    }
+
+    #[test]
+    fn shelve_restart_is_due_three_days_ahead() {
+        let c = at("2026-11-23T01:00:00Z");
+        for (restart, expected) in [(date(2026, 11, 26), true), (date(2026, 11, 27), false), (date(2026, 11, 20), true)] {
+            let f = Facts {
+                status: OpportunityStatus::Shelved,
+                restart_date: Some(restart),
+                ..base()
+            };
+            assert_eq!(condition(AlertRule::ShelveRestartDue, &f, &c), expected, "restart {restart}");
+        }
+    }
+
+    #[test]
+    fn the_order_expectation_check_runs_on_the_25th_only() {
+        let f = Facts {
+            stage: Stage::DeepNegotiation,
+            expected_order_month: Some(date(2026, 11, 1)),
+            ..base()
+        };
+        assert!(!condition(AlertRule::OrderExpectedNotHPotential, &f, &at("2026-11-24T01:00:00Z")));
+        assert!(condition(AlertRule::OrderExpectedNotHPotential, &f, &at("2026-11-25T01:00:00Z")));
+        // 23:59 on the 24th in Shanghai is still the 24th; 00:00 is the 25th.
+        assert!(!condition(AlertRule::OrderExpectedNotHPotential, &f, &at("2026-11-24T15:59:00Z")));
+        assert!(condition(AlertRule::OrderExpectedNotHPotential, &f, &at("2026-11-24T16:00:00Z")));
+        let at_h = Facts {
+            stage: Stage::HPotential,
+            ..f
+        };
+        assert!(!condition(
+            AlertRule::OrderExpectedNotHPotential,
+            &at_h,
+            &at("2026-11-25T01:00:00Z")
+        ));
+        let commodity = Facts {
+            business_line: BusinessLine::CommodityMold,
+            ..f
+        };
+        assert!(!condition(
+            AlertRule::OrderExpectedNotHPotential,
+            &commodity,
+            &at("2026-11-25T01:00:00Z")
+        ));
+        let next_month = Facts {
+            expected_order_month: Some(date(2026, 12, 1)),
+            ..f
+        };
+        assert!(!condition(
+            AlertRule::OrderExpectedNotHPotential,
+            &next_month,
+            &at("2026-11-25T01:00:00Z")
+        ));
+    }
+
+    #[test]
+    fn an_alert_fires_again_only_when_the_condition_holds_again_after_the_resolution() {
+        let f = Facts {
+            stage: Stage::DeepNegotiation,
+            stage_entered_at: sh(2026, 8, 1),
+            ..base()
+        };
+        let c = at("2026-11-23T01:00:00Z");
+        assert!(fires(AlertRule::StalledNegotiation, &f, &Previous::default(), &c));
+        assert!(!fires(
+            AlertRule::StalledNegotiation,
+            &f,
+            &Previous {
+                open: true,
+                ..Default::default()
+            },
+            &c
+        ));
+        // Resolved (KEEP) on 1 Nov: another month must pass from the resolution.
+        let prev = Previous {
+            last_resolved_at: Some(sh(2026, 11, 1)),
+            ..Default::default()
+        };
+        assert!(!fires(AlertRule::StalledNegotiation, &f, &prev, &c));
+        assert!(fires(AlertRule::StalledNegotiation, &f, &prev, &at("2026-12-02T01:00:00Z")));
+        // Date-bound rules: once per cycle.
+        let shelved = Facts {
+            status: OpportunityStatus::Shelved,
+            restart_date: Some(date(2026, 11, 25)),
+            ..base()
+        };
+        assert!(!fires(
+            AlertRule::ShelveRestartDue,
+            &shelved,
+            &Previous {
+                cycle_alerted: true,
+                ..Default::default()
+            },
+            &c
+        ));
+        assert!(fires(AlertRule::ShelveRestartDue, &shelved, &Previous::default(), &c));
+    }
+}

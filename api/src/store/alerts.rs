@@ -1,0 +1,278 @@
+//! Alerts: the set-based scan statements, the alert list, loss reviews.
+
+use crate::auth::Scope;
+use crate::domain::alerts::{self as rules, Cutoffs};
+use crate::error::AppResult;
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{AlertRule, AlertStatus, BusinessLine, OpportunityStatus, Stage, alert, loss_review, opportunity};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+/// The opportunities whose columns satisfy a rule at the cutoffs (mirrors
+/// `domain::alerts::condition`). `None`: the rule does not run today.
+pub fn rule_condition(rule: AlertRule, c: &Cutoffs) -> Option<Condition> {
+    use opportunity::Column as O;
+    let active = O::Status.eq(OpportunityStatus::Active);
+    Some(match rule {
+        AlertRule::NoFollowUp => Condition::all()
+            .add(active)
+            .add(O::Stage.ne(Stage::Secured))
+            .add(O::LastActivityAt.lt(c.no_follow_up)),
+        AlertRule::StalledInitial => Condition::all()
+            .add(active)
+            .add(O::Stage.eq(Stage::InitialIdentification))
+            .add(O::StageEnteredAt.lt(c.stalled_initial)),
+        AlertRule::StalledQuotation => Condition::all()
+            .add(active)
+            .add(O::Stage.eq(Stage::Quotation))
+            .add(O::StageEnteredAt.lt(c.stalled_quotation)),
+        AlertRule::StalledNegotiation => Condition::all()
+            .add(active)
+            .add(O::Stage.eq(Stage::DeepNegotiation))
+            .add(O::StageEnteredAt.lt(c.stalled_negotiation)),
+        AlertRule::SecuredNoMold => Condition::all()
+            .add(O::Status.ne(OpportunityStatus::Lost))
+            .add(O::Stage.eq(Stage::Secured))
+            .add(O::MoldNumber.is_null())
+            .add(O::SecuredAt.lt(c.secured_no_mold)),
+        AlertRule::ShelveRestartDue => Condition::all()
+            .add(O::Status.eq(OpportunityStatus::Shelved))
+            .add(O::RestartDate.lte(c.restart_due_by)),
+        AlertRule::OrderExpectedNotHPotential => Condition::all()
+            .add(active)
+            .add(O::BusinessLine.eq(BusinessLine::MoldingIntegrated))
+            .add(O::Stage.is_in([Stage::InitialIdentification, Stage::Quotation, Stage::DeepNegotiation]))
+            .add(O::ExpectedOrderMonth.eq(c.expected_month?)),
+    })
+}
+
+/// `SELECT 1 FROM alert WHERE alert.opportunity_id = opportunity.id AND alert.rule = ?`
+fn alerts_of_rule(rule: AlertRule) -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(alert::Entity)
+        .and_where(Expr::col((alert::Entity, alert::Column::OpportunityId)).equals((opportunity::Entity, opportunity::Column::Id)))
+        .and_where(Expr::col((alert::Entity, alert::Column::Rule)).eq(rule))
+        .to_owned()
+}
+
+fn open_alert_exists(rule: AlertRule) -> Expr {
+    Expr::exists(
+        alerts_of_rule(rule)
+            .and_where(Expr::col((alert::Entity, alert::Column::Status)).eq(AlertStatus::Open))
+            .to_owned(),
+    )
+}
+
+/// The re-fire guard: no resolution at or after the time cutoff; for the
+/// date-bound rules, no alert for the current cycle.
+fn previous_alert_blocks(rule: AlertRule, c: &Cutoffs) -> Expr {
+    let mut q = alerts_of_rule(rule);
+    match (rules::time_cutoff(rule, c), rule) {
+        (Some(cut), _) => q.and_where(Expr::col((alert::Entity, alert::Column::ResolvedAt)).gte(cut)),
+        (None, AlertRule::ShelveRestartDue) => q.and_where(
+            Expr::col((alert::Entity, alert::Column::CycleDate)).equals((opportunity::Entity, opportunity::Column::RestartDate)),
+        ),
+        (None, _) => q.and_where(Expr::col((alert::Entity, alert::Column::CycleDate)).eq(c.expected_month)),
+    };
+    Expr::exists(q)
+}
+
+/// A candidate of a rule: (opportunity, owner, track, restart date).
+pub type Candidate = (i64, i64, i64, Option<NaiveDate>);
+
+/// One statement: the opportunities for which the rule raises an alert now.
+pub async fn candidates(db: &impl ConnectionTrait, rule: AlertRule, c: &Cutoffs) -> AppResult<Vec<Candidate>> {
+    let Some(cond) = rule_condition(rule, c) else {
+        return Ok(Vec::new());
+    };
+    Ok(opportunity::Entity::find()
+        .select_only()
+        .columns([
+            opportunity::Column::Id,
+            opportunity::Column::OwnerId,
+            opportunity::Column::TrackId,
+            opportunity::Column::RestartDate,
+        ])
+        .filter(cond)
+        .filter(open_alert_exists(rule).not())
+        .filter(previous_alert_blocks(rule, c).not())
+        .order_by_asc(opportunity::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// How many opportunities meet the rule but already have an open alert.
+pub async fn already_open(db: &impl ConnectionTrait, rule: AlertRule, c: &Cutoffs) -> AppResult<u64> {
+    let Some(cond) = rule_condition(rule, c) else { return Ok(0) };
+    Ok(opportunity::Entity::find()
+        .filter(cond)
+        .filter(open_alert_exists(rule))
+        .count(db)
+        .await?)
+}
+
+/// Open alerts past due and not yet escalated.
+pub async fn newly_overdue(db: &impl ConnectionTrait, as_of: DateTime<Utc>) -> AppResult<Vec<alert::Model>> {
+    Ok(alert::Entity::find()
+        .filter(alert::Column::Status.eq(AlertStatus::Open))
+        .filter(alert::Column::DueAt.lt(as_of))
+        .filter(alert::Column::OverdueAt.is_null())
+        .order_by_asc(alert::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Resolutions past their review date, not yet escalated.
+pub async fn newly_review_overdue(db: &impl ConnectionTrait, as_of: DateTime<Utc>) -> AppResult<Vec<alert::Model>> {
+    Ok(alert::Entity::find()
+        .filter(alert::Column::Status.eq(AlertStatus::Resolved))
+        .filter(alert::Column::ReviewDueAt.lt(as_of))
+        .filter(alert::Column::ReviewOverdueAt.is_null())
+        .order_by_asc(alert::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn mark(db: &impl ConnectionTrait, ids: &[i64], column: alert::Column, at: DateTime<Utc>) -> AppResult<()> {
+    for chunk in ids.chunks(500) {
+        alert::Entity::update_many()
+            .col_expr(column, Expr::value(at))
+            .filter(alert::Column::Id.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The open alerts of these opportunities under one rule (to learn new ids).
+pub async fn open_of(db: &impl ConnectionTrait, rule: AlertRule, opportunity_ids: &[i64]) -> AppResult<Vec<alert::Model>> {
+    let mut out = Vec::new();
+    for chunk in opportunity_ids.chunks(500) {
+        out.extend(
+            alert::Entity::find()
+                .filter(alert::Column::Rule.eq(rule))
+                .filter(alert::Column::Status.eq(AlertStatus::Open))
+                .filter(alert::Column::OpportunityId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// The scope as a condition on alerts.
+pub fn scope_condition(scope: &Scope) -> Condition {
+    match scope {
+        Scope::All => Condition::all(),
+        Scope::Tracks(ids) => Condition::all().add(alert::Column::TrackId.is_in(ids.iter().copied())),
+        Scope::Owner(id) => Condition::all().add(alert::Column::OwnerId.eq(*id)),
+    }
+}
+
+/// Narrowing of an alert list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub rule: Option<AlertRule>,
+    pub status: Option<AlertStatus>,
+    /// `Some((true, now))`: only overdue ones as of `now`; false: only not overdue.
+    pub overdue: Option<(bool, DateTime<Utc>)>,
+    pub track_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    pub opportunity_id: Option<i64>,
+    pub raised_from: Option<DateTime<Utc>>,
+    pub raised_to: Option<DateTime<Utc>>,
+}
+
+/// Overdue: unresolved past its due time, or resolved and unreviewed past the review time.
+pub fn overdue_condition(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(alert::Column::Status.eq(AlertStatus::Open))
+                .add(alert::Column::DueAt.lt(now)),
+        )
+        .add(
+            Condition::all()
+                .add(alert::Column::Status.eq(AlertStatus::Resolved))
+                .add(alert::Column::ReviewDueAt.lt(now)),
+        )
+}
+
+pub fn condition(scope: &Scope, f: &Filter) -> Condition {
+    let mut c = scope_condition(scope);
+    if let Some(r) = f.rule {
+        c = c.add(alert::Column::Rule.eq(r));
+    }
+    if let Some(s) = f.status {
+        c = c.add(alert::Column::Status.eq(s));
+    }
+    if let Some((overdue, now)) = f.overdue {
+        c = c.add(if overdue {
+            overdue_condition(now)
+        } else {
+            overdue_condition(now).not()
+        });
+    }
+    if let Some(t) = f.track_id {
+        c = c.add(alert::Column::TrackId.eq(t));
+    }
+    if let Some(o) = f.owner_id {
+        c = c.add(alert::Column::OwnerId.eq(o));
+    }
+    if let Some(o) = f.opportunity_id {
+        c = c.add(alert::Column::OpportunityId.eq(o));
+    }
+    if let Some(t) = f.raised_from {
+        c = c.add(alert::Column::RaisedAt.gte(t));
+    }
+    if let Some(t) = f.raised_to {
+        c = c.add(alert::Column::RaisedAt.lt(t));
+    }
+    c
+}
+
+/// A page in id order, newest last, and whether more follow.
+pub async fn page(db: &impl ConnectionTrait, cond: Condition, after: Option<i64>, first: u64) -> AppResult<(Vec<alert::Model>, bool)> {
+    let mut q = alert::Entity::find().filter(cond).order_by_asc(alert::Column::Id).limit(first + 1);
+    if let Some(a) = after {
+        q = q.filter(alert::Column::Id.gt(a));
+    }
+    let mut rows = q.all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, more))
+}
+
+pub async fn count(db: &impl ConnectionTrait, cond: Condition) -> AppResult<u64> {
+    Ok(alert::Entity::find().filter(cond).count(db).await?)
+}
+
+pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<alert::Model>> {
+    Ok(alert::Entity::find_by_id(id).one(db).await?)
+}
+
+pub async fn loss_reviews(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    after: Option<i64>,
+    first: u64,
+) -> AppResult<(Vec<loss_review::Model>, bool)> {
+    let cond = match scope {
+        Scope::All => Condition::all(),
+        Scope::Tracks(ids) => Condition::all().add(loss_review::Column::TrackId.is_in(ids.iter().copied())),
+        Scope::Owner(id) => Condition::all().add(loss_review::Column::OwnerId.eq(*id)),
+    };
+    let mut q = loss_review::Entity::find()
+        .filter(cond)
+        .order_by_asc(loss_review::Column::Id)
+        .limit(first + 1);
+    if let Some(a) = after {
+        q = q.filter(loss_review::Column::Id.gt(a));
+    }
+    let mut rows = q.all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, more))
+}

@@ -1,0 +1,95 @@
+//! The durable event log: appended inside the writer's transaction, read
+//! by subscribers in id order, filtered by the viewer's scope.
+
+use crate::auth::Scope;
+use crate::error::AppResult;
+use chrono::{DateTime, Utc};
+use entity::event;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement};
+
+/// An event to append.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub kind: &'static str,
+    pub payload: serde_json::Value,
+    /// The account manager who may see it (his alert), if any.
+    pub audience_user_id: Option<i64>,
+    /// The track whose directors may see it.
+    pub audience_track_id: Option<i64>,
+}
+
+/// Key of the PostgreSQL advisory lock that orders event writers: ids are
+/// then committed in id order, so a reader that has seen id N never later
+/// finds a smaller id appear.
+const EVENT_LOCK: i64 = 0x5a1e_5e7e;
+
+/// Appends events in the caller's transaction; returns the highest id.
+pub async fn append(txn: &impl ConnectionTrait, events: Vec<NewEvent>, now: DateTime<Utc>) -> AppResult<Option<i64>> {
+    if events.is_empty() {
+        return Ok(None);
+    }
+    let pg = txn.get_database_backend() == DbBackend::Postgres;
+    if pg {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [EVENT_LOCK.into()],
+        ))
+        .await?;
+    }
+    let rows: Vec<event::ActiveModel> = events
+        .into_iter()
+        .map(|e| event::ActiveModel {
+            kind: Set(e.kind.to_owned()),
+            payload: Set(e.payload),
+            audience_user_id: Set(e.audience_user_id),
+            audience_track_id: Set(e.audience_track_id),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        event::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    let max = max_id(txn).await?;
+    if pg {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [crate::events::CHANNEL.into(), max.to_string().into()],
+        ))
+        .await?;
+    }
+    Ok(Some(max))
+}
+
+pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {
+    let max: Option<Option<i64>> = event::Entity::find()
+        .select_only()
+        .expr(event::Column::Id.max())
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}
+
+/// Who may receive which events.
+pub fn scope_condition(scope: &Scope) -> Condition {
+    match scope {
+        Scope::All => Condition::all(),
+        Scope::Tracks(ids) => Condition::all().add(event::Column::AudienceTrackId.is_in(ids.iter().copied())),
+        Scope::Owner(id) => Condition::all().add(event::Column::AudienceUserId.eq(*id)),
+    }
+}
+
+/// The next events after `after`, of these kinds, in the scope, in id order.
+pub async fn after(db: &impl ConnectionTrait, scope: &Scope, kinds: &[&str], after: i64, limit: u64) -> AppResult<Vec<event::Model>> {
+    Ok(event::Entity::find()
+        .filter(scope_condition(scope))
+        .filter(event::Column::Kind.is_in(kinds.iter().copied()))
+        .filter(event::Column::Id.gt(after))
+        .order_by_asc(event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,48 @@
+//! `alert`: 告警任务, one anomaly of one opportunity under one rule, a task
+//! for the account manager copied to the track director.
+
+use crate::{AlertDecision, AlertRule, AlertStatus, Attribution, ReviewAction, ShelveReason};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "alert")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub opportunity_id: i64,
+    pub rule: AlertRule,
+    pub track_id: i64,
+    pub owner_id: i64,
+    pub status: AlertStatus,
+    pub raised_at: DateTimeUtc,
+    pub due_at: DateTimeUtc,
+    /// For the date-bound rules, the cycle the alert belongs to (the restart
+    /// date, the expected order month): one alert per cycle.
+    pub cycle_date: Option<Date>,
+    /// When the unresolved alert was escalated as overdue.
+    pub overdue_at: Option<DateTimeUtc>,
+    pub attribution: Option<Attribution>,
+    pub attribution_text: Option<String>,
+    pub decision: Option<AlertDecision>,
+    pub shelve_reason: Option<ShelveReason>,
+    pub shelve_reason_text: Option<String>,
+    pub restart_date: Option<Date>,
+    pub loss_reason: Option<String>,
+    pub resolved_at: Option<DateTimeUtc>,
+    pub resolved_by: Option<i64>,
+    pub review_due_at: Option<DateTimeUtc>,
+    /// When the unreviewed resolution was escalated as overdue.
+    pub review_overdue_at: Option<DateTimeUtc>,
+    pub review_action: Option<ReviewAction>,
+    pub review_comment: Option<String>,
+    pub reviewed_at: Option<DateTimeUtc>,
+    pub reviewed_by: Option<i64>,
+    pub reassigned_to: Option<i64>,
+    pub raised_to_ceo_at: Option<DateTimeUtc>,
+    pub ceo_comment: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -332,3 +332,132 @@ impl TestApp {
         row.try_get::<i64>("", "n").unwrap()
     }
 }
+
+/// An opportunity written straight into the database, dated as a test needs.
+#[derive(Clone)]
+pub struct DealSpec {
+    pub owner: i64,
+    pub track: i64,
+    pub stage: Stage,
+    pub status: OpportunityStatus,
+    pub last_activity_at: DateTime<Utc>,
+    pub stage_entered_at: DateTime<Utc>,
+    pub secured_at: Option<DateTime<Utc>>,
+    pub mold_number: Option<String>,
+    pub restart_date: Option<chrono::NaiveDate>,
+    pub expected_order_month: Option<chrono::NaiveDate>,
+}
+
+impl DealSpec {
+    pub fn new(owner: i64, track: i64) -> Self {
+        Self {
+            owner,
+            track,
+            stage: Stage::Quotation,
+            status: OpportunityStatus::Active,
+            last_activity_at: t0(),
+            stage_entered_at: t0(),
+            secured_at: None,
+            mold_number: None,
+            restart_date: None,
+            expected_order_month: None,
+        }
+    }
+}
+
+/// The first instant of a Shanghai calendar date.
+pub fn sh(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    api::domain::calendar::start_of_day(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap(), chrono_tz::Asia::Shanghai)
+}
+
+impl TestApp {
+    pub async fn insert_deal(&self, d: DealSpec) -> i64 {
+        use sea_orm::ActiveModelTrait;
+        let line = if d.track == org::T1 {
+            BusinessLine::MoldingIntegrated
+        } else {
+            BusinessLine::CommodityMold
+        };
+        let customer = customer::ActiveModel {
+            name: Set(format!("customer-{}", rand_suffix())),
+            created_at: Set(t0()),
+            ..Default::default()
+        };
+        let customer = customer.insert(&self.db).await.unwrap();
+        let precise = d.stage >= Stage::HPotential;
+        let row = opportunity::ActiveModel {
+            name: Set("seeded".into()),
+            customer_id: Set(customer.id),
+            track_id: Set(d.track),
+            owner_id: Set(d.owner),
+            business_line: Set(line),
+            kind: Set(OpportunityKind::Other),
+            amount_cents: Set(100_000_00),
+            stage: Set(d.stage),
+            stage_entered_at: Set(d.stage_entered_at),
+            status: Set(d.status),
+            last_activity_at: Set(d.last_activity_at),
+            secured_at: Set(d.secured_at),
+            mold_number: Set(d.mold_number),
+            shelve_reason: Set(d.restart_date.map(|_| ShelveReason::OurNoCapacity)),
+            shelve_reason_text: Set(None),
+            restart_date: Set(d.restart_date),
+            loss_reason: Set(None),
+            expected_order_month: Set(d.expected_order_month),
+            forecast_amount_cents: Set(d.expected_order_month.map(|_| 100_000_00)),
+            precision_order_date: Set(precise.then(|| chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())),
+            precision_amount_cents: Set(precise.then_some(100_000_00)),
+            version: Set(1),
+            created_at: Set(d.stage_entered_at.min(d.last_activity_at)),
+            updated_at: Set(t0()),
+            ..Default::default()
+        };
+        row.insert(&self.db).await.unwrap().id
+    }
+
+    /// Runs the scan as the admin as of `as_of`; returns the report.
+    pub async fn scan(&self, as_of: DateTime<Utc>) -> Value {
+        let admin = self.login("admin@test.local").await;
+        let r = self
+            .post(
+                Some(&admin),
+                "mutation($at: DateTime) { runScan(asOf: $at) { asOf overdue reviewOverdue rules { rule raised alreadyOpen } } }",
+                json!({ "at": as_of }),
+            )
+            .await;
+        r.data()["runScan"].clone()
+    }
+
+    /// (opportunity id, rule) of every alert, as the admin sees them.
+    pub async fn alert_pairs(&self) -> Vec<(i64, String, String)> {
+        let admin = self.login("admin@test.local").await;
+        let r = self
+            .post(
+                Some(&admin),
+                "{ alerts(first: 100) { nodes { id opportunityId rule status } } }",
+                json!({}),
+            )
+            .await;
+        let mut out: Vec<(i64, String, String)> = r.data()["alerts"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["opportunityId"].as_str().unwrap().parse().unwrap(),
+                    n["rule"].as_str().unwrap().to_owned(),
+                    n["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// The number raised for `rule` in a scan report.
+pub fn raised(report: &Value, rule: &str) -> i64 {
+    report["rules"].as_array().unwrap().iter().find(|r| r["rule"] == rule).unwrap()["raised"]
+        .as_i64()
+        .unwrap()
+}

@@ -16,7 +16,7 @@ async fn each_rule_raises_exactly_at_its_boundary() {
     let app = spawn_app().await;
     let one_s = Duration::seconds(1);
     let mut expect = Vec::new();
-    let mut deal = |spec: DealSpec, rule: Option<&'static str>| (spec, rule);
+    let deal = |spec: DealSpec, rule: Option<&'static str>| (spec, rule);
     let specs = vec![
         // 15 natural days without follow-up (9 Nov is 14 days before 23 Nov).
         deal(

@@ -7,16 +7,14 @@
 //! `application/graphql-response+json`), no mutations over GET, and a
 //! capped body.
 
-use crate::auth::Auth;
 use crate::config::MAX_BODY_BYTES;
 use crate::error::AppError;
 use crate::graphql::{AppSchema, ctx::RequestSettings, loaders::Loaders};
 use crate::service;
 use crate::state::AppState;
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::ServerError;
+use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{Data, ServerError};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::ws::WebSocketUpgrade;
@@ -175,11 +173,10 @@ async fn graphql_get(
     State(s): State<HttpState>,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
-    protocol: Result<GraphQLProtocol, StatusCode>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    if let (Ok(upgrade), Ok(protocol)) = (upgrade, protocol) {
-        return websocket(s, upgrade, protocol);
+    if let Ok(upgrade) = upgrade {
+        return websocket(s, upgrade);
     }
     let Some(media) = negotiate(&headers) else {
         return error_body(
@@ -221,30 +218,6 @@ async fn graphql_get(
     execute(&s, &headers, media, request).await
 }
 
-/// GraphQL over WebSocket. The token comes in the `connection_init`
-/// payload as `{"Authorization": "Bearer <token>"}`.
-fn websocket(s: HttpState, upgrade: WebSocketUpgrade, protocol: GraphQLProtocol) -> Response {
-    let schema = s.schema.clone();
-    let app = s.app.clone();
-    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
-        GraphQLWebSocket::new(socket, schema, protocol)
-            .on_connection_init(move |payload| async move {
-                let authorization = payload
-                    .as_object()
-                    .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")))
-                    .and_then(|(_, v)| v.as_str().map(str::to_owned));
-                let auth = service::auth::authenticate(&app, authorization.as_deref())
-                    .await
-                    .map_err(async_graphql::Error::from)?;
-                if let Auth::Refused(why) = &auth {
-                    return Err(async_graphql::Error::new(why.clone()));
-                }
-                let mut data = Data::default();
-                data.insert(auth);
-                data.insert(Loaders::new(&app.db));
-                data.insert(RequestSettings::default());
-                Ok(data)
-            })
-            .serve()
-    })
+fn websocket(s: HttpState, upgrade: WebSocketUpgrade) -> Response {
+    crate::ws::upgrade(s.app.clone(), s.schema.clone(), upgrade)
 }

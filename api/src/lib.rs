@@ -13,6 +13,7 @@ pub mod seed;
 pub mod service;
 pub mod state;
 pub mod store;
+pub mod ws;
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;

@@ -12,4 +12,5 @@ mod schema;
 mod scope;
 mod seed;
 mod settings;
+mod subscriptions;
 mod websocket;

@@ -1,0 +1,192 @@
+//! GraphQL over WebSocket, `graphql-transport-ws`, with the rules the stock
+//! handler misses: 4408 when no `connection_init` arrives in time, 4403 when
+//! the token is refused (and when it expires), 4401 on `subscribe` before
+//! the ack, 4409 on a duplicate subscription id, 4429 on a second
+//! `connection_init`, 4400 on an invalid message; at most
+//! [`MAX_SUBSCRIPTIONS`] at once. Small buffers keep an idle socket cheap.
+//!
+//! Client messages are checked here and handed to async-graphql's protocol
+//! engine through a channel; its answers are watched on the way out (ack,
+//! complete, error) to keep the set of live subscription ids.
+
+use crate::auth::Auth;
+use crate::graphql::{AppSchema, ctx::RequestSettings, loaders::Loaders};
+use crate::service;
+use crate::state::AppState;
+use async_graphql::Data;
+use async_graphql::http::{WebSocketProtocols as Protocols, WsMessage};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+pub const PROTOCOL: &str = "graphql-transport-ws";
+/// Subscriptions one socket may hold at once.
+pub const MAX_SUBSCRIPTIONS: usize = 20;
+/// Time a client has to send `connection_init`.
+pub const INIT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Largest client message.
+const MAX_MESSAGE: usize = 64 * 1024;
+
+/// Upgrades the request when it asks for `graphql-transport-ws`.
+pub fn upgrade(app: Arc<AppState>, schema: AppSchema, upgrade: WebSocketUpgrade) -> Response {
+    let offered = upgrade
+        .requested_protocols()
+        .any(|p| p.to_str().is_ok_and(|s| s.split(',').any(|x| x.trim() == PROTOCOL)));
+    if !offered {
+        return (axum::http::StatusCode::BAD_REQUEST, "use the graphql-transport-ws subprotocol").into_response();
+    }
+    upgrade
+        .protocols([PROTOCOL])
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(256 * 1024)
+        .max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| serve(socket, app, schema))
+}
+
+async fn close(sink: &mut (impl SinkExt<Message> + Unpin), code: u16, reason: &str) {
+    let _ = sink
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
+}
+
+fn seconds_until(expires_at: i64, app: &AppState) -> Duration {
+    Duration::from_secs(u64::try_from(expires_at - app.clock.now().timestamp()).unwrap_or(0))
+}
+
+async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema) {
+    let (mut sink, mut stream) = socket.split();
+    // Unbounded: the engine is driven by this same loop, so a bounded channel
+    // could fill while we wait on it and never drain.
+    let (to_engine, engine_input) = mpsc::unbounded_channel::<String>();
+    let auth_slot: Arc<Mutex<Option<Auth>>> = Arc::default();
+    let slot = auth_slot.clone();
+    let db = app.db.clone();
+    let engine = async_graphql::http::WebSocket::new(schema, tokio_stream_of(engine_input), Protocols::GraphQLWS).on_connection_init(
+        move |_| async move {
+            let auth = slot.lock().map(|mut s| s.take()).unwrap_or(None).unwrap_or(Auth::Anonymous);
+            let mut data = Data::default();
+            data.insert(auth);
+            data.insert(Loaders::new(&db));
+            data.insert(RequestSettings::default());
+            Ok(data)
+        },
+    );
+    tokio::pin!(engine);
+
+    let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
+    tokio::pin!(init_deadline);
+    // Far in the future until a token says otherwise.
+    let expiry = tokio::time::sleep(Duration::from_secs(86_400 * 365 * 30));
+    tokio::pin!(expiry);
+    let (mut initialised, mut acknowledged) = (false, false);
+    let mut ids: HashSet<String> = HashSet::new();
+
+    loop {
+        tokio::select! {
+            () = &mut init_deadline, if !initialised => {
+                close(&mut sink, 4408, "Connection initialisation timeout").await;
+                break;
+            }
+            () = &mut expiry, if acknowledged => {
+                close(&mut sink, 4403, "Token expired").await;
+                break;
+            }
+            incoming = stream.next() => {
+                let text = match incoming {
+                    Some(Ok(Message::Text(t))) => t.to_string(),
+                    Some(Ok(Message::Binary(_))) => { close(&mut sink, 4400, "Binary messages are not supported").await; break; }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                };
+                let Ok(msg) = serde_json::from_str::<serde_json::Value>(&text) else {
+                    close(&mut sink, 4400, "Invalid message").await;
+                    break;
+                };
+                let id = msg.get("id").and_then(|v| v.as_str()).map(str::to_owned);
+                match msg.get("type").and_then(|v| v.as_str()) {
+                    Some("connection_init") => {
+                        if initialised {
+                            close(&mut sink, 4429, "Too many initialisation requests").await;
+                            break;
+                        }
+                        initialised = true;
+                        let authorization = msg
+                            .get("payload")
+                            .and_then(|p| p.as_object())
+                            .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")))
+                            .and_then(|(_, v)| v.as_str().map(str::to_owned));
+                        let auth = match service::auth::authenticate(&app, authorization.as_deref()).await {
+                            Ok(Auth::Refused(_)) | Err(_) => { close(&mut sink, 4403, "Forbidden").await; break; }
+                            Ok(a) => a,
+                        };
+                        if let Auth::Viewer(v) = &auth {
+                            let deadline = tokio::time::Instant::now() + seconds_until(v.token_expires_at, &app);
+                            expiry.as_mut().reset(deadline);
+                        }
+                        if let Ok(mut s) = auth_slot.lock() {
+                            *s = Some(auth);
+                        }
+                    }
+                    Some("subscribe") => {
+                        if !acknowledged {
+                            close(&mut sink, 4401, "Unauthorized").await;
+                            break;
+                        }
+                        let Some(id) = id.filter(|i| !i.is_empty()) else { close(&mut sink, 4400, "Subscribe without an id").await; break; };
+                        if ids.contains(&id) {
+                            close(&mut sink, 4409, &format!("Subscriber for {id} already exists")).await;
+                            break;
+                        }
+                        if ids.len() >= MAX_SUBSCRIPTIONS {
+                            let refusal = serde_json::json!({ "id": id, "type": "error", "payload": [{
+                                "message": format!("at most {MAX_SUBSCRIPTIONS} subscriptions per connection"),
+                                "extensions": { "code": "TOO_MANY_SUBSCRIPTIONS" } }] });
+                            if sink.send(Message::Text(refusal.to_string().into())).await.is_err() { break; }
+                            continue;
+                        }
+                        ids.insert(id);
+                    }
+                    Some("complete") => {
+                        if let Some(id) = &id { ids.remove(id); }
+                    }
+                    Some("ping" | "pong") => {}
+                    _ => { close(&mut sink, 4400, "Invalid message type").await; break; }
+                }
+                if to_engine.send(text).is_err() { break; }
+            }
+            outgoing = engine.next() => {
+                match outgoing {
+                    Some(WsMessage::Text(text)) => {
+                        if let Ok(msg) = serde_json::from_str::<serde_json::Value>(&text) {
+                            match msg.get("type").and_then(|v| v.as_str()) {
+                                Some("connection_ack") => acknowledged = true,
+                                Some("complete" | "error") => { if let Some(id) = msg.get("id").and_then(|v| v.as_str()) { ids.remove(id); } }
+                                _ => {}
+                            }
+                        }
+                        if sink.send(Message::Text(text.into())).await.is_err() { break; }
+                    }
+                    Some(WsMessage::Close(code, reason)) => { close(&mut sink, code, &reason).await; break; }
+                    None => break,
+                }
+            }
+        }
+    }
+}
+
+fn tokio_stream_of(mut rx: mpsc::UnboundedReceiver<String>) -> impl futures_util::Stream<Item = String> {
+    async_stream::stream! {
+        while let Some(item) = rx.recv().await {
+            yield item;
+        }
+    }
+}

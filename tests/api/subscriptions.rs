@@ -1,0 +1,182 @@
+//! Alert and escalation events over live sockets: each viewer receives
+//! exactly his scope; a reconnect with `after` misses nothing and repeats
+//! nothing.
+
+use crate::helpers::*;
+use crate::websocket::{Got, Socket, next, next_json, open, send};
+use serde_json::{Value, json};
+
+const ALERT_EVENTS: &str =
+    "subscription($after: ID) { alertEvents(after: $after) { id kind rule alertId opportunityId alert { owner { email } } } }";
+const ESCALATIONS: &str = "subscription($after: ID) { escalationEvents(after: $after) { id kind alertId } }";
+
+async fn subscribe(app: &TestApp, email: &str, query: &str, after: &str) -> Socket {
+    let token = app.login(email).await;
+    let mut ws = open(app, &token).await;
+    send(
+        &mut ws,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": { "after": after } } }),
+    )
+    .await;
+    ws
+}
+
+/// The next event delivered on subscription "1".
+async fn event(ws: &mut Socket) -> Value {
+    let m = next_json(ws).await;
+    assert_eq!(m["type"], "next", "{m}");
+    assert!(m["payload"].get("errors").is_none(), "{m}");
+    m["payload"]["data"].as_object().unwrap().values().next().unwrap().clone()
+}
+
+/// Nothing more arrives for a while.
+async fn quiet(ws: &mut Socket) {
+    if let Some(got) = next(ws, 1).await {
+        match got {
+            Got::Json(m) => panic!("unexpected message {m}"),
+            Got::Closed(c) => panic!("closed with {c}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_viewer_receives_exactly_the_events_of_his_scope() {
+    use org::*;
+    let app = spawn_app().await;
+    let mut a1 = subscribe(&app, "a1@test.local", ALERT_EVENTS, "0").await;
+    let mut a3 = subscribe(&app, "a3@test.local", ALERT_EVENTS, "0").await;
+    let mut d1 = subscribe(&app, "d1@test.local", ALERT_EVENTS, "0").await;
+    let mut ceo = subscribe(&app, "ceo@test.local", ALERT_EVENTS, "0").await;
+    let deal1 = app
+        .insert_deal(DealSpec {
+            last_activity_at: sh(2026, 10, 1),
+            ..DealSpec::new(A1, T1)
+        })
+        .await;
+    let deal3 = app
+        .insert_deal(DealSpec {
+            last_activity_at: sh(2026, 10, 1),
+            ..DealSpec::new(A3, T2)
+        })
+        .await;
+    app.scan(t0()).await;
+    let e1 = event(&mut a1).await;
+    assert_eq!(
+        (e1["kind"].as_str(), e1["rule"].as_str()),
+        (Some("ALERT_RAISED"), Some("NO_FOLLOW_UP"))
+    );
+    assert_eq!(e1["opportunityId"], deal1.to_string());
+    assert_eq!(e1["alert"]["owner"]["email"], "a1@test.local");
+    assert_eq!(event(&mut a3).await["opportunityId"], deal3.to_string());
+    assert_eq!(event(&mut d1).await["opportunityId"], deal1.to_string());
+    let mut seen = vec![
+        event(&mut ceo).await["opportunityId"].clone(),
+        event(&mut ceo).await["opportunityId"].clone(),
+    ];
+    seen.sort_by_key(|v| v.as_str().unwrap().to_owned());
+    assert_eq!(seen, [json!(deal1.to_string()), json!(deal3.to_string())]);
+    for ws in [&mut a1, &mut a3, &mut d1, &mut ceo] {
+        quiet(ws).await;
+    }
+    // The resolution is copied to the director, and to nobody outside the scope.
+    let token = app.login("a1@test.local").await;
+    let q = "mutation($id: ID!) { resolveAlert(id: $id, input: { attribution: OUR_CAPACITY, decision: KEEP }) { id } }";
+    app.post(Some(&token), q, json!({ "id": e1["alertId"] })).await.data();
+    assert_eq!(event(&mut a1).await["kind"], "ALERT_RESOLVED");
+    assert_eq!(event(&mut d1).await["kind"], "ALERT_RESOLVED");
+    assert_eq!(event(&mut ceo).await["kind"], "ALERT_RESOLVED");
+    quiet(&mut a3).await;
+}
+
+#[tokio::test]
+async fn a_reconnecting_phone_gets_what_it_missed_then_live_events_without_duplicates() {
+    use org::*;
+    let app = spawn_app().await;
+    app.insert_deal(DealSpec {
+        last_activity_at: sh(2026, 10, 1),
+        ..DealSpec::new(A1, T1)
+    })
+    .await;
+    let mut phone = subscribe(&app, "a1@test.local", ALERT_EVENTS, "0").await;
+    app.scan(t0()).await;
+    let first = event(&mut phone).await;
+    let last_seen = first["id"].as_str().unwrap().to_owned();
+    drop(phone);
+
+    // While the phone is away: a resolution, a review, a new alert.
+    let a1 = app.login("a1@test.local").await;
+    let resolve = "mutation($id: ID!) { resolveAlert(id: $id, input: { attribution: CUSTOMER_NO_RESPONSE, decision: KEEP }) { id } }";
+    app.post(Some(&a1), resolve, json!({ "id": first["alertId"] })).await.data();
+    let d1 = app.login("d1@test.local").await;
+    let review = "mutation($id: ID!) { reviewAlert(id: $id, input: { action: ACKNOWLEDGE, comment: \"好\" }) { id } }";
+    app.post(Some(&d1), review, json!({ "id": first["alertId"] })).await.data();
+    app.insert_deal(DealSpec {
+        stage: entity::Stage::InitialIdentification,
+        stage_entered_at: sh(2026, 10, 1),
+        ..DealSpec::new(A1, T1)
+    })
+    .await;
+    app.scan(t0() + chrono::Duration::hours(1)).await;
+
+    let mut phone = subscribe(&app, "a1@test.local", ALERT_EVENTS, &last_seen).await;
+    let kinds: Vec<String> = [event(&mut phone).await, event(&mut phone).await, event(&mut phone).await]
+        .iter()
+        .map(|e| {
+            assert!(e["id"].as_str().unwrap().parse::<i64>().unwrap() > last_seen.parse::<i64>().unwrap());
+            e["kind"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(kinds, ["ALERT_RESOLVED", "ALERT_REVIEWED", "ALERT_RAISED"]);
+    quiet(&mut phone).await;
+    // Then live.
+    app.insert_deal(DealSpec {
+        stage: entity::Stage::DeepNegotiation,
+        stage_entered_at: sh(2026, 9, 1),
+        ..DealSpec::new(A1, T1)
+    })
+    .await;
+    app.scan(t0() + chrono::Duration::hours(2)).await;
+    let live = event(&mut phone).await;
+    assert_eq!(
+        (live["kind"].as_str(), live["rule"].as_str()),
+        (Some("ALERT_RAISED"), Some("STALLED_NEGOTIATION"))
+    );
+    quiet(&mut phone).await;
+}
+
+#[tokio::test]
+async fn escalations_reach_the_director_and_the_ceo_but_not_other_tracks() {
+    use org::*;
+    let app = spawn_app().await;
+    app.insert_deal(DealSpec {
+        last_activity_at: sh(2026, 10, 1),
+        ..DealSpec::new(A1, T1)
+    })
+    .await;
+    app.scan(t0()).await;
+    let mut ceo = subscribe(&app, "ceo@test.local", ESCALATIONS, "0").await;
+    let mut d1 = subscribe(&app, "d1@test.local", ESCALATIONS, "0").await;
+    let mut d2 = subscribe(&app, "d2@test.local", ESCALATIONS, "0").await;
+    let mut a1 = subscribe(&app, "a1@test.local", ESCALATIONS, "0").await;
+    // Unresolved after 3 days: overdue, to the account manager's director (and the AM).
+    app.scan(t0() + chrono::Duration::days(3) + chrono::Duration::seconds(1)).await;
+    assert_eq!(event(&mut d1).await["kind"], "ALERT_OVERDUE");
+    assert_eq!(event(&mut a1).await["kind"], "ALERT_OVERDUE");
+    let overdue = event(&mut ceo).await;
+    assert_eq!(overdue["kind"], "ALERT_OVERDUE");
+    // The director raises it to the CEO.
+    let token = app.login("d1@test.local").await;
+    let q = "mutation($id: ID!) { raiseAlertToCeo(id: $id, comment: \"客户流失风险\") { raisedToCeoAt ceoComment } }";
+    let r = app.post(Some(&token), q, json!({ "id": overdue["alertId"] })).await;
+    assert_eq!(r.data()["raiseAlertToCeo"]["ceoComment"], "客户流失风险");
+    assert_eq!(event(&mut ceo).await["kind"], "ALERT_RAISED_TO_CEO");
+    assert_eq!(event(&mut d1).await["kind"], "ALERT_RAISED_TO_CEO");
+    quiet(&mut d2).await;
+    let twice = app.post(Some(&token), q, json!({ "id": overdue["alertId"] })).await;
+    assert_eq!(twice.fields(), ["id"]);
+    let a1_token = app.login("a1@test.local").await;
+    assert_eq!(
+        app.post(Some(&a1_token), q, json!({ "id": overdue["alertId"] })).await.code(),
+        "FORBIDDEN"
+    );
+}

@@ -24,6 +24,8 @@ pub struct Config {
     pub introspection: bool,
     /// `SALESPULSE_SEED_DEMO`: seed the demo company into an empty database on `serve`.
     pub seed_demo: bool,
+    /// `SALESPULSE_SCHEDULER`: run the scheduled jobs (daily scan) in this process.
+    pub scheduler: bool,
     /// `SALESPULSE_DB_MAX_CONNECTIONS`: size of the connection pool.
     pub db_max_connections: u32,
 }
@@ -50,6 +52,7 @@ impl Default for Config {
             graphiql: true,
             introspection: true,
             seed_demo: true,
+            scheduler: true,
             db_max_connections: 10,
         }
     }
@@ -113,6 +116,7 @@ impl Config {
         flag("SALESPULSE_GRAPHIQL", &mut cfg.graphiql);
         flag("SALESPULSE_INTROSPECTION", &mut cfg.introspection);
         flag("SALESPULSE_SEED_DEMO", &mut cfg.seed_demo);
+        flag("SALESPULSE_SCHEDULER", &mut cfg.scheduler);
         if let Some(n) = get("SALESPULSE_DB_MAX_CONNECTIONS") {
             match n.parse::<u32>() {
                 Ok(v) if (1..=1000).contains(&v) => cfg.db_max_connections = v,

@@ -49,14 +49,22 @@ pub fn router(state: HttpState) -> Router {
         .with_state(state)
 }
 
+/// GraphiQL, set up so that the headers typed in its Headers pane (kept by
+/// GraphiQL) also go into the WebSocket `connection_init`: a subscription
+/// runs as the user whose token is in `Authorization`.
 async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql")
-            .title("salespulse")
-            .finish(),
-    )
+    let page = GraphiQLSource::build()
+        .endpoint("/graphql")
+        .subscription_endpoint("/graphql")
+        .title("salespulse")
+        .finish();
+    let page = page
+        .replace(
+            "subscriptionUrl: createUrl('/graphql', true),",
+            "subscriptionUrl: createUrl('/graphql', true),\n            wsConnectionParams: () => { try { return JSON.parse(localStorage.getItem('graphiql:headers') || '{}'); } catch (e) { return {}; } },",
+        )
+        .replace("defaultEditorToolsVisibility: true,", "defaultEditorToolsVisibility: true,\n          shouldPersistHeaders: true,");
+    Html(page)
 }
 
 async fn readyz(State(s): State<HttpState>) -> Response {

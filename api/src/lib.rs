@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod jobs;
 pub mod seed;
 pub mod service;
 pub mod state;
@@ -99,6 +100,9 @@ impl App {
 
     /// Serves until the process is stopped.
     pub async fn serve(self) -> std::io::Result<()> {
+        if self.state.config.scheduler {
+            jobs::spawn(self.state.clone());
+        }
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await

@@ -106,6 +106,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: SettableClock,
     pub db: DatabaseConnection,
+    pub state: Arc<api::state::AppState>,
     _guard: DbGuard,
 }
 
@@ -136,6 +137,7 @@ pub async fn spawn_bare(tweak: impl FnOnce(&mut Config)) -> TestApp {
         bind: "127.0.0.1:0".parse().unwrap(),
         jwt_secret: Some(TEST_SECRET.to_owned()),
         seed_demo: false,
+        scheduler: false,
         db_max_connections: 5,
         ..Config::default()
     };
@@ -143,7 +145,8 @@ pub async fn spawn_bare(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let clock = SettableClock::new(t0());
     let app = api::App::build(config, Arc::new(clock.clone())).await.expect("app builds");
     let addr = app.address();
-    let db = app.state().db.clone();
+    let state = app.state();
+    let db = state.db.clone();
     tokio::spawn(app.serve());
     TestApp {
         base: format!("http://{addr}"),
@@ -151,6 +154,7 @@ pub async fn spawn_bare(tweak: impl FnOnce(&mut Config)) -> TestApp {
         client: reqwest::Client::new(),
         clock,
         db,
+        state,
         _guard: guard,
     }
 }

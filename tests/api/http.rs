@@ -144,7 +144,12 @@ async fn introspection_and_graphiql_can_be_switched_off() {
     let on = spawn_app().await;
     let page = on.client.get(on.url("/")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().contains("graphiql"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("graphiql"));
+    assert!(
+        html.contains("wsConnectionParams: () =>") && html.contains("shouldPersistHeaders: true"),
+        "GraphiQL sends its headers over the socket"
+    );
     let (_, _, v) = post_raw(&on, None, json!({ "query": "{ __schema { queryType { name } } }" }).to_string()).await;
     assert_eq!(v["data"]["__schema"]["queryType"]["name"], "QueryRoot");
 

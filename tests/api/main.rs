@@ -7,6 +7,7 @@ mod alerts;
 mod auth;
 mod helpers;
 mod http;
+mod jobs;
 mod opportunities;
 mod schema;
 mod scope;

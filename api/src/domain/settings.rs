@@ -100,6 +100,8 @@ pub struct Settings {
     pub shelve_restart_lead_days: i64,
     /// `ORDER_EXPECTED_NOT_H_POTENTIAL` runs on this day of the month.
     pub order_expected_check_day: u32,
+    /// The daily scan runs at this hour, company time (0–23).
+    pub daily_scan_hour: u32,
     /// An alert is due this many days after it is raised.
     pub alert_due_days: i64,
     /// A resolution is reviewed within this many days.
@@ -120,6 +122,7 @@ impl Default for Settings {
             secured_no_mold_months: 2,
             shelve_restart_lead_days: 3,
             order_expected_check_day: 25,
+            daily_scan_hour: 1,
             alert_due_days: 3,
             review_due_days: 2,
             molding_integrated: LineSettings::defaults(BusinessLine::MoldingIntegrated),

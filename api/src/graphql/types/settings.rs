@@ -59,6 +59,8 @@ pub struct SettingsView {
     pub shelve_restart_lead_days: i64,
     /// ORDER_EXPECTED_NOT_H_POTENTIAL runs on this day of the month.
     pub order_expected_check_day: u32,
+    /// The daily anomaly scan runs at this hour, company time.
+    pub daily_scan_hour: u32,
     /// Days an alert is due after it is raised.
     pub alert_due_days: i64,
     /// Days a resolution is reviewed within.
@@ -81,6 +83,7 @@ impl From<&Settings> for SettingsView {
             secured_no_mold_months: s.secured_no_mold_months,
             shelve_restart_lead_days: s.shelve_restart_lead_days,
             order_expected_check_day: s.order_expected_check_day,
+            daily_scan_hour: s.daily_scan_hour,
             alert_due_days: s.alert_due_days,
             review_due_days: s.review_due_days,
             molding_integrated: (&s.molding_integrated).into(),
@@ -129,6 +132,8 @@ pub struct SettingsInput {
     pub shelve_restart_lead_days: Option<i64>,
     /// Day of the month of the ORDER_EXPECTED_NOT_H_POTENTIAL check (1–28).
     pub order_expected_check_day: Option<u32>,
+    /// Hour of the daily scan, company time (0–23).
+    pub daily_scan_hour: Option<u32>,
     /// Alert due days.
     pub alert_due_days: Option<i64>,
     /// Review due days.
@@ -193,6 +198,7 @@ impl SettingsInput {
             (&mut s.stalled_negotiation_months, self.stalled_negotiation_months),
             (&mut s.secured_no_mold_months, self.secured_no_mold_months),
             (&mut s.order_expected_check_day, self.order_expected_check_day),
+            (&mut s.daily_scan_hour, self.daily_scan_hour),
         ] {
             if let Some(v) = v {
                 *slot = v;

@@ -1,0 +1,113 @@
+//! The scheduler: the daily anomaly scan at its hour (01:00 company time by
+//! default; on the 25th it includes the order-expectation rule). It runs
+//! in one process only: on PostgreSQL the process holding a session
+//! advisory lock is the leader; SQLite is a single node anyway.
+//!
+//! A day's scan runs once: the date it ran for is kept in `job_run`, so a
+//! restart or a second node does not run it again, and a process that was
+//! down at 01:00 catches up when it starts.
+
+use crate::error::{AppError, AppResult};
+use crate::service::alerts::{ScanReport, run_scan};
+use crate::state::AppState;
+use crate::store;
+use chrono::Timelike;
+use entity::job_run;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{EntityTrait, Set};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const DAILY_SCAN: &str = "daily_scan";
+const LEADER_LOCK: i64 = 0x5a1e_0001;
+const TICK: Duration = Duration::from_secs(30);
+
+/// Runs the jobs that are due now; returns the scan report when the scan ran.
+pub async fn run_due_jobs(state: &AppState) -> AppResult<Option<ScanReport>> {
+    let now = state.clock.now();
+    let settings = store::settings::load(&state.db).await?;
+    let local = now.with_timezone(&settings.timezone);
+    if local.hour() < settings.daily_scan_hour {
+        return Ok(None);
+    }
+    let today = local.date_naive();
+    let last = job_run::Entity::find_by_id(DAILY_SCAN.to_owned()).one(&state.db).await?;
+    if last.is_some_and(|j| j.last_date >= today) {
+        return Ok(None);
+    }
+    let report = run_scan(state, now).await?;
+    job_run::Entity::insert(job_run::ActiveModel {
+        name: Set(DAILY_SCAN.to_owned()),
+        last_date: Set(today),
+        last_run_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(job_run::Column::Name)
+            .update_columns([job_run::Column::LastDate, job_run::Column::LastRunAt])
+            .to_owned(),
+    )
+    .exec(&state.db)
+    .await?;
+    tracing::info!(date = %today, "daily scan ran");
+    Ok(Some(report))
+}
+
+/// Holds PostgreSQL leadership on a connection of its own.
+struct Leadership {
+    url: Option<String>,
+    conn: Option<sea_orm::sqlx::PgConnection>,
+}
+
+impl Leadership {
+    async fn is_leader(&mut self) -> bool {
+        use sea_orm::sqlx::Connection;
+        let Some(url) = &self.url else { return true };
+        if self.conn.is_none() {
+            match sea_orm::sqlx::PgConnection::connect(url).await {
+                Ok(mut c) => {
+                    let got: Result<bool, _> = sea_orm::sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                        .bind(LEADER_LOCK)
+                        .fetch_one(&mut c)
+                        .await;
+                    if got.is_ok_and(|g| g) {
+                        tracing::info!("this process runs the scheduled jobs");
+                        self.conn = Some(c);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "scheduler cannot reach the database"),
+            }
+            return self.conn.is_some();
+        }
+        // Still connected (so still holding the lock)?
+        let alive = match self.conn.as_mut() {
+            Some(c) => sea_orm::sqlx::query("SELECT 1").execute(c).await.is_ok(),
+            None => false,
+        };
+        if !alive {
+            self.conn = None;
+        }
+        alive
+    }
+}
+
+/// Starts the scheduler loop.
+pub fn spawn(state: Arc<AppState>) {
+    let url = (!state.config.is_sqlite()).then(|| state.config.database_url.clone());
+    tokio::spawn(async move {
+        let mut leadership = Leadership { url, conn: None };
+        let mut tick = tokio::time::interval(TICK);
+        loop {
+            tick.tick().await;
+            if !leadership.is_leader().await {
+                continue;
+            }
+            if let Err(e) = run_due_jobs(&state).await {
+                let detail = match e {
+                    AppError::Internal(d) => d,
+                    other => other.message(),
+                };
+                tracing::error!(error = %detail, "scheduled job failed");
+            }
+        }
+    });
+}

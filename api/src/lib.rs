@@ -2,6 +2,7 @@
 //! layers: HTTP/WS → graphql → service → domain + store.
 
 pub mod auth;
+pub mod bench;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -130,6 +131,15 @@ enum Command {
     Seed,
     /// Print the GraphQL SDL.
     Schema,
+    /// Generate a large company into an EMPTY database and time the anomaly scan.
+    Bench {
+        /// Opportunities to generate.
+        #[arg(long, default_value_t = 200_000)]
+        opportunities: i64,
+        /// Activities to generate.
+        #[arg(long, default_value_t = 2_000_000)]
+        activities: i64,
+    },
 }
 
 fn print_welcome(addr: SocketAddr) {
@@ -162,6 +172,7 @@ pub async fn run_cli() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => prepare_database(&config, &clock).await.map(|_| println!("migrations applied")),
         Command::Seed => seed_command(&config, &clock).await,
+        Command::Bench { opportunities, activities } => bench::run(config, clock, bench::Size { opportunities, activities }).await,
         Command::Serve | Command::Schema => match App::build(config, clock).await {
             Ok(app) => {
                 print_welcome(app.address());

@@ -14,7 +14,9 @@ use entity::{
     ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, HistoryField, OpportunityStatus, ReviewAction, Role, ShelveReason,
     Stage, activity, alert, loss_review, opportunity, opportunity_history,
 };
-use sea_orm::{ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, Iterable, Set, Statement};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend, Iterable, Set, Statement,
+};
 use serde_json::json;
 
 /// What one rule did in a scan.
@@ -51,9 +53,10 @@ fn alert_event(kind: &'static str, a: &alert::Model, to_owner: bool, extra: serd
 const SCAN_LOCK: i64 = 0x5ca4_0001;
 
 /// Runs every rule as of `as_of`, raises the alerts, escalates the overdue
-/// ones; one transaction; idempotent.
+/// ones; one transaction, a few set-based statements per rule; idempotent.
 pub async fn run_scan(state: &AppState, as_of: DateTime<Utc>) -> AppResult<ScanReport> {
     let as_of = crate::clock::normalize(as_of);
+    let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_raw(Statement::from_sql_and_values(
@@ -63,74 +66,38 @@ pub async fn run_scan(state: &AppState, as_of: DateTime<Utc>) -> AppResult<ScanR
         ))
         .await?;
     }
+    store::events::lock_for_append(&txn).await?;
     let settings = store::settings::load(&txn).await?;
     let cut = rules::cutoffs(as_of, &settings);
     let due_at = rules::due_at(as_of, &settings);
-    let mut events = Vec::new();
+    let before = repo::max_id(&txn).await?;
     let mut reports = Vec::new();
     for rule in AlertRule::iter() {
         let already_open = repo::already_open(&txn, rule, &cut).await?;
-        let found = repo::candidates(&txn, rule, &cut).await?;
-        let rows: Vec<alert::ActiveModel> = found
-            .iter()
-            .map(|(opp, owner, track, restart)| alert::ActiveModel {
-                opportunity_id: Set(*opp),
-                rule: Set(rule),
-                track_id: Set(*track),
-                owner_id: Set(*owner),
-                status: Set(AlertStatus::Open),
-                raised_at: Set(as_of),
-                due_at: Set(due_at),
-                cycle_date: Set(match rule {
-                    AlertRule::ShelveRestartDue => *restart,
-                    AlertRule::OrderExpectedNotHPotential => cut.expected_month,
-                    _ => None,
-                }),
-                ..Default::default()
-            })
-            .collect();
-        for chunk in rows.chunks(500) {
-            alert::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
-        }
-        if !found.is_empty() {
-            let ids: Vec<i64> = found.iter().map(|c| c.0).collect();
-            for a in repo::open_of(&txn, rule, &ids).await? {
-                events.push(alert_event(kinds::ALERT_RAISED, &a, true, json!({ "dueAt": a.due_at })));
-            }
-        }
+        let raised = repo::raise(&txn, rule, &cut, as_of, due_at).await?;
         reports.push(RuleReport {
             rule,
-            raised: found.len() as u64,
+            raised,
             already_open,
         });
     }
-    let overdue = repo::newly_overdue(&txn, as_of).await?;
-    repo::mark(
+    let mut written = repo::insert_events_for(
         &txn,
-        &overdue.iter().map(|a| a.id).collect::<Vec<_>>(),
-        alert::Column::OverdueAt,
-        as_of,
+        kinds::ALERT_RAISED,
+        true,
+        Condition::all().add(alert::Column::Id.gt(before)),
+        now,
     )
     .await?;
-    events.extend(
-        overdue
-            .iter()
-            .map(|a| alert_event(kinds::ALERT_OVERDUE, a, true, json!({ "dueAt": a.due_at }))),
-    );
-    let review_overdue = repo::newly_review_overdue(&txn, as_of).await?;
-    repo::mark(
-        &txn,
-        &review_overdue.iter().map(|a| a.id).collect::<Vec<_>>(),
-        alert::Column::ReviewOverdueAt,
-        as_of,
-    )
-    .await?;
-    events.extend(
-        review_overdue
-            .iter()
-            .map(|a| alert_event(kinds::REVIEW_OVERDUE, a, false, json!({ "reviewDueAt": a.review_due_at }))),
-    );
-    let max = store::events::append(&txn, events, state.clock.now()).await?;
+    written += repo::insert_events_for(&txn, kinds::ALERT_OVERDUE, true, repo::newly_overdue(as_of), now).await?;
+    let overdue = repo::stamp(&txn, repo::newly_overdue(as_of), alert::Column::OverdueAt, as_of).await?;
+    written += repo::insert_events_for(&txn, kinds::REVIEW_OVERDUE, false, repo::newly_review_overdue(as_of), now).await?;
+    let review_overdue = repo::stamp(&txn, repo::newly_review_overdue(as_of), alert::Column::ReviewOverdueAt, as_of).await?;
+    let max = if written > 0 {
+        Some(store::events::announce(&txn).await?)
+    } else {
+        None
+    };
     txn.commit().await?;
     if let Some(max) = max {
         state.bus.wake(max);
@@ -138,8 +105,8 @@ pub async fn run_scan(state: &AppState, as_of: DateTime<Utc>) -> AppResult<ScanR
     Ok(ScanReport {
         as_of,
         rules: reports,
-        overdue: overdue.len() as u64,
-        review_overdue: review_overdue.len() as u64,
+        overdue,
+        review_overdue,
     })
 }
 

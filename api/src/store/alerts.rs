@@ -6,7 +6,9 @@ use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{AlertRule, AlertStatus, BusinessLine, OpportunityStatus, Stage, alert, loss_review, opportunity};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 
 /// The opportunities whose columns satisfy a rule at the cutoffs (mirrors
 /// `domain::alerts::condition`). `None`: the rule does not run today.
@@ -78,29 +80,135 @@ fn previous_alert_blocks(rule: AlertRule, c: &Cutoffs) -> Expr {
     Expr::exists(q)
 }
 
-/// A candidate of a rule: (opportunity, owner, track, restart date).
-pub type Candidate = (i64, i64, i64, Option<NaiveDate>);
-
-/// One statement: the opportunities for which the rule raises an alert now.
-pub async fn candidates(db: &impl ConnectionTrait, rule: AlertRule, c: &Cutoffs) -> AppResult<Vec<Candidate>> {
-    let Some(cond) = rule_condition(rule, c) else {
-        return Ok(Vec::new());
+/// One statement: raises the rule's alerts, `INSERT INTO alert … SELECT …
+/// FROM opportunity WHERE <rule> AND no open alert AND not blocked by an
+/// earlier one`; returns how many.
+pub async fn raise(
+    db: &impl ConnectionTrait,
+    rule: AlertRule,
+    c: &Cutoffs,
+    raised_at: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+) -> AppResult<u64> {
+    let Some(cond) = rule_condition(rule, c) else { return Ok(0) };
+    let cycle: Expr = match rule {
+        AlertRule::ShelveRestartDue => Expr::col((opportunity::Entity, opportunity::Column::RestartDate)),
+        AlertRule::OrderExpectedNotHPotential => Expr::val(c.expected_month),
+        _ => Expr::val(Option::<NaiveDate>::None),
     };
-    Ok(opportunity::Entity::find()
+    let select = opportunity::Entity::find()
         .select_only()
-        .columns([
-            opportunity::Column::Id,
-            opportunity::Column::OwnerId,
-            opportunity::Column::TrackId,
-            opportunity::Column::RestartDate,
-        ])
+        .column(opportunity::Column::Id)
+        .expr(Expr::val(rule.to_value()))
+        .column(opportunity::Column::TrackId)
+        .column(opportunity::Column::OwnerId)
+        .expr(Expr::val(AlertStatus::Open.to_value()))
+        .expr(Expr::val(raised_at))
+        .expr(Expr::val(due_at))
+        .expr(cycle)
         .filter(cond)
         .filter(open_alert_exists(rule).not())
         .filter(previous_alert_blocks(rule, c).not())
         .order_by_asc(opportunity::Column::Id)
+        .into_query();
+    let mut insert = Query::insert();
+    insert
+        .into_table(alert::Entity)
+        .columns([
+            alert::Column::OpportunityId,
+            alert::Column::Rule,
+            alert::Column::TrackId,
+            alert::Column::OwnerId,
+            alert::Column::Status,
+            alert::Column::RaisedAt,
+            alert::Column::DueAt,
+            alert::Column::CycleDate,
+        ])
+        .select_from(select)
+        .map_err(crate::error::AppError::internal)?;
+    Ok(db.execute(&insert).await?.rows_affected())
+}
+
+/// One statement: an event of `kind` for every alert matching `which`, in
+/// alert order; to the owner too when `to_owner`.
+pub async fn insert_events_for(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    to_owner: bool,
+    which: Condition,
+    at: DateTime<Utc>,
+) -> AppResult<u64> {
+    let json = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            "json_build_object('alertId', \"alert\".\"id\", 'opportunityId', \"alert\".\"opportunity_id\", 'rule', \"alert\".\"rule\")"
+        }
+        _ => "json_object('alertId', \"alert\".\"id\", 'opportunityId', \"alert\".\"opportunity_id\", 'rule', \"alert\".\"rule\")",
+    };
+    let owner: Expr = if to_owner {
+        Expr::col((alert::Entity, alert::Column::OwnerId))
+    } else {
+        Expr::val(Option::<i64>::None)
+    };
+    let select = alert::Entity::find()
+        .select_only()
+        .expr(Expr::val(kind))
+        .expr(Expr::cust(json))
+        .expr(owner)
+        .column(alert::Column::TrackId)
+        .expr(Expr::val(at))
+        .filter(which)
+        .order_by_asc(alert::Column::Id)
+        .into_query();
+    let mut insert = Query::insert();
+    insert
+        .into_table(entity::event::Entity)
+        .columns([
+            entity::event::Column::Kind,
+            entity::event::Column::Payload,
+            entity::event::Column::AudienceUserId,
+            entity::event::Column::AudienceTrackId,
+            entity::event::Column::CreatedAt,
+        ])
+        .select_from(select)
+        .map_err(crate::error::AppError::internal)?;
+    Ok(db.execute(&insert).await?.rows_affected())
+}
+
+/// Highest alert id so far.
+pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {
+    let max: Option<Option<i64>> = alert::Entity::find()
+        .select_only()
+        .expr(alert::Column::Id.max())
         .into_tuple()
-        .all(db)
-        .await?)
+        .one(db)
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}
+
+/// Open alerts past due, not yet escalated.
+pub fn newly_overdue(as_of: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(alert::Column::Status.eq(AlertStatus::Open))
+        .add(alert::Column::DueAt.lt(as_of))
+        .add(alert::Column::OverdueAt.is_null())
+}
+
+/// Resolutions past their review time, not yet escalated.
+pub fn newly_review_overdue(as_of: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(alert::Column::Status.eq(AlertStatus::Resolved))
+        .add(alert::Column::ReviewDueAt.lt(as_of))
+        .add(alert::Column::ReviewOverdueAt.is_null())
+}
+
+/// Stamps `column` on every alert matching `which`; returns how many.
+pub async fn stamp(db: &impl ConnectionTrait, which: Condition, column: alert::Column, at: DateTime<Utc>) -> AppResult<u64> {
+    Ok(alert::Entity::update_many()
+        .col_expr(column, Expr::value(at))
+        .filter(which)
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// How many opportunities meet the rule but already have an open alert.
@@ -111,55 +219,6 @@ pub async fn already_open(db: &impl ConnectionTrait, rule: AlertRule, c: &Cutoff
         .filter(open_alert_exists(rule))
         .count(db)
         .await?)
-}
-
-/// Open alerts past due and not yet escalated.
-pub async fn newly_overdue(db: &impl ConnectionTrait, as_of: DateTime<Utc>) -> AppResult<Vec<alert::Model>> {
-    Ok(alert::Entity::find()
-        .filter(alert::Column::Status.eq(AlertStatus::Open))
-        .filter(alert::Column::DueAt.lt(as_of))
-        .filter(alert::Column::OverdueAt.is_null())
-        .order_by_asc(alert::Column::Id)
-        .all(db)
-        .await?)
-}
-
-/// Resolutions past their review date, not yet escalated.
-pub async fn newly_review_overdue(db: &impl ConnectionTrait, as_of: DateTime<Utc>) -> AppResult<Vec<alert::Model>> {
-    Ok(alert::Entity::find()
-        .filter(alert::Column::Status.eq(AlertStatus::Resolved))
-        .filter(alert::Column::ReviewDueAt.lt(as_of))
-        .filter(alert::Column::ReviewOverdueAt.is_null())
-        .order_by_asc(alert::Column::Id)
-        .all(db)
-        .await?)
-}
-
-pub async fn mark(db: &impl ConnectionTrait, ids: &[i64], column: alert::Column, at: DateTime<Utc>) -> AppResult<()> {
-    for chunk in ids.chunks(500) {
-        alert::Entity::update_many()
-            .col_expr(column, Expr::value(at))
-            .filter(alert::Column::Id.is_in(chunk.iter().copied()))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// The open alerts of these opportunities under one rule (to learn new ids).
-pub async fn open_of(db: &impl ConnectionTrait, rule: AlertRule, opportunity_ids: &[i64]) -> AppResult<Vec<alert::Model>> {
-    let mut out = Vec::new();
-    for chunk in opportunity_ids.chunks(500) {
-        out.extend(
-            alert::Entity::find()
-                .filter(alert::Column::Rule.eq(rule))
-                .filter(alert::Column::Status.eq(AlertStatus::Open))
-                .filter(alert::Column::OpportunityId.is_in(chunk.iter().copied()))
-                .all(db)
-                .await?,
-        );
-    }
-    Ok(out)
 }
 
 /// The scope as a condition on alerts.

@@ -23,13 +23,9 @@ pub struct NewEvent {
 /// finds a smaller id appear.
 const EVENT_LOCK: i64 = 0x5a1e_5e7e;
 
-/// Appends events in the caller's transaction; returns the highest id.
-pub async fn append(txn: &impl ConnectionTrait, events: Vec<NewEvent>, now: DateTime<Utc>) -> AppResult<Option<i64>> {
-    if events.is_empty() {
-        return Ok(None);
-    }
-    let pg = txn.get_database_backend() == DbBackend::Postgres;
-    if pg {
+/// Takes the event-writer lock (PostgreSQL) for the rest of the transaction.
+pub async fn lock_for_append(txn: &impl ConnectionTrait) -> AppResult<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_advisory_xact_lock($1)",
@@ -37,6 +33,30 @@ pub async fn append(txn: &impl ConnectionTrait, events: Vec<NewEvent>, now: Date
         ))
         .await?;
     }
+    Ok(())
+}
+
+/// After appending: the highest id, announced to every process on
+/// PostgreSQL (the notification leaves with the commit).
+pub async fn announce(txn: &impl ConnectionTrait) -> AppResult<i64> {
+    let max = max_id(txn).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [crate::events::CHANNEL.into(), max.to_string().into()],
+        ))
+        .await?;
+    }
+    Ok(max)
+}
+
+/// Appends events in the caller's transaction; returns the highest id.
+pub async fn append(txn: &impl ConnectionTrait, events: Vec<NewEvent>, now: DateTime<Utc>) -> AppResult<Option<i64>> {
+    if events.is_empty() {
+        return Ok(None);
+    }
+    lock_for_append(txn).await?;
     let rows: Vec<event::ActiveModel> = events
         .into_iter()
         .map(|e| event::ActiveModel {
@@ -51,16 +71,7 @@ pub async fn append(txn: &impl ConnectionTrait, events: Vec<NewEvent>, now: Date
     for chunk in rows.chunks(500) {
         event::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
-    let max = max_id(txn).await?;
-    if pg {
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_notify($1, $2)",
-            [crate::events::CHANNEL.into(), max.to_string().into()],
-        ))
-        .await?;
-    }
-    Ok(Some(max))
+    Ok(Some(announce(txn).await?))
 }
 
 pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {

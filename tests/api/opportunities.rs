@@ -239,6 +239,13 @@ async fn losing_needs_a_reason_and_a_won_deal_cannot_be_lost() {
     );
     let lost = app.post(Some(&a1), q, json!({ "id": id, "v": 1, "r": "价格" })).await;
     assert_eq!(lost.data()["loseOpportunity"], json!({ "status": "LOST", "lossReason": "价格" }));
+    let reviews = app
+        .post(Some(&a1), "{ lossReviews { reason alertId opportunity { id } } }", json!({}))
+        .await;
+    assert_eq!(
+        reviews.data()["lossReviews"],
+        json!([{ "reason": "价格", "alertId": null, "opportunity": { "id": id } }])
+    );
     assert_eq!(
         app.post(Some(&a1), q, json!({ "id": id, "v": 2, "r": "again" })).await.fields(),
         ["id"]

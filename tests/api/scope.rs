@@ -222,3 +222,24 @@ async fn tracks_are_scoped_too() {
     );
     let _ = (&w.a2, &w.deal3);
 }
+
+#[tokio::test]
+async fn customer_search_shows_only_customers_of_visible_deals() {
+    let w = world().await;
+    let app = &w.app;
+    let q = "{ customers(search: \"客户\") { name } }";
+    let names = |r: crate::helpers::Gql| -> Vec<String> {
+        let mut v: Vec<String> = r.data()["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(app.post(Some(&w.a1), q, json!({})).await), ["a1-deal 客户"]);
+    assert_eq!(names(app.post(Some(&w.d1), q, json!({})).await), ["a1-deal 客户", "a2-deal 客户"]);
+    let ceo = app.login("ceo@test.local").await;
+    assert_eq!(names(app.post(Some(&ceo), q, json!({})).await).len(), 3);
+}

@@ -52,15 +52,15 @@ impl OpportunityQuery {
         Ok(Opportunity(service::opportunities::get(&ctx::state(ctx)?.db, viewer, id).await?))
     }
 
-    /// Customers whose name contains the text (to pick one when creating an opportunity).
+    /// Customers whose name contains the text, among those of the opportunities the viewer can see (to pick one when creating an opportunity).
     async fn customers(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Part of the name.")] search: String,
         #[graphql(desc = "At most this many (1–50).", default = 20, validator(minimum = 1, maximum = 50))] first: u64,
     ) -> Result<Vec<Customer>> {
-        ctx::viewer(ctx)?;
-        let rows = store::opportunities::search_customers(&ctx::state(ctx)?.db, &search, first).await?;
+        let viewer = ctx::viewer(ctx)?;
+        let rows = store::opportunities::search_customers(&ctx::state(ctx)?.db, &viewer.scope(), &search, first).await?;
         Ok(rows.into_iter().map(Customer).collect())
     }
 }

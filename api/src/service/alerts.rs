@@ -382,20 +382,8 @@ pub async fn review(
     }
     .update(&txn)
     .await?;
-    let mut events = vec![alert_event(
-        kinds::ALERT_REVIEWED,
-        &updated,
-        true,
-        json!({ "action": action.to_value() }),
-    )];
-    if let Some(uid) = new_owner {
-        // The new owner hears of it too.
-        let mut e = alert_event(kinds::ALERT_REVIEWED, &updated, false, json!({ "action": action.to_value() }));
-        e.audience_user_id = Some(uid);
-        e.audience_track_id = None;
-        events.push(e);
-    }
-    finish(state, txn, events).await?;
+    let event = alert_event(kinds::ALERT_REVIEWED, &updated, true, json!({ "action": action.to_value() }));
+    finish(state, txn, vec![event]).await?;
     Ok(updated)
 }
 

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::store::{self, opportunities as repo};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{ActivityKind, HistoryField, OpportunityStatus, Role, Stage, activity, opportunity, opportunity_history};
-use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseTransaction, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, Set};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE: u64 = 100;
@@ -306,7 +306,7 @@ pub async fn update(
     let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let mut p = Problems::new();
-    let mut change = opportunity::ActiveModel::default();
+    let mut change = <opportunity::ActiveModel as Default>::default();
     if let Some(name) = &input.name {
         check_text(&mut p, "input.name", name, 200);
         change.name = Set(name.trim().to_owned());
@@ -522,5 +522,18 @@ pub async fn lose(state: &AppState, viewer: &Viewer, id: i64, version: i32, reas
     };
     repo::update_versioned(&txn, change, id, version, now).await?;
     record_status(&txn, &o, viewer.user_id, OpportunityStatus::Lost, now).await?;
+    // 输单复盘: every lost deal gets its loss review.
+    entity::loss_review::ActiveModel {
+        opportunity_id: Set(o.id),
+        alert_id: Set(None),
+        owner_id: Set(o.owner_id),
+        track_id: Set(o.track_id),
+        reason: Set(reason.trim().to_owned()),
+        opened_at: Set(now),
+        opened_by: Set(viewer.user_id),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
     commit_and_reload(state, txn, id).await
 }

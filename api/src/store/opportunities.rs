@@ -219,12 +219,23 @@ pub async fn customer_named(db: &impl ConnectionTrait, name: &str, now: DateTime
     .await?)
 }
 
-/// Customers whose name contains `text`, by name.
-pub async fn search_customers(db: &impl ConnectionTrait, text: &str, limit: u64) -> AppResult<Vec<customer::Model>> {
-    Ok(customer::Entity::find()
-        .filter(Expr::expr(Func::lower(Expr::col(customer::Column::Name))).like(LikeExpr::new(escape_like(text.trim())).escape('\\')))
-        .order_by_asc(customer::Column::Name)
-        .limit(limit)
-        .all(db)
-        .await?)
+/// Customers whose name contains `text`, by name: for a scoped viewer only
+/// the customers of opportunities he can see.
+pub async fn search_customers(db: &impl ConnectionTrait, scope: &Scope, text: &str, limit: u64) -> AppResult<Vec<customer::Model>> {
+    let mut q = customer::Entity::find();
+    if *scope != Scope::All {
+        let visible = Query::select()
+            .column(opportunity::Column::CustomerId)
+            .from(opportunity::Entity)
+            .cond_where(scope_condition(scope))
+            .to_owned();
+        q = q.filter(customer::Column::Id.in_subquery(visible));
+    }
+    Ok(
+        q.filter(Expr::expr(Func::lower(Expr::col(customer::Column::Name))).like(LikeExpr::new(escape_like(text.trim())).escape('\\')))
+            .order_by_asc(customer::Column::Name)
+            .limit(limit)
+            .all(db)
+            .await?,
+    )
 }

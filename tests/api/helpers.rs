@@ -383,7 +383,7 @@ impl TestApp {
             BusinessLine::CommodityMold
         };
         let customer = customer::ActiveModel {
-            name: Set(format!("customer-{}", rand_suffix())),
+            name: Set(format!("customer-{}", COUNTER.fetch_add(1, Ordering::SeqCst))),
             created_at: Set(t0()),
             ..Default::default()
         };

@@ -180,3 +180,27 @@ async fn escalations_reach_the_director_and_the_ceo_but_not_other_tracks() {
         "FORBIDDEN"
     );
 }
+
+#[tokio::test]
+async fn a_subscriber_behind_a_large_scan_receives_every_event_in_order() {
+    use org::*;
+    let app = spawn_app().await;
+    let mut phone = subscribe(&app, "a1@test.local", ALERT_EVENTS, "0").await;
+    // More events than one read batch, in one transaction.
+    let n = 450;
+    for _ in 0..n {
+        app.insert_deal(DealSpec {
+            last_activity_at: sh(2026, 10, 1),
+            ..DealSpec::new(A1, T1)
+        })
+        .await;
+    }
+    app.scan(t0()).await;
+    let mut last = 0i64;
+    for _ in 0..n {
+        let id: i64 = event(&mut phone).await["id"].as_str().unwrap().parse().unwrap();
+        assert!(id > last, "in order, no duplicate");
+        last = id;
+    }
+    quiet(&mut phone).await;
+}

@@ -431,20 +431,11 @@ pub struct ListArgs {
 /// One page of the alerts the viewer may see.
 pub async fn list(state: &AppState, viewer: &Viewer, args: ListArgs) -> AppResult<(Vec<alert::Model>, bool, sea_orm::Condition)> {
     let mut p = Problems::new();
-    let first = args.first.unwrap_or(20);
-    p.check(!(1..=100).contains(&first), "first", "must be between 1 and 100");
-    let after = match args.after.as_deref().map(str::parse::<i64>) {
-        None => None,
-        Some(Ok(v)) => Some(v),
-        Some(Err(_)) => {
-            p.add("after", "is not a cursor of this list");
-            None
-        }
-    };
+    let (first, after) = super::page_args(&mut p, args.first, args.after.as_deref());
     p.into_result()?;
     let mut f = args.filter;
     f.overdue = args.overdue.map(|o| (o, state.clock.now()));
     let cond = repo::condition(&viewer.scope(), &f);
-    let (rows, more) = repo::page(&state.db, cond.clone(), after, first as u64).await?;
+    let (rows, more) = repo::page(&state.db, cond.clone(), after, first).await?;
     Ok((rows, more, cond))
 }

@@ -14,9 +14,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{ActivityKind, HistoryField, OpportunityStatus, Role, Stage, activity, opportunity, opportunity_history};
 use sea_orm::{ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, Set};
 
-/// Largest page a client may ask for.
-pub const MAX_PAGE: u64 = 100;
-
 /// One page of the opportunities the viewer may see.
 pub async fn list(
     state: &AppState,
@@ -26,16 +23,7 @@ pub async fn list(
     after: Option<String>,
 ) -> AppResult<(Vec<opportunity::Model>, bool, sea_orm::Condition)> {
     let mut p = Problems::new();
-    let first = first.unwrap_or(20);
-    p.check(!(1..=MAX_PAGE as i32).contains(&first), "first", "must be between 1 and 100");
-    let after = match after.as_deref().map(str::parse::<i64>) {
-        None => None,
-        Some(Ok(v)) => Some(v),
-        Some(Err(_)) => {
-            p.add("after", "is not a cursor of this list");
-            None
-        }
-    };
+    let (first, after) = super::page_args(&mut p, first, after.as_deref());
     let mut f = repo::Filter {
         stage: filter.stage.map(Into::into),
         status: filter.status.map(Into::into),
@@ -65,7 +53,7 @@ pub async fn list(
         ));
     }
     let cond = repo::condition(&viewer.scope(), &f);
-    let (rows, more) = repo::page(&state.db, cond.clone(), after, first as u64).await?;
+    let (rows, more) = repo::page(&state.db, cond.clone(), after, first).await?;
     Ok((rows, more, cond))
 }
 

@@ -223,11 +223,7 @@ pub async fn already_open(db: &impl ConnectionTrait, rule: AlertRule, c: &Cutoff
 
 /// The scope as a condition on alerts.
 pub fn scope_condition(scope: &Scope) -> Condition {
-    match scope {
-        Scope::All => Condition::all(),
-        Scope::Tracks(ids) => Condition::all().add(alert::Column::TrackId.is_in(ids.iter().copied())),
-        Scope::Owner(id) => Condition::all().add(alert::Column::OwnerId.eq(*id)),
-    }
+    super::scope_on(scope, alert::Column::OwnerId, alert::Column::TrackId)
 }
 
 /// Narrowing of an alert list.
@@ -294,14 +290,7 @@ pub fn condition(scope: &Scope, f: &Filter) -> Condition {
 
 /// A page in id order, newest last, and whether more follow.
 pub async fn page(db: &impl ConnectionTrait, cond: Condition, after: Option<i64>, first: u64) -> AppResult<(Vec<alert::Model>, bool)> {
-    let mut q = alert::Entity::find().filter(cond).order_by_asc(alert::Column::Id).limit(first + 1);
-    if let Some(a) = after {
-        q = q.filter(alert::Column::Id.gt(a));
-    }
-    let mut rows = q.all(db).await?;
-    let more = rows.len() as u64 > first;
-    rows.truncate(first as usize);
-    Ok((rows, more))
+    super::keyset_page(db, alert::Entity::find().filter(cond), alert::Column::Id, after, first).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, cond: Condition) -> AppResult<u64> {
@@ -318,20 +307,6 @@ pub async fn loss_reviews(
     after: Option<i64>,
     first: u64,
 ) -> AppResult<(Vec<loss_review::Model>, bool)> {
-    let cond = match scope {
-        Scope::All => Condition::all(),
-        Scope::Tracks(ids) => Condition::all().add(loss_review::Column::TrackId.is_in(ids.iter().copied())),
-        Scope::Owner(id) => Condition::all().add(loss_review::Column::OwnerId.eq(*id)),
-    };
-    let mut q = loss_review::Entity::find()
-        .filter(cond)
-        .order_by_asc(loss_review::Column::Id)
-        .limit(first + 1);
-    if let Some(a) = after {
-        q = q.filter(loss_review::Column::Id.gt(a));
-    }
-    let mut rows = q.all(db).await?;
-    let more = rows.len() as u64 > first;
-    rows.truncate(first as usize);
-    Ok((rows, more))
+    let cond = super::scope_on(scope, loss_review::Column::OwnerId, loss_review::Column::TrackId);
+    super::keyset_page(db, loss_review::Entity::find().filter(cond), loss_review::Column::Id, after, first).await
 }

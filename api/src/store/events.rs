@@ -86,11 +86,7 @@ pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {
 
 /// Who may receive which events.
 pub fn scope_condition(scope: &Scope) -> Condition {
-    match scope {
-        Scope::All => Condition::all(),
-        Scope::Tracks(ids) => Condition::all().add(event::Column::AudienceTrackId.is_in(ids.iter().copied())),
-        Scope::Owner(id) => Condition::all().add(event::Column::AudienceUserId.eq(*id)),
-    }
+    super::scope_on(scope, event::Column::AudienceUserId, event::Column::AudienceTrackId)
 }
 
 /// The next events after `after`, of these kinds, in the scope, in id order.

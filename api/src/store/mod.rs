@@ -56,3 +56,33 @@ pub async fn begin_write(db: &DatabaseConnection) -> AppResult<sea_orm::Database
     };
     Ok(db.begin_with_options(options).await?)
 }
+
+/// The WHERE clause of a scope on any table that names an owner (the
+/// account manager) and a track.
+pub fn scope_on<C: sea_orm::ColumnTrait>(scope: &crate::auth::Scope, owner: C, track: C) -> sea_orm::Condition {
+    use crate::auth::Scope;
+    match scope {
+        Scope::All => sea_orm::Condition::all(),
+        Scope::Tracks(ids) => sea_orm::Condition::all().add(track.is_in(ids.iter().copied())),
+        Scope::Owner(id) => sea_orm::Condition::all().add(owner.eq(*id)),
+    }
+}
+
+/// One keyset page in id order (`id > after`), and whether more follow.
+pub async fn keyset_page<E: sea_orm::EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<E>,
+    id: E::Column,
+    after: Option<i64>,
+    first: u64,
+) -> AppResult<(Vec<E::Model>, bool)> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut q = query.order_by_asc(id).limit(first + 1);
+    if let Some(a) = after {
+        q = q.filter(id.gt(a));
+    }
+    let mut rows = q.all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, more))
+}

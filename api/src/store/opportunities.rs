@@ -25,11 +25,7 @@ pub struct Filter {
 
 /// The WHERE clause of a scope.
 pub fn scope_condition(scope: &Scope) -> Condition {
-    match scope {
-        Scope::All => Condition::all(),
-        Scope::Tracks(ids) => Condition::all().add(opportunity::Column::TrackId.is_in(ids.iter().copied())),
-        Scope::Owner(id) => Condition::all().add(opportunity::Column::OwnerId.eq(*id)),
-    }
+    super::scope_on(scope, opportunity::Column::OwnerId, opportunity::Column::TrackId)
 }
 
 fn escape_like(text: &str) -> String {
@@ -88,17 +84,7 @@ pub async fn page(
     after: Option<i64>,
     first: u64,
 ) -> AppResult<(Vec<opportunity::Model>, bool)> {
-    let mut q = opportunity::Entity::find()
-        .filter(cond)
-        .order_by_asc(opportunity::Column::Id)
-        .limit(first + 1);
-    if let Some(a) = after {
-        q = q.filter(opportunity::Column::Id.gt(a));
-    }
-    let mut rows = q.all(db).await?;
-    let more = rows.len() as u64 > first;
-    rows.truncate(first as usize);
-    Ok((rows, more))
+    super::keyset_page(db, opportunity::Entity::find().filter(cond), opportunity::Column::Id, after, first).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, cond: Condition) -> AppResult<u64> {

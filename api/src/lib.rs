@@ -38,22 +38,36 @@ pub struct App {
 /// database (its time zone from `SALESPULSE_TIMEZONE`).
 pub async fn prepare_database(config: &Config, clock: &SharedClock) -> AppResult<DatabaseConnection> {
     let db = store::connect(config).await?;
-    store::migrate(&db).await?;
-    if store::settings::is_empty(&db).await? {
+    prepare_connection(&db, config, clock).await?;
+    Ok(db)
+}
+
+/// Migrates an open connection and writes the default configuration into a
+/// new database.
+pub async fn prepare_connection(db: &DatabaseConnection, config: &Config, clock: &SharedClock) -> AppResult<()> {
+    store::migrate(db).await?;
+    if store::settings::is_empty(db).await? {
         let settings = domain::settings::Settings {
             timezone: config.timezone,
             ..Default::default()
         };
-        store::settings::save(&db, &settings, None, clock.now()).await?;
+        store::settings::save(db, &settings, None, clock.now()).await?;
     }
-    Ok(db)
+    Ok(())
 }
 
 impl App {
     /// Prepares the database (and the demo company when configured and the
     /// database is empty) and binds the listener (port 0 picks a free one).
     pub async fn build(config: Config, clock: SharedClock) -> AppResult<Self> {
-        let db = prepare_database(&config, &clock).await?;
+        let db = store::connect(&config).await?;
+        Self::build_on(config, clock, db).await
+    }
+
+    /// Like [`App::build`], on a connection the caller opened (tests use it
+    /// to count the statements a request sends).
+    pub async fn build_on(config: Config, clock: SharedClock, db: DatabaseConnection) -> AppResult<Self> {
+        prepare_connection(&db, &config, &clock).await?;
         if config.seed_demo && seed::is_empty(&db).await? {
             seed::demo_company(&db, clock.now()).await?;
             tracing::info!("seeded the demo company");

@@ -168,12 +168,7 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
     let customers: Vec<customer::ActiveModel> = (0..240)
         .map(|i| customer::ActiveModel {
             id: Set(i as i64 + 1),
-            name: Set(format!(
-                "{}{}{}",
-                CUSTOMER_STEMS[i % 24],
-                CUSTOMER_TAILS[(i / 24) % 10],
-                if i >= 240 { "二厂" } else { "" }
-            )),
+            name: Set(format!("{}{}", CUSTOMER_STEMS[i % 24], CUSTOMER_TAILS[(i / 24) % 10])),
             created_at: Set(now - days(600)),
         })
         .collect();

@@ -131,6 +131,18 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
 
 /// Starts the app on an empty database without any user.
 pub async fn spawn_bare(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_inner(tweak, None).await
+}
+
+/// Starts the app with the test organisation, counting every SQL statement
+/// the server sends into `statements`.
+pub async fn spawn_app_counting(statements: Arc<std::sync::atomic::AtomicUsize>) -> TestApp {
+    let app = spawn_inner(|_| {}, Some(statements)).await;
+    seed_org(&app.db).await;
+    app
+}
+
+async fn spawn_inner(tweak: impl FnOnce(&mut Config), statements: Option<Arc<std::sync::atomic::AtomicUsize>>) -> TestApp {
     let (url, guard) = fresh_database().await;
     let mut config = Config {
         database_url: url,
@@ -143,7 +155,13 @@ pub async fn spawn_bare(tweak: impl FnOnce(&mut Config)) -> TestApp {
     };
     tweak(&mut config);
     let clock = SettableClock::new(t0());
-    let app = api::App::build(config, Arc::new(clock.clone())).await.expect("app builds");
+    let mut db = api::store::connect(&config).await.expect("database connects");
+    if let Some(counter) = statements {
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+    }
+    let app = api::App::build_on(config, Arc::new(clock.clone()), db).await.expect("app builds");
     let addr = app.address();
     let state = app.state();
     let db = state.db.clone();

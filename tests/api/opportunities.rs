@@ -378,3 +378,35 @@ async fn lists_page_by_cursor_and_filter() {
     f.sort();
     assert_eq!(f, ["after", "filter.expectedOrderMonth", "first"]);
 }
+
+#[tokio::test]
+async fn a_nested_list_costs_the_same_statements_for_five_deals_as_for_forty() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let statements = Arc::new(AtomicUsize::new(0));
+    let app = spawn_app_counting(statements.clone()).await;
+    let a1 = app.login("a1@test.local").await;
+    let q = "query($n: Int) { opportunities(first: $n) { totalCount nodes { isActive owner { name tracks { name } } track { name directors { email } }
+        customer { name } history { to actor { email } } activities { kind actor { email } } } } }";
+    let mut cost = Vec::new();
+    for n in [5, 40] {
+        while app.post(Some(&a1), "{ opportunities { totalCount } }", json!({})).await.data()["opportunities"]["totalCount"]
+            .as_i64()
+            .unwrap()
+            < n
+        {
+            let id = app.quick_deal(&a1, "deal").await;
+            let log = "mutation($id: ID!) { logActivity(opportunityId: $id, input: { kind: CALL, note: \"call\" }) { id } }";
+            app.post(Some(&a1), log, json!({ "id": id })).await.data();
+        }
+        statements.store(0, Ordering::SeqCst);
+        let r = app.post(Some(&a1), q, json!({ "n": n })).await;
+        assert_eq!(r.data()["opportunities"]["nodes"].as_array().unwrap().len() as i64, n);
+        cost.push(statements.load(Ordering::SeqCst));
+    }
+    // Auth 2, list and count 2, settings 1, and one batch per relation and
+    // level (a loader may split a batch in two when rows arrive late); an
+    // N+1 would add dozens for 35 more deals.
+    assert!(cost[1] <= cost[0] + 2, "statements for 5 and for 40 deals: {cost:?}");
+    assert!(cost[1] <= 18, "one statement per relation, not per row: {cost:?}");
+}

@@ -194,7 +194,11 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: CreateOpportunityI
 
     let track_id = match (&input.track_id, viewer.role) {
         (Some(id), _) => gql::parse_id(id, "input.trackId").map_err(|e| push(&mut p, e)).ok(),
-        (None, Role::AccountManager) => viewer.track_ids.first().copied(),
+        (None, Role::AccountManager) => {
+            let own = viewer.track_ids.first().copied();
+            p.check(own.is_none(), "input.trackId", "you belong to no track yet: ask an admin");
+            own
+        }
         (None, Role::TrackDirector) if viewer.track_ids.len() == 1 => viewer.track_ids.first().copied(),
         (None, _) => {
             p.add("input.trackId", "is required");

@@ -49,22 +49,17 @@ pub fn router(state: HttpState) -> Router {
         .with_state(state)
 }
 
-/// GraphiQL, set up so that the headers typed in its Headers pane (kept by
-/// GraphiQL) also go into the WebSocket `connection_init`: a subscription
-/// runs as the user whose token is in `Authorization`.
+/// GraphiQL. Its fetcher sends the headers of its Headers pane in the
+/// WebSocket `connection_init` payload as well, so a subscription runs as
+/// the user whose token is in `Authorization`.
 async fn graphiql() -> Html<String> {
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .subscription_endpoint("/graphql")
-        .title("salespulse")
-        .finish();
-    let page = page
-        .replace(
-            "subscriptionUrl: createUrl('/graphql', true),",
-            "subscriptionUrl: createUrl('/graphql', true),\n            wsConnectionParams: () => { try { return JSON.parse(localStorage.getItem('graphiql:headers') || '{}'); } catch (e) { return {}; } },",
-        )
-        .replace("defaultEditorToolsVisibility: true,", "defaultEditorToolsVisibility: true,\n          shouldPersistHeaders: true,");
-    Html(page)
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
+            .title("salespulse")
+            .finish(),
+    )
 }
 
 async fn readyz(State(s): State<HttpState>) -> Response {

@@ -147,8 +147,8 @@ async fn introspection_and_graphiql_can_be_switched_off() {
     let html = page.text().await.unwrap();
     assert!(html.contains("graphiql"));
     assert!(
-        html.contains("wsConnectionParams: () =>") && html.contains("shouldPersistHeaders: true"),
-        "GraphiQL sends its headers over the socket"
+        html.contains("subscriptionUrl: createUrl('/graphql', true)"),
+        "GraphiQL subscribes over /graphql"
     );
     let (_, _, v) = post_raw(&on, None, json!({ "query": "{ __schema { queryType { name } } }" }).to_string()).await;
     assert_eq!(v["data"]["__schema"]["queryType"]["name"], "QueryRoot");

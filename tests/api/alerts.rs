@@ -578,3 +578,33 @@ async fn alert_lists_and_reads_are_scoped() {
     let admin_only = app.post(Some(&a1), "mutation { runScan { overdue } }", json!({})).await;
     assert_eq!(admin_only.code(), "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn reassigning_a_deal_hands_its_open_alerts_to_the_new_owner() {
+    use org::*;
+    let app = spawn_app().await;
+    let deal = app
+        .insert_deal(DealSpec {
+            last_activity_at: sh(2026, 10, 1),
+            ..DealSpec::new(A1, T1)
+        })
+        .await;
+    app.scan(t0()).await;
+    let d1 = app.login("d1@test.local").await;
+    let q = "mutation($id: ID!, $o: ID!) { updateOpportunity(id: $id, version: 1, input: { ownerId: $o }) { owner { email } } }";
+    app.post(Some(&d1), q, json!({ "id": deal.to_string(), "o": "102" })).await.data();
+    let (a1, a2) = (app.login("a1@test.local").await, app.login("a2@test.local").await);
+    assert_eq!(
+        app.post(Some(&a1), "{ alerts { totalCount } }", json!({})).await.data()["alerts"]["totalCount"],
+        0
+    );
+    let id = first_alert(&app, &a2).await;
+    let r = app
+        .post(
+            Some(&a2),
+            RESOLVE,
+            json!({ "id": id, "i": { "attribution": "OUR_CAPACITY", "decision": "KEEP" } }),
+        )
+        .await;
+    assert_eq!(r.data()["resolveAlert"]["status"], "RESOLVED");
+}

@@ -369,6 +369,7 @@ pub async fn review(
             now,
         )
         .await?;
+        repo::transfer_open(&txn, o.id, uid).await?;
     }
     let updated = alert::ActiveModel {
         id: Set(a.id),

@@ -337,7 +337,11 @@ pub async fn update(
     if let Some(name) = &input.customer_name {
         change.customer_id = Set(repo::customer_named(&txn, name, now).await?.id);
     }
+    let new_owner = change.owner_id.clone().take().filter(|n| *n != o.owner_id);
     repo::update_versioned(&txn, change, id, version, now).await?;
+    if let Some(owner) = new_owner {
+        store::alerts::transfer_open(&txn, id, owner).await?;
+    }
     commit_and_reload(state, txn, id).await
 }
 

@@ -310,3 +310,15 @@ pub async fn loss_reviews(
     let cond = super::scope_on(scope, loss_review::Column::OwnerId, loss_review::Column::TrackId);
     super::keyset_page(db, loss_review::Entity::find().filter(cond), loss_review::Column::Id, after, first).await
 }
+
+/// Hands the open alerts of an opportunity to its new owner (the answer is
+/// now his to give).
+pub async fn transfer_open(db: &impl ConnectionTrait, opportunity_id: i64, new_owner: i64) -> AppResult<()> {
+    alert::Entity::update_many()
+        .col_expr(alert::Column::OwnerId, Expr::value(new_owner))
+        .filter(alert::Column::OpportunityId.eq(opportunity_id))
+        .filter(alert::Column::Status.eq(AlertStatus::Open))
+        .exec(db)
+        .await?;
+    Ok(())
+}

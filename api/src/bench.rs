@@ -178,50 +178,46 @@ struct RawRule {
     cycle: &'static str,
 }
 
+/// A time-bound rule: the same cutoff bounds the condition and the
+/// re-fire guard (no resolution at or after it).
+fn timed(rule: &'static str, condition: &'static str, cutoff: DateTime<Utc>) -> RawRule {
+    RawRule {
+        rule,
+        condition,
+        condition_params: vec![cutoff.into()],
+        guard: "a.resolved_at >= ?",
+        guard_params: vec![cutoff.into()],
+        cycle: "NULL",
+    }
+}
+
 fn raw_rules(c: &Cutoffs) -> Vec<RawRule> {
-    let t = |at: DateTime<Utc>| -> sea_orm::Value { at.into() };
-    const SINCE: &str = "a.resolved_at >= ?";
     let mut out = vec![
-        RawRule {
-            rule: "NO_FOLLOW_UP",
-            condition: "o.status = 'ACTIVE' AND o.stage <> 'SECURED' AND o.last_activity_at < ?",
-            condition_params: vec![t(c.no_follow_up)],
-            guard: SINCE,
-            guard_params: vec![t(c.no_follow_up)],
-            cycle: "NULL",
-        },
-        RawRule {
-            rule: "STALLED_INITIAL",
-            condition: "o.status = 'ACTIVE' AND o.stage = 'INITIAL_IDENTIFICATION' AND o.stage_entered_at < ?",
-            condition_params: vec![t(c.stalled_initial)],
-            guard: SINCE,
-            guard_params: vec![t(c.stalled_initial)],
-            cycle: "NULL",
-        },
-        RawRule {
-            rule: "STALLED_QUOTATION",
-            condition: "o.status = 'ACTIVE' AND o.stage = 'QUOTATION' AND o.stage_entered_at < ?",
-            condition_params: vec![t(c.stalled_quotation)],
-            guard: SINCE,
-            guard_params: vec![t(c.stalled_quotation)],
-            cycle: "NULL",
-        },
-        RawRule {
-            rule: "STALLED_NEGOTIATION",
-            condition: "o.status = 'ACTIVE' AND o.stage = 'DEEP_NEGOTIATION' AND o.stage_entered_at < ?",
-            condition_params: vec![t(c.stalled_negotiation)],
-            guard: SINCE,
-            guard_params: vec![t(c.stalled_negotiation)],
-            cycle: "NULL",
-        },
-        RawRule {
-            rule: "SECURED_NO_MOLD",
-            condition: "o.status <> 'LOST' AND o.stage = 'SECURED' AND o.mold_number IS NULL AND o.secured_at < ?",
-            condition_params: vec![t(c.secured_no_mold)],
-            guard: SINCE,
-            guard_params: vec![t(c.secured_no_mold)],
-            cycle: "NULL",
-        },
+        timed(
+            "NO_FOLLOW_UP",
+            "o.status = 'ACTIVE' AND o.stage <> 'SECURED' AND o.last_activity_at < ?",
+            c.no_follow_up,
+        ),
+        timed(
+            "STALLED_INITIAL",
+            "o.status = 'ACTIVE' AND o.stage = 'INITIAL_IDENTIFICATION' AND o.stage_entered_at < ?",
+            c.stalled_initial,
+        ),
+        timed(
+            "STALLED_QUOTATION",
+            "o.status = 'ACTIVE' AND o.stage = 'QUOTATION' AND o.stage_entered_at < ?",
+            c.stalled_quotation,
+        ),
+        timed(
+            "STALLED_NEGOTIATION",
+            "o.status = 'ACTIVE' AND o.stage = 'DEEP_NEGOTIATION' AND o.stage_entered_at < ?",
+            c.stalled_negotiation,
+        ),
+        timed(
+            "SECURED_NO_MOLD",
+            "o.status <> 'LOST' AND o.stage = 'SECURED' AND o.mold_number IS NULL AND o.secured_at < ?",
+            c.secured_no_mold,
+        ),
         RawRule {
             rule: "SHELVE_RESTART_DUE",
             condition: "o.status = 'SHELVED' AND o.restart_date <= ?",

@@ -220,6 +220,16 @@ fn parse_after(after: Option<ID>) -> Result<Option<i64>> {
     })
 }
 
+/// A subscription of these kinds for the viewer of `ctx`.
+fn subscribe(
+    ctx: &Context<'_>,
+    kinds: &'static [&'static str],
+    after: Option<ID>,
+) -> Result<impl Stream<Item = Result<AlertEvent>> + use<>> {
+    let viewer = ctx::viewer(ctx)?.clone();
+    Ok(event_stream(ctx::state(ctx)?.clone(), viewer, kinds, parse_after(after)?))
+}
+
 #[derive(Default)]
 pub struct AlertSubscription;
 
@@ -232,13 +242,7 @@ impl AlertSubscription {
         ctx: &Context<'_>,
         #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
     ) -> Result<impl Stream<Item = Result<AlertEvent>>> {
-        let viewer = ctx::viewer(ctx)?.clone();
-        Ok(event_stream(
-            ctx::state(ctx)?.clone(),
-            viewer,
-            kinds::ALERT_EVENTS,
-            parse_after(after)?,
-        ))
+        subscribe(ctx, kinds::ALERT_EVENTS, after)
     }
 
     /// Escalations in the viewer's scope: overdue alerts, overdue reviews, alerts raised to the CEO.
@@ -247,12 +251,6 @@ impl AlertSubscription {
         ctx: &Context<'_>,
         #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
     ) -> Result<impl Stream<Item = Result<AlertEvent>>> {
-        let viewer = ctx::viewer(ctx)?.clone();
-        Ok(event_stream(
-            ctx::state(ctx)?.clone(),
-            viewer,
-            kinds::ESCALATIONS,
-            parse_after(after)?,
-        ))
+        subscribe(ctx, kinds::ESCALATIONS, after)
     }
 }

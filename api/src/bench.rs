@@ -52,6 +52,7 @@ pub async fn generate(db: &DatabaseConnection, size: Size, now: DateTime<Utc>) -
             role: Set(Role::AccountManager),
             active: Set(true),
             tokens_revoked_at: Set(None),
+            token_generation: Set(0),
             created_at: Set(now),
         })
         .collect();
@@ -349,14 +350,7 @@ pub async fn run(config: Config, clock: SharedClock, size: Size) -> AppResult<()
         started.elapsed().as_secs_f64()
     );
     let keys = crate::auth::jwt::Keys::new(b"bench-only-secret-bench-only-secret", 60);
-    let state = AppState {
-        db: db.clone(),
-        clock,
-        keys,
-        config,
-        dummy_hash: String::new(),
-        bus: crate::events::EventBus::new(),
-    };
+    let state = AppState::new(db.clone(), clock, keys, config, String::new(), crate::events::EventBus::new());
     let settings = store::settings::load(&db).await?;
     let cut = rules::cutoffs(now, &settings);
 

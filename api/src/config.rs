@@ -28,6 +28,12 @@ pub struct Config {
     pub scheduler: bool,
     /// `SALESPULSE_DB_MAX_CONNECTIONS`: size of the connection pool.
     pub db_max_connections: u32,
+    /// `SALESPULSE_DB_CONNECT_TIMEOUT_SECONDS`: how long to wait for the database.
+    pub db_connect_timeout_seconds: u64,
+    /// `SALESPULSE_MAX_SOCKETS_PER_USER`: WebSockets one user may hold open on one process.
+    pub max_sockets_per_user: usize,
+    /// `SALESPULSE_HASH_CONCURRENCY`: password hashes computed at once (the rest queue).
+    pub hash_concurrency: usize,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://salespulse.db?mode=rwc";
@@ -54,6 +60,9 @@ impl Default for Config {
             seed_demo: true,
             scheduler: true,
             db_max_connections: 10,
+            db_connect_timeout_seconds: 5,
+            max_sockets_per_user: 10,
+            hash_concurrency: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
         }
     }
 }
@@ -123,11 +132,48 @@ impl Config {
                 _ => errors.push(format!("SALESPULSE_DB_MAX_CONNECTIONS={n:?}: expected 1 to 1000")),
             }
         }
+        let mut number = |key: &str, min: u64, max: u64, slot: &mut u64| {
+            if let Some(v) = get(key) {
+                match v.parse::<u64>() {
+                    Ok(n) if (min..=max).contains(&n) => *slot = n,
+                    _ => errors.push(format!("{key}={v:?}: expected {min} to {max}")),
+                }
+            }
+        };
+        let mut timeout = cfg.db_connect_timeout_seconds;
+        number("SALESPULSE_DB_CONNECT_TIMEOUT_SECONDS", 1, 120, &mut timeout);
+        cfg.db_connect_timeout_seconds = timeout;
+        let mut sockets = cfg.max_sockets_per_user as u64;
+        number("SALESPULSE_MAX_SOCKETS_PER_USER", 1, 1000, &mut sockets);
+        cfg.max_sockets_per_user = usize::try_from(sockets).unwrap_or(10);
+        let mut hashing = cfg.hash_concurrency as u64;
+        number("SALESPULSE_HASH_CONCURRENCY", 1, 64, &mut hashing);
+        cfg.hash_concurrency = usize::try_from(hashing).unwrap_or(1);
         if errors.is_empty() { Ok(cfg) } else { Err(ConfigError(errors)) }
     }
 
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
+    }
+
+    /// The database URL with any password replaced by `***`, for messages.
+    pub fn database_url_for_display(&self) -> String {
+        let url = &self.database_url;
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return url.clone();
+        };
+        match rest.split_once('@') {
+            Some((userinfo, host)) => {
+                let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+                let masked = if userinfo.contains(':') {
+                    format!("{user}:***")
+                } else {
+                    user.to_owned()
+                };
+                format!("{scheme}://{masked}@{host}")
+            }
+            None => url.clone(),
+        }
     }
 }
 
@@ -148,6 +194,12 @@ mod tests {
         assert_eq!(cfg.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(cfg.timezone, chrono_tz::Asia::Shanghai);
         assert!(cfg.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn a_password_never_reaches_a_message() {
+        let cfg = from(&[("SALESPULSE_DATABASE_URL", "postgres://sales:s3cret@db.local:5432/sp")]).unwrap();
+        assert_eq!(cfg.database_url_for_display(), "postgres://sales:***@db.local:5432/sp");
     }
 
     #[test]

@@ -31,6 +31,12 @@ pub enum AppError {
     NotFound(String),
     Validation(Vec<FieldError>),
     Conflict(String),
+    /// Too many attempts: try again at the instant given.
+    RateLimited {
+        message: String,
+        retry_at: chrono::DateTime<chrono::Utc>,
+        retry_after_seconds: i64,
+    },
     Internal(String),
 }
 
@@ -42,6 +48,7 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::Validation(_) => "VALIDATION",
             Self::Conflict(_) => "CONFLICT",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -49,6 +56,7 @@ impl AppError {
     pub fn message(&self) -> String {
         match self {
             Self::Unauthenticated(m) | Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
+            Self::RateLimited { message, .. } => message.clone(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::Validation(fields) => {
                 let list: Vec<String> = fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
@@ -72,6 +80,15 @@ impl AppError {
 
     pub fn conflict(why: impl Into<String>) -> Self {
         Self::Conflict(why.into())
+    }
+
+    /// Refused for now; `retry_at` says when to come back.
+    pub fn rate_limited(message: impl Into<String>, now: chrono::DateTime<chrono::Utc>, retry_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self::RateLimited {
+            message: message.into(),
+            retry_at,
+            retry_after_seconds: (retry_at - now).num_seconds().max(1),
+        }
     }
 
     pub fn internal(cause: impl std::fmt::Debug) -> Self {
@@ -103,6 +120,15 @@ impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
         async_graphql::Error::new(self.message()).extend_with(|_, ext| {
             ext.set("code", self.code());
+            if let Self::RateLimited {
+                retry_at,
+                retry_after_seconds,
+                ..
+            } = self
+            {
+                ext.set("retryAfterSeconds", *retry_after_seconds);
+                ext.set("retryAt", retry_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            }
             if let Self::Validation(fields) = self {
                 let list: Vec<async_graphql::Value> = fields
                     .iter()

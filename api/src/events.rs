@@ -11,11 +11,18 @@ use crate::error::{AppError, AppResult};
 use tokio::sync::broadcast;
 
 pub const CHANNEL: &str = "salespulse_events";
+/// The PostgreSQL channel that carries "this user's access changed" (his id).
+pub const USERS_CHANNEL: &str = "salespulse_users";
+/// Sent on the users channel when every user must be re-checked (the
+/// listener reconnected and may have missed a change).
+pub const EVERY_USER: i64 = 0;
 
-/// Wakes subscribers with the highest event id known to exist.
+/// Wakes subscribers with the highest event id known to exist, and tells
+/// open sockets whose user changed (deactivated, new role, new tracks).
 #[derive(Clone)]
 pub struct EventBus {
     tx: broadcast::Sender<i64>,
+    users: broadcast::Sender<i64>,
 }
 
 impl Default for EventBus {
@@ -28,7 +35,17 @@ impl EventBus {
     pub fn new() -> Self {
         Self {
             tx: broadcast::channel(256).0,
+            users: broadcast::channel(256).0,
         }
+    }
+
+    /// Tells this process's sockets that the access of `user_id` changed.
+    pub fn user_changed(&self, user_id: i64) {
+        let _ = self.users.send(user_id);
+    }
+
+    pub fn watch_users(&self) -> broadcast::Receiver<i64> {
+        self.users.subscribe()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<i64> {
@@ -44,16 +61,25 @@ impl EventBus {
 
 /// Forwards PostgreSQL notifications to the local bus until the process ends;
 /// reconnects after a lost connection (and wakes everyone, who then re-read).
-pub async fn listen_postgres(url: String, bus: EventBus) -> AppResult<()> {
+pub async fn listen_postgres(config: &crate::config::Config, bus: EventBus) -> AppResult<()> {
     use sea_orm::sqlx::postgres::PgListener;
-    let mut listener = PgListener::connect(&url).await.map_err(AppError::internal)?;
-    listener.listen(CHANNEL).await.map_err(AppError::internal)?;
+    let timeout = std::time::Duration::from_secs(config.db_connect_timeout_seconds);
+    let mut listener = match tokio::time::timeout(timeout, PgListener::connect(&config.database_url)).await {
+        Ok(Ok(l)) => l,
+        Ok(Err(e)) => return Err(crate::store::unreachable(config, &e.to_string())),
+        Err(_) => return Err(crate::store::unreachable(config, "no answer to LISTEN")),
+    };
+    listener.listen_all([CHANNEL, USERS_CHANNEL]).await.map_err(AppError::internal)?;
     tokio::spawn(async move {
         loop {
             match listener.try_recv().await {
+                Ok(Some(n)) if n.channel() == USERS_CHANNEL => bus.user_changed(n.payload().parse().unwrap_or(EVERY_USER)),
                 Ok(Some(n)) => bus.wake(n.payload().parse().unwrap_or(i64::MAX)),
                 // The connection dropped and was re-established: something may have been missed.
-                Ok(None) => bus.wake(i64::MAX),
+                Ok(None) => {
+                    bus.wake(i64::MAX);
+                    bus.user_changed(EVERY_USER);
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "event listener failed; retrying");
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;

@@ -9,7 +9,7 @@
 
 use crate::config::MAX_BODY_BYTES;
 use crate::error::AppError;
-use crate::graphql::{AppSchema, ctx::RequestSettings, loaders::Loaders};
+use crate::graphql::{AppSchema, ctx::ClientAddr, ctx::RequestSettings, loaders::Loaders};
 use crate::service;
 use crate::state::AppState;
 use async_graphql::ServerError;
@@ -19,7 +19,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use std::collections::HashMap;
@@ -44,9 +44,37 @@ pub fn router(state: HttpState) -> Router {
     if state.app.config.graphiql {
         r = r.route("/", get(graphiql));
     }
-    r.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    protect(r.with_state(state))
+}
+
+/// The layers every route gets: a panic answers `INTERNAL` (500) instead of
+/// taking anything down, a body arrives within its read timeout, a request
+/// is answered within its timeout, bodies are capped.
+pub fn protect(router: Router) -> Router {
+    use crate::server::{BODY_READ_TIMEOUT, REQUEST_TIMEOUT};
+    router
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_READ_TIMEOUT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+}
+
+fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::http::Response<axum::body::Body> {
+    let detail = cause
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| cause.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default();
+    let err = AppError::internal(format!("panic: {detail}"));
+    let body = serde_json::json!({ "errors": [{ "message": err.message(), "extensions": { "code": err.code() } }] });
+    let mut resp = axum::http::Response::new(axum::body::Body::from(body.to_string()));
+    *resp.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
+    resp
 }
 
 /// GraphiQL. Its fetcher sends the headers of its Headers pane in the
@@ -105,13 +133,17 @@ fn is_request_error(resp: &async_graphql::Response) -> bool {
     resp.data == async_graphql::Value::Null && !resp.errors.is_empty() && resp.errors.iter().all(|e: &ServerError| e.path.is_empty())
 }
 
-async fn execute(s: &HttpState, headers: &HeaderMap, media: &'static str, request: async_graphql::Request) -> Response {
+async fn execute(s: &HttpState, headers: &HeaderMap, client: ClientAddr, media: &'static str, request: async_graphql::Request) -> Response {
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let auth = match service::auth::authenticate(&s.app, authorization).await {
         Ok(a) => a,
         Err(e) => return error_body(StatusCode::INTERNAL_SERVER_ERROR, media, &e.message(), e.code()),
     };
-    let request = request.data(auth).data(Loaders::new(&s.app.db)).data(RequestSettings::default());
+    let request = request
+        .data(auth)
+        .data(Loaders::new(&s.app.db))
+        .data(RequestSettings::default())
+        .data(client);
     let resp = s.schema.execute(request).await;
     let status = if media == GRAPHQL_RESPONSE && is_request_error(&resp) {
         StatusCode::BAD_REQUEST
@@ -127,7 +159,11 @@ async fn execute(s: &HttpState, headers: &HeaderMap, media: &'static str, reques
     }
 }
 
-async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+fn client_of(extensions: &Extensions) -> ClientAddr {
+    ClientAddr(crate::server::client_address(extensions).map(|a| a.ip()))
+}
+
+async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, headers: HeaderMap, body: Bytes) -> Response {
     let Some(media) = negotiate(&headers) else {
         return error_body(
             StatusCode::NOT_ACCEPTABLE,
@@ -156,11 +192,12 @@ async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, body: Byte
             );
         }
     };
-    execute(&s, &headers, media, request).await
+    execute(&s, &headers, client_of(&extensions), media, request).await
 }
 
 /// The operation a GET request would run, when the document parses.
 fn operation_type(query: &str, operation_name: Option<&str>) -> Option<OperationType> {
+    crate::graphql::guard::scan_text(query).ok()?;
     let doc = async_graphql::parser::parse_query(query).ok()?;
     match doc.operations {
         DocumentOperations::Single(op) => Some(op.node.ty),
@@ -174,12 +211,13 @@ fn operation_type(query: &str, operation_name: Option<&str>) -> Option<Operation
 
 async fn graphql_get(
     State(s): State<HttpState>,
+    extensions: Extensions,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     if let Ok(upgrade) = upgrade {
-        return websocket(s, upgrade);
+        return crate::ws::upgrade(s.app.clone(), s.schema.clone(), upgrade, client_of(&extensions).0);
     }
     let Some(media) = negotiate(&headers) else {
         return error_body(
@@ -218,9 +256,5 @@ async fn graphql_get(
             Err(_) => return error_body(StatusCode::BAD_REQUEST, media, "variables must be a JSON object", "BAD_REQUEST"),
         }
     }
-    execute(&s, &headers, media, request).await
-}
-
-fn websocket(s: HttpState, upgrade: WebSocketUpgrade) -> Response {
-    crate::ws::upgrade(s.app.clone(), s.schema.clone(), upgrade)
+    execute(&s, &headers, client_of(&extensions), media, request).await
 }

@@ -12,6 +12,7 @@ pub mod graphql;
 pub mod http;
 pub mod jobs;
 pub mod seed;
+pub mod server;
 pub mod service;
 pub mod state;
 pub mod store;
@@ -83,19 +84,14 @@ impl App {
         };
         let dummy_hash = auth::password::hash_async("no such user".to_owned()).await?;
         let keys = auth::jwt::Keys::new(&secret, config.token_ttl_minutes);
-        let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(AppError::internal)?;
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(|e| AppError::Internal(format!("cannot listen on {}: {e}", config.bind)))?;
         let bus = events::EventBus::new();
         if !config.is_sqlite() {
-            events::listen_postgres(config.database_url.clone(), bus.clone()).await?;
+            events::listen_postgres(&config, bus.clone()).await?;
         }
-        let state = Arc::new(AppState {
-            db,
-            clock,
-            keys,
-            config,
-            dummy_hash,
-            bus,
-        });
+        let state = Arc::new(AppState::new(db, clock, keys, config, dummy_hash, bus));
         let schema = graphql::build(state.clone());
         let router = http::router(http::HttpState {
             app: state.clone(),
@@ -113,19 +109,43 @@ impl App {
         self.state.clone()
     }
 
-    /// Serves until the process is stopped.
+    /// Serves until SIGTERM or SIGINT, then drains (see [`server`]).
     pub async fn serve(self) -> std::io::Result<()> {
+        self.serve_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes, then drains: in-flight requests
+    /// finish, every WebSocket is closed with 1001.
+    pub async fn serve_until(self, signal: impl Future<Output = ()>) -> std::io::Result<()> {
         if self.state.config.scheduler {
             jobs::spawn(self.state.clone());
         }
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        server::serve(self.listener, self.router, self.state, signal).await;
+        Ok(())
     }
 }
 
+/// SIGTERM (what service managers send) or SIGINT (Ctrl-C).
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 #[derive(Parser)]

@@ -368,6 +368,7 @@ fn person(id: i64, email: &str, name: &str, role: Role, hash: &str, now: DateTim
         role: Set(role),
         active: Set(true),
         tokens_revoked_at: Set(None),
+        token_generation: Set(0),
         created_at: Set(now - days(720)),
     }
 }

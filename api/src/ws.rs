@@ -2,15 +2,20 @@
 //! handler misses: 4408 when no `connection_init` arrives in time, 4403 when
 //! the token is refused (and when it expires), 4401 on `subscribe` before
 //! the ack, 4409 on a duplicate subscription id, 4429 on a second
-//! `connection_init`, 4400 on an invalid message; at most
-//! [`MAX_SUBSCRIPTIONS`] at once. Small buffers keep an idle socket cheap.
+//! `connection_init` and when the user already holds the most sockets
+//! allowed (`SALESPULSE_MAX_SOCKETS_PER_USER`), 4400 on an invalid message;
+//! at most [`MAX_SUBSCRIPTIONS`] at once. 4403 as well when the user's
+//! access changes while the socket is open (deactivated on any process),
+//! and 1001 when the server shuts down. Small buffers keep an idle socket
+//! cheap.
 //!
 //! Client messages are checked here and handed to async-graphql's protocol
 //! engine through a channel; its answers are watched on the way out (ack,
 //! complete, error) to keep the set of live subscription ids.
 
 use crate::auth::Auth;
-use crate::graphql::{AppSchema, ctx::RequestSettings, loaders::Loaders};
+use crate::events::EVERY_USER;
+use crate::graphql::{AppSchema, ctx::ClientAddr, ctx::RequestSettings, loaders::Loaders};
 use crate::service;
 use crate::state::AppState;
 use async_graphql::Data;
@@ -18,7 +23,7 @@ use async_graphql::http::{WebSocketProtocols as Protocols, WsMessage};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -31,8 +36,43 @@ pub const INIT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Largest client message.
 const MAX_MESSAGE: usize = 64 * 1024;
 
+/// How many sockets each user holds on this process.
+#[derive(Default)]
+pub struct SocketCounts(Mutex<HashMap<i64, usize>>);
+
+/// One socket counted against its user; uncounted when dropped.
+struct SocketSlot {
+    app: Arc<AppState>,
+    user_id: i64,
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        let mut counts = self.app.sockets_per_user.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = counts.get_mut(&self.user_id) {
+            *n -= 1;
+            if *n == 0 {
+                counts.remove(&self.user_id);
+            }
+        }
+    }
+}
+
+fn take_slot(app: &Arc<AppState>, user_id: i64) -> Option<SocketSlot> {
+    let mut counts = app.sockets_per_user.0.lock().unwrap_or_else(|p| p.into_inner());
+    let n = counts.entry(user_id).or_default();
+    if *n >= app.config.max_sockets_per_user {
+        return None;
+    }
+    *n += 1;
+    Some(SocketSlot { app: app.clone(), user_id })
+}
+
 /// Upgrades the request when it asks for `graphql-transport-ws`.
-pub fn upgrade(app: Arc<AppState>, schema: AppSchema, upgrade: WebSocketUpgrade) -> Response {
+pub fn upgrade(app: Arc<AppState>, schema: AppSchema, upgrade: WebSocketUpgrade, client: Option<std::net::IpAddr>) -> Response {
+    if app.shutdown.is_cancelled() {
+        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
     let offered = upgrade
         .requested_protocols()
         .any(|p| p.to_str().is_ok_and(|s| s.split(',').any(|x| x.trim() == PROTOCOL)));
@@ -46,7 +86,10 @@ pub fn upgrade(app: Arc<AppState>, schema: AppSchema, upgrade: WebSocketUpgrade)
         .max_write_buffer_size(256 * 1024)
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| serve(socket, app, schema))
+        .on_upgrade(move |socket| {
+            let tracker = app.sockets.clone();
+            tracker.track_future(serve(socket, app, schema, client))
+        })
 }
 
 async fn close(sink: &mut (impl SinkExt<Message> + Unpin), code: u16, reason: &str) {
@@ -62,8 +105,10 @@ fn seconds_until(expires_at: i64, app: &AppState) -> Duration {
     Duration::from_secs(u64::try_from(expires_at - app.clock.now().timestamp()).unwrap_or(0))
 }
 
-async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema) {
+async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema, client: Option<std::net::IpAddr>) {
     let (mut sink, mut stream) = socket.split();
+    // Watched from the start, so that a change during the handshake is not missed.
+    let mut user_changes = app.bus.watch_users();
     // Unbounded: the engine is driven by this same loop, so a bounded channel
     // could fill while we wait on it and never drain.
     let (to_engine, engine_input) = mpsc::unbounded_channel::<String>();
@@ -77,6 +122,7 @@ async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema) {
             data.insert(auth);
             data.insert(Loaders::new(&db));
             data.insert(RequestSettings::default());
+            data.insert(ClientAddr(client));
             Ok(data)
         },
     );
@@ -89,9 +135,36 @@ async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema) {
     tokio::pin!(expiry);
     let (mut initialised, mut acknowledged) = (false, false);
     let mut ids: HashSet<String> = HashSet::new();
+    // Who the socket runs as, the header that said so, and his slot.
+    let mut session: Option<(crate::auth::Viewer, Option<String>, SocketSlot)> = None;
 
     loop {
         tokio::select! {
+            () = app.shutdown.cancelled() => {
+                close(&mut sink, 1001, "Server shutting down").await;
+                break;
+            }
+            changed = user_changes.recv(), if session.is_some() => {
+                let Some((viewer, authorization, _)) = &session else { continue };
+                let recheck = match changed {
+                    Ok(id) if id == viewer.user_id => {
+                        close(&mut sink, 4403, "Access changed: log in again").await;
+                        break;
+                    }
+                    Ok(EVERY_USER) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
+                };
+                if recheck {
+                    let still = matches!(
+                        service::auth::authenticate(&app, authorization.as_deref()).await,
+                        Ok(Auth::Viewer(v)) if v.role == viewer.role && v.track_ids == viewer.track_ids
+                    );
+                    if !still {
+                        close(&mut sink, 4403, "Access changed: log in again").await;
+                        break;
+                    }
+                }
+            }
             () = &mut init_deadline, if !initialised => {
                 close(&mut sink, 4408, "Connection initialisation timeout").await;
                 break;
@@ -129,8 +202,13 @@ async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema) {
                             Ok(a) => a,
                         };
                         if let Auth::Viewer(v) = &auth {
+                            let Some(slot) = take_slot(&app, v.user_id) else {
+                                close(&mut sink, 4429, "Too many connections for this user").await;
+                                break;
+                            };
                             let deadline = tokio::time::Instant::now() + seconds_until(v.token_expires_at, &app);
                             expiry.as_mut().reset(deadline);
+                            session = Some((v.clone(), authorization.clone(), slot));
                         }
                         if let Ok(mut s) = auth_slot.lock() {
                             *s = Some(auth);

@@ -16,6 +16,9 @@ pub struct Model {
     pub active: bool,
     /// Tokens issued at or before this instant are refused (set on deactivation).
     pub tokens_revoked_at: Option<DateTimeUtc>,
+    /// Every token carries the generation it was issued under; only the
+    /// current one is accepted. Moved on by deactivation.
+    pub token_generation: i32,
     pub created_at: DateTimeUtc,
 }
 

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_organisation_and_opportunities;
 mod m20261123_000002_alerts;
+mod m20261124_000003_token_generation;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_organisation_and_opportunities::Migration),
             Box::new(m20261123_000002_alerts::Migration),
+            Box::new(m20261124_000003_token_generation::Migration),
         ]
     }
 }

@@ -187,6 +187,7 @@ async fn seed_org(db: &DatabaseConnection) {
         role: Set(role),
         active: Set(true),
         tokens_revoked_at: Set(None),
+        token_generation: Set(0),
         created_at: Set(t0()),
     };
     user::Entity::insert_many([

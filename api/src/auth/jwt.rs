@@ -21,6 +21,9 @@ pub struct Claims {
     pub exp: i64,
     pub iss: String,
     pub aud: String,
+    /// The user's token generation when it was issued (see `user.token_generation`).
+    #[serde(default)]
+    pub generation: i32,
 }
 
 /// Signing and verification keys plus the token lifetime.
@@ -41,7 +44,7 @@ impl Keys {
     }
 
     /// Issues a token for `user_id` valid from `now` for the configured lifetime.
-    pub fn issue(&self, user_id: i64, role: Role, now: DateTime<Utc>) -> AppResult<(String, DateTime<Utc>)> {
+    pub fn issue(&self, user_id: i64, role: Role, generation: i32, now: DateTime<Utc>) -> AppResult<(String, DateTime<Utc>)> {
         let exp = now + self.ttl;
         let claims = Claims {
             sub: user_id.to_string(),
@@ -51,6 +54,7 @@ impl Keys {
             exp: exp.timestamp(),
             iss: JWT_ISSUER.to_owned(),
             aud: JWT_AUDIENCE.to_owned(),
+            generation,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)?;
         Ok((token, exp))

@@ -3,6 +3,7 @@
 
 pub mod jwt;
 pub mod password;
+pub mod throttle;
 mod viewer;
 
 pub use viewer::{Auth, Scope, Viewer};

@@ -52,11 +52,39 @@ pub fn month_start(date: NaiveDate) -> NaiveDate {
 
 /// Parses `YYYY-MM` into the first day of that month.
 pub fn parse_year_month(text: &str) -> Option<NaiveDate> {
-    let (y, m) = text.trim().split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
+    let b = text.trim().as_bytes();
+    if b.len() != 7 || b[4] != b'-' || !b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit()) {
         return None;
     }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)
+    let (y, m) = text.trim().split_once('-')?;
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1).filter(|d| in_window(*d))
+}
+
+/// The first and last years a date from outside may name.
+pub const FIRST_YEAR: i32 = 2000;
+pub const LAST_YEAR: i32 = 2100;
+/// How a date from outside must look.
+pub const DATE_FORM: &str = "expected a date as YYYY-MM-DD between 2000-01-01 and 2100-12-31";
+
+/// True when the date lies in the years a client may name (2000–2100).
+pub fn in_window(date: NaiveDate) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&date.year())
+}
+
+/// A date in its strict ISO form, `YYYY-MM-DD`, inside the window: no sign,
+/// no five-digit year, no one-digit month or day.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().filter(|d| in_window(*d))
+}
+
+/// True when an instant from outside lies in the window (2000–2100, UTC).
+pub fn instant_in_window(at: DateTime<Utc>) -> bool {
+    in_window(at.date_naive())
 }
 
 /// Formats the month of `date` as `YYYY-MM`.
@@ -119,9 +147,44 @@ mod tests {
     #[test]
     fn year_months_parse_strictly() {
         assert_eq!(parse_year_month("2026-03"), NaiveDate::from_ymd_opt(2026, 3, 1));
-        for bad in ["2026-3", "2026-13", "26-03", "2026/03", "", "2026-03-01"] {
+        for bad in [
+            "2026-3",
+            "2026-13",
+            "26-03",
+            "2026/03",
+            "",
+            "2026-03-01",
+            "0000-01",
+            "1999-12",
+            "2101-01",
+            "+202-01",
+        ] {
             assert_eq!(parse_year_month(bad), None, "{bad}");
         }
         assert_eq!(format_year_month(NaiveDate::from_ymd_opt(2026, 3, 17).unwrap()), "2026-03");
+    }
+}
+
+#[cfg(test)]
+mod strict_dates {
+    use super::*;
+
+    #[test]
+    fn only_the_strict_iso_form_inside_the_window_is_a_date() {
+        assert_eq!(parse_date("2026-01-01"), NaiveDate::from_ymd_opt(2026, 1, 1));
+        assert_eq!(parse_date("2100-12-31"), NaiveDate::from_ymd_opt(2100, 12, 31));
+        for bad in [
+            "+10000-01-01",
+            "2026-1-1",
+            "2026-01-1",
+            "1999-12-31",
+            "2101-01-01",
+            "2026-02-30",
+            "２０２６-01-01",
+            "2026-01-01T00:00:00Z",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 }

@@ -6,3 +6,4 @@ pub mod calendar;
 pub mod money;
 pub mod opportunity;
 pub mod settings;
+pub mod text;

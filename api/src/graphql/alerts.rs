@@ -23,6 +23,7 @@ pub struct AlertQuery;
 #[Object]
 impl AlertQuery {
     /// Alert tasks in the viewer's scope (account manager: his; director: his tracks'; others: all), oldest first.
+    #[graphql(complexity = "10 + first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn alerts(
         &self,
         ctx: &Context<'_>,
@@ -70,6 +71,7 @@ impl AlertQuery {
     }
 
     /// 输单复盘: loss reviews opened by LOSE decisions, in the viewer's scope.
+    #[graphql(complexity = "10 + first as usize * child_complexity")]
     async fn loss_reviews(
         &self,
         ctx: &Context<'_>,
@@ -129,7 +131,7 @@ impl AlertMutation {
             decision: input.decision.into(),
             shelve_reason: input.shelve_reason.map(Into::into),
             shelve_reason_text: input.shelve_reason_text,
-            restart_date: input.restart_date,
+            restart_date: input.restart_date.map(|d| d.0),
             loss_reason: input.loss_reason,
         };
         Ok(Alert(service::resolve(ctx::state(ctx)?, viewer, id, r).await?))

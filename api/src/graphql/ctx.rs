@@ -36,3 +36,7 @@ pub async fn settings<'a>(ctx: &Context<'a>) -> AppResult<&'a Settings> {
     let st = state(ctx)?;
     cell.0.get_or_try_init(|| crate::store::settings::load(&st.db)).await
 }
+
+/// The client's IP address (from the accept loop), for the login throttle.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);

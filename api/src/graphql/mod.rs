@@ -3,6 +3,7 @@
 
 mod alerts;
 pub mod ctx;
+pub mod guard;
 pub mod loaders;
 mod mutation;
 mod query;
@@ -39,8 +40,12 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Deepest query accepted.
 pub const MAX_DEPTH: usize = 12;
-/// Most expensive query accepted (each field costs 1; lists multiply by nothing).
-pub const MAX_COMPLEXITY: usize = 2_000;
+/// Most expensive query accepted. A field costs 1; a list costs its page
+/// size times its selection; a `totalCount` (one COUNT) costs
+/// [`COUNT_COST`].
+pub const MAX_COMPLEXITY: usize = 10_000;
+/// The complexity of a field that runs a COUNT.
+pub const COUNT_COST: usize = 25;
 /// Deepest nesting of the parser.
 pub const MAX_RECURSIVE_DEPTH: usize = 32;
 /// Most directives on one field.
@@ -52,6 +57,7 @@ fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES)
+        .extension(guard::DocumentGuard)
 }
 
 /// The schema serving `state`.

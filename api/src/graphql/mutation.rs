@@ -21,7 +21,8 @@ impl AuthMutation {
         #[graphql(desc = "Login e-mail.")] email: String,
         #[graphql(desc = "Password.")] password: String,
     ) -> Result<LoginPayload> {
-        let (token, expires_at, user) = service::auth::login(ctx::state(ctx)?, &email, &password).await?;
+        let client = ctx.data_opt::<ctx::ClientAddr>().and_then(|c| c.0);
+        let (token, expires_at, user) = service::auth::login(ctx::state(ctx)?, &email, &password, client).await?;
         Ok(LoginPayload { token, expires_at, user })
     }
 }

@@ -28,6 +28,7 @@ pub struct OpportunityQuery;
 #[Object]
 impl OpportunityQuery {
     /// Opportunities in the viewer's scope, in creation order (Relay connection).
+    #[graphql(complexity = "10 + first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
@@ -53,6 +54,7 @@ impl OpportunityQuery {
     }
 
     /// Customers whose name contains the text, among those of the opportunities the viewer can see (to pick one when creating an opportunity).
+    #[graphql(complexity = "10 + first as usize * child_complexity")]
     async fn customers(
         &self,
         ctx: &Context<'_>,
@@ -60,7 +62,7 @@ impl OpportunityQuery {
         #[graphql(desc = "At most this many (1–50).", default = 20, validator(minimum = 1, maximum = 50))] first: u64,
     ) -> Result<Vec<Customer>> {
         let viewer = ctx::viewer(ctx)?;
-        let rows = store::opportunities::search_customers(&ctx::state(ctx)?.db, &viewer.scope(), &search, first).await?;
+        let rows = service::opportunities::search_customers(ctx::state(ctx)?, viewer, &search, first).await?;
         Ok(rows.into_iter().map(Customer).collect())
     }
 }
@@ -71,6 +73,7 @@ pub struct OrganisationQuery;
 #[Object]
 impl OrganisationQuery {
     /// The tracks in the viewer's scope: his own track, the tracks he runs, or all.
+    #[graphql(complexity = "5 + 10 * child_complexity")]
     async fn tracks(&self, ctx: &Context<'_>) -> Result<Vec<Track>> {
         let viewer = ctx::viewer(ctx)?;
         let rows = store::tracks::list(&ctx::state(ctx)?.db, &viewer.scope(), &viewer.track_ids).await?;

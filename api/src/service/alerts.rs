@@ -4,6 +4,7 @@
 use crate::auth::Viewer;
 use crate::domain::alerts::{self as rules};
 use crate::domain::calendar;
+use crate::domain::text::{self, TextKind};
 use crate::error::{AppError, AppResult, Problems};
 use crate::events::kinds;
 use crate::state::AppState;
@@ -130,10 +131,6 @@ pub struct Resolution {
     pub loss_reason: Option<String>,
 }
 
-fn trimmed(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
-}
-
 fn history(id: i64, actor: i64, field: HistoryField, from: String, to: String, at: DateTime<Utc>) -> opportunity_history::ActiveModel {
     opportunity_history::ActiveModel {
         opportunity_id: Set(id),
@@ -163,14 +160,14 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
     let today = calendar::local_date(now, settings.timezone);
     let mut p = Problems::new();
     p.check(a.status != AlertStatus::Open, "id", "the alert is already resolved");
-    let attribution_text = trimmed(&r.attribution_text);
+    let attribution_text = text::optional(&mut p, "input.attributionText", r.attribution_text.as_deref(), TextKind::Reason);
     p.check(
         r.attribution.needs_text() && attribution_text.is_none(),
         "input.attributionText",
         "an explanation is required for an \"other\" attribution",
     );
-    let shelve_text = trimmed(&r.shelve_reason_text);
-    let loss_reason = trimmed(&r.loss_reason);
+    let shelve_text = text::optional(&mut p, "input.shelveReasonText", r.shelve_reason_text.as_deref(), TextKind::Reason);
+    let loss_reason = text::optional(&mut p, "input.lossReason", r.loss_reason.as_deref(), TextKind::Reason);
     let shelved = o.status == OpportunityStatus::Shelved;
     match r.decision {
         AlertDecision::Keep => {
@@ -293,12 +290,23 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
         resolved_by: Set(Some(viewer.user_id)),
         review_due_at: Set(Some(rules::review_due_at(now, &settings))),
         ..Default::default()
-    }
-    .update(&txn)
-    .await?;
+    };
+    let updated = repo::update_if(
+        &txn,
+        a.id,
+        updated,
+        Condition::all().add(alert::Column::Status.eq(AlertStatus::Open)),
+    )
+    .await?
+    .ok_or_else(changed_meanwhile)?;
     let event = alert_event(kinds::ALERT_RESOLVED, &updated, true, json!({ "decision": r.decision.to_value() }));
     finish(state, txn, vec![event]).await?;
     Ok(updated)
+}
+
+/// The answer to the loser of a race on one alert.
+fn changed_meanwhile() -> AppError {
+    AppError::conflict("the alert was changed meanwhile: reload it and try again")
 }
 
 async fn finish(state: &AppState, txn: DatabaseTransaction, events: Vec<NewEvent>) -> AppResult<()> {
@@ -338,8 +346,7 @@ pub async fn review(
         AlertStatus::Reviewed => p.add("id", "the alert is already reviewed"),
         AlertStatus::Resolved => {}
     }
-    p.check(comment.trim().is_empty(), "input.comment", "is required");
-    p.check(comment.chars().count() > 2000, "input.comment", "must be at most 2000 characters");
+    let comment = text::required(&mut p, "input.comment", comment, TextKind::Comment);
     let o = opps::by_id(&txn, a.opportunity_id)
         .await?
         .ok_or_else(|| AppError::not_found("opportunity"))?;
@@ -375,14 +382,20 @@ pub async fn review(
         id: Set(a.id),
         status: Set(AlertStatus::Reviewed),
         review_action: Set(Some(action)),
-        review_comment: Set(Some(comment.trim().to_owned())),
+        review_comment: Set(Some(comment)),
         reviewed_at: Set(Some(now)),
         reviewed_by: Set(Some(viewer.user_id)),
         reassigned_to: Set(new_owner),
         ..Default::default()
-    }
-    .update(&txn)
-    .await?;
+    };
+    let updated = repo::update_if(
+        &txn,
+        a.id,
+        updated,
+        Condition::all().add(alert::Column::Status.eq(AlertStatus::Resolved)),
+    )
+    .await?
+    .ok_or_else(changed_meanwhile)?;
     let event = alert_event(kinds::ALERT_REVIEWED, &updated, true, json!({ "action": action.to_value() }));
     finish(state, txn, vec![event]).await?;
     Ok(updated)
@@ -396,17 +409,17 @@ pub async fn raise_to_ceo(state: &AppState, viewer: &Viewer, id: i64, comment: &
     ensure_director_of(viewer, &a)?;
     let mut p = Problems::new();
     p.check(a.raised_to_ceo_at.is_some(), "id", "the alert is already raised to the CEO");
-    p.check(comment.trim().is_empty(), "comment", "is required");
-    p.check(comment.chars().count() > 2000, "comment", "must be at most 2000 characters");
+    let comment = text::required(&mut p, "comment", comment, TextKind::Comment);
     p.into_result()?;
     let updated = alert::ActiveModel {
         id: Set(a.id),
         raised_to_ceo_at: Set(Some(now)),
-        ceo_comment: Set(Some(comment.trim().to_owned())),
+        ceo_comment: Set(Some(comment.clone())),
         ..Default::default()
-    }
-    .update(&txn)
-    .await?;
+    };
+    let updated = repo::update_if(&txn, a.id, updated, Condition::all().add(alert::Column::RaisedToCeoAt.is_null()))
+        .await?
+        .ok_or_else(changed_meanwhile)?;
     finish(
         state,
         txn,
@@ -414,7 +427,7 @@ pub async fn raise_to_ceo(state: &AppState, viewer: &Viewer, id: i64, comment: &
             kinds::ALERT_RAISED_TO_CEO,
             &updated,
             false,
-            json!({ "comment": comment.trim() }),
+            json!({ "comment": comment }),
         )],
     )
     .await?;

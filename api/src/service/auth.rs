@@ -1,6 +1,8 @@
 //! Logging in and recognising the bearer of a token.
 
-use crate::auth::{Auth, Viewer, password};
+use crate::auth::throttle::RetryAt;
+use crate::auth::{Auth, Viewer};
+use crate::domain::text::{self, TextKind};
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store;
@@ -8,20 +10,45 @@ use chrono::{DateTime, Utc};
 use entity::user;
 
 /// Checks the credentials and issues a token.
-pub async fn login(state: &AppState, email: &str, password_text: &str) -> AppResult<(String, DateTime<Utc>, user::Model)> {
+/// Failed attempts are throttled per account and per client address
+/// ([`crate::auth::throttle`]); hashing waits for a free slot of the hasher.
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password_text: &str,
+    client: Option<std::net::IpAddr>,
+) -> AppResult<(String, DateTime<Utc>, user::Model)> {
     let mut p = Problems::new();
-    p.check(email.trim().is_empty(), "email", "is required");
+    let email = text::required(&mut p, "email", email, TextKind::Email);
+    if let Some(why) = text::problem(password_text, TextKind::Password) {
+        p.add("password", why);
+    }
     p.check(password_text.is_empty(), "password", "is required");
     p.into_result()?;
+    let email = email.as_str();
+    let now = state.clock.now();
+    if let Err(RetryAt(at)) = state.throttle.check(email, client, now) {
+        return Err(AppError::rate_limited("too many failed logins: wait before trying again", now, at));
+    }
     let found = store::users::by_email(&state.db, email).await?;
     let stored = found.as_ref().map_or_else(|| state.dummy_hash.clone(), |u| u.password_hash.clone());
-    let matches = password::verify_async(password_text.to_owned(), stored).await?;
+    let Ok(matches) = state.hasher.verify(password_text.to_owned(), stored).await? else {
+        return Err(AppError::rate_limited(
+            "too many logins at once: try again in a second",
+            now,
+            now + chrono::Duration::seconds(1),
+        ));
+    };
     match found {
         Some(user) if matches && user.active => {
-            let (token, expires_at) = state.keys.issue(user.id, user.role, state.clock.now())?;
+            state.throttle.succeeded(email);
+            let (token, expires_at) = state.keys.issue(user.id, user.role, user.token_generation, state.clock.now())?;
             Ok((token, expires_at, user))
         }
-        _ => Err(AppError::Unauthenticated("wrong e-mail or password".to_owned())),
+        _ => {
+            state.throttle.failed(email, client, now);
+            Err(AppError::Unauthenticated("wrong e-mail or password".to_owned()))
+        }
     }
 }
 
@@ -43,7 +70,7 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> AppR
         return Ok(Auth::Refused("invalid token: bad subject".to_owned()));
     };
     let user = match store::users::by_id(&state.db, user_id).await? {
-        Some(u) if u.active && u.tokens_revoked_at.is_some_and(|at| claims.iat <= at.timestamp()) => {
+        Some(u) if u.active && u.token_generation != claims.generation => {
             return Ok(Auth::Refused("token revoked: log in again".to_owned()));
         }
         Some(u) if u.active => u,

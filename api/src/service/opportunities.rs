@@ -2,6 +2,7 @@
 //! scope (out of scope = not found), role, every field, and the version.
 
 use crate::auth::Viewer;
+use crate::domain::text::{self, TextKind};
 use crate::domain::{calendar, money, opportunity as rules};
 use crate::error::{AppError, AppResult, Problems};
 use crate::graphql::types::{
@@ -27,7 +28,7 @@ pub async fn list(
     let mut f = repo::Filter {
         stage: filter.stage.map(Into::into),
         status: filter.status.map(Into::into),
-        customer_text: filter.customer,
+        customer_text: text::optional(&mut p, "filter.customer", filter.customer.as_deref(), TextKind::Search),
         ..Default::default()
     };
     if let Some(id) = &filter.track_id {
@@ -65,6 +66,14 @@ fn push(p: &mut Problems, e: AppError) {
     }
 }
 
+/// Customers whose name contains `search`, among those the viewer's deals name.
+pub async fn search_customers(state: &AppState, viewer: &Viewer, search: &str, first: u64) -> AppResult<Vec<entity::customer::Model>> {
+    let mut p = Problems::new();
+    let search = text::optional(&mut p, "search", Some(search), TextKind::Search).unwrap_or_default();
+    p.into_result()?;
+    repo::search_customers(&state.db, &viewer.scope(), &search, first).await
+}
+
 /// One opportunity, or `NOT_FOUND` when it does not exist or is outside
 /// the viewer's scope (the two are indistinguishable on purpose).
 pub async fn get(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<opportunity::Model> {
@@ -91,13 +100,8 @@ async fn load_for_write(txn: &DatabaseTransaction, viewer: &Viewer, id: i64, ver
     Ok(o)
 }
 
-fn check_text(p: &mut Problems, field: &str, text: &str, max: usize) {
-    let t = text.trim();
-    if t.is_empty() {
-        p.add(field, "is required");
-    } else if t.chars().count() > max {
-        p.add(field, format!("must be at most {max} characters"));
-    }
+fn check_text(p: &mut Problems, field: &str, value: &str, kind: TextKind) {
+    text::required(p, field, value, kind);
 }
 
 fn check_amount(p: &mut Problems, field: &str, yuan: f64) -> i64 {
@@ -118,7 +122,7 @@ fn rolling(p: &mut Problems, field: &str, r: &RollingForecastInput) -> (Option<N
 }
 
 fn precision(p: &mut Problems, field: &str, f: &PrecisionForecastInput) -> (NaiveDate, i64) {
-    (f.order_date, check_amount(p, &format!("{field}.amount"), f.amount))
+    (f.order_date.0, check_amount(p, &format!("{field}.amount"), f.amount))
 }
 
 /// Is `user_id` an active account manager of `track_id`?
@@ -172,8 +176,8 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: CreateOpportunityI
     viewer.require_role(WRITERS, "create opportunities")?;
     let now = state.clock.now();
     let mut p = Problems::new();
-    check_text(&mut p, "input.name", &input.name, 200);
-    check_text(&mut p, "input.customerName", &input.customer_name, 200);
+    check_text(&mut p, "input.name", &input.name, TextKind::Name);
+    check_text(&mut p, "input.customerName", &input.customer_name, TextKind::CustomerName);
     let amount = check_amount(&mut p, "input.amount", input.amount);
     let stage: Stage = input.stage.map_or(Stage::InitialIdentification, Into::into);
     p.check(
@@ -300,7 +304,7 @@ pub async fn update(
     let mut p = Problems::new();
     let mut change = <opportunity::ActiveModel as Default>::default();
     if let Some(name) = &input.name {
-        check_text(&mut p, "input.name", name, 200);
+        check_text(&mut p, "input.name", name, TextKind::Name);
         change.name = Set(name.trim().to_owned());
     }
     if let Some(kind) = input.kind {
@@ -320,7 +324,7 @@ pub async fn update(
         change.precision_amount_cents = Set(Some(amount));
     }
     if let Some(name) = &input.customer_name {
-        check_text(&mut p, "input.customerName", name, 200);
+        check_text(&mut p, "input.customerName", name, TextKind::CustomerName);
     }
     if let Some(owner) = &input.owner_id {
         if viewer.role == Role::AccountManager {
@@ -414,9 +418,14 @@ pub async fn log_activity(state: &AppState, viewer: &Viewer, opportunity_id: i64
         "input.kind",
         "ALERT_ATTRIBUTION is recorded by resolving an alert",
     );
-    check_text(&mut p, "input.note", &input.note, 4000);
+    check_text(&mut p, "input.note", &input.note, TextKind::Note);
     let at = input.occurred_at.map_or(now, crate::clock::normalize);
     p.check(at > now, "input.occurredAt", "must not be in the future");
+    p.check(
+        !calendar::instant_in_window(at),
+        "input.occurredAt",
+        "must lie between the years 2000 and 2100",
+    );
     p.into_result()?;
     let row = repo::insert_activity(
         &txn,
@@ -449,7 +458,7 @@ pub async fn assign_mold_number(
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let mut p = Problems::new();
     rules::check_mold_number(facts(&o), &mut p);
-    check_text(&mut p, "moldNumber", mold_number, 64);
+    check_text(&mut p, "moldNumber", mold_number, TextKind::MoldNumber);
     p.into_result()?;
     let change = opportunity::ActiveModel {
         mold_number: Set(Some(mold_number.trim().to_owned())),
@@ -467,18 +476,15 @@ pub async fn shelve(state: &AppState, viewer: &Viewer, id: i64, version: i32, in
     let settings = store::settings::load(&txn).await?;
     let today = calendar::local_date(now, settings.timezone);
     let reason = input.reason.into();
-    let text = input.reason_text.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let mut p = Problems::new();
-    rules::check_shelve(facts(&o), reason, text, input.restart_date, today, &mut p);
-    if let Some(t) = text {
-        p.check(t.chars().count() > 1000, "input.reasonText", "must be at most 1000 characters");
-    }
+    let text = text::optional(&mut p, "input.reasonText", input.reason_text.as_deref(), TextKind::Reason);
+    rules::check_shelve(facts(&o), reason, text.as_deref(), input.restart_date.0, today, &mut p);
     p.into_result()?;
     let change = opportunity::ActiveModel {
         status: Set(OpportunityStatus::Shelved),
         shelve_reason: Set(Some(reason)),
-        shelve_reason_text: Set(text.map(str::to_owned)),
-        restart_date: Set(Some(input.restart_date)),
+        shelve_reason_text: Set(text),
+        restart_date: Set(Some(input.restart_date.0)),
         ..Default::default()
     };
     repo::update_versioned(&txn, change, id, version, now).await?;
@@ -509,7 +515,7 @@ pub async fn lose(state: &AppState, viewer: &Viewer, id: i64, version: i32, reas
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let mut p = Problems::new();
     rules::check_lose(facts(&o), &mut p);
-    check_text(&mut p, "reason", reason, 1000);
+    check_text(&mut p, "reason", reason, TextKind::Reason);
     p.into_result()?;
     let change = opportunity::ActiveModel {
         status: Set(OpportunityStatus::Lost),

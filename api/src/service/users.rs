@@ -17,5 +17,8 @@ pub async fn set_active(state: &AppState, viewer: &Viewer, id: i64, active: bool
     if store::users::set_active(&state.db, id, active, state.clock.now()).await? == 0 {
         return Err(AppError::not_found("user"));
     }
+    // Open sockets of the user, on every process, close within a second.
+    store::events::announce_user_changed(&state.db, id).await?;
+    state.bus.user_changed(id);
     store::users::by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("user"))
 }

@@ -297,6 +297,27 @@ pub async fn count(db: &impl ConnectionTrait, cond: Condition) -> AppResult<u64>
     Ok(alert::Entity::find().filter(cond).count(db).await?)
 }
 
+/// The conditional write of a transition: applies `change` to the alert
+/// only while `guard` still holds, so of N concurrent callers exactly one
+/// wins; `None` for the others.
+pub async fn update_if(
+    db: &impl ConnectionTrait,
+    id: i64,
+    change: alert::ActiveModel,
+    guard: Condition,
+) -> AppResult<Option<alert::Model>> {
+    let res = alert::Entity::update_many()
+        .set(change)
+        .filter(alert::Column::Id.eq(id))
+        .filter(guard)
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Ok(None);
+    }
+    by_id(db, id).await
+}
+
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<alert::Model>> {
     Ok(alert::Entity::find_by_id(id).one(db).await?)
 }

@@ -100,3 +100,17 @@ pub async fn after(db: &impl ConnectionTrait, scope: &Scope, kinds: &[&str], aft
         .all(db)
         .await?)
 }
+
+/// Announces to every process (PostgreSQL) that a user's access changed;
+/// on SQLite there is only this process, which the caller tells directly.
+pub async fn announce_user_changed(db: &impl ConnectionTrait, user_id: i64) -> AppResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [crate::events::USERS_CHANNEL.into(), user_id.to_string().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}

@@ -17,9 +17,11 @@ use std::time::Duration;
 /// Opens the pool. SQLite runs in WAL mode with a busy timeout so readers
 /// never block the writer and concurrent writers wait instead of failing.
 pub async fn connect(cfg: &Config) -> AppResult<DatabaseConnection> {
+    let timeout = Duration::from_secs(cfg.db_connect_timeout_seconds);
     let mut opts = ConnectOptions::new(cfg.database_url.clone());
     opts.max_connections(cfg.db_max_connections)
-        .connect_timeout(Duration::from_secs(10))
+        .connect_timeout(timeout)
+        .acquire_timeout(timeout)
         .sqlx_logging(false);
     if cfg.is_sqlite() {
         opts.map_sqlx_sqlite_opts(|o| {
@@ -29,7 +31,35 @@ pub async fn connect(cfg: &Config) -> AppResult<DatabaseConnection> {
                 .foreign_keys(true)
         });
     }
-    Database::connect(opts).await.map_err(AppError::internal)
+    match tokio::time::timeout(timeout + Duration::from_secs(1), Database::connect(opts)).await {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(e)) => Err(unreachable(cfg, &root_cause(&e))),
+        Err(_) => Err(unreachable(cfg, &format!("no answer within {} s", timeout.as_secs()))),
+    }
+}
+
+/// The innermost cause of a connection error, in one line.
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause.to_string().replace('\n', " ")
+}
+
+/// One readable line: where, why, what to check.
+pub fn unreachable(cfg: &Config, cause: &str) -> AppError {
+    let hint = if cfg.is_sqlite() {
+        "check that the directory exists and is writable"
+    } else {
+        "check that PostgreSQL runs and accepts connections there, the database exists, and the user may log in"
+    };
+    let line = format!(
+        "cannot reach the database at {}: {cause}; {hint} (SALESPULSE_DATABASE_URL, SALESPULSE_DB_CONNECT_TIMEOUT_SECONDS)",
+        cfg.database_url_for_display()
+    );
+    tracing::error!("{line}");
+    AppError::Internal(line)
 }
 
 /// Brings the schema up to date.

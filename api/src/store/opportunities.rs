@@ -196,13 +196,21 @@ pub async fn customer_named(db: &impl ConnectionTrait, name: &str, now: DateTime
     if let Some(c) = customer::Entity::find().filter(customer::Column::Name.eq(name)).one(db).await? {
         return Ok(c);
     }
-    Ok(customer::ActiveModel {
+    // An upsert, not find-then-insert: of concurrent creators naming the
+    // same new customer one inserts, the others find his row.
+    customer::Entity::insert(customer::ActiveModel {
         name: Set(name.to_owned()),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(db)
-    .await?)
+    })
+    .on_conflict_do_nothing_on([customer::Column::Name])
+    .exec(db)
+    .await?;
+    customer::Entity::find()
+        .filter(customer::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .ok_or_else(|| crate::error::AppError::internal("customer upsert left no row"))
 }
 
 /// Customers whose name contains `text`, by name: for a scoped viewer only

@@ -92,7 +92,12 @@ pub fn user_in_scope(scope: &Scope, viewer_id: i64, user_id: i64, user_tracks: &
 pub async fn set_active(db: &impl ConnectionTrait, id: i64, active: bool, now: chrono::DateTime<chrono::Utc>) -> AppResult<u64> {
     let mut update = user::Entity::update_many().col_expr(user::Column::Active, sea_orm::sea_query::Expr::value(active));
     if !active {
-        update = update.col_expr(user::Column::TokensRevokedAt, sea_orm::sea_query::Expr::value(now));
+        update = update
+            .col_expr(user::Column::TokensRevokedAt, sea_orm::sea_query::Expr::value(now))
+            .col_expr(
+                user::Column::TokenGeneration,
+                sea_orm::sea_query::ExprTrait::add(sea_orm::sea_query::Expr::col(user::Column::TokenGeneration), 1),
+            );
     }
     let res = update.filter(user::Column::Id.eq(id)).exec(db).await?;
     Ok(res.rows_affected)

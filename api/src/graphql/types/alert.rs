@@ -5,7 +5,7 @@ use super::opportunity::{Opportunity, PageInfo};
 use super::user::{Track, User};
 use crate::graphql::ctx;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{alert, event, loss_review};
 
 async fn user(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<User>> {
@@ -38,7 +38,7 @@ pub struct AlertResolution {
     /// Explanation of the shelve reason.
     pub shelve_reason_text: Option<String>,
     /// Restart date, when shelved.
-    pub restart_date: Option<NaiveDate>,
+    pub restart_date: Option<super::Date>,
     /// Loss reason, when lost.
     pub loss_reason: Option<String>,
     /// When it was resolved.
@@ -144,7 +144,7 @@ impl Alert {
             decision: a.decision?.into(),
             shelve_reason: a.shelve_reason.map(Into::into),
             shelve_reason_text: a.shelve_reason_text.clone(),
-            restart_date: a.restart_date,
+            restart_date: a.restart_date.map(super::Date),
             loss_reason: a.loss_reason.clone(),
             resolved_at: a.resolved_at?,
             review_due_at: a.review_due_at,
@@ -205,6 +205,7 @@ impl AlertConnection {
         }
     }
     /// How many alerts match in the viewer's scope (all pages).
+    #[graphql(complexity = "crate::graphql::COUNT_COST")]
     async fn total_count(&self, ctx: &Context<'_>) -> Result<u64> {
         Ok(crate::store::alerts::count(&ctx::state(ctx)?.db, self.condition.clone()).await?)
     }
@@ -245,7 +246,7 @@ pub struct ResolveAlertInput {
     /// Required with SHELVE and an "other" reason.
     pub shelve_reason_text: Option<String>,
     /// Required with SHELVE; after today.
-    pub restart_date: Option<NaiveDate>,
+    pub restart_date: Option<super::Date>,
     /// Required with LOSE.
     pub loss_reason: Option<String>,
 }

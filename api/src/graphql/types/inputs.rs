@@ -2,7 +2,7 @@
 
 use super::enums::*;
 use async_graphql::{ID, InputObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 /// Narrows a list of opportunities (always inside the viewer's scope).
 #[derive(InputObject, Default, Debug, Clone)]
@@ -36,7 +36,7 @@ pub struct RollingForecastInput {
 #[derive(InputObject, Debug, Clone)]
 pub struct PrecisionForecastInput {
     /// Expected order date.
-    pub order_date: NaiveDate,
+    pub order_date: super::Date,
     /// Expected order amount in yuan.
     pub amount: f64,
 }
@@ -102,5 +102,5 @@ pub struct ShelveInput {
     /// Explanation; required for CUSTOMER_OTHER and OUR_OTHER.
     pub reason_text: Option<String>,
     /// When to pick it up again; after today (company calendar).
-    pub restart_date: NaiveDate,
+    pub restart_date: super::Date,
 }

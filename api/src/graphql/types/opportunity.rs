@@ -7,7 +7,7 @@ use crate::domain::{calendar, money, opportunity as rules};
 use crate::error::AppError;
 use crate::graphql::ctx;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{activity, opportunity, opportunity_history};
 
 /// 商机: a sales opportunity.
@@ -26,7 +26,7 @@ pub struct RollingForecast {
 #[derive(SimpleObject)]
 pub struct PrecisionForecast {
     /// Expected order date.
-    pub order_date: NaiveDate,
+    pub order_date: super::Date,
     /// Expected amount in yuan.
     pub amount: f64,
 }
@@ -115,8 +115,8 @@ impl Opportunity {
         self.0.shelve_reason_text.as_deref()
     }
     /// When a shelved opportunity is to be picked up again.
-    async fn restart_date(&self) -> Option<NaiveDate> {
-        self.0.restart_date
+    async fn restart_date(&self) -> Option<super::Date> {
+        self.0.restart_date.map(super::Date)
     }
     /// Why it was lost.
     async fn loss_reason(&self) -> Option<&str> {
@@ -135,7 +135,7 @@ impl Opportunity {
     /// 精度版 precision forecast, when given.
     async fn precision_forecast(&self) -> Option<PrecisionForecast> {
         Some(PrecisionForecast {
-            order_date: self.0.precision_order_date?,
+            order_date: super::Date(self.0.precision_order_date?),
             amount: money::cents_to_yuan(self.0.precision_amount_cents?),
         })
     }
@@ -152,6 +152,7 @@ impl Opportunity {
         self.0.updated_at
     }
     /// Every stage and status change, oldest first.
+    #[graphql(complexity = "5 + 10 * child_complexity")]
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
         Ok(ctx::loaders(ctx)?
             .history
@@ -163,6 +164,7 @@ impl Opportunity {
             .collect())
     }
     /// Follow-ups, newest first.
+    #[graphql(complexity = "5 + first * child_complexity")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -291,6 +293,7 @@ impl OpportunityConnection {
         }
     }
     /// How many opportunities match the filter in the viewer's scope (all pages).
+    #[graphql(complexity = "crate::graphql::COUNT_COST")]
     async fn total_count(&self, ctx: &Context<'_>) -> Result<u64> {
         Ok(crate::store::opportunities::count(&ctx::state(ctx)?.db, self.condition.clone()).await?)
     }

@@ -1,0 +1,121 @@
+//! One table of limits for every free text a user can type, and the one
+//! check that applies it: trimmed, not empty when required, at most the
+//! limit in characters, no NUL (PostgreSQL refuses it) and, in one-line
+//! texts, no control character at all.
+
+use crate::error::Problems;
+
+/// The kinds of free text, each with its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// An opportunity's title.
+    Name,
+    /// A customer's name.
+    CustomerName,
+    /// A login e-mail.
+    Email,
+    /// A password (long enough for any passphrase, short enough to hash cheaply).
+    Password,
+    /// 模号.
+    MoldNumber,
+    /// A follow-up note.
+    Note,
+    /// A director's comment (review, raise to the CEO).
+    Comment,
+    /// A reason or explanation: attribution text, shelve text, loss reason.
+    Reason,
+    /// A search string or a filter text.
+    Search,
+}
+
+impl TextKind {
+    /// The most characters a text of this kind may hold.
+    pub const fn max_chars(self) -> usize {
+        match self {
+            Self::Name | Self::CustomerName => 200,
+            Self::Email => 254,
+            Self::Password => 256,
+            Self::MoldNumber => 64,
+            Self::Note => 4_000,
+            Self::Comment => 2_000,
+            Self::Reason => 1_000,
+            Self::Search => 100,
+        }
+    }
+
+    /// One-line texts refuse every control character; the others allow
+    /// line breaks and tabs.
+    const fn one_line(self) -> bool {
+        !matches!(self, Self::Note | Self::Comment | Self::Reason)
+    }
+}
+
+/// What is wrong with a text, or `None`.
+pub fn problem(text: &str, kind: TextKind) -> Option<String> {
+    if text.contains('\0') {
+        return Some("must not contain a NUL character".to_owned());
+    }
+    if kind.one_line() && text.chars().any(char::is_control) {
+        return Some("must be one line without control characters".to_owned());
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Some("must not contain control characters".to_owned());
+    }
+    let max = kind.max_chars();
+    // Count no further than needed: a 10 MB text costs as little as a short one.
+    if text.trim().chars().nth(max).is_some() {
+        return Some(format!("must be at most {max} characters"));
+    }
+    None
+}
+
+/// A required text, trimmed; every problem recorded under `field`.
+pub fn required(p: &mut Problems, field: &str, text: &str, kind: TextKind) -> String {
+    if let Some(why) = problem(text, kind) {
+        p.add(field, why);
+    } else if text.trim().is_empty() {
+        p.add(field, "is required");
+    }
+    text.trim().to_owned()
+}
+
+/// An optional text, trimmed; empty counts as absent.
+pub fn optional(p: &mut Problems, field: &str, text: Option<&str>, kind: TextKind) -> Option<String> {
+    let text = text?;
+    if let Some(why) = problem(text, kind) {
+        p.add(field, why);
+        return None;
+    }
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limit_is_inclusive_and_counted_in_characters() {
+        assert_eq!(problem(&"模".repeat(200), TextKind::Name), None);
+        assert!(problem(&"模".repeat(201), TextKind::Name).is_some());
+        assert!(problem(&"x".repeat(50_000), TextKind::Search).is_some());
+    }
+
+    #[test]
+    fn nul_and_control_characters_are_refused() {
+        assert!(problem("a\0b", TextKind::Note).is_some());
+        assert!(problem("a\0b", TextKind::Email).is_some());
+        assert!(problem("line\nbreak", TextKind::Name).is_some());
+        assert_eq!(problem("line\nbreak", TextKind::Note), None);
+        assert!(problem("bell\u{7}", TextKind::Note).is_some());
+    }
+
+    #[test]
+    fn required_and_optional_trim() {
+        let mut p = Problems::new();
+        assert_eq!(required(&mut p, "f", "  x  ", TextKind::Name), "x");
+        assert_eq!(optional(&mut p, "g", Some("   "), TextKind::Reason), None);
+        assert!(p.is_empty());
+        required(&mut p, "f", "   ", TextKind::Name);
+        assert!(!p.is_empty());
+    }
+}

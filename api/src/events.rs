@@ -117,3 +117,142 @@ pub mod kinds {
     /// Escalations only.
     pub const ESCALATIONS: &[&str] = &[ALERT_OVERDUE, REVIEW_OVERDUE, ALERT_RAISED_TO_CEO];
 }
+
+/// The per-process reader of the event log: each new range of rows is read
+/// once, here, and handed to every subscription of this process, which
+/// matches kind and audience in memory. An idle subscription therefore
+/// costs no query when an event does not concern it, however many there
+/// are. Errors never end the reader: it waits and reads the range again.
+#[derive(Clone)]
+pub struct EventFeed {
+    tx: broadcast::Sender<std::sync::Arc<Vec<entity::event::Model>>>,
+}
+
+impl Default for EventFeed {
+    fn default() -> Self {
+        Self {
+            tx: broadcast::channel(1024).0,
+        }
+    }
+}
+
+/// Rows the feed reads per statement.
+const FEED_BATCH: u64 = 500;
+
+impl EventFeed {
+    pub fn subscribe(&self) -> broadcast::Receiver<std::sync::Arc<Vec<entity::event::Model>>> {
+        self.tx.subscribe()
+    }
+
+    /// Starts the reader for `state`; it stops when the state is dropped or
+    /// the server shuts down.
+    pub fn spawn(state: &std::sync::Arc<crate::state::AppState>) {
+        let weak = std::sync::Arc::downgrade(state);
+        let mut wake = state.bus.subscribe();
+        let shutdown = state.shutdown.clone();
+        tokio::spawn(async move {
+            let mut last: Option<i64> = None;
+            loop {
+                let Some(state) = weak.upgrade() else { return };
+                let position = match last {
+                    Some(l) => Ok(l),
+                    None => crate::store::events::max_id(&state.db).await,
+                };
+                match position {
+                    Ok(mut at) => {
+                        last = Some(at);
+                        loop {
+                            match crate::store::events::all_after(&state.db, at, FEED_BATCH).await {
+                                Ok(rows) if rows.is_empty() => break,
+                                Ok(rows) => {
+                                    let full = rows.len() as u64 == FEED_BATCH;
+                                    at = rows.last().map_or(at, |r| r.id);
+                                    last = Some(at);
+                                    let _ = state.feed.tx.send(std::sync::Arc::new(rows));
+                                    if !full {
+                                        break;
+                                    }
+                                }
+                                Err(_) => {
+                                    retry_pause().await;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    Err(_) => retry_pause().await,
+                }
+                drop(state);
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    woke = wake.recv() => {
+                        if let Err(broadcast::error::RecvError::Closed) = woke { return }
+                    }
+                    // A safety net: a lost wake-up costs at most this delay.
+                    () = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+                }
+            }
+        });
+    }
+}
+
+/// The pause before reading again after a database error.
+pub async fn retry_pause() {
+    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+}
+
+/// The events of `kinds` in `scope` after `after` (or, without it, from
+/// the newest on): first replayed from the log, then live from this
+/// process's [`EventFeed`], matched in memory. Never ends on a database
+/// error: it waits and resumes from the last id it delivered. A
+/// subscriber that falls behind the feed re-reads the log from there.
+pub fn stream(
+    state: std::sync::Arc<crate::state::AppState>,
+    scope: crate::auth::Scope,
+    kinds: &'static [&'static str],
+    after: Option<i64>,
+) -> impl futures_util::Stream<Item = entity::event::Model> {
+    use crate::store::events as log;
+    async_stream::stream! {
+        // Subscribed before reading the log, so nothing falls between the two.
+        let mut live = state.feed.subscribe();
+        let mut last = match after {
+            Some(a) => a,
+            None => loop {
+                match log::max_id(&state.db).await {
+                    Ok(m) => break m,
+                    Err(_) => retry_pause().await,
+                }
+            },
+        };
+        const BATCH: u64 = 200;
+        let mut catch_up = after.is_some();
+        loop {
+            while catch_up {
+                match log::after(&state.db, &scope, kinds, last, BATCH).await {
+                    Ok(rows) => {
+                        catch_up = rows.len() as u64 == BATCH;
+                        for row in rows {
+                            last = row.id;
+                            yield row;
+                        }
+                    }
+                    Err(_) => retry_pause().await,
+                }
+            }
+            match live.recv().await {
+                Ok(batch) => {
+                    let seen = last;
+                    for row in batch.iter().filter(|r| r.id > seen) {
+                        last = row.id;
+                        if kinds.contains(&row.kind.as_str()) && log::admits(&scope, row) {
+                            yield row.clone();
+                        }
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => catch_up = true,
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+}

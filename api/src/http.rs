@@ -145,12 +145,19 @@ async fn execute(s: &HttpState, headers: &HeaderMap, client: ClientAddr, media: 
         .data(RequestSettings::default())
         .data(client);
     let resp = s.schema.execute(request).await;
-    let status = if media == GRAPHQL_RESPONSE && is_request_error(&resp) {
+    let request_error = is_request_error(&resp);
+    let status = if media == GRAPHQL_RESPONSE && request_error {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    match serde_json::to_string(&resp) {
+    // Nothing ran: the answer has no `data` key at all (GraphQL over HTTP).
+    let body = if request_error {
+        serde_json::to_string(&serde_json::json!({ "errors": resp.errors }))
+    } else {
+        serde_json::to_string(&resp)
+    };
+    match body {
         Ok(body) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body).into_response(),
         Err(e) => {
             let err = AppError::internal(e);

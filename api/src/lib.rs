@@ -92,6 +92,7 @@ impl App {
             events::listen_postgres(&config, bus.clone()).await?;
         }
         let state = Arc::new(AppState::new(db, clock, keys, config, dummy_hash, bus));
+        events::EventFeed::spawn(&state);
         let schema = graphql::build(state.clone());
         let router = http::router(http::HttpState {
             app: state.clone(),

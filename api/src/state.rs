@@ -30,6 +30,8 @@ pub struct AppState {
     pub sockets_per_user: crate::ws::SocketCounts,
     /// Cancelled when the server shuts down.
     pub shutdown: CancellationToken,
+    /// New events, read once per process and shared by every subscription.
+    pub feed: crate::events::EventFeed,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
             sockets: TaskTracker::new(),
             sockets_per_user: crate::ws::SocketCounts::default(),
             shutdown: CancellationToken::new(),
+            feed: crate::events::EventFeed::default(),
         }
     }
 }

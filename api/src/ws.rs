@@ -135,6 +135,8 @@ async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema, client:
     tokio::pin!(expiry);
     let (mut initialised, mut acknowledged) = (false, false);
     let mut ids: HashSet<String> = HashSet::new();
+    // Operations answered with `error`: the engine's `complete` for them is not sent.
+    let mut refused: HashSet<String> = HashSet::new();
     // Who the socket runs as, the header that said so, and his slot.
     let mut session: Option<(crate::auth::Viewer, Option<String>, SocketSlot)> = None;
 
@@ -244,10 +246,26 @@ async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema, client:
             outgoing = engine.next() => {
                 match outgoing {
                     Some(WsMessage::Text(text)) => {
+                        let mut text = text;
                         if let Ok(msg) = serde_json::from_str::<serde_json::Value>(&text) {
+                            let id = msg.get("id").and_then(|v| v.as_str()).map(str::to_owned);
                             match msg.get("type").and_then(|v| v.as_str()) {
                                 Some("connection_ack") => acknowledged = true,
-                                Some("complete" | "error") => { if let Some(id) = msg.get("id").and_then(|v| v.as_str()) { ids.remove(id); } }
+                                Some("complete") => {
+                                    // Already ended by the `error` sent in place of its refusal.
+                                    if id.as_ref().is_some_and(|i| refused.remove(i)) { continue; }
+                                    if let Some(id) = &id { ids.remove(id); }
+                                }
+                                Some("error") => { if let Some(id) = &id { ids.remove(id); } }
+                                Some("next") if is_refusal(&msg) => {
+                                    // Nothing ran (the document did not parse or validate):
+                                    // the protocol answers that with `error`, which ends the operation.
+                                    if let Some(id) = id {
+                                        ids.remove(&id);
+                                        text = serde_json::json!({ "id": id, "type": "error", "payload": msg["payload"]["errors"] }).to_string();
+                                        refused.insert(id);
+                                    }
+                                }
                                 _ => {}
                             }
                         }
@@ -259,6 +277,16 @@ async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema, client:
             }
         }
     }
+}
+
+/// A `next` whose payload has errors, no data and no error with a path:
+/// the operation never started.
+fn is_refusal(msg: &serde_json::Value) -> bool {
+    let payload = &msg["payload"];
+    payload["data"].is_null()
+        && payload["errors"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty() && e.iter().all(|e| e.get("path").is_none()))
 }
 
 fn tokio_stream_of(mut rx: mpsc::UnboundedReceiver<String>) -> impl futures_util::Stream<Item = String> {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod alerts;
+mod attacks;
 mod auth;
 mod helpers;
 mod http;

@@ -5,17 +5,13 @@ use super::types::{
     Alert, AlertConnection, AlertEvent, AlertFilter, LossReview, ResolveAlertInput, ReviewAlertInput, RuleScan, ScanReport, lookup_id,
     parse_id,
 };
-use crate::auth::Viewer;
 use crate::error::{AppError, Problems};
 use crate::events::kinds;
 use crate::service::alerts::{self as service, ListArgs, Resolution};
-use crate::state::AppState;
 use crate::store;
 use async_graphql::{Context, ID, Object, Result, Subscription};
 use chrono::{DateTime, Utc};
-use entity::Role;
-use futures_util::Stream;
-use std::sync::Arc;
+use futures_util::{Stream, StreamExt};
 
 #[derive(Default)]
 pub struct AlertQuery;
@@ -97,9 +93,7 @@ impl AlertMutation {
         #[graphql(desc = "The instant the scan runs as of (default now).")] as_of: Option<DateTime<Utc>>,
     ) -> Result<ScanReport> {
         let viewer = ctx::viewer(ctx)?;
-        viewer.require_role(&[Role::Admin], "run the scan")?;
-        let state = ctx::state(ctx)?;
-        let r = service::run_scan(state, as_of.unwrap_or_else(|| state.clock.now())).await?;
+        let r = service::run_scan_for(ctx::state(ctx)?, viewer, as_of).await?;
         Ok(ScanReport {
             as_of: r.as_of,
             rules: r
@@ -165,51 +159,6 @@ impl AlertMutation {
     }
 }
 
-/// Replays the stored events after `after` (or, without it, starts at the
-/// newest), then streams new ones; each viewer gets only his scope. The bus
-/// only wakes the stream; the rows are read from the table, so a lagging
-/// subscriber loses nothing and nothing is sent twice.
-fn event_stream(
-    state: Arc<AppState>,
-    viewer: Viewer,
-    kinds: &'static [&'static str],
-    after: Option<i64>,
-) -> impl Stream<Item = Result<AlertEvent>> {
-    async_stream::stream! {
-        let mut wake = state.bus.subscribe();
-        let mut last = match after {
-            Some(a) => a,
-            None => match store::events::max_id(&state.db).await {
-                Ok(m) => m,
-                Err(e) => { yield Err(e.into()); return; }
-            },
-        };
-        let scope = viewer.scope();
-        const BATCH: u64 = 200;
-        loop {
-            let rows = match store::events::after(&state.db, &scope, kinds, last, BATCH).await {
-                Ok(rows) => rows,
-                Err(e) => { yield Err(e.into()); return; }
-            };
-            let full = rows.len() as u64 == BATCH;
-            for row in rows {
-                last = row.id;
-                yield Ok(AlertEvent(row));
-            }
-            if full {
-                continue;
-            }
-            loop {
-                match wake.recv().await {
-                    Ok(max) if max <= last => continue,
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                }
-            }
-        }
-    }
-}
-
 fn parse_after(after: Option<ID>) -> Result<Option<i64>> {
     Ok(match after {
         None => None,
@@ -228,8 +177,9 @@ fn subscribe(
     kinds: &'static [&'static str],
     after: Option<ID>,
 ) -> Result<impl Stream<Item = Result<AlertEvent>> + use<>> {
-    let viewer = ctx::viewer(ctx)?.clone();
-    Ok(event_stream(ctx::state(ctx)?.clone(), viewer, kinds, parse_after(after)?))
+    let scope = ctx::viewer(ctx)?.scope();
+    let events = crate::events::stream(ctx::state(ctx)?.clone(), scope, kinds, parse_after(after)?);
+    Ok(events.map(|row| Ok(AlertEvent(row))))
 }
 
 #[derive(Default)]

@@ -272,6 +272,26 @@ pub fn check_document(doc: &ExecutableDocument, variables: &Variables) -> Result
     Ok(())
 }
 
+/// Gives every error a stable `extensions.code`: a document that does not
+/// parse or validate (no path) is `GRAPHQL_VALIDATION_FAILED`; an argument
+/// refused by its declared bounds (a path, no code of ours) is
+/// `BAD_USER_INPUT`.
+pub fn code_errors(errors: &mut [ServerError]) {
+    for e in errors {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set(
+                "code",
+                if e.path.is_empty() {
+                    "GRAPHQL_VALIDATION_FAILED"
+                } else {
+                    "BAD_USER_INPUT"
+                },
+            );
+        }
+    }
+}
+
 /// Keeps the first [`MAX_ERRORS`] errors and says how many were left out.
 pub fn cap_errors(errors: &mut Vec<ServerError>) {
     if errors.len() > MAX_ERRORS {
@@ -298,6 +318,7 @@ impl Extension for DocumentGuardExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut resp = next.run(ctx).await;
         cap_errors(&mut resp.errors);
+        code_errors(&mut resp.errors);
         resp
     }
 
@@ -310,6 +331,7 @@ impl Extension for DocumentGuardExtension {
         next.run(ctx, stream)
             .map(|mut resp| {
                 cap_errors(&mut resp.errors);
+                code_errors(&mut resp.errors);
                 resp
             })
             .boxed()

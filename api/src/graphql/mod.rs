@@ -39,7 +39,7 @@ pub struct SubscriptionRoot(alerts::AlertSubscription);
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Deepest query accepted.
-pub const MAX_DEPTH: usize = 12;
+pub const MAX_DEPTH: usize = 16;
 /// Most expensive query accepted. A field costs 1; a list costs its page
 /// size times its selection; a `totalCount` (one COUNT) costs
 /// [`COUNT_COST`].

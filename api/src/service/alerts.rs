@@ -111,6 +111,20 @@ pub async fn run_scan(state: &AppState, as_of: DateTime<Utc>) -> AppResult<ScanR
     })
 }
 
+/// How far from now an admin may run the scan (a year either way).
+pub const SCAN_WINDOW_DAYS: i64 = 366;
+
+/// The admin runs the scan as of an instant (default now) within a year of now.
+pub async fn run_scan_for(state: &AppState, viewer: &Viewer, as_of: Option<DateTime<Utc>>) -> AppResult<ScanReport> {
+    viewer.require_role(&[Role::Admin], "run the scan")?;
+    let now = state.clock.now();
+    let as_of = as_of.unwrap_or(now);
+    if (as_of - now).num_days().abs() > SCAN_WINDOW_DAYS {
+        return Err(AppError::invalid("asOf", "must lie within a year of now"));
+    }
+    run_scan(state, as_of).await
+}
+
 /// One alert in the viewer's scope, or `NOT_FOUND`.
 pub async fn get(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<alert::Model> {
     match repo::by_id(db, id).await? {
@@ -162,7 +176,7 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
     p.check(a.status != AlertStatus::Open, "id", "the alert is already resolved");
     let attribution_text = text::optional(&mut p, "input.attributionText", r.attribution_text.as_deref(), TextKind::Reason);
     p.check(
-        r.attribution.needs_text() && attribution_text.is_none(),
+        r.attribution.needs_text() && blank(&r.attribution_text),
         "input.attributionText",
         "an explanation is required for an \"other\" attribution",
     );
@@ -187,7 +201,7 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
             match r.shelve_reason {
                 None => p.add("input.shelveReason", "is required to shelve"),
                 Some(reason) => p.check(
-                    reason.needs_text() && shelve_text.is_none(),
+                    reason.needs_text() && blank(&r.shelve_reason_text),
                     "input.shelveReasonText",
                     "an explanation is required for an \"other\" reason",
                 ),
@@ -203,7 +217,7 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
                 "input.decision",
                 "only an open, unsecured opportunity can be lost",
             );
-            p.check(loss_reason.is_none(), "input.lossReason", "is required to lose");
+            p.check(blank(&r.loss_reason), "input.lossReason", "is required to lose");
         }
         AlertDecision::Reactivate => p.check(!shelved, "input.decision", "only a shelved opportunity can be reactivated"),
     }
@@ -302,6 +316,11 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
     let event = alert_event(kinds::ALERT_RESOLVED, &updated, true, json!({ "decision": r.decision.to_value() }));
     finish(state, txn, vec![event]).await?;
     Ok(updated)
+}
+
+/// Absent or only white space (too long is another problem, told apart).
+fn blank(text: &Option<String>) -> bool {
+    text.as_deref().is_none_or(|t| t.trim().is_empty())
 }
 
 /// The answer to the loser of a race on one alert.
@@ -446,6 +465,16 @@ pub struct ListArgs {
 pub async fn list(state: &AppState, viewer: &Viewer, args: ListArgs) -> AppResult<(Vec<alert::Model>, bool, sea_orm::Condition)> {
     let mut p = Problems::new();
     let (first, after) = super::page_args(&mut p, args.first, args.after.as_deref());
+    for (field, at) in [
+        ("filter.raisedFrom", args.filter.raised_from),
+        ("filter.raisedTo", args.filter.raised_to),
+    ] {
+        p.check(
+            at.is_some_and(|t| !calendar::instant_in_window(t)),
+            field,
+            "must lie between the years 2000 and 2100",
+        );
+    }
     p.into_result()?;
     let mut f = args.filter;
     f.overdue = args.overdue.map(|o| (o, state.clock.now()));

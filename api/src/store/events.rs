@@ -89,6 +89,26 @@ pub fn scope_condition(scope: &Scope) -> Condition {
     super::scope_on(scope, event::Column::AudienceUserId, event::Column::AudienceTrackId)
 }
 
+/// Every event after `after`, in id order (the per-process feed).
+pub async fn all_after(db: &impl ConnectionTrait, after: i64, limit: u64) -> AppResult<Vec<event::Model>> {
+    Ok(event::Entity::find()
+        .filter(event::Column::Id.gt(after))
+        .order_by_asc(event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// The scope's rule on one event, in memory: the same rule as
+/// [`scope_condition`] applies in SQL (a test holds them together).
+pub fn admits(scope: &Scope, e: &event::Model) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Tracks(ids) => e.audience_track_id.is_some_and(|t| ids.contains(&t)),
+        Scope::Owner(id) => e.audience_user_id == Some(*id),
+    }
+}
+
 /// The next events after `after`, of these kinds, in the scope, in id order.
 pub async fn after(db: &impl ConnectionTrait, scope: &Scope, kinds: &[&str], after: i64, limit: u64) -> AppResult<Vec<event::Model>> {
     Ok(event::Entity::find()

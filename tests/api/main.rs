@@ -12,6 +12,7 @@ mod jobs;
 mod opportunities;
 mod schema;
 mod scope;
+mod scope_matrix;
 mod seed;
 mod settings;
 mod subscriptions;

@@ -3,7 +3,7 @@
 //! must now be refused cleanly (or hold), with the server still serving.
 
 use crate::helpers::*;
-use crate::websocket::{Got, closed_with, connect, next, next_json, open, send};
+use crate::websocket::{Got, closed_with, connect, next, next_json, open, open_url, send};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -242,16 +242,7 @@ async fn deactivation_closes_the_users_open_sockets_with_4403_on_every_process()
         let second = api::App::build(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
         let url = format!("ws://{}/graphql", second.address());
         tokio::spawn(second.serve());
-        let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url.as_str()).unwrap();
-        req.headers_mut()
-            .insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
-        let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-        send(
-            &mut ws,
-            json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {a1}") } }),
-        )
-        .await;
-        assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
+        let ws = open_url(&url, &a1).await;
         Some(ws)
     } else {
         None
@@ -540,16 +531,7 @@ async fn shutdown_finishes_in_flight_requests_and_closes_sockets_with_1001() {
         .await
         .unwrap();
     let token = v["data"]["login"]["token"].as_str().unwrap().to_owned();
-    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(ws_url.as_str()).unwrap();
-    req.headers_mut()
-        .insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-    send(
-        &mut ws,
-        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }),
-    )
-    .await;
-    assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
+    let mut ws = open_url(&ws_url, &token).await;
     // A request in flight (a login hashes a password) when the signal comes.
     let in_flight = {
         let (client, url, login) = (client.clone(), format!("{base}/graphql"), login.clone());

@@ -10,7 +10,12 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub async fn connect(app: &TestApp) -> Socket {
-    let mut req = app.ws_url.as_str().into_client_request().unwrap();
+    connect_url(&app.ws_url).await
+}
+
+/// A `graphql-transport-ws` socket to any server's URL.
+pub async fn connect_url(url: &str) -> Socket {
+    let mut req = url.into_client_request().unwrap();
     req.headers_mut()
         .insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
     let (ws, resp) = tokio_tungstenite::connect_async(req).await.unwrap();
@@ -60,7 +65,12 @@ pub async fn send(ws: &mut Socket, v: Value) {
 
 /// A socket past `connection_ack` for this token.
 pub async fn open(app: &TestApp, token: &str) -> Socket {
-    let mut ws = connect(app).await;
+    open_url(&app.ws_url, token).await
+}
+
+/// A socket to any server's URL, initialised with `token` and acknowledged.
+pub async fn open_url(url: &str, token: &str) -> Socket {
+    let mut ws = connect_url(url).await;
     send(
         &mut ws,
         json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }),

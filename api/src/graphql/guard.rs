@@ -179,9 +179,9 @@ fn count_aliases(set: &SelectionSet) -> usize {
         .sum()
 }
 
-/// The root fields named `name`, fragments expanded (shallowly: a root
-/// field sits at most one fragment level down in practice; deeper levels
-/// are expanded too, bounded by the fragment cycle guard).
+/// The root fields named `name`, fragments expanded, each fragment once: a
+/// fragment spread twice selects the same fields, which merge into one
+/// (and expanding it again would make a fan-out exponential).
 fn count_root_fields(
     set: &SelectionSet,
     name: &str,
@@ -199,11 +199,9 @@ fn count_root_fields(
                     return 0;
                 }
                 seen.push(frag.clone());
-                let n = fragments
+                fragments
                     .get(frag)
-                    .map_or(0, |d| count_root_fields(&d.node.selection_set.node, name, fragments, seen));
-                seen.pop();
-                n
+                    .map_or(0, |d| count_root_fields(&d.node.selection_set.node, name, fragments, seen))
             }
         })
         .sum()
@@ -388,6 +386,24 @@ mod tests {
         let parsed = async_graphql::parser::parse_query(&doc).unwrap();
         let err = check_document(&parsed, &Variables::default()).unwrap_err();
         assert!(err.message.contains("fields"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_fan_out_of_root_fragments_is_walked_once_per_fragment() {
+        let mut doc = String::from("mutation { ...F0 }\n");
+        for i in 0..40 {
+            doc.push_str(&format!("fragment F{i} on MutationRoot {{ ...F{n} ...F{n} }}\n", n = i + 1));
+        }
+        doc.push_str("fragment F40 on MutationRoot { login(email: \"x\", password: \"y\") { token } }\n");
+        let parsed = async_graphql::parser::parse_query(&doc).unwrap();
+        let mut seen = Vec::new();
+        let logins = count_root_fields(
+            &parsed.operations.iter().next().unwrap().1.node.selection_set.node,
+            "login",
+            &parsed.fragments,
+            &mut seen,
+        );
+        assert_eq!(logins, 1);
     }
 
     #[test]

@@ -181,15 +181,15 @@ fn leaks(v: &Value, outside: &Outside, path: &str, found: &mut Vec<String>) {
         }
         Value::Array(items) => items.iter().for_each(|i| leaks(i, outside, path, found)),
         Value::Object(obj) => {
-            if let (Some(total), Some(nodes)) = (obj.get("totalCount"), obj.get("nodes").and_then(Value::as_array)) {
-                if total.as_u64() != Some(nodes.len() as u64) {
-                    found.push(format!("{path}: totalCount {total} for {} nodes", nodes.len()));
-                }
+            if let (Some(total), Some(nodes)) = (obj.get("totalCount"), obj.get("nodes").and_then(Value::as_array))
+                && total.as_u64() != Some(nodes.len() as u64)
+            {
+                found.push(format!("{path}: totalCount {total} for {} nodes", nodes.len()));
             }
-            if let Some(id) = obj.get("opportunityId").and_then(Value::as_str) {
-                if outside.opportunity_ids.iter().any(|o| o == id) {
-                    found.push(format!("{path}.opportunityId: {id}"));
-                }
+            if let Some(id) = obj.get("opportunityId").and_then(Value::as_str)
+                && outside.opportunity_ids.iter().any(|o| o == id)
+            {
+                found.push(format!("{path}.opportunityId: {id}"));
             }
             for (k, x) in obj {
                 leaks(x, outside, &format!("{path}.{k}"), found);
@@ -298,7 +298,8 @@ async fn no_field_of_the_schema_returns_counts_sends_or_changes_anything_outside
         }
     }
 
-    let roles: [(&str, Box<dyn Fn(&Deal) -> bool>); 5] = [
+    type Sees = Box<dyn Fn(&Deal) -> bool>;
+    let roles: [(&str, Sees); 5] = [
         ("a1", Box::new(|d: &Deal| d.owner == A1)),
         ("a2", Box::new(|d: &Deal| d.owner == A2)),
         ("a3", Box::new(|d: &Deal| d.owner == A3)),

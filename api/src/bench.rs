@@ -168,7 +168,8 @@ pub async fn generate(db: &DatabaseConnection, size: Size, now: DateTime<Utc>) -
     Ok(())
 }
 
-/// One rule written by hand: its condition on `opportunity o`, the guard
+/// One rule written by hand (the differential test holds it to the
+/// domain rules, as it holds the scan): its condition on `opportunity o`, the guard
 /// against earlier alerts, the cycle column, and their parameters.
 struct RawRule {
     rule: &'static str,
@@ -177,11 +178,13 @@ struct RawRule {
     guard: &'static str,
     guard_params: Vec<sea_orm::Value>,
     cycle: &'static str,
+    /// The instant the rule measures from (kept as evidence).
+    seen: &'static str,
 }
 
 /// A time-bound rule: the same cutoff bounds the condition and the
 /// re-fire guard (no resolution at or after it).
-fn timed(rule: &'static str, condition: &'static str, cutoff: DateTime<Utc>) -> RawRule {
+fn timed(rule: &'static str, condition: &'static str, cutoff: DateTime<Utc>, seen: &'static str) -> RawRule {
     RawRule {
         rule,
         condition,
@@ -189,6 +192,7 @@ fn timed(rule: &'static str, condition: &'static str, cutoff: DateTime<Utc>) -> 
         guard: "a.resolved_at >= ?",
         guard_params: vec![cutoff.into()],
         cycle: "NULL",
+        seen,
     }
 }
 
@@ -198,26 +202,31 @@ fn raw_rules(c: &Cutoffs) -> Vec<RawRule> {
             "NO_FOLLOW_UP",
             "o.status = 'ACTIVE' AND o.stage <> 'SECURED' AND o.last_activity_at < ?",
             c.no_follow_up,
+            "o.last_activity_at",
         ),
         timed(
             "STALLED_INITIAL",
             "o.status = 'ACTIVE' AND o.stage = 'INITIAL_IDENTIFICATION' AND o.stage_entered_at < ?",
             c.stalled_initial,
+            "o.stage_entered_at",
         ),
         timed(
             "STALLED_QUOTATION",
             "o.status = 'ACTIVE' AND o.stage = 'QUOTATION' AND o.stage_entered_at < ?",
             c.stalled_quotation,
+            "o.stage_entered_at",
         ),
         timed(
             "STALLED_NEGOTIATION",
             "o.status = 'ACTIVE' AND o.stage = 'DEEP_NEGOTIATION' AND o.stage_entered_at < ?",
             c.stalled_negotiation,
+            "o.stage_entered_at",
         ),
         timed(
             "SECURED_NO_MOLD",
             "o.status <> 'LOST' AND o.stage = 'SECURED' AND o.mold_number IS NULL AND o.secured_at < ?",
             c.secured_no_mold,
+            "o.secured_at",
         ),
         RawRule {
             rule: "SHELVE_RESTART_DUE",
@@ -226,6 +235,7 @@ fn raw_rules(c: &Cutoffs) -> Vec<RawRule> {
             guard: "a.cycle_date = o.restart_date",
             guard_params: vec![],
             cycle: "o.restart_date",
+            seen: "NULL",
         },
     ];
     if let Some(month) = c.expected_month {
@@ -236,6 +246,7 @@ fn raw_rules(c: &Cutoffs) -> Vec<RawRule> {
             guard: "a.cycle_date = ?",
             guard_params: vec![month.into()],
             cycle: "o.expected_order_month",
+            seen: "NULL",
         });
     }
     out
@@ -303,11 +314,12 @@ pub async fn raw_raise(db: &DatabaseConnection, c: &Cutoffs, due_at: DateTime<Ut
     let mut raised = 0;
     for r in raw_rules(c) {
         let sql = format!(
-            "INSERT INTO alert (opportunity_id, rule, track_id, owner_id, status, raised_at, due_at, cycle_date) \
-             SELECT o.id, '{rule}', o.track_id, o.owner_id, 'OPEN', ?, ?, {cycle} FROM opportunity o WHERE {cond} \
+            "INSERT INTO alert (opportunity_id, rule, track_id, owner_id, status, raised_at, due_at, cycle_date, seen_at, seen_stage) \
+             SELECT o.id, '{rule}', o.track_id, o.owner_id, 'OPEN', ?, ?, {cycle}, {seen}, o.stage FROM opportunity o WHERE {cond} \
              AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.opportunity_id = o.id AND a.rule = '{rule}' AND a.status = 'OPEN') \
              AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.opportunity_id = o.id AND a.rule = '{rule}' AND {guard}) ORDER BY o.id",
             cycle = r.cycle,
+            seen = r.seen,
             cond = r.condition,
             rule = r.rule,
             guard = r.guard
@@ -319,16 +331,9 @@ pub async fn raw_raise(db: &DatabaseConnection, c: &Cutoffs, due_at: DateTime<Ut
             .collect();
         raised += txn.execute_raw(statement(backend, &sql, params)).await?.rows_affected();
     }
-    let json = if backend == DbBackend::Postgres {
-        "json_build_object"
-    } else {
-        "json_object"
-    };
-    let events = format!(
-        "INSERT INTO event (kind, payload, audience_user_id, audience_track_id, created_at) \
-         SELECT 'ALERT_RAISED', {json}('alertId', id, 'opportunityId', opportunity_id, 'rule', rule), owner_id, track_id, ? FROM alert ORDER BY id"
-    );
-    txn.execute_raw(statement(backend, &events, vec![c.as_of.into()])).await?;
+    let events = "INSERT INTO event (kind, subject_kind, subject_id, opportunity_id, rule, audience_user_id, audience_track_id, created_at) \
+         SELECT 'ALERT_RAISED', 'ALERT', id, opportunity_id, rule, owner_id, track_id, ? FROM alert ORDER BY id";
+    txn.execute_raw(statement(backend, events, vec![c.as_of.into()])).await?;
     txn.rollback().await?;
     Ok(raised)
 }

@@ -90,34 +90,6 @@ pub async fn listen_postgres(config: &crate::config::Config, bus: EventBus) -> A
     Ok(())
 }
 
-/// The kinds of events, as stored in `event.kind`.
-pub mod kinds {
-    /// A scan raised an alert.
-    pub const ALERT_RAISED: &str = "ALERT_RAISED";
-    /// The account manager resolved an alert (copied to the director).
-    pub const ALERT_RESOLVED: &str = "ALERT_RESOLVED";
-    /// The director reviewed a resolution.
-    pub const ALERT_REVIEWED: &str = "ALERT_REVIEWED";
-    /// An alert stayed unresolved past its due time: escalated to the director.
-    pub const ALERT_OVERDUE: &str = "ALERT_OVERDUE";
-    /// A resolution stayed unreviewed past its review time.
-    pub const REVIEW_OVERDUE: &str = "REVIEW_OVERDUE";
-    /// The director raised an alert to the CEO.
-    pub const ALERT_RAISED_TO_CEO: &str = "ALERT_RAISED_TO_CEO";
-
-    /// Everything an alert subscription carries.
-    pub const ALERT_EVENTS: &[&str] = &[
-        ALERT_RAISED,
-        ALERT_RESOLVED,
-        ALERT_REVIEWED,
-        ALERT_OVERDUE,
-        REVIEW_OVERDUE,
-        ALERT_RAISED_TO_CEO,
-    ];
-    /// Escalations only.
-    pub const ESCALATIONS: &[&str] = &[ALERT_OVERDUE, REVIEW_OVERDUE, ALERT_RAISED_TO_CEO];
-}
-
 /// The per-process reader of the event log: each new range of rows is read
 /// once, here, and handed to every subscription of this process, which
 /// matches kind and audience in memory. An idle subscription therefore
@@ -209,7 +181,7 @@ pub async fn retry_pause() {
 pub fn stream(
     state: std::sync::Arc<crate::state::AppState>,
     scope: crate::auth::Scope,
-    kinds: &'static [&'static str],
+    kinds: &'static [entity::EventKind],
     after: Option<i64>,
 ) -> impl futures_util::Stream<Item = entity::event::Model> {
     use crate::store::events as log;
@@ -245,7 +217,7 @@ pub fn stream(
                     let seen = last;
                     for row in batch.iter().filter(|r| r.id > seen) {
                         last = row.id;
-                        if kinds.contains(&row.kind.as_str()) && log::admits(&scope, row) {
+                        if kinds.contains(&row.kind) && log::admits(&scope, row) {
                             yield row.clone();
                         }
                     }

@@ -141,7 +141,7 @@ async fn execute(s: &HttpState, headers: &HeaderMap, client: ClientAddr, media: 
     };
     let request = request
         .data(auth)
-        .data(Loaders::new(&s.app.db))
+        .data(Loaders::new(&s.app))
         .data(RequestSettings::default())
         .data(client);
     let resp = s.schema.execute(request).await;

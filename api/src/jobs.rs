@@ -19,7 +19,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const DAILY_SCAN: &str = "daily_scan";
-const LEADER_LOCK: i64 = 0x5a1e_0001;
 const TICK: Duration = Duration::from_secs(30);
 
 /// Runs the jobs that are due now; returns the scan report when the scan ran.
@@ -66,7 +65,7 @@ impl Leadership {
             match sea_orm::sqlx::PgConnection::connect(url).await {
                 Ok(mut c) => {
                     let got: Result<bool, _> = sea_orm::sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                        .bind(LEADER_LOCK)
+                        .bind(store::locks::Lock::JobLeader.key())
                         .fetch_one(&mut c)
                         .await;
                     if got.is_ok_and(|g| g) {

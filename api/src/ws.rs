@@ -114,13 +114,13 @@ async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema, client:
     let (to_engine, engine_input) = mpsc::unbounded_channel::<String>();
     let auth_slot: Arc<Mutex<Option<Auth>>> = Arc::default();
     let slot = auth_slot.clone();
-    let db = app.db.clone();
+    let loader_state = app.clone();
     let engine = async_graphql::http::WebSocket::new(schema, tokio_stream_of(engine_input), Protocols::GraphQLWS).on_connection_init(
         move |_| async move {
             let auth = slot.lock().map(|mut s| s.take()).unwrap_or(None).unwrap_or(Auth::Anonymous);
             let mut data = Data::default();
             data.insert(auth);
-            data.insert(Loaders::new(&db));
+            data.insert(Loaders::new(&loader_state));
             data.insert(RequestSettings::default());
             data.insert(ClientAddr(client));
             Ok(data)

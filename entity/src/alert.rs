@@ -1,7 +1,7 @@
 //! `alert`: 告警任务, one anomaly of one opportunity under one rule, a task
 //! for the account manager copied to the track director.
 
-use crate::{AlertDecision, AlertRule, AlertStatus, Attribution, ReviewAction, ShelveReason};
+use crate::{AlertDecision, AlertRule, AlertStatus, Attribution, ReviewAction, ShelveReason, Stage};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -40,6 +40,14 @@ pub struct Model {
     pub reassigned_to: Option<i64>,
     pub raised_to_ceo_at: Option<DateTimeUtc>,
     pub ceo_comment: Option<String>,
+    /// What the rule measured from when it raised the alert: the last
+    /// follow-up, the stage entry or the securing.
+    pub seen_at: Option<DateTimeUtc>,
+    /// The opportunity's stage when the alert was raised.
+    pub seen_stage: Option<Stage>,
+    /// The threshold configured when the alert was raised (days, months, or
+    /// the day of the month, by rule).
+    pub threshold: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

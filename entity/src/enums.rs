@@ -275,3 +275,39 @@ pub enum ReviewAction {
     #[sea_orm(string_value = "SUGGEST_CLOSE")]
     SuggestClose,
 }
+
+/// What happened, as the event log stores it. Adding a kind is one variant
+/// here plus its audience in `api::domain::events`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum EventKind {
+    /// A scan raised an alert.
+    #[sea_orm(string_value = "ALERT_RAISED")]
+    AlertRaised,
+    /// The account manager resolved an alert (copied to the director).
+    #[sea_orm(string_value = "ALERT_RESOLVED")]
+    AlertResolved,
+    /// The director reviewed a resolution.
+    #[sea_orm(string_value = "ALERT_REVIEWED")]
+    AlertReviewed,
+    /// An alert stayed unresolved past its due time: escalated to the director.
+    #[sea_orm(string_value = "ALERT_OVERDUE")]
+    AlertOverdue,
+    /// A resolution stayed unreviewed past its review time.
+    #[sea_orm(string_value = "REVIEW_OVERDUE")]
+    ReviewOverdue,
+    /// The director raised an alert to the CEO.
+    #[sea_orm(string_value = "ALERT_RAISED_TO_CEO")]
+    AlertRaisedToCeo,
+}
+
+/// What kind of record an event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum EventSubject {
+    /// An alert task (`subject_id` is the alert's id).
+    #[sea_orm(string_value = "ALERT")]
+    Alert,
+}

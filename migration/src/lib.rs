@@ -5,6 +5,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_organisation_and_opportunities;
 mod m20261123_000002_alerts;
 mod m20261124_000003_token_generation;
+mod m20261125_000004_typed_events;
+mod m20261125_000005_alert_evidence;
 
 pub struct Migrator;
 
@@ -15,6 +17,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_organisation_and_opportunities::Migration),
             Box::new(m20261123_000002_alerts::Migration),
             Box::new(m20261124_000003_token_generation::Migration),
+            Box::new(m20261125_000004_typed_events::Migration),
+            Box::new(m20261125_000005_alert_evidence::Migration),
         ]
     }
 }

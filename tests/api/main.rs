@@ -6,6 +6,7 @@
 mod alerts;
 mod attacks;
 mod auth;
+mod differential;
 mod helpers;
 mod http;
 mod jobs;

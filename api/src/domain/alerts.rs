@@ -15,7 +15,7 @@
 use super::calendar;
 use super::settings::Settings;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use entity::{AlertRule, BusinessLine, OpportunityStatus, Stage};
+use entity::{AlertRule, AlertStatus, BusinessLine, OpportunityStatus, Stage};
 
 /// The instants and dates a scan at `as_of` compares against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +162,176 @@ pub fn due_at(raised_at: DateTime<Utc>, s: &Settings) -> DateTime<Utc> {
 /// When a resolution at `resolved_at` must be reviewed.
 pub fn review_due_at(resolved_at: DateTime<Utc>, s: &Settings) -> DateTime<Utc> {
     resolved_at + Duration::days(s.review_due_days)
+}
+
+/// The instant a time-bound rule measures from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// The last follow-up.
+    LastActivity,
+    /// The entry into the current stage.
+    StageEntered,
+    /// The securing of the deal.
+    Secured,
+}
+
+/// What the rule measures from, if it is time-bound.
+pub const fn measured_from(rule: AlertRule) -> Option<Measure> {
+    match rule {
+        AlertRule::NoFollowUp => Some(Measure::LastActivity),
+        AlertRule::StalledInitial | AlertRule::StalledQuotation | AlertRule::StalledNegotiation => Some(Measure::StageEntered),
+        AlertRule::SecuredNoMold => Some(Measure::Secured),
+        AlertRule::ShelveRestartDue | AlertRule::OrderExpectedNotHPotential => None,
+    }
+}
+
+/// The instant of `f` the rule measures from.
+pub fn seen_at(rule: AlertRule, f: &Facts) -> Option<DateTime<Utc>> {
+    match measured_from(rule)? {
+        Measure::LastActivity => Some(f.last_activity_at),
+        Measure::StageEntered => Some(f.stage_entered_at),
+        Measure::Secured => f.secured_at,
+    }
+}
+
+/// The unit of a rule's threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Days,
+    Months,
+    /// A day of the month (the 25th).
+    DayOfMonth,
+}
+
+/// The configured threshold of a rule, and its unit.
+pub fn threshold(rule: AlertRule, s: &Settings) -> (i64, Unit) {
+    match rule {
+        AlertRule::NoFollowUp => (s.no_follow_up_days, Unit::Days),
+        AlertRule::StalledInitial => (s.stalled_initial_days, Unit::Days),
+        AlertRule::StalledQuotation => (i64::from(s.stalled_quotation_months), Unit::Months),
+        AlertRule::StalledNegotiation => (i64::from(s.stalled_negotiation_months), Unit::Months),
+        AlertRule::SecuredNoMold => (i64::from(s.secured_no_mold_months), Unit::Months),
+        AlertRule::ShelveRestartDue => (s.shelve_restart_lead_days, Unit::Days),
+        AlertRule::OrderExpectedNotHPotential => (i64::from(s.order_expected_check_day), Unit::DayOfMonth),
+    }
+}
+
+/// What an alert keeps of what its rule saw when it was raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub rule: AlertRule,
+    pub raised_at: DateTime<Utc>,
+    /// See [`seen_at`].
+    pub at: Option<DateTime<Utc>>,
+    pub stage: Option<Stage>,
+    /// The restart date or the expected order month (date-bound rules).
+    pub date: Option<NaiveDate>,
+    pub threshold: Option<i64>,
+}
+
+/// Why an alert fired: the facts its rule saw and the threshold it crossed,
+/// counted in the company calendar as of the raising.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub rule: AlertRule,
+    pub as_of: DateTime<Utc>,
+    pub since: Option<DateTime<Utc>>,
+    /// Whole days or months from `since` to `as_of`; for the restart rule,
+    /// days from `as_of` to the restart date.
+    pub elapsed: Option<i64>,
+    pub threshold: Option<i64>,
+    pub unit: Unit,
+    pub stage: Option<Stage>,
+    pub date: Option<NaiveDate>,
+    /// One line for a phone: "no follow-up for 17 days (limit 15)".
+    pub summary: String,
+}
+
+/// Whole calendar months from `from` to `to` (31 Jan → 28 Feb is one).
+pub fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
+    let mut m = 0;
+    while calendar::add_months(from, m + 1) <= to {
+        m += 1;
+    }
+    i64::from(m)
+}
+
+fn stage_name(stage: Option<Stage>) -> &'static str {
+    match stage {
+        Some(Stage::InitialIdentification) => "initial identification",
+        Some(Stage::Quotation) => "quotation",
+        Some(Stage::DeepNegotiation) => "deep negotiation",
+        Some(Stage::HPotential) => "H potential",
+        Some(Stage::Secured) => "secured",
+        None => "its stage",
+    }
+}
+
+/// The evidence of an alert, from what it kept.
+pub fn evidence(seen: &Seen, tz: chrono_tz::Tz) -> Evidence {
+    let rule = seen.rule;
+    let today = calendar::local_date(seen.raised_at, tz);
+    let since_date = seen.at.map(|at| calendar::local_date(at, tz));
+    let unit = match rule {
+        AlertRule::StalledQuotation | AlertRule::StalledNegotiation | AlertRule::SecuredNoMold => Unit::Months,
+        AlertRule::OrderExpectedNotHPotential => Unit::DayOfMonth,
+        _ => Unit::Days,
+    };
+    let elapsed = match (rule, since_date) {
+        (AlertRule::ShelveRestartDue, _) => seen.date.map(|d| (d - today).num_days()),
+        (AlertRule::OrderExpectedNotHPotential, _) => None,
+        (_, Some(d)) if unit == Unit::Months => Some(whole_months(d, today)),
+        (_, Some(d)) => Some((today - d).num_days()),
+        (_, None) => None,
+    };
+    let limit = seen.threshold.map_or_else(String::new, |t| format!(" (limit {t})"));
+    let n = elapsed.unwrap_or(0);
+    let on = since_date.map_or_else(String::new, |d| format!(" since {d}"));
+    let summary = match rule {
+        AlertRule::NoFollowUp => format!("no follow-up for {n} days{on}{limit}"),
+        AlertRule::StalledInitial => format!("in initial identification for {n} days{on}{limit}"),
+        AlertRule::StalledQuotation | AlertRule::StalledNegotiation => {
+            format!("in {} for {n} months{on}{limit}", stage_name(seen.stage))
+        }
+        AlertRule::SecuredNoMold => format!("secured {n} months ago{on} and still no mold number{limit}"),
+        AlertRule::ShelveRestartDue => match seen.date {
+            Some(d) if n >= 0 => format!("shelved until {d}: restart due in {n} days{}", lead(seen.threshold)),
+            Some(d) => format!("shelved until {d}: restart overdue by {} days", -n),
+            None => "shelved: restart due".to_owned(),
+        },
+        AlertRule::OrderExpectedNotHPotential => format!(
+            "order expected in {} but still in {} on the check day{}",
+            seen.date.map_or_else(|| "this month".to_owned(), calendar::format_year_month),
+            stage_name(seen.stage),
+            seen.threshold.map_or_else(String::new, |t| format!(" (the {t}th)")),
+        ),
+    };
+    Evidence {
+        rule,
+        as_of: seen.raised_at,
+        since: seen.at,
+        elapsed,
+        threshold: seen.threshold,
+        unit,
+        stage: seen.stage,
+        date: seen.date,
+        summary,
+    }
+}
+
+fn lead(threshold: Option<i64>) -> String {
+    threshold.map_or_else(String::new, |t| format!(" (alert {t} days ahead)"))
+}
+
+/// Overdue at `now`: unresolved past its due time, or resolved and
+/// unreviewed past its review time. The alert list's SQL filter applies
+/// the same rule (a test holds them together).
+pub fn is_overdue(status: AlertStatus, due_at: DateTime<Utc>, review_due_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    match status {
+        AlertStatus::Open => now > due_at,
+        AlertStatus::Resolved => review_due_at.is_some_and(|d| now > d),
+        AlertStatus::Reviewed => false,
+    }
 }
 
 #[cfg(test)]

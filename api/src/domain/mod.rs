@@ -3,7 +3,10 @@
 
 pub mod alerts;
 pub mod calendar;
+pub mod events;
+pub mod limits;
 pub mod money;
 pub mod opportunity;
+pub mod page;
 pub mod settings;
 pub mod text;

@@ -54,51 +54,108 @@ pub fn check_stage_move(facts: Facts, target: Stage, precision_given: bool) -> A
     p.into_result()
 }
 
-/// Shelving (搁置): an active, unsecured deal, a reason from the list (text
-/// for "other"), and a restart date after today (company calendar).
+/// Where the problems of a shelve or lose decision are reported: the
+/// direct mutations and the answer to an alert name their fields apart.
+#[derive(Debug, Clone, Copy)]
+pub struct DecisionFields {
+    /// A shelved deal may be shelved again (with a new restart date).
+    pub reshelve: bool,
+    /// The field blamed when the opportunity cannot take the decision.
+    pub decision: &'static str,
+    pub shelve_reason: &'static str,
+    pub shelve_reason_text: &'static str,
+    pub restart_date: &'static str,
+    pub loss_reason: &'static str,
+}
+
+/// The field names of `shelveOpportunity` and `loseOpportunity`.
+pub const DIRECT: DecisionFields = DecisionFields {
+    reshelve: false,
+    decision: "id",
+    shelve_reason: "input.reason",
+    shelve_reason_text: "input.reasonText",
+    restart_date: "input.restartDate",
+    loss_reason: "reason",
+};
+
+/// The field names of `resolveAlert`.
+pub const VIA_ALERT: DecisionFields = DecisionFields {
+    reshelve: true,
+    decision: "input.decision",
+    shelve_reason: "input.shelveReason",
+    shelve_reason_text: "input.shelveReasonText",
+    restart_date: "input.restartDate",
+    loss_reason: "input.lossReason",
+};
+
+fn blank(text: Option<&str>) -> bool {
+    text.is_none_or(|t| t.trim().is_empty())
+}
+
+/// Shelving (搁置): an open, unsecured deal, a reason from the list (text
+/// for "other"), and a restart date after today (company calendar). A
+/// shelved deal is shelved again (a new restart date) only in answer to an
+/// alert; the direct mutation shelves active deals.
 pub fn check_shelve(
     facts: Facts,
-    reason: ShelveReason,
+    reason: Option<ShelveReason>,
     reason_text: Option<&str>,
-    restart_date: NaiveDate,
+    restart_date: Option<NaiveDate>,
     today: NaiveDate,
+    at: &DecisionFields,
     p: &mut Problems,
 ) {
-    if facts.status != OpportunityStatus::Active {
-        p.add("id", format!("a {} opportunity cannot be shelved", status_name(facts.status)));
-    } else if facts.stage == Stage::Secured {
-        p.add("id", "a secured opportunity cannot be shelved");
+    match facts.status {
+        OpportunityStatus::Lost => p.add(at.decision, "a lost opportunity cannot be shelved"),
+        OpportunityStatus::Shelved if !at.reshelve => p.add(at.decision, "a shelved opportunity cannot be shelved"),
+        _ if facts.stage == Stage::Secured => p.add(at.decision, "a secured opportunity cannot be shelved"),
+        _ => {}
     }
-    if reason.needs_text() && reason_text.is_none_or(|t| t.trim().is_empty()) {
-        p.add("input.reasonText", "an explanation is required for an \"other\" reason");
+    match reason {
+        None => p.add(at.shelve_reason, "is required to shelve"),
+        Some(r) => p.check(
+            r.needs_text() && blank(reason_text),
+            at.shelve_reason_text,
+            "an explanation is required for an \"other\" reason",
+        ),
     }
-    if restart_date <= today {
-        p.add("input.restartDate", "the restart date must be in the future");
+    match restart_date {
+        None => p.add(at.restart_date, "is required to shelve"),
+        Some(d) => p.check(d <= today, at.restart_date, "the restart date must be in the future"),
     }
 }
 
 /// Reactivation: only a shelved deal.
-pub fn check_reactivate(facts: Facts) -> AppResult<()> {
-    if facts.status == OpportunityStatus::Shelved {
-        Ok(())
-    } else {
-        Err(crate::error::AppError::invalid(
-            "id",
+pub fn check_reactivate(facts: Facts, at: &DecisionFields, p: &mut Problems) {
+    if facts.status != OpportunityStatus::Shelved {
+        p.add(
+            at.decision,
             format!(
                 "only a shelved opportunity can be reactivated; this one is {}",
                 status_name(facts.status)
             ),
-        ))
+        );
     }
 }
 
-/// Losing (输单): an open deal that is not yet won.
-pub fn check_lose(facts: Facts, p: &mut Problems) {
-    if facts.status == OpportunityStatus::Lost {
-        p.add("id", "the opportunity is already lost");
-    } else if facts.stage == Stage::Secured {
-        p.add("id", "a secured opportunity cannot be lost");
+/// Keeping (in answer to an alert): an open deal that is not shelved — a
+/// shelved one is reactivated, shelved again or lost.
+pub fn check_keep(facts: Facts, at: &DecisionFields, p: &mut Problems) {
+    match facts.status {
+        OpportunityStatus::Shelved => p.add(at.decision, "a shelved opportunity is reactivated, shelved again or lost, not kept"),
+        OpportunityStatus::Lost => p.add(at.decision, "the opportunity is lost"),
+        OpportunityStatus::Active => {}
     }
+}
+
+/// Losing (输单): an open deal that is not yet won, with a reason.
+pub fn check_lose(facts: Facts, reason: Option<&str>, at: &DecisionFields, p: &mut Problems) {
+    if facts.status == OpportunityStatus::Lost {
+        p.add(at.decision, "the opportunity is already lost");
+    } else if facts.stage == Stage::Secured {
+        p.add(at.decision, "a secured opportunity cannot be lost");
+    }
+    p.check(blank(reason), at.loss_reason, "is required to lose");
 }
 
 /// A mold number (模号) is assigned to a won deal.
@@ -155,11 +212,50 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let active = facts(Stage::Quotation, OpportunityStatus::Active, false);
         let mut p = Problems::new();
-        check_shelve(active, ShelveReason::CustomerOther, Some("  "), today, today, &mut p);
+        check_shelve(
+            active,
+            Some(ShelveReason::CustomerOther),
+            Some("  "),
+            Some(today),
+            today,
+            &DIRECT,
+            &mut p,
+        );
         assert_eq!(fields(p.into_result()), ["input.reasonText", "input.restartDate"]);
         let mut p = Problems::new();
-        check_shelve(active, ShelveReason::OurNoCapacity, None, today.succ_opt().unwrap(), today, &mut p);
+        let tomorrow = today.succ_opt();
+        check_shelve(active, Some(ShelveReason::OurNoCapacity), None, tomorrow, today, &DIRECT, &mut p);
         assert!(p.is_empty());
+        // A shelved deal is shelved again only in answer to an alert.
+        let shelved = facts(Stage::Quotation, OpportunityStatus::Shelved, false);
+        let mut p = Problems::new();
+        check_shelve(shelved, Some(ShelveReason::OurNoCapacity), None, tomorrow, today, &DIRECT, &mut p);
+        assert_eq!(fields(p.into_result()), ["id"]);
+        let mut p = Problems::new();
+        check_shelve(
+            shelved,
+            Some(ShelveReason::OurNoCapacity),
+            None,
+            tomorrow,
+            today,
+            &VIA_ALERT,
+            &mut p,
+        );
+        assert!(p.is_empty());
+        let mut p = Problems::new();
+        check_shelve(
+            facts(Stage::Secured, OpportunityStatus::Active, true),
+            None,
+            None,
+            None,
+            today,
+            &VIA_ALERT,
+            &mut p,
+        );
+        assert_eq!(
+            fields(p.into_result()),
+            ["input.decision", "input.shelveReason", "input.restartDate"]
+        );
     }
 
     #[test]

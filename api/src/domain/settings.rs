@@ -1,7 +1,7 @@
 //! Configuration of the business rules (thresholds, stage weights, time
 //! zone), with the DOMAIN.md defaults. Stored one top-level field per row.
 
-use crate::error::Problems;
+use crate::error::{AppResult, Problems};
 use chrono_tz::Tz;
 use entity::{BusinessLine, Stage};
 use serde::{Deserialize, Serialize};
@@ -140,8 +140,13 @@ impl Settings {
     }
 
     /// Checks every value; reports all the bad ones.
-    pub fn validate(&self) -> crate::error::AppResult<()> {
+    pub fn validate(&self) -> AppResult<()> {
         let mut p = Problems::new();
+        self.check(&mut p);
+        p.into_result()
+    }
+
+    fn check(&self, p: &mut Problems) {
         let days = [
             ("input.activeWindowDays", self.active_window_days),
             ("input.noFollowUpDays", self.no_follow_up_days),
@@ -166,9 +171,94 @@ impl Settings {
             "input.orderExpectedCheckDay",
             "must be a day between 1 and 28",
         );
-        self.molding_integrated.validate("input.moldingIntegrated", &mut p);
-        self.commodity_mold.validate("input.commodityMold", &mut p);
-        p.into_result()
+        p.check(self.daily_scan_hour > 23, "input.dailyScanHour", "must be an hour between 0 and 23");
+        self.molding_integrated.validate("input.moldingIntegrated", p);
+        self.commodity_mold.validate("input.commodityMold", p);
+    }
+}
+
+/// Changes to the thresholds of one business line; `None` leaves a value.
+#[derive(Debug, Clone, Default)]
+pub struct LinePatch {
+    pub weight_initial: Option<f64>,
+    pub weight_quotation: Option<f64>,
+    pub weight_negotiation: Option<f64>,
+    pub weight_h_potential: Option<f64>,
+    pub coverage_alert_below: Option<f64>,
+    pub conversion_alert_below: Option<f64>,
+    pub conversion_target: Option<f64>,
+}
+
+/// Changes to the configuration; `None` leaves a value as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsPatch {
+    /// An IANA name such as Asia/Shanghai.
+    pub timezone: Option<String>,
+    pub active_window_days: Option<i64>,
+    pub no_follow_up_days: Option<i64>,
+    pub stalled_initial_days: Option<i64>,
+    pub stalled_quotation_months: Option<u32>,
+    pub stalled_negotiation_months: Option<u32>,
+    pub secured_no_mold_months: Option<u32>,
+    pub shelve_restart_lead_days: Option<i64>,
+    pub order_expected_check_day: Option<u32>,
+    pub daily_scan_hour: Option<u32>,
+    pub alert_due_days: Option<i64>,
+    pub review_due_days: Option<i64>,
+    pub molding_integrated: Option<LinePatch>,
+    pub commodity_mold: Option<LinePatch>,
+}
+
+fn set<T>(slot: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *slot = v;
+    }
+}
+
+impl LinePatch {
+    fn apply(self, line: &mut LineSettings) {
+        set(&mut line.weight_initial, self.weight_initial);
+        set(&mut line.weight_quotation, self.weight_quotation);
+        set(&mut line.weight_negotiation, self.weight_negotiation);
+        set(&mut line.weight_h_potential, self.weight_h_potential);
+        set(&mut line.coverage_alert_below, self.coverage_alert_below);
+        set(&mut line.conversion_alert_below, self.conversion_alert_below);
+        set(&mut line.conversion_target, self.conversion_target);
+    }
+}
+
+impl SettingsPatch {
+    /// The configuration with these changes, validated as a whole: every
+    /// bad value is reported (an unknown time zone first).
+    pub fn apply(self, current: &Settings) -> AppResult<Settings> {
+        let mut s = current.clone();
+        let mut p = Problems::new();
+        if let Some(name) = self.timezone {
+            match name.parse() {
+                Ok(tz) => s.timezone = tz,
+                Err(_) => p.add("input.timezone", format!("unknown time zone {name:?}")),
+            }
+        }
+        set(&mut s.active_window_days, self.active_window_days);
+        set(&mut s.no_follow_up_days, self.no_follow_up_days);
+        set(&mut s.stalled_initial_days, self.stalled_initial_days);
+        set(&mut s.stalled_quotation_months, self.stalled_quotation_months);
+        set(&mut s.stalled_negotiation_months, self.stalled_negotiation_months);
+        set(&mut s.secured_no_mold_months, self.secured_no_mold_months);
+        set(&mut s.shelve_restart_lead_days, self.shelve_restart_lead_days);
+        set(&mut s.order_expected_check_day, self.order_expected_check_day);
+        set(&mut s.daily_scan_hour, self.daily_scan_hour);
+        set(&mut s.alert_due_days, self.alert_due_days);
+        set(&mut s.review_due_days, self.review_due_days);
+        if let Some(l) = self.molding_integrated {
+            l.apply(&mut s.molding_integrated);
+        }
+        if let Some(l) = self.commodity_mold {
+            l.apply(&mut s.commodity_mold);
+        }
+        s.check(&mut p);
+        p.into_result()?;
+        Ok(s)
     }
 }
 
@@ -205,6 +295,7 @@ mod tests {
     fn every_bad_value_is_reported() {
         let mut s = Settings {
             no_follow_up_days: 0,
+            daily_scan_hour: 24,
             stalled_quotation_months: 0,
             order_expected_check_day: 31,
             ..Settings::default()
@@ -218,6 +309,7 @@ mod tests {
         assert!(names.contains(&"input.stalledQuotationMonths"));
         assert!(names.contains(&"input.orderExpectedCheckDay"));
         assert!(names.contains(&"input.commodityMold"));
+        assert!(names.contains(&"input.dailyScanHour"));
     }
 
     #[test]

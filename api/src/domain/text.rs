@@ -3,6 +3,7 @@
 //! limit in characters, no NUL (PostgreSQL refuses it) and, in one-line
 //! texts, no control character at all.
 
+use super::limits;
 use crate::error::Problems;
 
 /// The kinds of free text, each with its limit.
@@ -32,14 +33,14 @@ impl TextKind {
     /// The most characters a text of this kind may hold.
     pub const fn max_chars(self) -> usize {
         match self {
-            Self::Name | Self::CustomerName => 200,
-            Self::Email => 254,
-            Self::Password => 256,
-            Self::MoldNumber => 64,
-            Self::Note => 4_000,
-            Self::Comment => 2_000,
-            Self::Reason => 1_000,
-            Self::Search => 100,
+            Self::Name | Self::CustomerName => limits::NAME_CHARS,
+            Self::Email => limits::EMAIL_CHARS,
+            Self::Password => limits::PASSWORD_CHARS,
+            Self::MoldNumber => limits::MOLD_NUMBER_CHARS,
+            Self::Note => limits::NOTE_CHARS,
+            Self::Comment => limits::COMMENT_CHARS,
+            Self::Reason => limits::REASON_CHARS,
+            Self::Search => limits::SEARCH_CHARS,
         }
     }
 

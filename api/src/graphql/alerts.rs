@@ -1,17 +1,364 @@
-//! Alert queries, mutations and subscriptions.
+//! Alert tasks (告警任务): the type and why it fired, the list, the scan,
+//! the account manager's answer, the director's review, loss reviews.
 
+use super::common::{Connection, Date, Node, lookup_id, page_request, parse_id, raw_id};
 use super::ctx;
-use super::types::{
-    Alert, AlertConnection, AlertEvent, AlertFilter, LossReview, ResolveAlertInput, ReviewAlertInput, RuleScan, ScanReport, lookup_id,
-    parse_id,
-};
-use crate::error::{AppError, Problems};
-use crate::events::kinds;
-use crate::service::alerts::{self as service, ListArgs, Resolution};
-use crate::store;
-use async_graphql::{Context, ID, Object, Result, Subscription};
+use super::enums::*;
+use super::opportunities::Opportunity;
+use super::organisation::{Track, User};
+use crate::domain::alerts as rules;
+use crate::service::alerts::{self as service, Resolution};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use futures_util::{Stream, StreamExt};
+use entity::{alert, loss_review};
+
+async fn user(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<User>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(ctx::loaders(ctx)?.users.load_one(id).await?.map(User))
+}
+
+/// The opportunity, when it is (still) in the viewer's scope.
+async fn visible_opportunity(ctx: &Context<'_>, id: i64) -> Result<Option<Opportunity>> {
+    let viewer = ctx::viewer(ctx)?;
+    let found = ctx::loaders(ctx)?.opportunities.load_one(id).await?;
+    Ok(found.filter(|o| viewer.can_see(o.owner_id, o.track_id)).map(Opportunity))
+}
+
+/// 告警任务: an anomaly of one opportunity under one rule, a task for its
+/// account manager copied to the track director.
+#[derive(Clone)]
+pub struct Alert(pub alert::Model);
+
+impl Node for Alert {
+    fn cursor(&self) -> String {
+        self.0.id.to_string()
+    }
+}
+
+/// The account manager's answer to an alert.
+#[derive(SimpleObject)]
+pub struct AlertResolution {
+    /// 无跟进归因.
+    pub attribution: Attribution,
+    /// Explanation of the attribution.
+    pub attribution_text: Option<String>,
+    /// The decision.
+    pub decision: AlertDecision,
+    /// Shelve reason, when shelved.
+    pub shelve_reason: Option<ShelveReason>,
+    /// Explanation of the shelve reason.
+    pub shelve_reason_text: Option<String>,
+    /// Restart date, when shelved.
+    pub restart_date: Option<Date>,
+    /// Loss reason, when lost.
+    pub loss_reason: Option<String>,
+    /// When it was resolved.
+    pub resolved_at: DateTime<Utc>,
+    /// When the director's review is due.
+    pub review_due_at: Option<DateTime<Utc>>,
+}
+
+/// The director's review of a resolution.
+pub struct AlertReview(alert::Model);
+
+/// The director's review of a resolution.
+#[Object]
+impl AlertReview {
+    /// What the director did.
+    async fn action(&self) -> Option<ReviewAction> {
+        self.0.review_action.map(Into::into)
+    }
+    /// The director's comment.
+    async fn comment(&self) -> Option<&str> {
+        self.0.review_comment.as_deref()
+    }
+    /// When.
+    async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.reviewed_at
+    }
+    /// The reviewing director.
+    async fn reviewer(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        user(ctx, self.0.reviewed_by).await
+    }
+    /// The new owner, when reassigned.
+    async fn reassigned_to(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        user(ctx, self.0.reassigned_to).await
+    }
+}
+
+/// 告警任务: an anomaly of one opportunity under one rule, a task for its
+/// account manager copied to the track director.
+#[Object]
+impl Alert {
+    /// Identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The rule that raised it.
+    async fn rule(&self) -> AlertRule {
+        self.0.rule.into()
+    }
+    /// Where it stands.
+    async fn status(&self) -> AlertStatus {
+        self.0.status.into()
+    }
+    /// The opportunity (null once it left the viewer's scope, e.g. after a reassignment).
+    async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
+        visible_opportunity(ctx, self.0.opportunity_id).await
+    }
+    /// Id of the opportunity.
+    async fn opportunity_id(&self) -> ID {
+        ID(self.0.opportunity_id.to_string())
+    }
+    /// The account manager who must answer it.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        user(ctx, Some(self.0.owner_id)).await
+    }
+    /// The track.
+    async fn track(&self, ctx: &Context<'_>) -> Result<Option<Track>> {
+        Ok(ctx::loaders(ctx)?.tracks.load_one(self.0.track_id).await?.map(Track))
+    }
+    /// The track's directors, who get a copy and review the resolution.
+    async fn directors(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        let loaders = ctx::loaders(ctx)?;
+        let ids = loaders.track_directors.load_one(self.0.track_id).await?.unwrap_or_default();
+        let mut found = loaders.users.load_many(ids.iter().copied()).await?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).map(User).collect())
+    }
+    /// When it was raised.
+    async fn raised_at(&self) -> DateTime<Utc> {
+        self.0.raised_at
+    }
+    /// When the resolution is due.
+    async fn due_at(&self) -> DateTime<Utc> {
+        self.0.due_at
+    }
+    /// Overdue now: unresolved past its due time, or unreviewed past its review time.
+    async fn overdue(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(service::is_overdue(ctx::state(ctx)?, &self.0))
+    }
+    /// Why it fired: the facts the rule saw when it raised the alert and the threshold it crossed.
+    async fn evidence(&self, ctx: &Context<'_>) -> Result<AlertEvidence> {
+        Ok(AlertEvidence(service::evidence(&self.0, ctx::settings(ctx).await?)))
+    }
+    /// When it was escalated to the director as overdue.
+    async fn escalated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.overdue_at.or(self.0.review_overdue_at)
+    }
+    /// The account manager's answer.
+    async fn resolution(&self) -> Option<AlertResolution> {
+        let a = &self.0;
+        Some(AlertResolution {
+            attribution: a.attribution?.into(),
+            attribution_text: a.attribution_text.clone(),
+            decision: a.decision?.into(),
+            shelve_reason: a.shelve_reason.map(Into::into),
+            shelve_reason_text: a.shelve_reason_text.clone(),
+            restart_date: a.restart_date.map(Date),
+            loss_reason: a.loss_reason.clone(),
+            resolved_at: a.resolved_at?,
+            review_due_at: a.review_due_at,
+        })
+    }
+    /// The director's review.
+    async fn review(&self) -> Option<AlertReview> {
+        self.0.reviewed_at.map(|_| AlertReview(self.0.clone()))
+    }
+    /// When the director raised it to the CEO.
+    async fn raised_to_ceo_at(&self) -> Option<DateTime<Utc>> {
+        self.0.raised_to_ceo_at
+    }
+    /// The director's comment to the CEO.
+    async fn ceo_comment(&self) -> Option<&str> {
+        self.0.ceo_comment.as_deref()
+    }
+}
+
+/// Narrows a list of alerts (always inside the viewer's scope).
+#[derive(InputObject, Default)]
+pub struct AlertFilter {
+    /// Only this rule.
+    pub rule: Option<AlertRule>,
+    /// Only this status.
+    pub status: Option<AlertStatus>,
+    /// true: only overdue ones; false: only those not overdue.
+    pub overdue: Option<bool>,
+    /// Only this track.
+    pub track_id: Option<ID>,
+    /// Only this account manager's.
+    pub owner_id: Option<ID>,
+    /// Only this opportunity's.
+    pub opportunity_id: Option<ID>,
+    /// Raised at or after.
+    pub raised_from: Option<DateTime<Utc>>,
+    /// Raised before.
+    pub raised_to: Option<DateTime<Utc>>,
+}
+
+/// The account manager's answer to an alert.
+#[derive(InputObject)]
+pub struct ResolveAlertInput {
+    /// 无跟进归因, one of the ten.
+    pub attribution: Attribution,
+    /// Required for CUSTOMER_OTHER and OUR_OTHER.
+    pub attribution_text: Option<String>,
+    /// KEEP, SHELVE, LOSE or (for a shelved opportunity) REACTIVATE.
+    pub decision: AlertDecision,
+    /// Required with SHELVE.
+    pub shelve_reason: Option<ShelveReason>,
+    /// Required with SHELVE and an "other" reason.
+    pub shelve_reason_text: Option<String>,
+    /// Required with SHELVE; after today.
+    pub restart_date: Option<Date>,
+    /// Required with LOSE.
+    pub loss_reason: Option<String>,
+}
+
+/// The director's review.
+#[derive(InputObject)]
+pub struct ReviewAlertInput {
+    /// What the director does.
+    pub action: ReviewAction,
+    /// The director's comment (required).
+    pub comment: String,
+    /// The new owner, with REASSIGN: an account manager of the track.
+    pub new_owner_id: Option<ID>,
+}
+
+/// What one rule did in a scan.
+#[derive(SimpleObject)]
+pub struct RuleScan {
+    /// The rule.
+    pub rule: AlertRule,
+    /// Alerts raised now.
+    pub raised: u64,
+    /// Opportunities meeting the rule that already had an open alert.
+    pub already_open: u64,
+}
+
+/// What a scan did.
+#[derive(SimpleObject)]
+pub struct ScanReport {
+    /// The instant the scan ran as of.
+    pub as_of: DateTime<Utc>,
+    /// Per rule.
+    pub rules: Vec<RuleScan>,
+    /// Unresolved alerts newly escalated as overdue.
+    pub overdue: u64,
+    /// Unreviewed resolutions newly escalated as overdue.
+    pub review_overdue: u64,
+}
+
+/// The unit of a rule's threshold.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::domain::alerts::Unit")]
+pub enum ThresholdUnit {
+    /// Natural days (company calendar).
+    Days,
+    /// Calendar months.
+    Months,
+    /// A day of the month.
+    DayOfMonth,
+}
+
+/// Why an alert fired: what its rule saw when it raised it, counted in the company calendar.
+pub struct AlertEvidence(rules::Evidence);
+
+/// Why an alert fired: what its rule saw when it raised it, counted in the company calendar.
+#[Object]
+impl AlertEvidence {
+    /// One line, e.g. "no follow-up for 17 days since 2026-11-06 (limit 15)".
+    async fn summary(&self) -> &str {
+        &self.0.summary
+    }
+    /// The rule.
+    async fn rule(&self) -> AlertRule {
+        self.0.rule.into()
+    }
+    /// The instant the rule looked from (the alert's raising).
+    async fn as_of(&self) -> DateTime<Utc> {
+        self.0.as_of
+    }
+    /// What the rule measured from: the last follow-up, the stage entry, or the securing.
+    async fn since(&self) -> Option<DateTime<Utc>> {
+        self.0.since
+    }
+    /// Whole days or months from `since` to `asOf`; for SHELVE_RESTART_DUE, days from `asOf` to the restart date.
+    async fn elapsed(&self) -> Option<i64> {
+        self.0.elapsed
+    }
+    /// The threshold configured when the alert was raised.
+    async fn threshold(&self) -> Option<i64> {
+        self.0.threshold
+    }
+    /// The unit of `elapsed` and `threshold`.
+    async fn unit(&self) -> ThresholdUnit {
+        self.0.unit.into()
+    }
+    /// The opportunity's stage when the alert was raised.
+    async fn stage(&self) -> Option<Stage> {
+        self.0.stage.map(Into::into)
+    }
+    /// SHELVE_RESTART_DUE: the restart date.
+    async fn restart_date(&self) -> Option<Date> {
+        (self.0.rule == entity::AlertRule::ShelveRestartDue)
+            .then_some(self.0.date.map(Date))
+            .flatten()
+    }
+    /// ORDER_EXPECTED_NOT_H_POTENTIAL: the expected order month, `YYYY-MM`.
+    async fn expected_order_month(&self) -> Option<String> {
+        (self.0.rule == entity::AlertRule::OrderExpectedNotHPotential)
+            .then(|| self.0.date.map(crate::domain::calendar::format_year_month))
+            .flatten()
+    }
+}
+
+/// 输单复盘: opened when an alert is resolved with LOSE.
+pub struct LossReview(pub loss_review::Model);
+
+/// 输单复盘: opened when an alert is resolved with LOSE.
+#[Object]
+impl LossReview {
+    /// Identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The lost opportunity, when visible.
+    async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
+        visible_opportunity(ctx, self.0.opportunity_id).await
+    }
+    /// The alert whose decision opened it.
+    async fn alert_id(&self) -> Option<ID> {
+        self.0.alert_id.map(|v| ID(v.to_string()))
+    }
+    /// The account manager.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        user(ctx, Some(self.0.owner_id)).await
+    }
+    /// Why it was lost.
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+    /// When the review was opened.
+    async fn opened_at(&self) -> DateTime<Utc> {
+        self.0.opened_at
+    }
+}
+
+impl From<AlertFilter> for service::ListFilter {
+    fn from(f: AlertFilter) -> Self {
+        Self {
+            rule: f.rule.map(Into::into),
+            status: f.status.map(Into::into),
+            overdue: f.overdue,
+            track_id: raw_id(f.track_id),
+            owner_id: raw_id(f.owner_id),
+            opportunity_id: raw_id(f.opportunity_id),
+            raised_from: f.raised_from,
+            raised_to: f.raised_to,
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct AlertQuery;
@@ -19,65 +366,41 @@ pub struct AlertQuery;
 #[Object]
 impl AlertQuery {
     /// Alert tasks in the viewer's scope (account manager: his; director: his tracks'; others: all), oldest first.
-    #[graphql(complexity = "10 + first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
+    #[graphql(complexity = "10 + crate::domain::limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
     async fn alerts(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrowing of the list.")] filter: Option<AlertFilter>,
         #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
-    ) -> Result<AlertConnection> {
+    ) -> Result<Connection<Alert>> {
         let viewer = ctx::viewer(ctx)?;
-        let f = filter.unwrap_or_default();
-        let mut p = Problems::new();
-        let mut id = |v: &Option<ID>, field: &str| {
-            v.as_ref()
-                .and_then(|v| parse_id(v, field).map_err(|_| p.add(field, "is not a valid id")).ok())
-        };
-        let filter = store::alerts::Filter {
-            rule: f.rule.map(Into::into),
-            status: f.status.map(Into::into),
-            overdue: None,
-            track_id: id(&f.track_id, "filter.trackId"),
-            owner_id: id(&f.owner_id, "filter.ownerId"),
-            opportunity_id: id(&f.opportunity_id, "filter.opportunityId"),
-            raised_from: f.raised_from,
-            raised_to: f.raised_to,
-        };
-        p.into_result()?;
-        let args = ListArgs {
-            filter,
-            overdue: f.overdue,
-            first,
-            after,
-        };
-        let (rows, has_next_page, condition) = service::list(ctx::state(ctx)?, viewer, args).await?;
-        Ok(AlertConnection {
-            rows,
-            has_next_page,
-            condition,
-        })
+        let page = page_request(ctx, first, after);
+        let found = service::list(ctx::state(ctx)?, viewer, filter.unwrap_or_default().into(), page).await?;
+        Ok(Connection::new(found.map(Alert)))
     }
 
     /// One alert; `NOT_FOUND` when outside the viewer's scope.
     async fn alert(&self, ctx: &Context<'_>, #[graphql(desc = "Alert id.")] id: ID) -> Result<Alert> {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "alert")?;
-        Ok(Alert(service::get(&ctx::state(ctx)?.db, viewer, id).await?))
+        Ok(Alert(service::get(ctx::state(ctx)?, viewer, id).await?))
     }
 
     /// 输单复盘: loss reviews opened by LOSE decisions, in the viewer's scope.
-    #[graphql(complexity = "10 + first as usize * child_complexity")]
+    #[graphql(complexity = "10 + crate::domain::limits::PAGE.for_cost(Some(first)) * child_complexity")]
     async fn loss_reviews(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1–100 (default 20).", default = 20, validator(minimum = 1, maximum = 100))] first: u64,
+        #[graphql(desc = "Page size, 1–100 (default 20).", default = 20, validator(minimum = 1, maximum = 100))] first: i64,
         #[graphql(desc = "Id after which the page starts.")] after: Option<ID>,
     ) -> Result<Vec<LossReview>> {
         let viewer = ctx::viewer(ctx)?;
-        let after = after.map(|a| parse_id(&a, "after")).transpose()?;
-        let (rows, _) = store::alerts::loss_reviews(&ctx::state(ctx)?.db, &viewer.scope(), after, first).await?;
-        Ok(rows.into_iter().map(LossReview).collect())
+        if let Some(a) = &after {
+            parse_id(a, "after")?;
+        }
+        let found = service::loss_reviews(ctx::state(ctx)?, viewer, Some(first), after.map(|a| a.0)).await?;
+        Ok(found.rows.into_iter().map(LossReview).collect())
     }
 }
 
@@ -156,53 +479,5 @@ impl AlertMutation {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "alert")?;
         Ok(Alert(service::raise_to_ceo(ctx::state(ctx)?, viewer, id, &comment).await?))
-    }
-}
-
-fn parse_after(after: Option<ID>) -> Result<Option<i64>> {
-    Ok(match after {
-        None => None,
-        Some(a) => Some(
-            a.parse::<i64>()
-                .ok()
-                .filter(|v| *v >= 0)
-                .ok_or_else(|| AppError::invalid("after", "is not an event id"))?,
-        ),
-    })
-}
-
-/// A subscription of these kinds for the viewer of `ctx`.
-fn subscribe(
-    ctx: &Context<'_>,
-    kinds: &'static [&'static str],
-    after: Option<ID>,
-) -> Result<impl Stream<Item = Result<AlertEvent>> + use<>> {
-    let scope = ctx::viewer(ctx)?.scope();
-    let events = crate::events::stream(ctx::state(ctx)?.clone(), scope, kinds, parse_after(after)?);
-    Ok(events.map(|row| Ok(AlertEvent(row))))
-}
-
-#[derive(Default)]
-pub struct AlertSubscription;
-
-#[Subscription]
-impl AlertSubscription {
-    /// Alert events in the viewer's scope: raised, resolved, reviewed, overdue, raised to the CEO.
-    /// With `after`, every stored event after that id is replayed first, then new ones stream live.
-    async fn alert_events(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
-    ) -> Result<impl Stream<Item = Result<AlertEvent>>> {
-        subscribe(ctx, kinds::ALERT_EVENTS, after)
-    }
-
-    /// Escalations in the viewer's scope: overdue alerts, overdue reviews, alerts raised to the CEO.
-    async fn escalation_events(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
-    ) -> Result<impl Stream<Item = Result<AlertEvent>>> {
-        subscribe(ctx, kinds::ESCALATIONS, after)
     }
 }

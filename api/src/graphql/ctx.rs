@@ -34,7 +34,7 @@ pub async fn settings<'a>(ctx: &Context<'a>) -> AppResult<&'a Settings> {
         .data::<RequestSettings>()
         .map_err(|_| AppError::internal("settings cache missing"))?;
     let st = state(ctx)?;
-    cell.0.get_or_try_init(|| crate::store::settings::load(&st.db)).await
+    cell.0.get_or_try_init(|| crate::service::settings::current(st)).await
 }
 
 /// The client's IP address (from the accept loop), for the login throttle.

@@ -1,23 +1,24 @@
 //! DataLoaders: every nested relation is fetched in one batched query per
 //! request level, never one query per row.
 
-use crate::store::{opportunities, tracks, users};
+use crate::state::AppState;
+use crate::store::{alerts, opportunities, tracks, users};
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{activity, customer, opportunity, opportunity_history, track, user};
-use sea_orm::DatabaseConnection;
+use entity::{activity, alert, customer, opportunity, opportunity_history, track, user};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 macro_rules! loader {
     ($(#[$doc:meta])* $name:ident => $value:ty, $fetch:path) => {
         $(#[$doc])*
-        pub struct $name(DatabaseConnection);
+        pub struct $name(Arc<AppState>);
 
         impl Loader<i64> for $name {
             type Value = $value;
             type Error = async_graphql::Error;
 
             async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, $value>, Self::Error> {
-                $fetch(&self.0, keys).await.map_err(Into::into)
+                $fetch(&self.0.db, keys).await.map_err(Into::into)
             }
         }
     };
@@ -31,6 +32,8 @@ loader!(/// Customers by id.
     CustomerLoader => customer::Model, opportunities::customers_by_ids);
 loader!(/// Opportunities by id (callers check the scope).
     OpportunityLoader => opportunity::Model, opportunities::by_ids);
+loader!(/// Alerts by id (callers check the scope).
+    AlertLoader => alert::Model, alerts::by_ids);
 loader!(/// Stage and status history by opportunity id.
     HistoryLoader => Vec<opportunity_history::Model>, opportunities::history_of);
 loader!(/// Activities by opportunity id, newest first.
@@ -48,6 +51,7 @@ pub struct Loaders {
     pub tracks: DataLoader<TrackLoader>,
     pub customers: DataLoader<CustomerLoader>,
     pub opportunities: DataLoader<OpportunityLoader>,
+    pub alerts: DataLoader<AlertLoader>,
     pub history: DataLoader<HistoryLoader>,
     pub activities: DataLoader<ActivityLoader>,
     pub user_tracks: DataLoader<UserTracksLoader>,
@@ -56,17 +60,18 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection) -> Self {
+    pub fn new(state: &Arc<AppState>) -> Self {
         Self {
-            users: DataLoader::new(UserLoader(db.clone()), tokio::spawn),
-            tracks: DataLoader::new(TrackLoader(db.clone()), tokio::spawn),
-            customers: DataLoader::new(CustomerLoader(db.clone()), tokio::spawn),
-            opportunities: DataLoader::new(OpportunityLoader(db.clone()), tokio::spawn),
-            history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn),
-            activities: DataLoader::new(ActivityLoader(db.clone()), tokio::spawn),
-            user_tracks: DataLoader::new(UserTracksLoader(db.clone()), tokio::spawn),
-            track_directors: DataLoader::new(TrackDirectorsLoader(db.clone()), tokio::spawn),
-            track_members: DataLoader::new(TrackMembersLoader(db.clone()), tokio::spawn),
+            users: DataLoader::new(UserLoader(state.clone()), tokio::spawn),
+            tracks: DataLoader::new(TrackLoader(state.clone()), tokio::spawn),
+            customers: DataLoader::new(CustomerLoader(state.clone()), tokio::spawn),
+            opportunities: DataLoader::new(OpportunityLoader(state.clone()), tokio::spawn),
+            alerts: DataLoader::new(AlertLoader(state.clone()), tokio::spawn),
+            history: DataLoader::new(HistoryLoader(state.clone()), tokio::spawn),
+            activities: DataLoader::new(ActivityLoader(state.clone()), tokio::spawn),
+            user_tracks: DataLoader::new(UserTracksLoader(state.clone()), tokio::spawn),
+            track_directors: DataLoader::new(TrackDirectorsLoader(state.clone()), tokio::spawn),
+            track_members: DataLoader::new(TrackMembersLoader(state.clone()), tokio::spawn),
         }
     }
 }

@@ -1,13 +1,21 @@
-//! The GraphQL schema: queries, mutations and (later) subscriptions split
-//! by area and merged, with depth, complexity and directive limits.
+//! The GraphQL schema: queries, mutations and subscriptions split by area
+//! and merged, with depth, complexity and directive limits.
+//!
+//! Laid out per area: each `<area>.rs` holds the area's types, inputs,
+//! queries and mutations; `common` the shared scalar, ids and connection;
+//! `events` the subscriptions. See `api/ARCHITECTURE.md`.
 
-mod alerts;
+pub mod alerts;
+pub mod auth;
+pub mod common;
 pub mod ctx;
+pub mod enums;
+pub mod events;
 pub mod guard;
 pub mod loaders;
-mod mutation;
-mod query;
-pub mod types;
+pub mod opportunities;
+pub mod organisation;
+pub mod settings;
 
 use crate::state::AppState;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
@@ -16,25 +24,26 @@ use std::sync::Arc;
 /// All queries.
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
-    query::AuthQuery,
-    query::OpportunityQuery,
-    query::OrganisationQuery,
-    query::SettingsQuery,
+    auth::AuthQuery,
+    opportunities::OpportunityQuery,
+    organisation::OrganisationQuery,
+    settings::SettingsQuery,
     alerts::AlertQuery,
 );
 
 /// All mutations.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
-    mutation::AuthMutation,
-    mutation::OpportunityMutation,
-    mutation::AdminMutation,
+    auth::AuthMutation,
+    opportunities::OpportunityMutation,
+    organisation::OrganisationMutation,
+    settings::SettingsMutation,
     alerts::AlertMutation,
 );
 
 /// All subscriptions.
 #[derive(MergedSubscription, Default)]
-pub struct SubscriptionRoot(alerts::AlertSubscription);
+pub struct SubscriptionRoot(events::EventSubscription);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

@@ -1,24 +1,23 @@
 //! The opportunity-anomaly PDCA: the scan (detect), resolution (decide and
 //! record), review and escalation (check), and the lists (act).
 
+use super::opportunities::{self as opps_service, Decision};
+use super::{Page, PageRequest};
 use crate::auth::Viewer;
-use crate::domain::alerts::{self as rules};
+use crate::domain::alerts::{self as rules, Evidence, Seen};
 use crate::domain::calendar;
+use crate::domain::opportunity as opp_rules;
 use crate::domain::text::{self, TextKind};
 use crate::error::{AppError, AppResult, Problems};
-use crate::events::kinds;
 use crate::state::AppState;
-use crate::store::events::NewEvent;
+use crate::store::locks::{self, Lock};
 use crate::store::{self, alerts as repo, opportunities as opps};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, HistoryField, OpportunityStatus, ReviewAction, Role, ShelveReason,
-    Stage, activity, alert, loss_review, opportunity, opportunity_history,
+    ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, EventKind, ReviewAction, Role, ShelveReason, activity, alert,
+    opportunity,
 };
-use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend, Iterable, Set, Statement,
-};
-use serde_json::json;
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, Iterable, Set};
 
 /// What one rule did in a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,45 +36,21 @@ pub struct ScanReport {
     pub review_overdue: u64,
 }
 
-fn alert_event(kind: &'static str, a: &alert::Model, to_owner: bool, extra: serde_json::Value) -> NewEvent {
-    let mut payload = json!({ "alertId": a.id, "opportunityId": a.opportunity_id, "rule": a.rule.to_value() });
-    if let (Some(obj), Some(more)) = (payload.as_object_mut(), extra.as_object()) {
-        obj.extend(more.clone());
-    }
-    NewEvent {
-        kind,
-        payload,
-        audience_user_id: to_owner.then_some(a.owner_id),
-        audience_track_id: Some(a.track_id),
-    }
-}
-
-/// Key of the advisory lock that keeps two scans on PostgreSQL from running at once.
-const SCAN_LOCK: i64 = 0x5ca4_0001;
-
 /// Runs every rule as of `as_of`, raises the alerts, escalates the overdue
 /// ones; one transaction, a few set-based statements per rule; idempotent.
 pub async fn run_scan(state: &AppState, as_of: DateTime<Utc>) -> AppResult<ScanReport> {
     let as_of = crate::clock::normalize(as_of);
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [SCAN_LOCK.into()],
-        ))
-        .await?;
-    }
+    locks::hold_for_transaction(&txn, Lock::Scan).await?;
     store::events::lock_for_append(&txn).await?;
     let settings = store::settings::load(&txn).await?;
     let cut = rules::cutoffs(as_of, &settings);
-    let due_at = rules::due_at(as_of, &settings);
     let before = repo::max_id(&txn).await?;
     let mut reports = Vec::new();
     for rule in AlertRule::iter() {
         let already_open = repo::already_open(&txn, rule, &cut).await?;
-        let raised = repo::raise(&txn, rule, &cut, as_of, due_at).await?;
+        let raised = repo::raise(&txn, rule, &cut, &settings, as_of).await?;
         reports.push(RuleReport {
             rule,
             raised,
@@ -84,15 +59,14 @@ pub async fn run_scan(state: &AppState, as_of: DateTime<Utc>) -> AppResult<ScanR
     }
     let mut written = repo::insert_events_for(
         &txn,
-        kinds::ALERT_RAISED,
-        true,
+        EventKind::AlertRaised,
         Condition::all().add(alert::Column::Id.gt(before)),
         now,
     )
     .await?;
-    written += repo::insert_events_for(&txn, kinds::ALERT_OVERDUE, true, repo::newly_overdue(as_of), now).await?;
+    written += repo::insert_events_for(&txn, EventKind::AlertOverdue, repo::newly_overdue(as_of), now).await?;
     let overdue = repo::stamp(&txn, repo::newly_overdue(as_of), alert::Column::OverdueAt, as_of).await?;
-    written += repo::insert_events_for(&txn, kinds::REVIEW_OVERDUE, false, repo::newly_review_overdue(as_of), now).await?;
+    written += repo::insert_events_for(&txn, EventKind::ReviewOverdue, repo::newly_review_overdue(as_of), now).await?;
     let review_overdue = repo::stamp(&txn, repo::newly_review_overdue(as_of), alert::Column::ReviewOverdueAt, as_of).await?;
     let max = if written > 0 {
         Some(store::events::announce(&txn).await?)
@@ -126,11 +100,35 @@ pub async fn run_scan_for(state: &AppState, viewer: &Viewer, as_of: Option<DateT
 }
 
 /// One alert in the viewer's scope, or `NOT_FOUND`.
-pub async fn get(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<alert::Model> {
+pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<alert::Model> {
+    find(&state.db, viewer, id).await
+}
+
+async fn find(db: &impl sea_orm::ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<alert::Model> {
     match repo::by_id(db, id).await? {
         Some(a) if viewer.can_see(a.owner_id, a.track_id) => Ok(a),
         _ => Err(AppError::not_found("alert")),
     }
+}
+
+/// Overdue now (see `domain::alerts::is_overdue`).
+pub fn is_overdue(state: &AppState, a: &alert::Model) -> bool {
+    rules::is_overdue(a.status, a.due_at, a.review_due_at, state.clock.now())
+}
+
+/// Why the alert fired, as its rule saw it (counted in the company calendar).
+pub fn evidence(a: &alert::Model, settings: &crate::domain::settings::Settings) -> Evidence {
+    rules::evidence(
+        &Seen {
+            rule: a.rule,
+            raised_at: a.raised_at,
+            at: a.seen_at,
+            stage: a.seen_stage,
+            date: a.cycle_date,
+            threshold: a.threshold,
+        },
+        settings.timezone,
+    )
 }
 
 /// How the account manager answers an alert.
@@ -145,25 +143,13 @@ pub struct Resolution {
     pub loss_reason: Option<String>,
 }
 
-fn history(id: i64, actor: i64, field: HistoryField, from: String, to: String, at: DateTime<Utc>) -> opportunity_history::ActiveModel {
-    opportunity_history::ActiveModel {
-        opportunity_id: Set(id),
-        actor_id: Set(Some(actor)),
-        field: Set(field),
-        from_value: Set(Some(from)),
-        to_value: Set(to),
-        at: Set(at),
-        ..Default::default()
-    }
-}
-
 /// The owning account manager resolves an open alert: attribution and
 /// decision, applied to the opportunity, in one transaction. Counts as a
 /// follow-up; the director is notified.
 pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) -> AppResult<alert::Model> {
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
-    let a = get(&txn, viewer, id).await?;
+    let a = find(&txn, viewer, id).await?;
     if a.owner_id != viewer.user_id {
         return Err(AppError::forbidden("only the account manager who owns the alert resolves it"));
     }
@@ -172,87 +158,53 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
         .ok_or_else(|| AppError::not_found("opportunity"))?;
     let settings = store::settings::load(&txn).await?;
     let today = calendar::local_date(now, settings.timezone);
+    let facts = opps_service::facts(&o);
     let mut p = Problems::new();
     p.check(a.status != AlertStatus::Open, "id", "the alert is already resolved");
     let attribution_text = text::optional(&mut p, "input.attributionText", r.attribution_text.as_deref(), TextKind::Reason);
     p.check(
-        r.attribution.needs_text() && blank(&r.attribution_text),
+        r.attribution.needs_text() && r.attribution_text.as_deref().is_none_or(|t| t.trim().is_empty()),
         "input.attributionText",
         "an explanation is required for an \"other\" attribution",
     );
     let shelve_text = text::optional(&mut p, "input.shelveReasonText", r.shelve_reason_text.as_deref(), TextKind::Reason);
     let loss_reason = text::optional(&mut p, "input.lossReason", r.loss_reason.as_deref(), TextKind::Reason);
-    let shelved = o.status == OpportunityStatus::Shelved;
-    match r.decision {
+    let at = &opp_rules::VIA_ALERT;
+    let decision = match r.decision {
         AlertDecision::Keep => {
-            p.check(
-                shelved,
-                "input.decision",
-                "a shelved opportunity is reactivated, shelved again or lost, not kept",
-            );
-            p.check(o.status == OpportunityStatus::Lost, "input.decision", "the opportunity is lost");
+            opp_rules::check_keep(facts, at, &mut p);
+            Decision::Keep
         }
         AlertDecision::Shelve => {
-            p.check(
-                o.status == OpportunityStatus::Lost || o.stage == Stage::Secured,
-                "input.decision",
-                "only an open, unsecured opportunity can be shelved",
+            opp_rules::check_shelve(
+                facts,
+                r.shelve_reason,
+                r.shelve_reason_text.as_deref(),
+                r.restart_date,
+                today,
+                at,
+                &mut p,
             );
-            match r.shelve_reason {
-                None => p.add("input.shelveReason", "is required to shelve"),
-                Some(reason) => p.check(
-                    reason.needs_text() && blank(&r.shelve_reason_text),
-                    "input.shelveReasonText",
-                    "an explanation is required for an \"other\" reason",
-                ),
-            }
-            match r.restart_date {
-                None => p.add("input.restartDate", "is required to shelve"),
-                Some(d) => p.check(d <= today, "input.restartDate", "the restart date must be in the future"),
+            Decision::Shelve {
+                reason: r.shelve_reason.unwrap_or(ShelveReason::OurOther),
+                text: shelve_text.clone(),
+                restart_date: r.restart_date.unwrap_or(today),
             }
         }
         AlertDecision::Lose => {
-            p.check(
-                o.status == OpportunityStatus::Lost || o.stage == Stage::Secured,
-                "input.decision",
-                "only an open, unsecured opportunity can be lost",
-            );
-            p.check(blank(&r.loss_reason), "input.lossReason", "is required to lose");
+            opp_rules::check_lose(facts, r.loss_reason.as_deref(), at, &mut p);
+            Decision::Lose {
+                reason: loss_reason.clone().unwrap_or_default(),
+            }
         }
-        AlertDecision::Reactivate => p.check(!shelved, "input.decision", "only a shelved opportunity can be reactivated"),
-    }
+        AlertDecision::Reactivate => {
+            opp_rules::check_reactivate(facts, at, &mut p);
+            Decision::Reactivate
+        }
+    };
     p.into_result()?;
 
-    // The decision, applied to the opportunity.
-    let mut change = opportunity::ActiveModel {
-        last_activity_at: Set(now.max(o.last_activity_at)),
-        ..Default::default()
-    };
-    let new_status = match r.decision {
-        AlertDecision::Keep => None,
-        AlertDecision::Shelve => {
-            change.shelve_reason = Set(r.shelve_reason);
-            change.shelve_reason_text = Set(shelve_text.clone());
-            change.restart_date = Set(r.restart_date);
-            Some(OpportunityStatus::Shelved)
-        }
-        AlertDecision::Lose => {
-            change.loss_reason = Set(loss_reason.clone());
-            Some(OpportunityStatus::Lost)
-        }
-        AlertDecision::Reactivate => Some(OpportunityStatus::Active),
-    };
-    if let Some(s) = new_status {
-        change.status = Set(s);
-    }
-    opps::update_versioned(&txn, change, o.id, o.version, now).await?;
-    if let Some(s) = new_status.filter(|s| *s != o.status) {
-        opps::record_history(
-            &txn,
-            history(o.id, viewer.user_id, HistoryField::Status, o.status.to_value(), s.to_value(), now),
-        )
-        .await?;
-    }
+    opps_service::apply_decision(&txn, &o, viewer.user_id, &decision, Some(a.id), true, now).await?;
     let note = match &attribution_text {
         Some(t) => format!("{}: {} — {}", a.rule.to_value(), r.attribution.to_value(), t),
         None => format!("{}: {}", a.rule.to_value(), r.attribution.to_value()),
@@ -268,38 +220,17 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
     }
     .insert(&txn)
     .await?;
-    if r.decision == AlertDecision::Lose {
-        loss_review::ActiveModel {
-            opportunity_id: Set(o.id),
-            alert_id: Set(Some(a.id)),
-            owner_id: Set(o.owner_id),
-            track_id: Set(o.track_id),
-            reason: Set(loss_reason.clone().unwrap_or_default()),
-            opened_at: Set(now),
-            opened_by: Set(viewer.user_id),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-    }
+    let shelving = r.decision == AlertDecision::Shelve;
     let updated = alert::ActiveModel {
         id: Set(a.id),
         status: Set(AlertStatus::Resolved),
         attribution: Set(Some(r.attribution)),
         attribution_text: Set(attribution_text),
         decision: Set(Some(r.decision)),
-        shelve_reason: Set(if r.decision == AlertDecision::Shelve {
-            r.shelve_reason
-        } else {
-            None
-        }),
-        shelve_reason_text: Set(if r.decision == AlertDecision::Shelve { shelve_text } else { None }),
-        restart_date: Set(if r.decision == AlertDecision::Shelve {
-            r.restart_date
-        } else {
-            None
-        }),
-        loss_reason: Set(loss_reason),
+        shelve_reason: Set(r.shelve_reason.filter(|_| shelving)),
+        shelve_reason_text: Set(shelve_text.filter(|_| shelving)),
+        restart_date: Set(r.restart_date.filter(|_| shelving)),
+        loss_reason: Set(loss_reason.filter(|_| r.decision == AlertDecision::Lose)),
         resolved_at: Set(Some(now)),
         resolved_by: Set(Some(viewer.user_id)),
         review_due_at: Set(Some(rules::review_due_at(now, &settings))),
@@ -313,14 +244,8 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
     )
     .await?
     .ok_or_else(changed_meanwhile)?;
-    let event = alert_event(kinds::ALERT_RESOLVED, &updated, true, json!({ "decision": r.decision.to_value() }));
-    finish(state, txn, vec![event]).await?;
+    finish(state, txn, EventKind::AlertResolved, updated.id).await?;
     Ok(updated)
-}
-
-/// Absent or only white space (too long is another problem, told apart).
-fn blank(text: &Option<String>) -> bool {
-    text.as_deref().is_none_or(|t| t.trim().is_empty())
 }
 
 /// The answer to the loser of a race on one alert.
@@ -328,12 +253,13 @@ fn changed_meanwhile() -> AppError {
     AppError::conflict("the alert was changed meanwhile: reload it and try again")
 }
 
-async fn finish(state: &AppState, txn: DatabaseTransaction, events: Vec<NewEvent>) -> AppResult<()> {
-    let max = store::events::append(&txn, events, state.clock.now()).await?;
+/// Records the event of a transition of one alert, commits, wakes the subscribers.
+async fn finish(state: &AppState, txn: DatabaseTransaction, kind: EventKind, alert_id: i64) -> AppResult<()> {
+    store::events::lock_for_append(&txn).await?;
+    repo::insert_events_for(&txn, kind, Condition::all().add(alert::Column::Id.eq(alert_id)), state.clock.now()).await?;
+    let max = store::events::announce(&txn).await?;
     txn.commit().await?;
-    if let Some(max) = max {
-        state.bus.wake(max);
-    }
+    state.bus.wake(max);
     Ok(())
 }
 
@@ -357,7 +283,7 @@ pub async fn review(
 ) -> AppResult<alert::Model> {
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
-    let a = get(&txn, viewer, id).await?;
+    let a = find(&txn, viewer, id).await?;
     ensure_director_of(viewer, &a)?;
     let mut p = Problems::new();
     match a.status {
@@ -415,8 +341,7 @@ pub async fn review(
     )
     .await?
     .ok_or_else(changed_meanwhile)?;
-    let event = alert_event(kinds::ALERT_REVIEWED, &updated, true, json!({ "action": action.to_value() }));
-    finish(state, txn, vec![event]).await?;
+    finish(state, txn, EventKind::AlertReviewed, updated.id).await?;
     Ok(updated)
 }
 
@@ -424,7 +349,7 @@ pub async fn review(
 pub async fn raise_to_ceo(state: &AppState, viewer: &Viewer, id: i64, comment: &str) -> AppResult<alert::Model> {
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
-    let a = get(&txn, viewer, id).await?;
+    let a = find(&txn, viewer, id).await?;
     ensure_director_of(viewer, &a)?;
     let mut p = Problems::new();
     p.check(a.raised_to_ceo_at.is_some(), "id", "the alert is already raised to the CEO");
@@ -439,46 +364,64 @@ pub async fn raise_to_ceo(state: &AppState, viewer: &Viewer, id: i64, comment: &
     let updated = repo::update_if(&txn, a.id, updated, Condition::all().add(alert::Column::RaisedToCeoAt.is_null()))
         .await?
         .ok_or_else(changed_meanwhile)?;
-    finish(
-        state,
-        txn,
-        vec![alert_event(
-            kinds::ALERT_RAISED_TO_CEO,
-            &updated,
-            false,
-            json!({ "comment": comment }),
-        )],
-    )
-    .await?;
+    finish(state, txn, EventKind::AlertRaisedToCeo, updated.id).await?;
     Ok(updated)
 }
 
-/// Filter values as the API receives them, already parsed.
-pub struct ListArgs {
-    pub filter: repo::Filter,
+/// Narrowing of an alert list (always inside the viewer's scope); ids as
+/// the client typed them.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub rule: Option<AlertRule>,
+    pub status: Option<AlertStatus>,
+    /// true: only overdue ones now; false: only those not overdue.
     pub overdue: Option<bool>,
-    pub first: Option<i32>,
-    pub after: Option<String>,
+    pub track_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub opportunity_id: Option<String>,
+    pub raised_from: Option<DateTime<Utc>>,
+    pub raised_to: Option<DateTime<Utc>>,
 }
 
 /// One page of the alerts the viewer may see.
-pub async fn list(state: &AppState, viewer: &Viewer, args: ListArgs) -> AppResult<(Vec<alert::Model>, bool, sea_orm::Condition)> {
+pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: PageRequest) -> AppResult<Page<alert::Model>> {
     let mut p = Problems::new();
-    let (first, after) = super::page_args(&mut p, args.first, args.after.as_deref());
-    for (field, at) in [
-        ("filter.raisedFrom", args.filter.raised_from),
-        ("filter.raisedTo", args.filter.raised_to),
-    ] {
+    let (first, after) = super::page_args(&mut p, &page);
+    for (field, at) in [("filter.raisedFrom", filter.raised_from), ("filter.raisedTo", filter.raised_to)] {
         p.check(
             at.is_some_and(|t| !calendar::instant_in_window(t)),
             field,
             "must lie between the years 2000 and 2100",
         );
     }
+    let f = repo::Filter {
+        rule: filter.rule,
+        status: filter.status,
+        overdue: filter.overdue.map(|o| (o, state.clock.now())),
+        track_id: super::id_field(&mut p, filter.track_id.as_deref(), "filter.trackId"),
+        owner_id: super::id_field(&mut p, filter.owner_id.as_deref(), "filter.ownerId"),
+        opportunity_id: super::id_field(&mut p, filter.opportunity_id.as_deref(), "filter.opportunityId"),
+        raised_from: filter.raised_from,
+        raised_to: filter.raised_to,
+    };
     p.into_result()?;
-    let mut f = args.filter;
-    f.overdue = args.overdue.map(|o| (o, state.clock.now()));
-    let cond = repo::condition(&viewer.scope(), &f);
-    let (rows, more) = repo::page(&state.db, cond.clone(), after, first).await?;
-    Ok((rows, more, cond))
+    repo::page(&state.db, &viewer.scope(), &f, after, first, page.with_total).await
+}
+
+/// 输单复盘 in the viewer's scope, in id order.
+pub async fn loss_reviews(
+    state: &AppState,
+    viewer: &Viewer,
+    first: Option<i64>,
+    after: Option<String>,
+) -> AppResult<Page<entity::loss_review::Model>> {
+    let mut p = Problems::new();
+    let page = PageRequest {
+        first,
+        after,
+        with_total: false,
+    };
+    let (first, after) = super::page_args(&mut p, &page);
+    p.into_result()?;
+    repo::loss_reviews(&state.db, &viewer.scope(), after, first).await
 }

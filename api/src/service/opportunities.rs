@@ -1,42 +1,108 @@
 //! Opportunity use cases: list, read, create, change. Every change checks
 //! scope (out of scope = not found), role, every field, and the version.
 
+use super::{Page, PageRequest};
 use crate::auth::Viewer;
 use crate::domain::text::{self, TextKind};
 use crate::domain::{calendar, money, opportunity as rules};
 use crate::error::{AppError, AppResult, Problems};
-use crate::graphql::types::{
-    self as gql, ActivityInput, CreateOpportunityInput, OpportunityFilter, PrecisionForecastInput, RollingForecastInput, ShelveInput,
-    UpdateOpportunityInput,
-};
 use crate::state::AppState;
 use crate::store::{self, opportunities as repo};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{ActivityKind, HistoryField, OpportunityStatus, Role, Stage, activity, opportunity, opportunity_history};
+use entity::{
+    ActivityKind, HistoryField, OpportunityKind, OpportunityStatus, Role, ShelveReason, Stage, activity, opportunity, opportunity_history,
+};
 use sea_orm::{ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, Set};
 
+/// Narrowing of a list of opportunities (always inside the viewer's scope).
+/// Ids and the month arrive as the client typed them and are checked here.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub track_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub stage: Option<Stage>,
+    pub status: Option<OpportunityStatus>,
+    /// true: a follow-up in the active window; false: none.
+    pub active: Option<bool>,
+    pub customer: Option<String>,
+    /// `YYYY-MM`.
+    pub expected_order_month: Option<String>,
+}
+
+/// 主观版: the owner's rolling forecast.
+#[derive(Debug, Clone)]
+pub struct RollingForecast {
+    /// `YYYY-MM`.
+    pub expected_order_month: String,
+    /// Yuan.
+    pub amount: f64,
+}
+
+/// 精度版: the precision forecast.
+#[derive(Debug, Clone, Copy)]
+pub struct PrecisionForecast {
+    pub order_date: NaiveDate,
+    /// Yuan.
+    pub amount: f64,
+}
+
+/// A new opportunity.
+#[derive(Debug, Clone)]
+pub struct NewOpportunity {
+    pub name: String,
+    pub customer_name: String,
+    pub kind: OpportunityKind,
+    /// Yuan.
+    pub amount: f64,
+    pub track_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub stage: Option<Stage>,
+    pub rolling_forecast: Option<RollingForecast>,
+    pub precision_forecast: Option<PrecisionForecast>,
+}
+
+/// Changes to an opportunity; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub name: Option<String>,
+    pub customer_name: Option<String>,
+    pub kind: Option<OpportunityKind>,
+    /// Yuan.
+    pub amount: Option<f64>,
+    pub owner_id: Option<String>,
+    pub rolling_forecast: Option<RollingForecast>,
+    pub precision_forecast: Option<PrecisionForecast>,
+}
+
+/// A follow-up to record.
+#[derive(Debug, Clone)]
+pub struct NewActivity {
+    pub kind: ActivityKind,
+    pub note: String,
+    /// Defaults to now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// Why and until when an opportunity is shelved.
+#[derive(Debug, Clone)]
+pub struct Shelving {
+    pub reason: ShelveReason,
+    pub reason_text: Option<String>,
+    pub restart_date: NaiveDate,
+}
+
 /// One page of the opportunities the viewer may see.
-pub async fn list(
-    state: &AppState,
-    viewer: &Viewer,
-    filter: OpportunityFilter,
-    first: Option<i32>,
-    after: Option<String>,
-) -> AppResult<(Vec<opportunity::Model>, bool, sea_orm::Condition)> {
+pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: PageRequest) -> AppResult<Page<opportunity::Model>> {
     let mut p = Problems::new();
-    let (first, after) = super::page_args(&mut p, first, after.as_deref());
+    let (first, after) = super::page_args(&mut p, &page);
     let mut f = repo::Filter {
-        stage: filter.stage.map(Into::into),
-        status: filter.status.map(Into::into),
+        stage: filter.stage,
+        status: filter.status,
         customer_text: text::optional(&mut p, "filter.customer", filter.customer.as_deref(), TextKind::Search),
+        track_id: super::id_field(&mut p, filter.track_id.as_deref(), "filter.trackId"),
+        owner_id: super::id_field(&mut p, filter.owner_id.as_deref(), "filter.ownerId"),
         ..Default::default()
     };
-    if let Some(id) = &filter.track_id {
-        f.track_id = gql::parse_id(id, "filter.trackId").map_err(|e| push(&mut p, e)).ok();
-    }
-    if let Some(id) = &filter.owner_id {
-        f.owner_id = gql::parse_id(id, "filter.ownerId").map_err(|e| push(&mut p, e)).ok();
-    }
     if let Some(m) = &filter.expected_order_month {
         f.expected_order_month = calendar::parse_year_month(m);
         p.check(
@@ -53,17 +119,7 @@ pub async fn list(
             calendar::recent_cutoff(state.clock.now(), settings.active_window_days, settings.timezone),
         ));
     }
-    let cond = repo::condition(&viewer.scope(), &f);
-    let (rows, more) = repo::page(&state.db, cond.clone(), after, first).await?;
-    Ok((rows, more, cond))
-}
-
-fn push(p: &mut Problems, e: AppError) {
-    if let AppError::Validation(fields) = e {
-        for f in fields {
-            p.add(f.field, f.message);
-        }
-    }
+    repo::page(&state.db, &viewer.scope(), &f, after, first, page.with_total).await
 }
 
 /// Customers whose name contains `search`, among those the viewer's deals name.
@@ -76,7 +132,16 @@ pub async fn search_customers(state: &AppState, viewer: &Viewer, search: &str, f
 
 /// One opportunity, or `NOT_FOUND` when it does not exist or is outside
 /// the viewer's scope (the two are indistinguishable on purpose).
-pub async fn get(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<opportunity::Model> {
+pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<opportunity::Model> {
+    find(&state.db, viewer, id).await
+}
+
+/// 活跃 now: a follow-up within the active window (company calendar).
+pub fn is_active(state: &AppState, o: &opportunity::Model, settings: &crate::domain::settings::Settings) -> bool {
+    rules::is_active(o.last_activity_at, state.clock.now(), settings)
+}
+
+async fn find(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<opportunity::Model> {
     match repo::by_id(db, id).await? {
         Some(o) if viewer.can_see(o.owner_id, o.track_id) => Ok(o),
         _ => Err(AppError::not_found("opportunity")),
@@ -87,7 +152,7 @@ const WRITERS: &[Role] = &[Role::AccountManager, Role::TrackDirector, Role::Admi
 
 /// Loads an opportunity the viewer may change, at the version he saw.
 async fn load_for_write(txn: &DatabaseTransaction, viewer: &Viewer, id: i64, version: Option<i32>) -> AppResult<opportunity::Model> {
-    let o = get(txn, viewer, id).await?;
+    let o = find(txn, viewer, id).await?;
     viewer.require_role(WRITERS, "change opportunities (CEO and secretary follow them read-only)")?;
     if let Some(v) = version
         && v != o.version
@@ -111,7 +176,7 @@ fn check_amount(p: &mut Problems, field: &str, yuan: f64) -> i64 {
     })
 }
 
-fn rolling(p: &mut Problems, field: &str, r: &RollingForecastInput) -> (Option<NaiveDate>, i64) {
+fn rolling(p: &mut Problems, field: &str, r: &RollingForecast) -> (Option<NaiveDate>, i64) {
     let month = calendar::parse_year_month(&r.expected_order_month);
     p.check(
         month.is_none(),
@@ -121,8 +186,8 @@ fn rolling(p: &mut Problems, field: &str, r: &RollingForecastInput) -> (Option<N
     (month, check_amount(p, &format!("{field}.amount"), r.amount))
 }
 
-fn precision(p: &mut Problems, field: &str, f: &PrecisionForecastInput) -> (NaiveDate, i64) {
-    (f.order_date.0, check_amount(p, &format!("{field}.amount"), f.amount))
+fn precision(p: &mut Problems, field: &str, f: &PrecisionForecast) -> (NaiveDate, i64) {
+    (f.order_date, check_amount(p, &format!("{field}.amount"), f.amount))
 }
 
 /// Is `user_id` an active account manager of `track_id`?
@@ -132,7 +197,7 @@ async fn is_account_manager_of(db: &impl ConnectionTrait, user_id: i64, track_id
     Ok(ok_user && store::tracks::track_of_member(db, user_id).await? == Some(track_id))
 }
 
-fn history_row(
+pub(crate) fn history_row(
     id: i64,
     actor: i64,
     field: HistoryField,
@@ -151,7 +216,7 @@ fn history_row(
     }
 }
 
-async fn record_status(
+pub(crate) async fn record_status(
     txn: &DatabaseTransaction,
     o: &opportunity::Model,
     actor: i64,
@@ -172,14 +237,14 @@ async fn commit_and_reload(state: &AppState, txn: DatabaseTransaction, id: i64) 
 }
 
 /// Creates an opportunity in the viewer's reach, with its first history.
-pub async fn create(state: &AppState, viewer: &Viewer, input: CreateOpportunityInput) -> AppResult<opportunity::Model> {
+pub async fn create(state: &AppState, viewer: &Viewer, input: NewOpportunity) -> AppResult<opportunity::Model> {
     viewer.require_role(WRITERS, "create opportunities")?;
     let now = state.clock.now();
     let mut p = Problems::new();
     check_text(&mut p, "input.name", &input.name, TextKind::Name);
     check_text(&mut p, "input.customerName", &input.customer_name, TextKind::CustomerName);
     let amount = check_amount(&mut p, "input.amount", input.amount);
-    let stage: Stage = input.stage.map_or(Stage::InitialIdentification, Into::into);
+    let stage: Stage = input.stage.unwrap_or(Stage::InitialIdentification);
     p.check(
         stage == Stage::Secured,
         "input.stage",
@@ -197,7 +262,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: CreateOpportunityI
     );
 
     let track_id = match (&input.track_id, viewer.role) {
-        (Some(id), _) => gql::parse_id(id, "input.trackId").map_err(|e| push(&mut p, e)).ok(),
+        (Some(id), _) => super::id_field(&mut p, Some(id), "input.trackId"),
         (None, Role::AccountManager) => {
             let own = viewer.track_ids.first().copied();
             p.check(own.is_none(), "input.trackId", "you belong to no track yet: ask an admin");
@@ -210,7 +275,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: CreateOpportunityI
         }
     };
     let owner_id = match (&input.owner_id, viewer.role) {
-        (Some(id), _) => gql::parse_id(id, "input.ownerId").map_err(|e| push(&mut p, e)).ok(),
+        (Some(id), _) => super::id_field(&mut p, Some(id), "input.ownerId"),
         (None, Role::AccountManager) => Some(viewer.user_id),
         (None, _) => {
             p.add("input.ownerId", "is required");
@@ -247,7 +312,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: CreateOpportunityI
             track_id: Set(track.id),
             owner_id: Set(owner_id),
             business_line: Set(track.business_line),
-            kind: Set(input.kind.into()),
+            kind: Set(input.kind),
             amount_cents: Set(amount),
             stage: Set(stage),
             stage_entered_at: Set(now),
@@ -291,13 +356,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: CreateOpportunityI
 }
 
 /// Changes the given fields at `version`.
-pub async fn update(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-    version: i32,
-    input: UpdateOpportunityInput,
-) -> AppResult<opportunity::Model> {
+pub async fn update(state: &AppState, viewer: &Viewer, id: i64, version: i32, input: Changes) -> AppResult<opportunity::Model> {
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
@@ -308,7 +367,7 @@ pub async fn update(
         change.name = Set(name.trim().to_owned());
     }
     if let Some(kind) = input.kind {
-        change.kind = Set(kind.into());
+        change.kind = Set(kind);
     }
     if let Some(amount) = input.amount {
         change.amount_cents = Set(check_amount(&mut p, "input.amount", amount));
@@ -329,7 +388,7 @@ pub async fn update(
     if let Some(owner) = &input.owner_id {
         if viewer.role == Role::AccountManager {
             p.add("input.ownerId", "only a director or an admin reassigns an opportunity");
-        } else if let Ok(oid) = gql::parse_id(owner, "input.ownerId").map_err(|e| push(&mut p, e)) {
+        } else if let Some(oid) = super::id_field(&mut p, Some(owner), "input.ownerId") {
             if is_account_manager_of(&txn, oid, o.track_id).await? {
                 change.owner_id = Set(oid);
             } else {
@@ -356,7 +415,7 @@ pub async fn move_stage(
     id: i64,
     version: i32,
     stage: Stage,
-    precision_forecast: Option<PrecisionForecastInput>,
+    precision_forecast: Option<PrecisionForecast>,
 ) -> AppResult<opportunity::Model> {
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
@@ -398,7 +457,7 @@ pub async fn move_stage(
     commit_and_reload(state, txn, id).await
 }
 
-fn facts(o: &opportunity::Model) -> rules::Facts {
+pub(crate) fn facts(o: &opportunity::Model) -> rules::Facts {
     rules::Facts {
         stage: o.stage,
         status: o.status,
@@ -407,12 +466,12 @@ fn facts(o: &opportunity::Model) -> rules::Facts {
 }
 
 /// Records a follow-up; it moves `lastActivityAt` forward.
-pub async fn log_activity(state: &AppState, viewer: &Viewer, opportunity_id: i64, input: ActivityInput) -> AppResult<activity::Model> {
+pub async fn log_activity(state: &AppState, viewer: &Viewer, opportunity_id: i64, input: NewActivity) -> AppResult<activity::Model> {
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     load_for_write(&txn, viewer, opportunity_id, None).await?;
     let mut p = Problems::new();
-    let kind: ActivityKind = input.kind.into();
+    let kind = input.kind;
     p.check(
         kind == ActivityKind::AlertAttribution,
         "input.kind",
@@ -468,27 +527,105 @@ pub async fn assign_mold_number(
     commit_and_reload(state, txn, id).await
 }
 
+/// A decision on an opportunity, checked and ready to apply.
+#[derive(Debug, Clone)]
+pub(crate) enum Decision {
+    Keep,
+    Shelve {
+        reason: ShelveReason,
+        text: Option<String>,
+        restart_date: NaiveDate,
+    },
+    Lose {
+        reason: String,
+    },
+    Reactivate,
+}
+
+/// Applies a checked decision to `o` (at its version) in `txn`: the new
+/// status and its fields, the status history row, the loss review (输单复盘)
+/// of a lost deal. `followed_up`: the decision also counts as a follow-up.
+/// The direct mutations and the answer to an alert both come here.
+pub(crate) async fn apply_decision(
+    txn: &DatabaseTransaction,
+    o: &opportunity::Model,
+    actor: i64,
+    decision: &Decision,
+    alert_id: Option<i64>,
+    followed_up: bool,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut change = <opportunity::ActiveModel as Default>::default();
+    if followed_up {
+        change.last_activity_at = Set(now.max(o.last_activity_at));
+    }
+    let status = match decision {
+        Decision::Keep => None,
+        Decision::Shelve {
+            reason,
+            text,
+            restart_date,
+        } => {
+            change.shelve_reason = Set(Some(*reason));
+            change.shelve_reason_text = Set(text.clone());
+            change.restart_date = Set(Some(*restart_date));
+            Some(OpportunityStatus::Shelved)
+        }
+        Decision::Lose { reason } => {
+            change.loss_reason = Set(Some(reason.clone()));
+            Some(OpportunityStatus::Lost)
+        }
+        Decision::Reactivate => Some(OpportunityStatus::Active),
+    };
+    if let Some(s) = status {
+        change.status = Set(s);
+    }
+    repo::update_versioned(txn, change, o.id, o.version, now).await?;
+    if let Some(s) = status.filter(|s| *s != o.status) {
+        record_status(txn, o, actor, s, now).await?;
+    }
+    if let Decision::Lose { reason } = decision {
+        entity::loss_review::ActiveModel {
+            opportunity_id: Set(o.id),
+            alert_id: Set(alert_id),
+            owner_id: Set(o.owner_id),
+            track_id: Set(o.track_id),
+            reason: Set(reason.clone()),
+            opened_at: Set(now),
+            opened_by: Set(actor),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// 搁置: shelves with a reason and a future restart date.
-pub async fn shelve(state: &AppState, viewer: &Viewer, id: i64, version: i32, input: ShelveInput) -> AppResult<opportunity::Model> {
+pub async fn shelve(state: &AppState, viewer: &Viewer, id: i64, version: i32, input: Shelving) -> AppResult<opportunity::Model> {
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let settings = store::settings::load(&txn).await?;
     let today = calendar::local_date(now, settings.timezone);
-    let reason = input.reason.into();
     let mut p = Problems::new();
     let text = text::optional(&mut p, "input.reasonText", input.reason_text.as_deref(), TextKind::Reason);
-    rules::check_shelve(facts(&o), reason, text.as_deref(), input.restart_date.0, today, &mut p);
+    rules::check_shelve(
+        facts(&o),
+        Some(input.reason),
+        input.reason_text.as_deref(),
+        Some(input.restart_date),
+        today,
+        &rules::DIRECT,
+        &mut p,
+    );
     p.into_result()?;
-    let change = opportunity::ActiveModel {
-        status: Set(OpportunityStatus::Shelved),
-        shelve_reason: Set(Some(reason)),
-        shelve_reason_text: Set(text),
-        restart_date: Set(Some(input.restart_date.0)),
-        ..Default::default()
+    let decision = Decision::Shelve {
+        reason: input.reason,
+        text,
+        restart_date: input.restart_date,
     };
-    repo::update_versioned(&txn, change, id, version, now).await?;
-    record_status(&txn, &o, viewer.user_id, OpportunityStatus::Shelved, now).await?;
+    apply_decision(&txn, &o, viewer.user_id, &decision, None, false, now).await?;
     commit_and_reload(state, txn, id).await
 }
 
@@ -497,45 +634,25 @@ pub async fn reactivate(state: &AppState, viewer: &Viewer, id: i64, version: i32
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
-    rules::check_reactivate(facts(&o))?;
-    let change = opportunity::ActiveModel {
-        status: Set(OpportunityStatus::Active),
-        last_activity_at: Set(now.max(o.last_activity_at)),
-        ..Default::default()
-    };
-    repo::update_versioned(&txn, change, id, version, now).await?;
-    record_status(&txn, &o, viewer.user_id, OpportunityStatus::Active, now).await?;
+    let mut p = Problems::new();
+    rules::check_reactivate(facts(&o), &rules::DIRECT, &mut p);
+    p.into_result()?;
+    apply_decision(&txn, &o, viewer.user_id, &Decision::Reactivate, None, true, now).await?;
     commit_and_reload(state, txn, id).await
 }
 
-/// 输单: marks an open opportunity lost, with the reason.
+/// 输单: marks an open opportunity lost, with the reason; opens its loss review.
 pub async fn lose(state: &AppState, viewer: &Viewer, id: i64, version: i32, reason: &str) -> AppResult<opportunity::Model> {
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let mut p = Problems::new();
-    rules::check_lose(facts(&o), &mut p);
-    check_text(&mut p, "reason", reason, TextKind::Reason);
+    rules::check_lose(facts(&o), Some(reason), &rules::DIRECT, &mut p);
+    let reason = text::optional(&mut p, "reason", Some(reason), TextKind::Reason);
     p.into_result()?;
-    let change = opportunity::ActiveModel {
-        status: Set(OpportunityStatus::Lost),
-        loss_reason: Set(Some(reason.trim().to_owned())),
-        ..Default::default()
+    let decision = Decision::Lose {
+        reason: reason.unwrap_or_default(),
     };
-    repo::update_versioned(&txn, change, id, version, now).await?;
-    record_status(&txn, &o, viewer.user_id, OpportunityStatus::Lost, now).await?;
-    // 输单复盘: every lost deal gets its loss review.
-    entity::loss_review::ActiveModel {
-        opportunity_id: Set(o.id),
-        alert_id: Set(None),
-        owner_id: Set(o.owner_id),
-        track_id: Set(o.track_id),
-        reason: Set(reason.trim().to_owned()),
-        opened_at: Set(now),
-        opened_by: Set(viewer.user_id),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    apply_decision(&txn, &o, viewer.user_id, &decision, None, false, now).await?;
     commit_and_reload(state, txn, id).await
 }

@@ -22,3 +22,15 @@ pub async fn set_active(state: &AppState, viewer: &Viewer, id: i64, active: bool
     state.bus.user_changed(id);
     store::users::by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("user"))
 }
+
+/// The logged-in user's own record.
+pub async fn me(state: &AppState, viewer: &Viewer) -> AppResult<user::Model> {
+    store::users::by_id(&state.db, viewer.user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))
+}
+
+/// The tracks in the viewer's scope: his own track, the tracks he runs, or all.
+pub async fn tracks(state: &AppState, viewer: &Viewer) -> AppResult<Vec<entity::track::Model>> {
+    store::tracks::list(&state.db, &viewer.scope(), &viewer.track_ids).await
+}

@@ -2,9 +2,12 @@
 
 use crate::auth::Scope;
 use crate::domain::alerts::{self as rules, Cutoffs};
+use crate::domain::events::Audience;
+use crate::domain::page::Page;
+use crate::domain::settings::Settings;
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{AlertRule, AlertStatus, BusinessLine, OpportunityStatus, Stage, alert, loss_review, opportunity};
+use entity::{AlertRule, AlertStatus, BusinessLine, EventKind, EventSubject, OpportunityStatus, Stage, alert, loss_review, opportunity};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
@@ -80,21 +83,28 @@ fn previous_alert_blocks(rule: AlertRule, c: &Cutoffs) -> Expr {
     Expr::exists(q)
 }
 
+/// The column of the instant a rule measures from (`domain::alerts::measured_from`).
+fn measured_column(m: rules::Measure) -> opportunity::Column {
+    match m {
+        rules::Measure::LastActivity => opportunity::Column::LastActivityAt,
+        rules::Measure::StageEntered => opportunity::Column::StageEnteredAt,
+        rules::Measure::Secured => opportunity::Column::SecuredAt,
+    }
+}
+
 /// One statement: raises the rule's alerts, `INSERT INTO alert … SELECT …
 /// FROM opportunity WHERE <rule> AND no open alert AND not blocked by an
-/// earlier one`; returns how many.
-pub async fn raise(
-    db: &impl ConnectionTrait,
-    rule: AlertRule,
-    c: &Cutoffs,
-    raised_at: DateTime<Utc>,
-    due_at: DateTime<Utc>,
-) -> AppResult<u64> {
+/// earlier one`, keeping what the rule saw (its evidence); returns how many.
+pub async fn raise(db: &impl ConnectionTrait, rule: AlertRule, c: &Cutoffs, s: &Settings, raised_at: DateTime<Utc>) -> AppResult<u64> {
     let Some(cond) = rule_condition(rule, c) else { return Ok(0) };
     let cycle: Expr = match rule {
         AlertRule::ShelveRestartDue => Expr::col((opportunity::Entity, opportunity::Column::RestartDate)),
         AlertRule::OrderExpectedNotHPotential => Expr::val(c.expected_month),
         _ => Expr::val(Option::<NaiveDate>::None),
+    };
+    let seen_at: Expr = match rules::measured_from(rule) {
+        Some(m) => Expr::col((opportunity::Entity, measured_column(m))),
+        None => Expr::val(Option::<DateTime<Utc>>::None),
     };
     let select = opportunity::Entity::find()
         .select_only()
@@ -104,8 +114,11 @@ pub async fn raise(
         .column(opportunity::Column::OwnerId)
         .expr(Expr::val(AlertStatus::Open.to_value()))
         .expr(Expr::val(raised_at))
-        .expr(Expr::val(due_at))
+        .expr(Expr::val(rules::due_at(raised_at, s)))
         .expr(cycle)
+        .expr(seen_at)
+        .column(opportunity::Column::Stage)
+        .expr(Expr::val(rules::threshold(rule, s).0))
         .filter(cond)
         .filter(open_alert_exists(rule).not())
         .filter(previous_alert_blocks(rule, c).not())
@@ -123,6 +136,9 @@ pub async fn raise(
             alert::Column::RaisedAt,
             alert::Column::DueAt,
             alert::Column::CycleDate,
+            alert::Column::SeenAt,
+            alert::Column::SeenStage,
+            alert::Column::Threshold,
         ])
         .select_from(select)
         .map_err(crate::error::AppError::internal)?;
@@ -130,29 +146,20 @@ pub async fn raise(
 }
 
 /// One statement: an event of `kind` for every alert matching `which`, in
-/// alert order; to the owner too when `to_owner`.
-pub async fn insert_events_for(
-    db: &impl ConnectionTrait,
-    kind: &str,
-    to_owner: bool,
-    which: Condition,
-    at: DateTime<Utc>,
-) -> AppResult<u64> {
-    let json = match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => {
-            "json_build_object('alertId', \"alert\".\"id\", 'opportunityId', \"alert\".\"opportunity_id\", 'rule', \"alert\".\"rule\")"
-        }
-        _ => "json_object('alertId', \"alert\".\"id\", 'opportunityId', \"alert\".\"opportunity_id\", 'rule', \"alert\".\"rule\")",
-    };
-    let owner: Expr = if to_owner {
-        Expr::col((alert::Entity, alert::Column::OwnerId))
-    } else {
-        Expr::val(Option::<i64>::None)
+/// alert order, addressed as `domain::events::audience` says. The only
+/// writer of alert events: the scan and the single transitions alike.
+pub async fn insert_events_for(db: &impl ConnectionTrait, kind: EventKind, which: Condition, at: DateTime<Utc>) -> AppResult<u64> {
+    let owner: Expr = match crate::domain::events::audience(kind) {
+        Audience::OwnerAndTrack => Expr::col((alert::Entity, alert::Column::OwnerId)),
+        Audience::Track => Expr::val(Option::<i64>::None),
     };
     let select = alert::Entity::find()
         .select_only()
-        .expr(Expr::val(kind))
-        .expr(Expr::cust(json))
+        .expr(Expr::val(kind.to_value()))
+        .expr(Expr::val(EventSubject::Alert.to_value()))
+        .column(alert::Column::Id)
+        .column(alert::Column::OpportunityId)
+        .column(alert::Column::Rule)
         .expr(owner)
         .column(alert::Column::TrackId)
         .expr(Expr::val(at))
@@ -164,7 +171,10 @@ pub async fn insert_events_for(
         .into_table(entity::event::Entity)
         .columns([
             entity::event::Column::Kind,
-            entity::event::Column::Payload,
+            entity::event::Column::SubjectKind,
+            entity::event::Column::SubjectId,
+            entity::event::Column::OpportunityId,
+            entity::event::Column::Rule,
             entity::event::Column::AudienceUserId,
             entity::event::Column::AudienceTrackId,
             entity::event::Column::CreatedAt,
@@ -288,13 +298,18 @@ pub fn condition(scope: &Scope, f: &Filter) -> Condition {
     c
 }
 
-/// A page in id order, newest last, and whether more follow.
-pub async fn page(db: &impl ConnectionTrait, cond: Condition, after: Option<i64>, first: u64) -> AppResult<(Vec<alert::Model>, bool)> {
-    super::keyset_page(db, alert::Entity::find().filter(cond), alert::Column::Id, after, first).await
-}
-
-pub async fn count(db: &impl ConnectionTrait, cond: Condition) -> AppResult<u64> {
-    Ok(alert::Entity::find().filter(cond).count(db).await?)
+/// A page in id order, newest last, whether more follow and, when asked,
+/// how many match in all.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &Filter,
+    after: Option<i64>,
+    first: u64,
+    with_total: bool,
+) -> AppResult<Page<alert::Model>> {
+    let query = alert::Entity::find().filter(condition(scope, filter));
+    super::keyset_page(db, query, alert::Column::Id, after, first, with_total).await
 }
 
 /// The conditional write of a transition: applies `change` to the alert
@@ -318,18 +333,30 @@ pub async fn update_if(
     by_id(db, id).await
 }
 
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, alert::Model>> {
+    let rows = alert::Entity::find()
+        .filter(alert::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|a| (a.id, a)).collect())
+}
+
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<alert::Model>> {
     Ok(alert::Entity::find_by_id(id).one(db).await?)
 }
 
-pub async fn loss_reviews(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    after: Option<i64>,
-    first: u64,
-) -> AppResult<(Vec<loss_review::Model>, bool)> {
+/// 输单复盘 in the scope, in id order.
+pub async fn loss_reviews(db: &impl ConnectionTrait, scope: &Scope, after: Option<i64>, first: u64) -> AppResult<Page<loss_review::Model>> {
     let cond = super::scope_on(scope, loss_review::Column::OwnerId, loss_review::Column::TrackId);
-    super::keyset_page(db, loss_review::Entity::find().filter(cond), loss_review::Column::Id, after, first).await
+    super::keyset_page(
+        db,
+        loss_review::Entity::find().filter(cond),
+        loss_review::Column::Id,
+        after,
+        first,
+        false,
+    )
+    .await
 }
 
 /// Hands the open alerts of an opportunity to its new owner (the answer is

@@ -3,37 +3,14 @@
 
 use crate::auth::Scope;
 use crate::error::AppResult;
-use chrono::{DateTime, Utc};
-use entity::event;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement};
+use entity::{EventKind, event};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
-/// An event to append.
-#[derive(Debug, Clone)]
-pub struct NewEvent {
-    pub kind: &'static str,
-    pub payload: serde_json::Value,
-    /// The account manager who may see it (his alert), if any.
-    pub audience_user_id: Option<i64>,
-    /// The track whose directors may see it.
-    pub audience_track_id: Option<i64>,
-}
-
-/// Key of the PostgreSQL advisory lock that orders event writers: ids are
-/// then committed in id order, so a reader that has seen id N never later
-/// finds a smaller id appear.
-const EVENT_LOCK: i64 = 0x5a1e_5e7e;
-
-/// Takes the event-writer lock (PostgreSQL) for the rest of the transaction.
+/// Takes the event-writer lock (PostgreSQL) for the rest of the
+/// transaction: event ids are then committed in id order, so a reader that
+/// has seen id N never later finds a smaller id appear.
 pub async fn lock_for_append(txn: &impl ConnectionTrait) -> AppResult<()> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [EVENT_LOCK.into()],
-        ))
-        .await?;
-    }
-    Ok(())
+    super::locks::hold_for_transaction(txn, super::locks::Lock::EventAppend).await
 }
 
 /// After appending: the highest id, announced to every process on
@@ -49,29 +26,6 @@ pub async fn announce(txn: &impl ConnectionTrait) -> AppResult<i64> {
         .await?;
     }
     Ok(max)
-}
-
-/// Appends events in the caller's transaction; returns the highest id.
-pub async fn append(txn: &impl ConnectionTrait, events: Vec<NewEvent>, now: DateTime<Utc>) -> AppResult<Option<i64>> {
-    if events.is_empty() {
-        return Ok(None);
-    }
-    lock_for_append(txn).await?;
-    let rows: Vec<event::ActiveModel> = events
-        .into_iter()
-        .map(|e| event::ActiveModel {
-            kind: Set(e.kind.to_owned()),
-            payload: Set(e.payload),
-            audience_user_id: Set(e.audience_user_id),
-            audience_track_id: Set(e.audience_track_id),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    for chunk in rows.chunks(500) {
-        event::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
-    }
-    Ok(Some(announce(txn).await?))
 }
 
 pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {
@@ -110,7 +64,7 @@ pub fn admits(scope: &Scope, e: &event::Model) -> bool {
 }
 
 /// The next events after `after`, of these kinds, in the scope, in id order.
-pub async fn after(db: &impl ConnectionTrait, scope: &Scope, kinds: &[&str], after: i64, limit: u64) -> AppResult<Vec<event::Model>> {
+pub async fn after(db: &impl ConnectionTrait, scope: &Scope, kinds: &[EventKind], after: i64, limit: u64) -> AppResult<Vec<event::Model>> {
     Ok(event::Entity::find()
         .filter(scope_condition(scope))
         .filter(event::Column::Kind.is_in(kinds.iter().copied()))

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod events;
+pub mod locks;
 pub mod opportunities;
 pub mod settings;
 pub mod tracks;
@@ -105,14 +106,23 @@ pub async fn keyset_page<E: sea_orm::EntityTrait>(
     id: E::Column,
     after: Option<i64>,
     first: u64,
-) -> AppResult<(Vec<E::Model>, bool)> {
-    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    with_total: bool,
+) -> AppResult<crate::domain::page::Page<E::Model>>
+where
+    E::Model: Sync,
+{
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let total = if with_total {
+        Some(PaginatorTrait::count(query.clone(), db).await?)
+    } else {
+        None
+    };
     let mut q = query.order_by_asc(id).limit(first + 1);
     if let Some(a) = after {
         q = q.filter(id.gt(a));
     }
     let mut rows = q.all(db).await?;
-    let more = rows.len() as u64 > first;
+    let has_next = rows.len() as u64 > first;
     rows.truncate(first as usize);
-    Ok((rows, more))
+    Ok(crate::domain::page::Page { rows, has_next, total })
 }

@@ -1,13 +1,12 @@
 //! Opportunities (商机), their history, activities and customers.
 
 use crate::auth::Scope;
+use crate::domain::page::Page;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{OpportunityStatus, Stage, activity, customer, opportunity, opportunity_history};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
 
 /// What a list of opportunities is narrowed to, besides the scope.
@@ -77,18 +76,18 @@ pub fn condition(scope: &Scope, f: &Filter) -> Condition {
     c
 }
 
-/// One page in id order (keyset: `id > after`), plus whether more follow.
+/// One page in id order (keyset: `id > after`), whether more follow and,
+/// when asked, how many match in all.
 pub async fn page(
     db: &impl ConnectionTrait,
-    cond: Condition,
+    scope: &Scope,
+    filter: &Filter,
     after: Option<i64>,
     first: u64,
-) -> AppResult<(Vec<opportunity::Model>, bool)> {
-    super::keyset_page(db, opportunity::Entity::find().filter(cond), opportunity::Column::Id, after, first).await
-}
-
-pub async fn count(db: &impl ConnectionTrait, cond: Condition) -> AppResult<u64> {
-    Ok(opportunity::Entity::find().filter(cond).count(db).await?)
+    with_total: bool,
+) -> AppResult<Page<opportunity::Model>> {
+    let query = opportunity::Entity::find().filter(condition(scope, filter));
+    super::keyset_page(db, query, opportunity::Column::Id, after, first, with_total).await
 }
 
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, opportunity::Model>> {

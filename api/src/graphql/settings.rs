@@ -1,7 +1,9 @@
 //! The configuration of the business rules as the API shows and edits it.
 
-use crate::domain::settings::{LineSettings, Settings};
-use async_graphql::{InputObject, SimpleObject};
+use super::ctx;
+use crate::domain::settings::{LinePatch, LineSettings, Settings, SettingsPatch};
+use crate::service;
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
 /// Thresholds of one business line.
 #[derive(SimpleObject)]
@@ -144,72 +146,62 @@ pub struct SettingsInput {
     pub commodity_mold: Option<LineSettingsInput>,
 }
 
-fn apply_line(line: &mut LineSettings, input: LineSettingsInput) {
-    let LineSettingsInput {
-        weight_initial,
-        weight_quotation,
-        weight_negotiation,
-        weight_h_potential,
-        coverage_alert_below,
-        conversion_alert_below,
-        conversion_target,
-    } = input;
-    let pairs = [
-        (&mut line.weight_initial, weight_initial),
-        (&mut line.weight_quotation, weight_quotation),
-        (&mut line.weight_negotiation, weight_negotiation),
-        (&mut line.weight_h_potential, weight_h_potential),
-        (&mut line.coverage_alert_below, coverage_alert_below),
-        (&mut line.conversion_alert_below, conversion_alert_below),
-        (&mut line.conversion_target, conversion_target),
-    ];
-    for (slot, value) in pairs {
-        if let Some(v) = value {
-            *slot = v;
+impl From<LineSettingsInput> for LinePatch {
+    fn from(l: LineSettingsInput) -> Self {
+        Self {
+            weight_initial: l.weight_initial,
+            weight_quotation: l.weight_quotation,
+            weight_negotiation: l.weight_negotiation,
+            weight_h_potential: l.weight_h_potential,
+            coverage_alert_below: l.coverage_alert_below,
+            conversion_alert_below: l.conversion_alert_below,
+            conversion_target: l.conversion_target,
         }
     }
 }
 
-impl SettingsInput {
-    /// Applies the given fields over `current`; a bad time-zone name is
-    /// returned as an error message for `input.timezone`.
-    pub fn apply(self, current: &Settings) -> (Settings, Option<String>) {
-        let mut s = current.clone();
-        let mut tz_error = None;
-        if let Some(name) = self.timezone {
-            match name.parse() {
-                Ok(tz) => s.timezone = tz,
-                Err(_) => tz_error = Some(format!("unknown time zone {name:?}")),
-            }
+impl From<SettingsInput> for SettingsPatch {
+    fn from(i: SettingsInput) -> Self {
+        Self {
+            timezone: i.timezone,
+            active_window_days: i.active_window_days,
+            no_follow_up_days: i.no_follow_up_days,
+            stalled_initial_days: i.stalled_initial_days,
+            stalled_quotation_months: i.stalled_quotation_months,
+            stalled_negotiation_months: i.stalled_negotiation_months,
+            secured_no_mold_months: i.secured_no_mold_months,
+            shelve_restart_lead_days: i.shelve_restart_lead_days,
+            order_expected_check_day: i.order_expected_check_day,
+            daily_scan_hour: i.daily_scan_hour,
+            alert_due_days: i.alert_due_days,
+            review_due_days: i.review_due_days,
+            molding_integrated: i.molding_integrated.map(Into::into),
+            commodity_mold: i.commodity_mold.map(Into::into),
         }
-        let set_i64 = |slot: &mut i64, v: Option<i64>| {
-            if let Some(v) = v {
-                *slot = v;
-            }
-        };
-        set_i64(&mut s.active_window_days, self.active_window_days);
-        set_i64(&mut s.no_follow_up_days, self.no_follow_up_days);
-        set_i64(&mut s.stalled_initial_days, self.stalled_initial_days);
-        set_i64(&mut s.shelve_restart_lead_days, self.shelve_restart_lead_days);
-        set_i64(&mut s.alert_due_days, self.alert_due_days);
-        set_i64(&mut s.review_due_days, self.review_due_days);
-        for (slot, v) in [
-            (&mut s.stalled_quotation_months, self.stalled_quotation_months),
-            (&mut s.stalled_negotiation_months, self.stalled_negotiation_months),
-            (&mut s.secured_no_mold_months, self.secured_no_mold_months),
-            (&mut s.order_expected_check_day, self.order_expected_check_day),
-            (&mut s.daily_scan_hour, self.daily_scan_hour),
-        ] {
-            if let Some(v) = v {
-                *slot = v;
-            }
-        }
-        if let Some(l) = self.molding_integrated {
-            apply_line(&mut s.molding_integrated, l);
-        }
-        if let Some(l) = self.commodity_mold {
-            apply_line(&mut s.commodity_mold, l);
-        }
-        (s, tz_error)
+    }
+}
+
+#[derive(Default)]
+pub struct SettingsQuery;
+
+#[Object]
+impl SettingsQuery {
+    /// The configuration of the business rules (every role may read it).
+    async fn settings(&self, ctx: &Context<'_>) -> Result<SettingsView> {
+        ctx::viewer(ctx)?;
+        Ok(SettingsView::from(ctx::settings(ctx).await?))
+    }
+}
+
+#[derive(Default)]
+pub struct SettingsMutation;
+
+#[Object]
+impl SettingsMutation {
+    /// Admin: changes the configuration of the business rules; every bad value is reported.
+    async fn update_settings(&self, ctx: &Context<'_>, #[graphql(desc = "The changes.")] input: SettingsInput) -> Result<SettingsView> {
+        let viewer = ctx::viewer(ctx)?;
+        let s = service::settings::update(ctx::state(ctx)?, viewer, input.into()).await?;
+        Ok(SettingsView::from(&s))
     }
 }

@@ -219,6 +219,7 @@ pub enum ReviewAction {
 
 /// Kinds of alert events.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::EventKind")]
 pub enum AlertEventKind {
     /// A scan raised an alert.
     AlertRaised,
@@ -232,19 +233,4 @@ pub enum AlertEventKind {
     ReviewOverdue,
     /// The director raised an alert to the CEO.
     AlertRaisedToCeo,
-}
-
-impl AlertEventKind {
-    pub fn from_stored(kind: &str) -> Option<Self> {
-        use crate::events::kinds;
-        Some(match kind {
-            kinds::ALERT_RAISED => Self::AlertRaised,
-            kinds::ALERT_RESOLVED => Self::AlertResolved,
-            kinds::ALERT_REVIEWED => Self::AlertReviewed,
-            kinds::ALERT_OVERDUE => Self::AlertOverdue,
-            kinds::REVIEW_OVERDUE => Self::ReviewOverdue,
-            kinds::ALERT_RAISED_TO_CEO => Self::AlertRaisedToCeo,
-            _ => return None,
-        })
-    }
 }

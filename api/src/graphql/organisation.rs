@@ -1,9 +1,11 @@
-//! Users, tracks, customers and the login answer.
+//! The organisation: users, tracks, customers, and the admin's user
+//! administration.
 
+use super::common::lookup_id;
+use super::ctx;
 use super::enums::{BusinessLine, Role};
-use crate::graphql::ctx;
+use crate::service;
 use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, Utc};
 use entity::{customer, track, user};
 
 /// A person who logs in.
@@ -92,27 +94,34 @@ impl Customer {
     }
 }
 
-/// The answer to a successful login.
-pub struct LoginPayload {
-    pub token: String,
-    pub expires_at: DateTime<Utc>,
-    pub user: user::Model,
+#[derive(Default)]
+pub struct OrganisationQuery;
+
+#[Object]
+impl OrganisationQuery {
+    /// The tracks in the viewer's scope: his own track, the tracks he runs, or all.
+    #[graphql(complexity = "5 + 10 * child_complexity")]
+    async fn tracks(&self, ctx: &Context<'_>) -> Result<Vec<Track>> {
+        let viewer = ctx::viewer(ctx)?;
+        let rows = service::users::tracks(ctx::state(ctx)?, viewer).await?;
+        Ok(rows.into_iter().map(Track).collect())
+    }
 }
 
-/// The answer to a successful login.
+#[derive(Default)]
+pub struct OrganisationMutation;
+
 #[Object]
-impl LoginPayload {
-    /// Bearer token: send it as `Authorization: Bearer <token>` (HTTP) or in the
-    /// `connection_init` payload as `{"Authorization": "Bearer <token>"}` (WebSocket).
-    async fn token(&self) -> &str {
-        &self.token
-    }
-    /// When the token stops working.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.expires_at
-    }
-    /// The user who logged in.
-    async fn user(&self) -> User {
-        User(self.user.clone())
+impl OrganisationMutation {
+    /// Admin: activates or deactivates a user; a deactivated user's tokens stop working.
+    async fn set_user_active(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "User id.")] id: ID,
+        #[graphql(desc = "Active or not.")] active: bool,
+    ) -> Result<User> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "user")?;
+        Ok(User(service::users::set_active(ctx::state(ctx)?, viewer, id, active).await?))
     }
 }

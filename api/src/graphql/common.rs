@@ -1,0 +1,139 @@
+//! What every area shares: the `Date` scalar, ids, and the one generic
+//! Relay connection every list is served through.
+
+use crate::domain::page::Page;
+use crate::error::AppResult;
+use crate::service::PageRequest;
+use async_graphql::{Context, ID, Object, OutputType, Result, SimpleObject};
+
+/// The id of the record an operation names; an id that cannot exist is
+/// simply not found.
+pub fn lookup_id(id: &ID, what: &str) -> AppResult<i64> {
+    crate::service::lookup_id(id.as_str(), what)
+}
+
+/// Parses an id given in an input field.
+pub fn parse_id(id: &ID, field: &str) -> AppResult<i64> {
+    crate::service::parse_id(id.as_str(), field)
+}
+
+/// An optional id as the service receives it (checked there).
+pub fn raw_id(id: Option<ID>) -> Option<String> {
+    id.map(|i| i.0)
+}
+
+/// A record's id as the API shows it.
+pub fn id(v: i64) -> ID {
+    ID(v.to_string())
+}
+
+/// A calendar date in its strict ISO form, `YYYY-MM-DD`, between
+/// 2000-01-01 and 2100-12-31 (keeps the name of the scalar the API has
+/// always had).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub chrono::NaiveDate);
+
+/// ISO 8601 calendar date, strictly `YYYY-MM-DD` (e.g. `2027-03-01`),
+/// between 2000-01-01 and 2100-12-31.
+#[async_graphql::Scalar(name = "NaiveDate")]
+impl async_graphql::ScalarType for Date {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        let async_graphql::Value::String(text) = &value else {
+            return Err(async_graphql::InputValueError::expected_type(value));
+        };
+        crate::domain::calendar::parse_date(text)
+            .map(Date)
+            .ok_or_else(|| async_graphql::InputValueError::custom(crate::domain::calendar::DATE_FORM))
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// The page a connection field asks for: `first`, `after`, and whether the
+/// selection wants `totalCount` (the COUNT runs only then).
+pub fn page_request(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> PageRequest {
+    PageRequest {
+        first: first.map(i64::from),
+        after,
+        with_total: ctx.look_ahead().field("totalCount").exists(),
+    }
+}
+
+/// Relay page information.
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    /// More items follow the last one.
+    pub has_next_page: bool,
+    /// Cursor of the last item; pass it as `after` for the next page.
+    pub end_cursor: Option<String>,
+}
+
+/// A node of a connection: its cursor.
+pub trait Node: OutputType + Clone {
+    fn cursor(&self) -> String;
+}
+
+/// One item of a page with its cursor.
+pub struct Edge<N>(N);
+
+/// One item of a page with its cursor.
+#[Object(
+    concrete(name = "OpportunityEdge", params(super::opportunities::Opportunity)),
+    concrete(name = "AlertEdge", params(super::alerts::Alert))
+)]
+impl<N: Node> Edge<N> {
+    /// Opaque cursor of this item.
+    async fn cursor(&self) -> String {
+        self.0.cursor()
+    }
+    /// The item.
+    async fn node(&self) -> N {
+        self.0.clone()
+    }
+}
+
+/// A page of a list (Relay connection).
+pub struct Connection<N> {
+    page: Page<N>,
+}
+
+impl<N: Node> Connection<N> {
+    pub fn new(page: Page<N>) -> Self {
+        Self { page }
+    }
+}
+
+/// A page of a list (Relay connection).
+#[Object(
+    concrete(name = "OpportunityConnection", params(super::opportunities::Opportunity)),
+    concrete(name = "AlertConnection", params(super::alerts::Alert))
+)]
+impl<N: Node> Connection<N>
+where
+    Edge<N>: OutputType,
+{
+    /// The items with their cursors.
+    async fn edges(&self) -> Vec<Edge<N>> {
+        self.page.rows.iter().cloned().map(Edge).collect()
+    }
+    /// The items.
+    async fn nodes(&self) -> Vec<N> {
+        self.page.rows.clone()
+    }
+    /// Paging state.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_next_page: self.page.has_next,
+            end_cursor: self.page.rows.last().map(Node::cursor),
+        }
+    }
+    /// How many items match the filter in the viewer's scope (all pages).
+    #[graphql(complexity = "crate::graphql::COUNT_COST")]
+    async fn total_count(&self) -> Result<u64> {
+        self.page
+            .total
+            .ok_or_else(|| crate::error::AppError::internal("totalCount was not looked ahead").into())
+    }
+}

@@ -1,0 +1,109 @@
+//! Subscriptions: the live event log, one generic stream for every
+//! subscription (see `crate::events::stream`), mapped to the area's type.
+
+use super::alerts::Alert;
+use super::common::id;
+use super::ctx;
+use super::enums::{AlertEventKind, AlertRule};
+use crate::domain::events as audience;
+use crate::error::AppError;
+use async_graphql::{Context, ID, Object, Result, Subscription};
+use chrono::{DateTime, Utc};
+use entity::{EventKind, EventSubject, event};
+use futures_util::{Stream, StreamExt};
+
+/// An alert event, stored before it was sent; pass its `id` as `after` to resume.
+pub struct AlertEvent(pub event::Model);
+
+impl AlertEvent {
+    fn alert_id(&self) -> Option<i64> {
+        (self.0.subject_kind == EventSubject::Alert).then_some(self.0.subject_id)
+    }
+}
+
+/// An alert event, stored before it was sent; pass its `id` as `after` to resume.
+#[Object]
+impl AlertEvent {
+    /// Increasing id: the value to pass as `after` when reconnecting.
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    /// What happened.
+    async fn kind(&self) -> Option<AlertEventKind> {
+        Some(self.0.kind.into())
+    }
+    /// When.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The alert it concerns.
+    #[graphql(name = "alertId")]
+    async fn alert_id_field(&self) -> Option<ID> {
+        self.alert_id().map(id)
+    }
+    /// The opportunity it concerns.
+    async fn opportunity_id(&self) -> Option<ID> {
+        self.0.opportunity_id.map(id)
+    }
+    /// The rule of the alert.
+    async fn rule(&self) -> Option<AlertRule> {
+        self.0.rule.map(Into::into)
+    }
+    /// The alert as it is now, when visible to the viewer.
+    async fn alert(&self, ctx: &Context<'_>) -> Result<Option<Alert>> {
+        let Some(alert_id) = self.alert_id() else { return Ok(None) };
+        let viewer = ctx::viewer(ctx)?;
+        let found = ctx::loaders(ctx)?.alerts.load_one(alert_id).await?;
+        Ok(found.filter(|a| viewer.can_see(a.owner_id, a.track_id)).map(Alert))
+    }
+}
+
+fn parse_after(after: Option<ID>) -> Result<Option<i64>> {
+    Ok(match after {
+        None => None,
+        Some(a) => Some(
+            a.parse::<i64>()
+                .ok()
+                .filter(|v| *v >= 0)
+                .ok_or_else(|| AppError::invalid("after", "is not an event id"))?,
+        ),
+    })
+}
+
+/// The events of these kinds in the viewer's scope, as `T`: the one way a
+/// subscription is built.
+fn subscribe<T: Send + 'static>(
+    ctx: &Context<'_>,
+    kinds: &'static [EventKind],
+    after: Option<ID>,
+    to: fn(event::Model) -> T,
+) -> Result<impl Stream<Item = Result<T>> + use<T>> {
+    let scope = ctx::viewer(ctx)?.scope();
+    let events = crate::events::stream(ctx::state(ctx)?.clone(), scope, kinds, parse_after(after)?);
+    Ok(events.map(move |row| Ok(to(row))))
+}
+
+#[derive(Default)]
+pub struct EventSubscription;
+
+#[Subscription]
+impl EventSubscription {
+    /// Alert events in the viewer's scope: raised, resolved, reviewed, overdue, raised to the CEO.
+    /// With `after`, every stored event after that id is replayed first, then new ones stream live.
+    async fn alert_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
+    ) -> Result<impl Stream<Item = Result<AlertEvent>>> {
+        subscribe(ctx, audience::ALERT_EVENTS, after, AlertEvent)
+    }
+
+    /// Escalations in the viewer's scope: overdue alerts, overdue reviews, alerts raised to the CEO.
+    async fn escalation_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
+    ) -> Result<impl Stream<Item = Result<AlertEvent>>> {
+        subscribe(ctx, audience::ESCALATIONS, after, AlertEvent)
+    }
+}

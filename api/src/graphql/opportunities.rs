@@ -1,0 +1,595 @@
+//! Opportunities (商机): the type, its history and activities, the list,
+//! and the mutations of its life cycle.
+
+use super::common::{Connection, Date, Node, lookup_id, page_request, raw_id};
+use super::ctx;
+use super::enums::*;
+use super::organisation::{Customer, Track, User};
+use crate::domain::{calendar, money};
+use crate::error::AppError;
+use crate::service::opportunities as svc;
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{activity, opportunity, opportunity_history};
+
+/// 商机: a sales opportunity.
+#[derive(Clone)]
+pub struct Opportunity(pub opportunity::Model);
+
+impl Node for Opportunity {
+    fn cursor(&self) -> String {
+        self.0.id.to_string()
+    }
+}
+
+/// 主观版: the owner's rolling forecast.
+#[derive(SimpleObject)]
+pub struct RollingForecast {
+    /// Expected order month, `YYYY-MM`.
+    pub expected_order_month: Option<String>,
+    /// Expected amount in yuan.
+    pub amount: Option<f64>,
+}
+
+/// 精度版: the precision forecast.
+#[derive(SimpleObject)]
+pub struct PrecisionForecast {
+    /// Expected order date.
+    pub order_date: Date,
+    /// Expected amount in yuan.
+    pub amount: f64,
+}
+
+async fn load_or_internal<T>(found: Option<T>, what: &str) -> Result<T> {
+    found.ok_or_else(|| AppError::internal(format!("dangling reference to {what}")).into())
+}
+
+/// 商机: a sales opportunity.
+#[Object]
+impl Opportunity {
+    /// Identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Short title.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The customer.
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
+        load_or_internal(ctx::loaders(ctx)?.customers.load_one(self.0.customer_id).await?, "customer")
+            .await
+            .map(Customer)
+    }
+    /// The track.
+    async fn track(&self, ctx: &Context<'_>) -> Result<Track> {
+        load_or_internal(ctx::loaders(ctx)?.tracks.load_one(self.0.track_id).await?, "track")
+            .await
+            .map(Track)
+    }
+    /// The owning account manager.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<User> {
+        load_or_internal(ctx::loaders(ctx)?.users.load_one(self.0.owner_id).await?, "owner")
+            .await
+            .map(User)
+    }
+    /// Business line (from the track).
+    async fn business_line(&self) -> BusinessLine {
+        self.0.business_line.into()
+    }
+    /// Kind of business.
+    async fn kind(&self) -> OpportunityKind {
+        self.0.kind.into()
+    }
+    /// Amount in yuan.
+    async fn amount(&self) -> f64 {
+        money::cents_to_yuan(self.0.amount_cents)
+    }
+    /// Funnel stage.
+    async fn stage(&self) -> Stage {
+        self.0.stage.into()
+    }
+    /// When the current stage was entered.
+    async fn stage_entered_at(&self) -> DateTime<Utc> {
+        self.0.stage_entered_at
+    }
+    /// Status.
+    async fn status(&self) -> OpportunityStatus {
+        self.0.status.into()
+    }
+    /// Last follow-up.
+    async fn last_activity_at(&self) -> DateTime<Utc> {
+        self.0.last_activity_at
+    }
+    /// 活跃: a follow-up within the active window (15 natural days by default, company calendar).
+    async fn is_active(&self, ctx: &Context<'_>) -> Result<bool> {
+        let settings = ctx::settings(ctx).await?;
+        Ok(svc::is_active(ctx::state(ctx)?, &self.0, settings))
+    }
+    /// When it was won.
+    async fn secured_at(&self) -> Option<DateTime<Utc>> {
+        self.0.secured_at
+    }
+    /// 模号: mold number, empty until assigned.
+    async fn mold_number(&self) -> Option<&str> {
+        self.0.mold_number.as_deref()
+    }
+    /// 搁置原因, when shelved.
+    async fn shelve_reason(&self) -> Option<ShelveReason> {
+        self.0.shelve_reason.map(Into::into)
+    }
+    /// Explanation of the shelve reason.
+    async fn shelve_reason_text(&self) -> Option<&str> {
+        self.0.shelve_reason_text.as_deref()
+    }
+    /// When a shelved opportunity is to be picked up again.
+    async fn restart_date(&self) -> Option<Date> {
+        self.0.restart_date.map(Date)
+    }
+    /// Why it was lost.
+    async fn loss_reason(&self) -> Option<&str> {
+        self.0.loss_reason.as_deref()
+    }
+    /// 主观版 rolling forecast, when given.
+    async fn rolling_forecast(&self) -> Option<RollingForecast> {
+        if self.0.expected_order_month.is_none() && self.0.forecast_amount_cents.is_none() {
+            return None;
+        }
+        Some(RollingForecast {
+            expected_order_month: self.0.expected_order_month.map(calendar::format_year_month),
+            amount: self.0.forecast_amount_cents.map(money::cents_to_yuan),
+        })
+    }
+    /// 精度版 precision forecast, when given.
+    async fn precision_forecast(&self) -> Option<PrecisionForecast> {
+        Some(PrecisionForecast {
+            order_date: Date(self.0.precision_order_date?),
+            amount: money::cents_to_yuan(self.0.precision_amount_cents?),
+        })
+    }
+    /// Optimistic-concurrency version: pass it back to change the opportunity.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Creation time.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Last change.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Every stage and status change, oldest first.
+    #[graphql(complexity = "5 + 10 * child_complexity")]
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
+        Ok(ctx::loaders(ctx)?
+            .history
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(HistoryEntry)
+            .collect())
+    }
+    /// Follow-ups, newest first.
+    #[graphql(complexity = "5 + first * child_complexity")]
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, newest first (1–200).", default = 50, validator(minimum = 1, maximum = 200))] first: usize,
+    ) -> Result<Vec<Activity>> {
+        let all = ctx::loaders(ctx)?.activities.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(all.into_iter().take(first).map(Activity).collect())
+    }
+}
+
+/// One stage or status change.
+pub struct HistoryEntry(pub opportunity_history::Model);
+
+/// One stage or status change.
+#[Object]
+impl HistoryEntry {
+    /// Identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// What changed.
+    async fn field(&self) -> HistoryField {
+        self.0.field.into()
+    }
+    /// Value before (empty at creation).
+    async fn from(&self) -> Option<&str> {
+        self.0.from_value.as_deref()
+    }
+    /// Value after.
+    async fn to(&self) -> &str {
+        &self.0.to_value
+    }
+    /// When.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    /// Who (empty for the system).
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(id) = self.0.actor_id else { return Ok(None) };
+        Ok(ctx::loaders(ctx)?.users.load_one(id).await?.map(User))
+    }
+}
+
+/// A follow-up record.
+pub struct Activity(pub activity::Model);
+
+/// A follow-up record.
+#[Object]
+impl Activity {
+    /// Identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The opportunity it belongs to.
+    async fn opportunity_id(&self) -> ID {
+        ID(self.0.opportunity_id.to_string())
+    }
+    /// Kind of follow-up.
+    async fn kind(&self) -> ActivityKind {
+        self.0.kind.into()
+    }
+    /// What happened.
+    async fn note(&self) -> &str {
+        &self.0.note
+    }
+    /// When it happened.
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+    /// Who recorded it.
+    async fn actor(&self, ctx: &Context<'_>) -> Result<User> {
+        load_or_internal(ctx::loaders(ctx)?.users.load_one(self.0.actor_id).await?, "actor")
+            .await
+            .map(User)
+    }
+}
+
+/// Narrows a list of opportunities (always inside the viewer's scope).
+#[derive(InputObject, Default, Debug, Clone)]
+pub struct OpportunityFilter {
+    /// Only this track.
+    pub track_id: Option<ID>,
+    /// Only this owner (account manager).
+    pub owner_id: Option<ID>,
+    /// Only this stage.
+    pub stage: Option<Stage>,
+    /// Only this status.
+    pub status: Option<OpportunityStatus>,
+    /// true: a follow-up in the active window (15 natural days by default); false: none.
+    pub active: Option<bool>,
+    /// Customer name contains this text (case-insensitive).
+    pub customer: Option<String>,
+    /// Expected order month of the rolling forecast, `YYYY-MM`.
+    pub expected_order_month: Option<String>,
+}
+
+/// 主观版: the owner's rolling forecast.
+#[derive(InputObject, Debug, Clone)]
+pub struct RollingForecastInput {
+    /// Expected order month, `YYYY-MM`.
+    pub expected_order_month: String,
+    /// Expected order amount in yuan.
+    pub amount: f64,
+}
+
+/// 精度版: the precision forecast, required from H_POTENTIAL on.
+#[derive(InputObject, Debug, Clone)]
+pub struct PrecisionForecastInput {
+    /// Expected order date.
+    pub order_date: Date,
+    /// Expected order amount in yuan.
+    pub amount: f64,
+}
+
+/// A new opportunity.
+#[derive(InputObject, Debug, Clone)]
+pub struct CreateOpportunityInput {
+    /// Short title of the deal.
+    pub name: String,
+    /// Customer name; a new customer is created when none has this exact name.
+    pub customer_name: String,
+    /// Kind of business.
+    pub kind: OpportunityKind,
+    /// Amount in yuan (at most two decimals).
+    pub amount: f64,
+    /// Track; defaults to the account manager's own track.
+    pub track_id: Option<ID>,
+    /// Owner (an account manager of the track); defaults to the viewer when he is an account manager.
+    pub owner_id: Option<ID>,
+    /// Starting stage (default INITIAL_IDENTIFICATION; SECURED is reached only by a stage move).
+    pub stage: Option<Stage>,
+    /// Rolling forecast.
+    pub rolling_forecast: Option<RollingForecastInput>,
+    /// Precision forecast (required when starting at H_POTENTIAL).
+    pub precision_forecast: Option<PrecisionForecastInput>,
+}
+
+/// Changes to an opportunity; omitted fields stay as they are.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct UpdateOpportunityInput {
+    /// New title.
+    pub name: Option<String>,
+    /// New customer name (found or created).
+    pub customer_name: Option<String>,
+    /// New kind.
+    pub kind: Option<OpportunityKind>,
+    /// New amount in yuan.
+    pub amount: Option<f64>,
+    /// New owner: an account manager of the opportunity's track (directors and admins only).
+    pub owner_id: Option<ID>,
+    /// New rolling forecast.
+    pub rolling_forecast: Option<RollingForecastInput>,
+    /// New precision forecast.
+    pub precision_forecast: Option<PrecisionForecastInput>,
+}
+
+/// A follow-up to record.
+#[derive(InputObject, Debug, Clone)]
+pub struct ActivityInput {
+    /// What kind of follow-up (ALERT_ATTRIBUTION is recorded by the system only).
+    pub kind: ActivityKind,
+    /// What happened.
+    pub note: String,
+    /// When it happened; defaults to now, never in the future.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// Why and until when an opportunity is shelved.
+#[derive(InputObject, Debug, Clone)]
+pub struct ShelveInput {
+    /// 搁置原因 from the list.
+    pub reason: ShelveReason,
+    /// Explanation; required for CUSTOMER_OTHER and OUR_OTHER.
+    pub reason_text: Option<String>,
+    /// When to pick it up again; after today (company calendar).
+    pub restart_date: Date,
+}
+
+impl From<OpportunityFilter> for svc::ListFilter {
+    fn from(f: OpportunityFilter) -> Self {
+        Self {
+            track_id: raw_id(f.track_id),
+            owner_id: raw_id(f.owner_id),
+            stage: f.stage.map(Into::into),
+            status: f.status.map(Into::into),
+            active: f.active,
+            customer: f.customer,
+            expected_order_month: f.expected_order_month,
+        }
+    }
+}
+
+impl From<RollingForecastInput> for svc::RollingForecast {
+    fn from(r: RollingForecastInput) -> Self {
+        Self {
+            expected_order_month: r.expected_order_month,
+            amount: r.amount,
+        }
+    }
+}
+
+impl From<PrecisionForecastInput> for svc::PrecisionForecast {
+    fn from(f: PrecisionForecastInput) -> Self {
+        Self {
+            order_date: f.order_date.0,
+            amount: f.amount,
+        }
+    }
+}
+
+impl From<CreateOpportunityInput> for svc::NewOpportunity {
+    fn from(i: CreateOpportunityInput) -> Self {
+        Self {
+            name: i.name,
+            customer_name: i.customer_name,
+            kind: i.kind.into(),
+            amount: i.amount,
+            track_id: raw_id(i.track_id),
+            owner_id: raw_id(i.owner_id),
+            stage: i.stage.map(Into::into),
+            rolling_forecast: i.rolling_forecast.map(Into::into),
+            precision_forecast: i.precision_forecast.map(Into::into),
+        }
+    }
+}
+
+impl From<UpdateOpportunityInput> for svc::Changes {
+    fn from(i: UpdateOpportunityInput) -> Self {
+        Self {
+            name: i.name,
+            customer_name: i.customer_name,
+            kind: i.kind.map(Into::into),
+            amount: i.amount,
+            owner_id: raw_id(i.owner_id),
+            rolling_forecast: i.rolling_forecast.map(Into::into),
+            precision_forecast: i.precision_forecast.map(Into::into),
+        }
+    }
+}
+
+impl From<ActivityInput> for svc::NewActivity {
+    fn from(i: ActivityInput) -> Self {
+        Self {
+            kind: i.kind.into(),
+            note: i.note,
+            occurred_at: i.occurred_at,
+        }
+    }
+}
+
+impl From<ShelveInput> for svc::Shelving {
+    fn from(i: ShelveInput) -> Self {
+        Self {
+            reason: i.reason.into(),
+            reason_text: i.reason_text,
+            restart_date: i.restart_date.0,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct OpportunityQuery;
+
+#[Object]
+impl OpportunityQuery {
+    /// Opportunities in the viewer's scope, in creation order (Relay connection).
+    #[graphql(complexity = "10 + crate::domain::limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
+    async fn opportunities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrowing of the list.")] filter: Option<OpportunityFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
+    ) -> Result<Connection<Opportunity>> {
+        let viewer = ctx::viewer(ctx)?;
+        let page = page_request(ctx, first, after);
+        let found = svc::list(ctx::state(ctx)?, viewer, filter.unwrap_or_default().into(), page).await?;
+        Ok(Connection::new(found.map(Opportunity)))
+    }
+
+    /// One opportunity; `NOT_FOUND` when it is outside the viewer's scope.
+    async fn opportunity(&self, ctx: &Context<'_>, #[graphql(desc = "Opportunity id.")] id: ID) -> Result<Opportunity> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "opportunity")?;
+        Ok(Opportunity(svc::get(ctx::state(ctx)?, viewer, id).await?))
+    }
+
+    /// Customers whose name contains the text, among those of the opportunities the viewer can see (to pick one when creating an opportunity).
+    #[graphql(complexity = "10 + first as usize * child_complexity")]
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Part of the name.")] search: String,
+        #[graphql(desc = "At most this many (1–50).", default = 20, validator(minimum = 1, maximum = 50))] first: u64,
+    ) -> Result<Vec<Customer>> {
+        let viewer = ctx::viewer(ctx)?;
+        let rows = svc::search_customers(ctx::state(ctx)?, viewer, &search, first).await?;
+        Ok(rows.into_iter().map(Customer).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct OpportunityMutation;
+
+#[Object]
+impl OpportunityMutation {
+    /// Creates an opportunity (account managers for themselves, directors in their tracks, admins anywhere).
+    async fn create_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new opportunity.")] input: CreateOpportunityInput,
+    ) -> Result<Opportunity> {
+        let viewer = ctx::viewer(ctx)?;
+        Ok(Opportunity(svc::create(ctx::state(ctx)?, viewer, input.into()).await?))
+    }
+
+    /// Changes fields of an opportunity at the version the client saw (`CONFLICT` when stale).
+    async fn update_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Opportunity id.")] id: ID,
+        #[graphql(desc = "The version the client saw.")] version: i32,
+        #[graphql(desc = "The changes.")] input: UpdateOpportunityInput,
+    ) -> Result<Opportunity> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "opportunity")?;
+        Ok(Opportunity(svc::update(ctx::state(ctx)?, viewer, id, version, input.into()).await?))
+    }
+
+    /// Moves the stage; from H_POTENTIAL on a precision forecast is required. Written to the history.
+    async fn move_opportunity_stage(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Opportunity id.")] id: ID,
+        #[graphql(desc = "The version the client saw.")] version: i32,
+        #[graphql(desc = "The new stage.")] stage: Stage,
+        #[graphql(desc = "Precision forecast (精度版), required from H_POTENTIAL on unless already given.")] precision_forecast: Option<
+            PrecisionForecastInput,
+        >,
+    ) -> Result<Opportunity> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "opportunity")?;
+        Ok(Opportunity(
+            svc::move_stage(
+                ctx::state(ctx)?,
+                viewer,
+                id,
+                version,
+                stage.into(),
+                precision_forecast.map(Into::into),
+            )
+            .await?,
+        ))
+    }
+
+    /// Records a follow-up (visit, call, e-mail, meeting, note, quotation update).
+    async fn log_activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Opportunity id.")] opportunity_id: ID,
+        #[graphql(desc = "The follow-up.")] input: ActivityInput,
+    ) -> Result<Activity> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&opportunity_id, "opportunity")?;
+        Ok(Activity(svc::log_activity(ctx::state(ctx)?, viewer, id, input.into()).await?))
+    }
+
+    /// 模号: assigns the mold number of a secured opportunity.
+    async fn assign_mold_number(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Opportunity id.")] id: ID,
+        #[graphql(desc = "The version the client saw.")] version: i32,
+        #[graphql(desc = "The mold number.")] mold_number: String,
+    ) -> Result<Opportunity> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "opportunity")?;
+        Ok(Opportunity(
+            svc::assign_mold_number(ctx::state(ctx)?, viewer, id, version, &mold_number).await?,
+        ))
+    }
+
+    /// 搁置: shelves an active opportunity with a reason and a future restart date.
+    async fn shelve_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Opportunity id.")] id: ID,
+        #[graphql(desc = "The version the client saw.")] version: i32,
+        #[graphql(desc = "Reason and restart date.")] input: ShelveInput,
+    ) -> Result<Opportunity> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "opportunity")?;
+        Ok(Opportunity(svc::shelve(ctx::state(ctx)?, viewer, id, version, input.into()).await?))
+    }
+
+    /// Takes a shelved opportunity up again (counts as a follow-up).
+    async fn reactivate_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Opportunity id.")] id: ID,
+        #[graphql(desc = "The version the client saw.")] version: i32,
+    ) -> Result<Opportunity> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "opportunity")?;
+        Ok(Opportunity(svc::reactivate(ctx::state(ctx)?, viewer, id, version).await?))
+    }
+
+    /// 输单: marks an open opportunity lost.
+    async fn lose_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Opportunity id.")] id: ID,
+        #[graphql(desc = "The version the client saw.")] version: i32,
+        #[graphql(desc = "Why it was lost.")] reason: String,
+    ) -> Result<Opportunity> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "opportunity")?;
+        Ok(Opportunity(svc::lose(ctx::state(ctx)?, viewer, id, version, &reason).await?))
+    }
+}

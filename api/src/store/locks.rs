@@ -1,0 +1,56 @@
+//! The one registry of PostgreSQL advisory-lock keys. Every lock the
+//! service takes is a variant here, so two features cannot pick the same
+//! key by accident. SQLite has one writer at a time and needs none.
+
+use crate::error::AppResult;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+/// Every advisory lock of the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Held for its session by the process that runs the scheduled jobs.
+    JobLeader,
+    /// Keeps two anomaly scans from running at once.
+    Scan,
+    /// Orders the writers of the event log, so ids commit in id order.
+    EventAppend,
+}
+
+impl Lock {
+    pub const ALL: [Lock; 3] = [Lock::JobLeader, Lock::Scan, Lock::EventAppend];
+
+    /// The key, unique among the service's locks.
+    pub const fn key(self) -> i64 {
+        match self {
+            Lock::JobLeader => 0x5a1e_0001,
+            Lock::Scan => 0x5ca4_0001,
+            Lock::EventAppend => 0x5a1e_5e7e,
+        }
+    }
+}
+
+/// Takes `lock` until the end of the transaction (PostgreSQL; nothing on SQLite).
+pub async fn hold_for_transaction(txn: &impl ConnectionTrait, lock: Lock) -> AppResult<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [lock.key().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique() {
+        let mut keys: Vec<i64> = Lock::ALL.iter().map(|l| l.key()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), Lock::ALL.len());
+    }
+}

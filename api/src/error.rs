@@ -1,7 +1,7 @@
 //! One error type for the whole API. Each variant has a stable
-//! `extensions.code`; internal causes are logged, never sent.
+//! `extensions.code` (the GraphQL form is made in `graphql::common`);
+//! internal causes are logged, never sent.
 
-use async_graphql::ErrorExtensions;
 use serde::Serialize;
 
 /// One bad field of an input: `field` is the GraphQL path of the argument
@@ -23,7 +23,7 @@ impl FieldError {
 
 /// Every way a request can fail. Deliberately not `Display`: async-graphql
 /// turns any `Display` into an error without a code, so the only conversion
-/// is the one below, which keeps the code.
+/// is the one in `graphql::common`, which keeps the code.
 #[derive(Debug)]
 pub enum AppError {
     Unauthenticated(String),
@@ -113,41 +113,6 @@ where
             sea_orm::TransactionError::Connection(db) => db.into(),
             sea_orm::TransactionError::Transaction(e) => e.into(),
         }
-    }
-}
-
-impl ErrorExtensions for AppError {
-    fn extend(&self) -> async_graphql::Error {
-        async_graphql::Error::new(self.message()).extend_with(|_, ext| {
-            ext.set("code", self.code());
-            if let Self::RateLimited {
-                retry_at,
-                retry_after_seconds,
-                ..
-            } = self
-            {
-                ext.set("retryAfterSeconds", *retry_after_seconds);
-                ext.set("retryAt", retry_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-            }
-            if let Self::Validation(fields) = self {
-                let list: Vec<async_graphql::Value> = fields
-                    .iter()
-                    .map(|f| {
-                        let mut obj = async_graphql::indexmap::IndexMap::new();
-                        obj.insert(async_graphql::Name::new("field"), async_graphql::Value::from(f.field.clone()));
-                        obj.insert(async_graphql::Name::new("message"), async_graphql::Value::from(f.message.clone()));
-                        async_graphql::Value::Object(obj)
-                    })
-                    .collect();
-                ext.set("fields", async_graphql::Value::List(list));
-            }
-        })
-    }
-}
-
-impl From<AppError> for async_graphql::Error {
-    fn from(err: AppError) -> Self {
-        err.extend()
     }
 }
 

@@ -40,6 +40,14 @@ const MAX_MESSAGE: usize = 64 * 1024;
 #[derive(Default)]
 pub struct SocketCounts(Mutex<HashMap<i64, usize>>);
 
+impl SocketCounts {
+    /// The sockets `user_id` holds on this process now.
+    pub fn of(&self, user_id: i64) -> usize {
+        let counts = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        counts.get(&user_id).copied().unwrap_or(0)
+    }
+}
+
 /// One socket counted against its user; uncounted when dropped.
 struct SocketSlot {
     app: Arc<AppState>,

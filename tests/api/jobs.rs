@@ -43,12 +43,9 @@ async fn the_daily_scan_runs_once_a_day_from_one_oclock_company_time() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(salespulse_pg), ignore = "PostgreSQL only: SQLite runs as one node")]
 async fn two_server_processes_on_one_postgresql_both_deliver_every_event() {
     use org::*;
-    if std::env::var("SALESPULSE_TEST_DATABASE_URL").is_err() {
-        // SQLite runs as one node: nothing to fan out.
-        return;
-    }
     let first = spawn_app().await;
     // A second server on the same database.
     let url = first.state.config.database_url.clone();

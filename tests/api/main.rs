@@ -6,6 +6,7 @@
 mod alerts;
 mod attacks;
 mod auth;
+mod branches;
 mod differential;
 mod helpers;
 mod http;

@@ -2,9 +2,9 @@
 //! Relay connection every list is served through.
 
 use crate::domain::page::Page;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::service::PageRequest;
-use async_graphql::{Context, ID, Object, OutputType, Result, SimpleObject};
+use async_graphql::{Context, ErrorExtensions, ID, Object, OutputType, Result, SimpleObject};
 
 /// The id of the record an operation names; an id that cannot exist is
 /// simply not found.
@@ -135,5 +135,42 @@ where
         self.page
             .total
             .ok_or_else(|| crate::error::AppError::internal("totalCount was not looked ahead").into())
+    }
+}
+
+/// The GraphQL form of an error: its message, `extensions.code`, and the
+/// bad `fields` of a validation error or the retry time of a refusal.
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        async_graphql::Error::new(self.message()).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            if let Self::RateLimited {
+                retry_at,
+                retry_after_seconds,
+                ..
+            } = self
+            {
+                ext.set("retryAfterSeconds", *retry_after_seconds);
+                ext.set("retryAt", retry_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            }
+            if let Self::Validation(fields) = self {
+                let list: Vec<async_graphql::Value> = fields
+                    .iter()
+                    .map(|f| {
+                        let mut obj = async_graphql::indexmap::IndexMap::new();
+                        obj.insert(async_graphql::Name::new("field"), async_graphql::Value::from(f.field.clone()));
+                        obj.insert(async_graphql::Name::new("message"), async_graphql::Value::from(f.message.clone()));
+                        async_graphql::Value::Object(obj)
+                    })
+                    .collect();
+                ext.set("fields", async_graphql::Value::List(list));
+            }
+        })
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        err.extend()
     }
 }

@@ -360,12 +360,7 @@ async fn resolving_with_shelve_needs_a_reason_and_a_future_restart_date_and_a_re
 async fn losing_through_an_alert_opens_a_loss_review_in_scope() {
     use org::*;
     let app = spawn_app().await;
-    app.insert_deal(DealSpec {
-        last_activity_at: sh(2026, 10, 1),
-        ..DealSpec::new(A1, T1)
-    })
-    .await;
-    app.scan(t0()).await;
+    app.deal_with_alert(A1, T1).await;
     let a1 = app.login("a1@test.local").await;
     let id = first_alert(&app, &a1).await;
     let no_reason = app
@@ -406,12 +401,7 @@ async fn losing_through_an_alert_opens_a_loss_review_in_scope() {
 async fn only_the_owner_resolves_and_only_the_tracks_director_reviews() {
     use org::*;
     let app = spawn_app().await;
-    app.insert_deal(DealSpec {
-        last_activity_at: sh(2026, 10, 1),
-        ..DealSpec::new(A1, T1)
-    })
-    .await;
-    app.scan(t0()).await;
+    app.deal_with_alert(A1, T1).await;
     let (a1, a2, d1, d2, ceo) = (
         app.login("a1@test.local").await,
         app.login("a2@test.local").await,
@@ -496,12 +486,7 @@ async fn overdue_alerts_and_reviews_escalate_once() {
         ..DealSpec::new(A1, T1)
     })
     .await;
-    app.insert_deal(DealSpec {
-        last_activity_at: sh(2026, 10, 1),
-        ..DealSpec::new(A3, T2)
-    })
-    .await;
-    app.scan(t0()).await;
+    app.deal_with_alert(A3, T2).await;
     // a3 answers at once; a1 does not.
     let a3 = app.login("a3@test.local").await;
     let id3 = first_alert(&app, &a3).await;

@@ -299,12 +299,7 @@ async fn a_user_holds_at_most_the_configured_number_of_sockets() {
 /// An alert of a1's, resolved, ready for review.
 async fn resolved_alert(app: &TestApp) -> String {
     use org::*;
-    app.insert_deal(DealSpec {
-        last_activity_at: sh(2026, 10, 1),
-        ..DealSpec::new(A1, T1)
-    })
-    .await;
-    app.scan(t0()).await;
+    app.deal_with_alert(A1, T1).await;
     let a1 = app.login("a1@test.local").await;
     let r = app.post(Some(&a1), "{ alerts { nodes { id } } }", json!({})).await;
     let id = r.data()["alerts"]["nodes"][0]["id"].as_str().unwrap().to_owned();
@@ -388,12 +383,7 @@ async fn fifty_concurrent_reviews_or_raises_of_one_alert_make_one_change_and_one
 async fn fifty_concurrent_resolutions_and_stage_moves_have_one_winner() {
     use org::*;
     let app = spawn_app().await;
-    app.insert_deal(DealSpec {
-        last_activity_at: sh(2026, 10, 1),
-        ..DealSpec::new(A1, T1)
-    })
-    .await;
-    app.scan(t0()).await;
+    app.deal_with_alert(A1, T1).await;
     let a1 = app.login("a1@test.local").await;
     let r = app.post(Some(&a1), "{ alerts { nodes { id opportunityId } } }", json!({})).await;
     let id = r.data()["alerts"]["nodes"][0]["id"].as_str().unwrap().to_owned();
@@ -457,12 +447,7 @@ async fn hostile_text_and_dates_are_validation_errors_not_internal() {
     // Resolution texts have their limit too.
     let id = {
         use org::*;
-        app.insert_deal(DealSpec {
-            last_activity_at: sh(2026, 10, 1),
-            ..DealSpec::new(A1, T1)
-        })
-        .await;
-        app.scan(t0()).await;
+        app.deal_with_alert(A1, T1).await;
         let r = app.post(Some(&a1), "{ alerts { nodes { id } } }", json!({})).await;
         r.data()["alerts"]["nodes"][0]["id"].as_str().unwrap().to_owned()
     };

@@ -215,12 +215,7 @@ async fn a_shelved_deal_is_reactivated_through_its_alert_but_not_kept() {
 async fn an_overdue_review_goes_to_the_track_director_and_the_ceo_not_to_the_account_manager() {
     use org::*;
     let app = spawn_app().await;
-    app.insert_deal(DealSpec {
-        last_activity_at: sh(2026, 10, 1),
-        ..DealSpec::new(A1, T1)
-    })
-    .await;
-    app.scan(t0()).await;
+    app.deal_with_alert(A1, T1).await;
     let a1 = app.login("a1@test.local").await;
     let (alert, _) = open_alerts(&app, &a1, "NO_FOLLOW_UP").await.remove(0);
     app.post(

@@ -438,6 +438,19 @@ impl TestApp {
         row.insert(&self.db).await.unwrap().id
     }
 
+    /// A deal of `owner` without a follow-up since 1 October, scanned at
+    /// [`t0`]: it carries one open `NO_FOLLOW_UP` alert. Returns the deal's id.
+    pub async fn deal_with_alert(&self, owner: i64, track: i64) -> i64 {
+        let id = self
+            .insert_deal(DealSpec {
+                last_activity_at: sh(2026, 10, 1),
+                ..DealSpec::new(owner, track)
+            })
+            .await;
+        self.scan(t0()).await;
+        id
+    }
+
     /// Runs the scan as the admin as of `as_of`; returns the report.
     pub async fn scan(&self, as_of: DateTime<Utc>) -> Value {
         let admin = self.login("admin@test.local").await;

@@ -148,12 +148,7 @@ async fn a_reconnecting_phone_gets_what_it_missed_then_live_events_without_dupli
 async fn escalations_reach_the_director_and_the_ceo_but_not_other_tracks() {
     use org::*;
     let app = spawn_app().await;
-    app.insert_deal(DealSpec {
-        last_activity_at: sh(2026, 10, 1),
-        ..DealSpec::new(A1, T1)
-    })
-    .await;
-    app.scan(t0()).await;
+    app.deal_with_alert(A1, T1).await;
     let mut ceo = subscribe(&app, "ceo@test.local", ESCALATIONS, "0").await;
     let mut d1 = subscribe(&app, "d1@test.local", ESCALATIONS, "0").await;
     let mut d2 = subscribe(&app, "d2@test.local", ESCALATIONS, "0").await;

@@ -1,12 +1,13 @@
 //! Alert tasks (告警任务): the type and why it fired, the list, the scan,
 //! the account manager's answer, the director's review, loss reviews.
 
-use super::common::{Connection, Date, Node, lookup_id, page_request, parse_id, raw_id};
+use super::common::{Connection, Date, Node, Within, lookup_id, page_request, parse_id, raw_id};
 use super::ctx;
 use super::enums::*;
 use super::opportunities::Opportunity;
 use super::organisation::{Track, User};
 use crate::domain::alerts as rules;
+use crate::domain::limits;
 use crate::service::alerts::{self as service, Resolution};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -366,7 +367,7 @@ pub struct AlertQuery;
 #[Object]
 impl AlertQuery {
     /// Alert tasks in the viewer's scope (account manager: his; director: his tracks'; others: all), oldest first.
-    #[graphql(complexity = "10 + crate::domain::limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
+    #[graphql(complexity = "10 + limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
     async fn alerts(
         &self,
         ctx: &Context<'_>,
@@ -388,11 +389,16 @@ impl AlertQuery {
     }
 
     /// 输单复盘: loss reviews opened by LOSE decisions, in the viewer's scope.
-    #[graphql(complexity = "10 + crate::domain::limits::PAGE.for_cost(Some(first)) * child_complexity")]
+    #[graphql(complexity = "10 + limits::PAGE.for_cost(Some(first)) * child_complexity")]
     async fn loss_reviews(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1–100 (default 20).", default = 20, validator(minimum = 1, maximum = 100))] first: i64,
+        #[graphql(
+            desc = "Page size, 1–100 (default 20).",
+            default_with = "limits::PAGE.default as i64",
+            validator(custom = "Within(limits::PAGE)")
+        )]
+        first: i64,
         #[graphql(desc = "Id after which the page starts.")] after: Option<ID>,
     ) -> Result<Vec<LossReview>> {
         let viewer = ctx::viewer(ctx)?;

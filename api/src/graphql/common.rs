@@ -61,6 +61,20 @@ pub fn page_request(ctx: &Context<'_>, first: Option<i32>, after: Option<String>
     }
 }
 
+/// A page-size argument checked against its row of `domain::limits`
+/// (`validator(custom = "Within(limits::ACTIVITIES)")`).
+pub struct Within(pub crate::domain::limits::PageSize);
+
+impl<T> async_graphql::CustomValidator<T> for Within
+where
+    T: async_graphql::InputType + Copy + TryInto<i64>,
+{
+    fn check(&self, value: &T) -> Result<(), async_graphql::InputValueError<T>> {
+        let n = (*value).try_into().unwrap_or(-1);
+        self.0.check(Some(n)).map(|_| ()).map_err(async_graphql::InputValueError::custom)
+    }
+}
+
 /// Relay page information.
 #[derive(SimpleObject)]
 pub struct PageInfo {

@@ -1,11 +1,11 @@
 //! Opportunities (商机): the type, its history and activities, the list,
 //! and the mutations of its life cycle.
 
-use super::common::{Connection, Date, Node, lookup_id, page_request, raw_id};
+use super::common::{Connection, Date, Node, Within, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::*;
 use super::organisation::{Customer, Track, User};
-use crate::domain::{calendar, money};
+use crate::domain::{calendar, limits, money};
 use crate::error::AppError;
 use crate::service::opportunities as svc;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
@@ -172,11 +172,16 @@ impl Opportunity {
             .collect())
     }
     /// Follow-ups, newest first.
-    #[graphql(complexity = "5 + first * child_complexity")]
+    #[graphql(complexity = "5 + limits::ACTIVITIES.for_cost(i64::try_from(first).ok()) * child_complexity")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many, newest first (1–200).", default = 50, validator(minimum = 1, maximum = 200))] first: usize,
+        #[graphql(
+            desc = "How many, newest first (1–200).",
+            default_with = "limits::ACTIVITIES.default as usize",
+            validator(custom = "Within(limits::ACTIVITIES)")
+        )]
+        first: usize,
     ) -> Result<Vec<Activity>> {
         let all = ctx::loaders(ctx)?.activities.load_one(self.0.id).await?.unwrap_or_default();
         Ok(all.into_iter().take(first).map(Activity).collect())
@@ -439,7 +444,7 @@ pub struct OpportunityQuery;
 #[Object]
 impl OpportunityQuery {
     /// Opportunities in the viewer's scope, in creation order (Relay connection).
-    #[graphql(complexity = "10 + crate::domain::limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
+    #[graphql(complexity = "10 + limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
@@ -461,12 +466,17 @@ impl OpportunityQuery {
     }
 
     /// Customers whose name contains the text, among those of the opportunities the viewer can see (to pick one when creating an opportunity).
-    #[graphql(complexity = "10 + first as usize * child_complexity")]
+    #[graphql(complexity = "10 + limits::CUSTOMERS.for_cost(i64::try_from(first).ok()) * child_complexity")]
     async fn customers(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Part of the name.")] search: String,
-        #[graphql(desc = "At most this many (1–50).", default = 20, validator(minimum = 1, maximum = 50))] first: u64,
+        #[graphql(
+            desc = "At most this many (1–50).",
+            default_with = "limits::CUSTOMERS.default",
+            validator(custom = "Within(limits::CUSTOMERS)")
+        )]
+        first: u64,
     ) -> Result<Vec<Customer>> {
         let viewer = ctx::viewer(ctx)?;
         let rows = svc::search_customers(ctx::state(ctx)?, viewer, &search, first).await?;

@@ -13,9 +13,9 @@
 //! [`DocumentGuard`] runs both for every request, over HTTP and WebSocket
 //! alike, and caps the number of errors an answer carries.
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextSubscribe};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest, NextSubscribe};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
-use async_graphql::{Name, Positioned, Response, ServerError, ServerResult, Variables};
+use async_graphql::{Name, Positioned, Request, Response, ServerError, ServerResult, Variables};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use std::collections::HashMap;
@@ -335,17 +335,21 @@ impl Extension for DocumentGuardExtension {
             .boxed()
     }
 
-    async fn parse_query(
+    /// Both passes run here, before async-graphql's own parse step: that
+    /// step also checks the recursion depth by walking every fragment
+    /// spread without memory, which a 2^22 fan-out turns into half a
+    /// second. The document parsed here is handed on, not parsed twice.
+    async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        scan_text(query)?;
-        let doc = next.run(ctx, query, variables).await?;
-        check_document(&doc, variables)?;
-        Ok(doc)
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        scan_text(&request.query)?;
+        let doc = async_graphql::parser::parse_query(&request.query)?;
+        check_document(&doc, &request.variables)?;
+        request.set_parsed_query(doc);
+        next.run(ctx, request).await
     }
 }
 
@@ -419,5 +423,22 @@ mod tests {
         cap_errors(&mut errors);
         assert_eq!(errors.len(), MAX_ERRORS);
         assert!(errors[MAX_ERRORS - 1].message.contains("81 more"));
+    }
+
+    #[tokio::test]
+    async fn a_fan_out_is_refused_before_any_walk_that_expands_it() {
+        // 2^40 expansions: any walk that follows spreads without memory
+        // (async-graphql's recursion-depth check is one) would never end.
+        let mut doc = String::from("query { ...F0 }\n");
+        for i in 0..40 {
+            doc.push_str(&format!("fragment F{i} on QueryRoot {{ ...F{n} ...F{n} }}\n", n = i + 1));
+        }
+        doc.push_str("fragment F40 on QueryRoot { __typename }\n");
+        let schema = crate::graphql::builder().finish();
+        let run = schema.execute(doc.as_str());
+        let resp = tokio::time::timeout(std::time::Duration::from_secs(30), run)
+            .await
+            .expect("refused without expanding the fragments");
+        assert!(resp.errors[0].message.contains("fields"), "{:?}", resp.errors);
     }
 }

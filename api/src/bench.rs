@@ -273,10 +273,11 @@ fn statement(backend: DbBackend, sql: &str, values: Vec<sea_orm::Value>) -> Stat
 }
 
 /// The scan's reads as hand-written SQL: per rule, the candidates and the
-/// already-open count; then the two overdue selections. Returns the candidates.
-pub async fn raw_select(db: &DatabaseConnection, c: &Cutoffs) -> AppResult<u64> {
+/// already-open count; then the two overdue selections. Returns the
+/// candidates: (opportunity id, rule) of every alert the scan would raise.
+pub async fn raw_select(db: &DatabaseConnection, c: &Cutoffs) -> AppResult<Vec<(i64, &'static str)>> {
     let backend = db.get_database_backend();
-    let mut rows = 0u64;
+    let mut rows = Vec::new();
     for r in raw_rules(c) {
         let sql = format!(
             "SELECT o.id, o.owner_id, o.track_id, {cycle} FROM opportunity o WHERE {cond} \
@@ -288,7 +289,9 @@ pub async fn raw_select(db: &DatabaseConnection, c: &Cutoffs) -> AppResult<u64> 
             guard = r.guard
         );
         let params = r.condition_params.iter().chain(r.guard_params.iter()).cloned().collect();
-        rows += db.query_all_raw(statement(backend, &sql, params)).await?.len() as u64;
+        for row in db.query_all_raw(statement(backend, &sql, params)).await? {
+            rows.push((row.try_get::<i64>("", "id")?, r.rule));
+        }
         let count = format!(
             "SELECT COUNT(*) FROM opportunity o WHERE {cond} AND EXISTS (SELECT 1 FROM alert a WHERE a.opportunity_id = o.id AND a.rule = '{rule}' AND a.status = 'OPEN')",
             cond = r.condition,
@@ -364,7 +367,7 @@ pub async fn run(config: Config, clock: SharedClock, size: Size) -> AppResult<()
     // reads as raw SQL and the scan again, raising nothing new.
     let due_at = rules::due_at(now, &settings);
     let t = Instant::now();
-    let candidates = raw_select(&db, &cut).await?;
+    let candidates = raw_select(&db, &cut).await?.len() as u64;
     let raw_select_empty = t.elapsed();
     let t = Instant::now();
     let raw_raised = raw_raise(&db, &cut, due_at).await?;

@@ -12,9 +12,6 @@ use crate::service::alerts::{ScanReport, run_scan};
 use crate::state::AppState;
 use crate::store;
 use chrono::Timelike;
-use entity::job_run;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{EntityTrait, Set};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,27 +23,16 @@ pub async fn run_due_jobs(state: &AppState) -> AppResult<Option<ScanReport>> {
     let now = state.clock.now();
     let settings = store::settings::load(&state.db).await?;
     let local = now.with_timezone(&settings.timezone);
-    if local.hour() < settings.daily_scan_hour {
+    // An hour past 23 (saved before it was validated) would never come: run at 23.
+    if local.hour() < settings.daily_scan_hour.min(23) {
         return Ok(None);
     }
     let today = local.date_naive();
-    let last = job_run::Entity::find_by_id(DAILY_SCAN.to_owned()).one(&state.db).await?;
-    if last.is_some_and(|j| j.last_date >= today) {
+    if store::jobs::last_date(&state.db, DAILY_SCAN).await?.is_some_and(|d| d >= today) {
         return Ok(None);
     }
     let report = run_scan(state, now).await?;
-    job_run::Entity::insert(job_run::ActiveModel {
-        name: Set(DAILY_SCAN.to_owned()),
-        last_date: Set(today),
-        last_run_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::column(job_run::Column::Name)
-            .update_columns([job_run::Column::LastDate, job_run::Column::LastRunAt])
-            .to_owned(),
-    )
-    .exec(&state.db)
-    .await?;
+    store::jobs::record(&state.db, DAILY_SCAN, today, now).await?;
     tracing::info!(date = %today, "daily scan ran");
     Ok(Some(report))
 }
@@ -64,11 +50,7 @@ impl Leadership {
         if self.conn.is_none() {
             match sea_orm::sqlx::PgConnection::connect(url).await {
                 Ok(mut c) => {
-                    let got: Result<bool, _> = sea_orm::sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                        .bind(store::locks::Lock::JobLeader.key())
-                        .fetch_one(&mut c)
-                        .await;
-                    if got.is_ok_and(|g| g) {
+                    if store::locks::try_hold_for_session(&mut c, store::locks::Lock::JobLeader).await {
                         tracing::info!("this process runs the scheduled jobs");
                         self.conn = Some(c);
                     }

@@ -306,10 +306,17 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
                 } else {
                     created + Duration::seconds(span * i as i64 / steps.len() as i64)
                 };
-                history.push(hist(id, owner, HistoryField::Stage, from.map(|f| f.to_value()), s.to_value(), at));
+                history.push(crate::store::opportunities::history_row(
+                    id,
+                    owner,
+                    HistoryField::Stage,
+                    from.map(|f| f.to_value()),
+                    s.to_value(),
+                    at,
+                ));
                 from = Some(*s);
             }
-            history.push(hist(
+            history.push(crate::store::opportunities::history_row(
                 id,
                 owner,
                 HistoryField::Status,
@@ -318,7 +325,7 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
                 created,
             ));
             if status != OpportunityStatus::Active {
-                history.push(hist(
+                history.push(crate::store::opportunities::history_row(
                     id,
                     owner,
                     HistoryField::Status,
@@ -370,18 +377,6 @@ fn person(id: i64, email: &str, name: &str, role: Role, hash: &str, now: DateTim
         tokens_revoked_at: Set(None),
         token_generation: Set(0),
         created_at: Set(now - days(720)),
-    }
-}
-
-fn hist(id: i64, actor: i64, field: HistoryField, from: Option<String>, to: String, at: DateTime<Utc>) -> opportunity_history::ActiveModel {
-    opportunity_history::ActiveModel {
-        opportunity_id: Set(id),
-        actor_id: Set(Some(actor)),
-        field: Set(field),
-        from_value: Set(from),
-        to_value: Set(to),
-        at: Set(at),
-        ..Default::default()
     }
 }
 

@@ -1,5 +1,5 @@
 //! sea-orm entities of salespulse: one module per table, the shared enums in
-//! [`enums`]. GraphQL never derives on these types; `api::graphql::types`
+//! [`enums`]. GraphQL never derives on these types; `api::graphql::enums`
 //! mirrors them so a migration cannot silently change the public schema.
 
 pub mod activity;

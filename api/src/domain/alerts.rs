@@ -203,16 +203,25 @@ pub enum Unit {
     DayOfMonth,
 }
 
-/// The configured threshold of a rule, and its unit.
-pub fn threshold(rule: AlertRule, s: &Settings) -> (i64, Unit) {
+/// The unit of a rule's threshold.
+pub const fn unit(rule: AlertRule) -> Unit {
     match rule {
-        AlertRule::NoFollowUp => (s.no_follow_up_days, Unit::Days),
-        AlertRule::StalledInitial => (s.stalled_initial_days, Unit::Days),
-        AlertRule::StalledQuotation => (i64::from(s.stalled_quotation_months), Unit::Months),
-        AlertRule::StalledNegotiation => (i64::from(s.stalled_negotiation_months), Unit::Months),
-        AlertRule::SecuredNoMold => (i64::from(s.secured_no_mold_months), Unit::Months),
-        AlertRule::ShelveRestartDue => (s.shelve_restart_lead_days, Unit::Days),
-        AlertRule::OrderExpectedNotHPotential => (i64::from(s.order_expected_check_day), Unit::DayOfMonth),
+        AlertRule::NoFollowUp | AlertRule::StalledInitial | AlertRule::ShelveRestartDue => Unit::Days,
+        AlertRule::StalledQuotation | AlertRule::StalledNegotiation | AlertRule::SecuredNoMold => Unit::Months,
+        AlertRule::OrderExpectedNotHPotential => Unit::DayOfMonth,
+    }
+}
+
+/// The configured threshold of a rule, in its [`unit`].
+pub fn threshold(rule: AlertRule, s: &Settings) -> i64 {
+    match rule {
+        AlertRule::NoFollowUp => s.no_follow_up_days,
+        AlertRule::StalledInitial => s.stalled_initial_days,
+        AlertRule::StalledQuotation => i64::from(s.stalled_quotation_months),
+        AlertRule::StalledNegotiation => i64::from(s.stalled_negotiation_months),
+        AlertRule::SecuredNoMold => i64::from(s.secured_no_mold_months),
+        AlertRule::ShelveRestartDue => s.shelve_restart_lead_days,
+        AlertRule::OrderExpectedNotHPotential => i64::from(s.order_expected_check_day),
     }
 }
 
@@ -272,11 +281,7 @@ pub fn evidence(seen: &Seen, tz: chrono_tz::Tz) -> Evidence {
     let rule = seen.rule;
     let today = calendar::local_date(seen.raised_at, tz);
     let since_date = seen.at.map(|at| calendar::local_date(at, tz));
-    let unit = match rule {
-        AlertRule::StalledQuotation | AlertRule::StalledNegotiation | AlertRule::SecuredNoMold => Unit::Months,
-        AlertRule::OrderExpectedNotHPotential => Unit::DayOfMonth,
-        _ => Unit::Days,
-    };
+    let unit = unit(rule);
     let elapsed = match (rule, since_date) {
         (AlertRule::ShelveRestartDue, _) => seen.date.map(|d| (d - today).num_days()),
         (AlertRule::OrderExpectedNotHPotential, _) => None,
@@ -285,15 +290,20 @@ pub fn evidence(seen: &Seen, tz: chrono_tz::Tz) -> Evidence {
         (_, None) => None,
     };
     let limit = seen.threshold.map_or_else(String::new, |t| format!(" (limit {t})"));
-    let n = elapsed.unwrap_or(0);
+    // Alerts raised before the evidence was kept know no count: say so.
+    let count = |unit: &str| elapsed.map_or_else(|| "too long".to_owned(), |n| format!("{n} {unit}"));
     let on = since_date.map_or_else(String::new, |d| format!(" since {d}"));
+    let n = elapsed.unwrap_or(0);
     let summary = match rule {
-        AlertRule::NoFollowUp => format!("no follow-up for {n} days{on}{limit}"),
-        AlertRule::StalledInitial => format!("in initial identification for {n} days{on}{limit}"),
+        AlertRule::NoFollowUp => format!("no follow-up for {}{on}{limit}", count("days")),
+        AlertRule::StalledInitial => format!("in initial identification for {}{on}{limit}", count("days")),
         AlertRule::StalledQuotation | AlertRule::StalledNegotiation => {
-            format!("in {} for {n} months{on}{limit}", stage_name(seen.stage))
+            format!("in {} for {}{on}{limit}", stage_name(seen.stage), count("months"))
         }
-        AlertRule::SecuredNoMold => format!("secured {n} months ago{on} and still no mold number{limit}"),
+        AlertRule::SecuredNoMold => match elapsed {
+            Some(n) => format!("secured {n} months ago{on} and still no mold number{limit}"),
+            None => format!("secured and still no mold number{limit}"),
+        },
         AlertRule::ShelveRestartDue => match seen.date {
             Some(d) if n >= 0 => format!("shelved until {d}: restart due in {n} days{}", lead(seen.threshold)),
             Some(d) => format!("shelved until {d}: restart overdue by {} days", -n),

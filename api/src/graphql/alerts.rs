@@ -1,7 +1,7 @@
 //! Alert tasks (告警任务): the type and why it fired, the list, the scan,
 //! the account manager's answer, the director's review, loss reviews.
 
-use super::common::{Connection, Date, Node, Within, lookup_id, page_request, parse_id, raw_id};
+use super::common::{Connection, Date, Node, Within, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::*;
 use super::opportunities::Opportunity;
@@ -402,9 +402,6 @@ impl AlertQuery {
         #[graphql(desc = "Id after which the page starts.")] after: Option<ID>,
     ) -> Result<Vec<LossReview>> {
         let viewer = ctx::viewer(ctx)?;
-        if let Some(a) = &after {
-            parse_id(a, "after")?;
-        }
         let found = service::loss_reviews(ctx::state(ctx)?, viewer, Some(first), after.map(|a| a.0)).await?;
         Ok(found.rows.into_iter().map(LossReview).collect())
     }
@@ -469,10 +466,12 @@ impl AlertMutation {
     ) -> Result<Alert> {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "alert")?;
-        let new_owner = input.new_owner_id.as_ref().map(|v| parse_id(v, "input.newOwnerId")).transpose()?;
-        Ok(Alert(
-            service::review(ctx::state(ctx)?, viewer, id, input.action.into(), &input.comment, new_owner).await?,
-        ))
+        let review = service::Review {
+            action: input.action.into(),
+            comment: input.comment,
+            new_owner_id: raw_id(input.new_owner_id),
+        };
+        Ok(Alert(service::review(ctx::state(ctx)?, viewer, id, review).await?))
     }
 
     /// The track director raises an alert to the CEO.

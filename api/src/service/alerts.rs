@@ -17,7 +17,7 @@ use entity::{
     ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, EventKind, ReviewAction, Role, ShelveReason, activity, alert,
     opportunity,
 };
-use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, Iterable, Set};
+use sea_orm::{ActiveEnum, ColumnTrait, Condition, DatabaseTransaction, Iterable, Set};
 
 /// What one rule did in a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,27 +46,23 @@ pub async fn run_scan(state: &AppState, as_of: DateTime<Utc>) -> AppResult<ScanR
     store::events::lock_for_append(&txn).await?;
     let settings = store::settings::load(&txn).await?;
     let cut = rules::cutoffs(as_of, &settings);
+    let due_at = rules::due_at(as_of, &settings);
     let before = repo::max_id(&txn).await?;
     let mut reports = Vec::new();
     for rule in AlertRule::iter() {
         let already_open = repo::already_open(&txn, rule, &cut).await?;
-        let raised = repo::raise(&txn, rule, &cut, &settings, as_of).await?;
+        let raised = repo::raise(&txn, rule, &cut, as_of, due_at, rules::threshold(rule, &settings)).await?;
         reports.push(RuleReport {
             rule,
             raised,
             already_open,
         });
     }
-    let mut written = repo::insert_events_for(
-        &txn,
-        EventKind::AlertRaised,
-        Condition::all().add(alert::Column::Id.gt(before)),
-        now,
-    )
-    .await?;
-    written += repo::insert_events_for(&txn, EventKind::AlertOverdue, repo::newly_overdue(as_of), now).await?;
+    let new_alerts = Condition::all().add(alert::Column::Id.gt(before));
+    let mut written = write_events(&txn, EventKind::AlertRaised, new_alerts, now).await?;
+    written += write_events(&txn, EventKind::AlertOverdue, repo::newly_overdue(as_of), now).await?;
     let overdue = repo::stamp(&txn, repo::newly_overdue(as_of), alert::Column::OverdueAt, as_of).await?;
-    written += repo::insert_events_for(&txn, EventKind::ReviewOverdue, repo::newly_review_overdue(as_of), now).await?;
+    written += write_events(&txn, EventKind::ReviewOverdue, repo::newly_review_overdue(as_of), now).await?;
     let review_overdue = repo::stamp(&txn, repo::newly_review_overdue(as_of), alert::Column::ReviewOverdueAt, as_of).await?;
     let max = if written > 0 {
         Some(store::events::announce(&txn).await?)
@@ -209,16 +205,18 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
         Some(t) => format!("{}: {} — {}", a.rule.to_value(), r.attribution.to_value(), t),
         None => format!("{}: {}", a.rule.to_value(), r.attribution.to_value()),
     };
-    activity::ActiveModel {
-        opportunity_id: Set(o.id),
-        actor_id: Set(viewer.user_id),
-        kind: Set(ActivityKind::AlertAttribution),
-        note: Set(note),
-        occurred_at: Set(now),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    opps::insert_activity(
+        &txn,
+        activity::ActiveModel {
+            opportunity_id: Set(o.id),
+            actor_id: Set(viewer.user_id),
+            kind: Set(ActivityKind::AlertAttribution),
+            note: Set(note),
+            occurred_at: Set(now),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    )
     .await?;
     let shelving = r.decision == AlertDecision::Shelve;
     let updated = alert::ActiveModel {
@@ -253,10 +251,17 @@ fn changed_meanwhile() -> AppError {
     AppError::conflict("the alert was changed meanwhile: reload it and try again")
 }
 
+/// Writes an event of `kind` for every alert matching `which`, to the
+/// audience `domain::events` gives the kind.
+async fn write_events(txn: &DatabaseTransaction, kind: EventKind, which: Condition, at: DateTime<Utc>) -> AppResult<u64> {
+    let to_owner = crate::domain::events::audience(kind) == crate::domain::events::Audience::OwnerAndTrack;
+    repo::insert_events_for(txn, kind, to_owner, which, at).await
+}
+
 /// Records the event of a transition of one alert, commits, wakes the subscribers.
 async fn finish(state: &AppState, txn: DatabaseTransaction, kind: EventKind, alert_id: i64) -> AppResult<()> {
     store::events::lock_for_append(&txn).await?;
-    repo::insert_events_for(&txn, kind, Condition::all().add(alert::Column::Id.eq(alert_id)), state.clock.now()).await?;
+    write_events(&txn, kind, Condition::all().add(alert::Column::Id.eq(alert_id)), state.clock.now()).await?;
     let max = store::events::announce(&txn).await?;
     txn.commit().await?;
     state.bus.wake(max);
@@ -271,16 +276,19 @@ fn ensure_director_of(viewer: &Viewer, a: &alert::Model) -> AppResult<()> {
     }
 }
 
+/// The director's review of a resolution.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub action: ReviewAction,
+    pub comment: String,
+    /// With `REASSIGN`: the new owner's id, as the client typed it.
+    pub new_owner_id: Option<String>,
+}
+
 /// The director reviews a resolution: acknowledge, assist, reassign the
 /// owner (to an account manager of the track), or suggest closing.
-pub async fn review(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-    action: ReviewAction,
-    comment: &str,
-    new_owner: Option<i64>,
-) -> AppResult<alert::Model> {
+pub async fn review(state: &AppState, viewer: &Viewer, id: i64, r: Review) -> AppResult<alert::Model> {
+    let action = r.action;
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     let a = find(&txn, viewer, id).await?;
@@ -291,11 +299,14 @@ pub async fn review(
         AlertStatus::Reviewed => p.add("id", "the alert is already reviewed"),
         AlertStatus::Resolved => {}
     }
-    let comment = text::required(&mut p, "input.comment", comment, TextKind::Comment);
+    let comment = text::required(&mut p, "input.comment", &r.comment, TextKind::Comment);
+    let new_owner = super::id_field(&mut p, r.new_owner_id.as_deref(), "input.newOwnerId");
+    let unreadable_owner = r.new_owner_id.is_some() && new_owner.is_none();
     let o = opps::by_id(&txn, a.opportunity_id)
         .await?
         .ok_or_else(|| AppError::not_found("opportunity"))?;
     match (action, new_owner) {
+        _ if unreadable_owner => {}
         (ReviewAction::Reassign, None) => p.add("input.newOwnerId", "is required to reassign"),
         (ReviewAction::Reassign, Some(uid)) => {
             let ok = store::tracks::track_of_member(&txn, uid).await? == Some(a.track_id)

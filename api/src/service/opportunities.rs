@@ -9,10 +9,8 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store::{self, opportunities as repo};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{
-    ActivityKind, HistoryField, OpportunityKind, OpportunityStatus, Role, ShelveReason, Stage, activity, opportunity, opportunity_history,
-};
-use sea_orm::{ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, Set};
+use entity::{ActivityKind, HistoryField, OpportunityKind, OpportunityStatus, Role, ShelveReason, Stage, activity, opportunity};
+use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseTransaction, Set};
 
 /// Narrowing of a list of opportunities (always inside the viewer's scope).
 /// Ids and the month arrive as the client typed them and are checked here.
@@ -126,6 +124,12 @@ pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: P
 pub async fn search_customers(state: &AppState, viewer: &Viewer, search: &str, first: u64) -> AppResult<Vec<entity::customer::Model>> {
     let mut p = Problems::new();
     let search = text::optional(&mut p, "search", Some(search), TextKind::Search).unwrap_or_default();
+    let first = crate::domain::limits::CUSTOMERS
+        .check(i64::try_from(first).ok().or(Some(-1)))
+        .unwrap_or_else(|why| {
+            p.add("first", why);
+            0
+        });
     p.into_result()?;
     repo::search_customers(&state.db, &viewer.scope(), &search, first).await
 }
@@ -197,25 +201,6 @@ async fn is_account_manager_of(db: &impl ConnectionTrait, user_id: i64, track_id
     Ok(ok_user && store::tracks::track_of_member(db, user_id).await? == Some(track_id))
 }
 
-pub(crate) fn history_row(
-    id: i64,
-    actor: i64,
-    field: HistoryField,
-    from: Option<String>,
-    to: String,
-    at: DateTime<Utc>,
-) -> opportunity_history::ActiveModel {
-    opportunity_history::ActiveModel {
-        opportunity_id: Set(id),
-        actor_id: Set(Some(actor)),
-        field: Set(field),
-        from_value: Set(from),
-        to_value: Set(to),
-        at: Set(at),
-        ..Default::default()
-    }
-}
-
 pub(crate) async fn record_status(
     txn: &DatabaseTransaction,
     o: &opportunity::Model,
@@ -225,7 +210,7 @@ pub(crate) async fn record_status(
 ) -> AppResult<()> {
     repo::record_history(
         txn,
-        history_row(o.id, actor, HistoryField::Status, Some(o.status.to_value()), to.to_value(), at),
+        repo::history_row(o.id, actor, HistoryField::Status, Some(o.status.to_value()), to.to_value(), at),
     )
     .await
 }
@@ -337,12 +322,12 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewOpportunity) ->
     .await?;
     repo::record_history(
         &txn,
-        history_row(created.id, viewer.user_id, HistoryField::Stage, None, stage.to_value(), now),
+        repo::history_row(created.id, viewer.user_id, HistoryField::Stage, None, stage.to_value(), now),
     )
     .await?;
     repo::record_history(
         &txn,
-        history_row(
+        repo::history_row(
             created.id,
             viewer.user_id,
             HistoryField::Status,
@@ -444,7 +429,7 @@ pub async fn move_stage(
     repo::update_versioned(&txn, change, id, version, now).await?;
     repo::record_history(
         &txn,
-        history_row(
+        repo::history_row(
             id,
             viewer.user_id,
             HistoryField::Stage,
@@ -585,18 +570,8 @@ pub(crate) async fn apply_decision(
         record_status(txn, o, actor, s, now).await?;
     }
     if let Decision::Lose { reason } = decision {
-        entity::loss_review::ActiveModel {
-            opportunity_id: Set(o.id),
-            alert_id: Set(alert_id),
-            owner_id: Set(o.owner_id),
-            track_id: Set(o.track_id),
-            reason: Set(reason.clone()),
-            opened_at: Set(now),
-            opened_by: Set(actor),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+        // 输单复盘: every lost deal gets its loss review.
+        repo::open_loss_review(txn, o, alert_id, actor, reason, now).await?;
     }
     Ok(())
 }

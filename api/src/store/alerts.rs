@@ -2,9 +2,7 @@
 
 use crate::auth::Scope;
 use crate::domain::alerts::{self as rules, Cutoffs};
-use crate::domain::events::Audience;
 use crate::domain::page::Page;
-use crate::domain::settings::Settings;
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{AlertRule, AlertStatus, BusinessLine, EventKind, EventSubject, OpportunityStatus, Stage, alert, loss_review, opportunity};
@@ -95,7 +93,15 @@ fn measured_column(m: rules::Measure) -> opportunity::Column {
 /// One statement: raises the rule's alerts, `INSERT INTO alert … SELECT …
 /// FROM opportunity WHERE <rule> AND no open alert AND not blocked by an
 /// earlier one`, keeping what the rule saw (its evidence); returns how many.
-pub async fn raise(db: &impl ConnectionTrait, rule: AlertRule, c: &Cutoffs, s: &Settings, raised_at: DateTime<Utc>) -> AppResult<u64> {
+/// `due_at` and `threshold` (the rule's, kept as evidence) come from the domain.
+pub async fn raise(
+    db: &impl ConnectionTrait,
+    rule: AlertRule,
+    c: &Cutoffs,
+    raised_at: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+    threshold: i64,
+) -> AppResult<u64> {
     let Some(cond) = rule_condition(rule, c) else { return Ok(0) };
     let cycle: Expr = match rule {
         AlertRule::ShelveRestartDue => Expr::col((opportunity::Entity, opportunity::Column::RestartDate)),
@@ -114,11 +120,11 @@ pub async fn raise(db: &impl ConnectionTrait, rule: AlertRule, c: &Cutoffs, s: &
         .column(opportunity::Column::OwnerId)
         .expr(Expr::val(AlertStatus::Open.to_value()))
         .expr(Expr::val(raised_at))
-        .expr(Expr::val(rules::due_at(raised_at, s)))
+        .expr(Expr::val(due_at))
         .expr(cycle)
         .expr(seen_at)
         .column(opportunity::Column::Stage)
-        .expr(Expr::val(rules::threshold(rule, s).0))
+        .expr(Expr::val(threshold))
         .filter(cond)
         .filter(open_alert_exists(rule).not())
         .filter(previous_alert_blocks(rule, c).not())
@@ -146,12 +152,20 @@ pub async fn raise(db: &impl ConnectionTrait, rule: AlertRule, c: &Cutoffs, s: &
 }
 
 /// One statement: an event of `kind` for every alert matching `which`, in
-/// alert order, addressed as `domain::events::audience` says. The only
+/// alert order, addressed to the alert's track and, with `to_owner`, to its
+/// account manager (the service asks `domain::events::audience`). The only
 /// writer of alert events: the scan and the single transitions alike.
-pub async fn insert_events_for(db: &impl ConnectionTrait, kind: EventKind, which: Condition, at: DateTime<Utc>) -> AppResult<u64> {
-    let owner: Expr = match crate::domain::events::audience(kind) {
-        Audience::OwnerAndTrack => Expr::col((alert::Entity, alert::Column::OwnerId)),
-        Audience::Track => Expr::val(Option::<i64>::None),
+pub async fn insert_events_for(
+    db: &impl ConnectionTrait,
+    kind: EventKind,
+    to_owner: bool,
+    which: Condition,
+    at: DateTime<Utc>,
+) -> AppResult<u64> {
+    let owner: Expr = if to_owner {
+        Expr::col((alert::Entity, alert::Column::OwnerId))
+    } else {
+        Expr::val(Option::<i64>::None)
     };
     let select = alert::Entity::find()
         .select_only()
@@ -197,18 +211,26 @@ pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {
 
 /// Open alerts past due, not yet escalated.
 pub fn newly_overdue(as_of: DateTime<Utc>) -> Condition {
-    Condition::all()
-        .add(alert::Column::Status.eq(AlertStatus::Open))
-        .add(alert::Column::DueAt.lt(as_of))
-        .add(alert::Column::OverdueAt.is_null())
+    open_past_due(as_of).add(alert::Column::OverdueAt.is_null())
 }
 
 /// Resolutions past their review time, not yet escalated.
 pub fn newly_review_overdue(as_of: DateTime<Utc>) -> Condition {
+    unreviewed_past_due(as_of).add(alert::Column::ReviewOverdueAt.is_null())
+}
+
+/// The first half of `domain::alerts::is_overdue`: open past its due time.
+fn open_past_due(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(alert::Column::Status.eq(AlertStatus::Open))
+        .add(alert::Column::DueAt.lt(now))
+}
+
+/// The second half: resolved, unreviewed past its review time.
+fn unreviewed_past_due(now: DateTime<Utc>) -> Condition {
     Condition::all()
         .add(alert::Column::Status.eq(AlertStatus::Resolved))
-        .add(alert::Column::ReviewDueAt.lt(as_of))
-        .add(alert::Column::ReviewOverdueAt.is_null())
+        .add(alert::Column::ReviewDueAt.lt(now))
 }
 
 /// Stamps `column` on every alert matching `which`; returns how many.
@@ -250,19 +272,9 @@ pub struct Filter {
     pub raised_to: Option<DateTime<Utc>>,
 }
 
-/// Overdue: unresolved past its due time, or resolved and unreviewed past the review time.
+/// Overdue (`domain::alerts::is_overdue`, which a test holds this to).
 pub fn overdue_condition(now: DateTime<Utc>) -> Condition {
-    Condition::any()
-        .add(
-            Condition::all()
-                .add(alert::Column::Status.eq(AlertStatus::Open))
-                .add(alert::Column::DueAt.lt(now)),
-        )
-        .add(
-            Condition::all()
-                .add(alert::Column::Status.eq(AlertStatus::Resolved))
-                .add(alert::Column::ReviewDueAt.lt(now)),
-        )
+    Condition::any().add(open_past_due(now)).add(unreviewed_past_due(now))
 }
 
 pub fn condition(scope: &Scope, f: &Filter) -> Condition {

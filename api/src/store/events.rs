@@ -43,10 +43,14 @@ pub fn scope_condition(scope: &Scope) -> Condition {
     super::scope_on(scope, event::Column::AudienceUserId, event::Column::AudienceTrackId)
 }
 
-/// Every event after `after`, in id order (the per-process feed).
+/// Every event after `after`, in id order (the per-process feed). Only the
+/// kinds this build knows: a row written by a newer process during a
+/// rolling deploy is passed over, not a read that fails for ever.
 pub async fn all_after(db: &impl ConnectionTrait, after: i64, limit: u64) -> AppResult<Vec<event::Model>> {
+    use sea_orm::Iterable;
     Ok(event::Entity::find()
         .filter(event::Column::Id.gt(after))
+        .filter(event::Column::Kind.is_in(EventKind::iter()))
         .order_by_asc(event::Column::Id)
         .limit(limit)
         .all(db)

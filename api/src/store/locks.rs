@@ -42,6 +42,16 @@ pub async fn hold_for_transaction(txn: &impl ConnectionTrait, lock: Lock) -> App
     Ok(())
 }
 
+/// Tries to take `lock` for the life of a dedicated PostgreSQL connection
+/// (a session lock: it goes when the connection does).
+pub async fn try_hold_for_session(conn: &mut sea_orm::sqlx::PgConnection, lock: Lock) -> bool {
+    let got: Result<bool, _> = sea_orm::sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(lock.key())
+        .fetch_one(conn)
+        .await;
+    got.is_ok_and(|g| g)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod events;
+pub mod jobs;
 pub mod locks;
 pub mod opportunities;
 pub mod settings;

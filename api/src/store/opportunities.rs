@@ -4,7 +4,7 @@ use crate::auth::Scope;
 use crate::domain::page::Page;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{OpportunityStatus, Stage, activity, customer, opportunity, opportunity_history};
+use entity::{HistoryField, OpportunityStatus, Stage, activity, customer, opportunity, opportunity_history};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
@@ -132,6 +132,51 @@ pub async fn insert(db: &impl ConnectionTrait, model: opportunity::ActiveModel) 
 }
 
 /// Records a stage or status change.
+/// One row of an opportunity's stage and status history.
+pub fn history_row(
+    id: i64,
+    actor: i64,
+    field: HistoryField,
+    from: Option<String>,
+    to: String,
+    at: DateTime<Utc>,
+) -> opportunity_history::ActiveModel {
+    opportunity_history::ActiveModel {
+        opportunity_id: Set(id),
+        actor_id: Set(Some(actor)),
+        field: Set(field),
+        from_value: Set(from),
+        to_value: Set(to),
+        at: Set(at),
+        ..Default::default()
+    }
+}
+
+/// Opens the loss review (输单复盘) of a deal just lost, by `actor`, with the
+/// alert whose answer lost it, if any.
+pub async fn open_loss_review(
+    db: &impl ConnectionTrait,
+    o: &opportunity::Model,
+    alert_id: Option<i64>,
+    actor: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    entity::loss_review::ActiveModel {
+        opportunity_id: Set(o.id),
+        alert_id: Set(alert_id),
+        owner_id: Set(o.owner_id),
+        track_id: Set(o.track_id),
+        reason: Set(reason.to_owned()),
+        opened_at: Set(now),
+        opened_by: Set(actor),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn record_history(db: &impl ConnectionTrait, row: opportunity_history::ActiveModel) -> AppResult<()> {
     opportunity_history::Entity::insert(row).exec(db).await?;
     Ok(())

@@ -138,7 +138,7 @@ async fn aliases_operations_variables_and_tokens_are_bounded() {
 async fn graphiql_introspection_passes_the_limits() {
     let app = spawn_app().await;
     // The introspection query GraphiQL sends (the standard one, with descriptions and deprecations).
-    let q = include_str!("introspection.graphql");
+    let q = include_str!("introspection/graphiql.graphql");
     let r = app.post(None, q, json!({})).await;
     assert!(r.0["data"]["__schema"]["types"].as_array().is_some_and(|t| t.len() > 20), "{}", r.0);
 }

@@ -7,6 +7,7 @@ mod alerts;
 mod attacks;
 mod auth;
 mod branches;
+mod clients;
 mod differential;
 mod helpers;
 mod http;

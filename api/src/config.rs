@@ -18,6 +18,8 @@ pub struct Config {
     pub token_ttl_minutes: i64,
     /// `SALESPULSE_TIMEZONE`: the company time zone a new database starts with.
     pub timezone: Tz,
+    /// The language of answers when a request names none (`Accept-Language`).
+    pub default_locale: crate::domain::labels::Locale,
     /// `SALESPULSE_GRAPHIQL`: serve GraphiQL at `/`.
     pub graphiql: bool,
     /// `SALESPULSE_INTROSPECTION`: answer introspection queries.
@@ -55,6 +57,7 @@ impl Default for Config {
             jwt_secret: None,
             token_ttl_minutes: 12 * 60,
             timezone: chrono_tz::Asia::Shanghai,
+            default_locale: crate::domain::labels::Locale::ZhCn,
             graphiql: true,
             introspection: true,
             seed_demo: true,
@@ -111,6 +114,12 @@ impl Config {
             match tz.parse::<Tz>() {
                 Ok(zone) => cfg.timezone = zone,
                 Err(_) => errors.push(format!("SALESPULSE_TIMEZONE={tz:?}: expected an IANA zone such as Asia/Shanghai")),
+            }
+        }
+        if let Some(tag) = get("SALESPULSE_DEFAULT_LOCALE") {
+            match crate::domain::labels::Locale::from_tag(&tag) {
+                Some(l) => cfg.default_locale = l,
+                None => errors.push(format!("SALESPULSE_DEFAULT_LOCALE={tag:?}: expected zh-CN or en")),
             }
         }
         let mut flag = |key: &str, slot: &mut bool| {

@@ -128,6 +128,16 @@ fn error_body(status: StatusCode, media: &'static str, message: &str, code: &str
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body.to_string()).into_response()
 }
 
+/// The caller's language: the best of ours in `Accept-Language`, else the
+/// configured default.
+fn locale_of(headers: &HeaderMap, app: &AppState) -> crate::domain::labels::Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::domain::labels::Locale::from_accept_language)
+        .unwrap_or(app.config.default_locale)
+}
+
 /// A request error: the document did not parse or validate, so nothing ran.
 fn is_request_error(resp: &async_graphql::Response) -> bool {
     resp.data == async_graphql::Value::Null && !resp.errors.is_empty() && resp.errors.iter().all(|e: &ServerError| e.path.is_empty())
@@ -141,6 +151,7 @@ async fn execute(s: &HttpState, headers: &HeaderMap, client: ClientAddr, media: 
     };
     let request = request
         .data(auth)
+        .data(locale_of(headers, &s.app))
         .data(Loaders::new(&s.app))
         .data(RequestSettings::default())
         .data(client);
@@ -224,7 +235,13 @@ async fn graphql_get(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     if let Ok(upgrade) = upgrade {
-        return crate::ws::upgrade(s.app.clone(), s.schema.clone(), upgrade, client_of(&extensions).0);
+        return crate::ws::upgrade(
+            s.app.clone(),
+            s.schema.clone(),
+            upgrade,
+            client_of(&extensions).0,
+            locale_of(&headers, &s.app),
+        );
     }
     let Some(media) = negotiate(&headers) else {
         return error_body(

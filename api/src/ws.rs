@@ -77,7 +77,13 @@ fn take_slot(app: &Arc<AppState>, user_id: i64) -> Option<SocketSlot> {
 }
 
 /// Upgrades the request when it asks for `graphql-transport-ws`.
-pub fn upgrade(app: Arc<AppState>, schema: AppSchema, upgrade: WebSocketUpgrade, client: Option<std::net::IpAddr>) -> Response {
+pub fn upgrade(
+    app: Arc<AppState>,
+    schema: AppSchema,
+    upgrade: WebSocketUpgrade,
+    client: Option<std::net::IpAddr>,
+    locale: crate::domain::labels::Locale,
+) -> Response {
     if app.shutdown.is_cancelled() {
         return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     }
@@ -96,7 +102,7 @@ pub fn upgrade(app: Arc<AppState>, schema: AppSchema, upgrade: WebSocketUpgrade,
         .max_frame_size(MAX_MESSAGE)
         .on_upgrade(move |socket| {
             let tracker = app.sockets.clone();
-            tracker.track_future(serve(socket, app, schema, client))
+            tracker.track_future(serve(socket, app, schema, client, locale))
         })
 }
 
@@ -113,7 +119,13 @@ fn seconds_until(expires_at: i64, app: &AppState) -> Duration {
     Duration::from_secs(u64::try_from(expires_at - app.clock.now().timestamp()).unwrap_or(0))
 }
 
-async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema, client: Option<std::net::IpAddr>) {
+async fn serve(
+    socket: WebSocket,
+    app: Arc<AppState>,
+    schema: AppSchema,
+    client: Option<std::net::IpAddr>,
+    locale: crate::domain::labels::Locale,
+) {
     let (mut sink, mut stream) = socket.split();
     // Watched from the start, so that a change during the handshake is not missed.
     let mut user_changes = app.bus.watch_users();
@@ -131,6 +143,7 @@ async fn serve(socket: WebSocket, app: Arc<AppState>, schema: AppSchema, client:
             data.insert(Loaders::new(&loader_state));
             data.insert(RequestSettings::default());
             data.insert(ClientAddr(client));
+            data.insert(locale);
             Ok(data)
         },
     );

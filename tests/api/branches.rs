@@ -271,7 +271,8 @@ async fn an_account_managers_alert_says_why_it_fired() {
     app.scan(t0()).await;
     let a1 = app.login("a1@test.local").await;
     let r = app
-        .post(
+        .post_in(
+            Some("en"),
             Some(&a1),
             "{ alerts { nodes { rule evidence { summary since elapsed threshold unit stage asOf } } } }",
             json!({}),
@@ -294,6 +295,17 @@ async fn an_account_managers_alert_says_why_it_fired() {
     let stalled = of("STALLED_NEGOTIATION");
     assert_eq!(stalled["summary"], "in deep negotiation for 2 months since 2026-09-10 (limit 1)");
     assert_eq!(stalled["unit"], "MONTHS");
+    // A phone in Chinese (the company's default) reads the company's words.
+    let zh = app
+        .post(
+            Some(&a1),
+            "{ alerts(filter: { rule: NO_FOLLOW_UP }) { nodes { ruleLabel evidence { summary } } } }",
+            json!({}),
+        )
+        .await;
+    let node = &zh.data()["alerts"]["nodes"][0];
+    assert_eq!(node["ruleLabel"], "15日无跟进");
+    assert_eq!(node["evidence"]["summary"], "15日无跟进 · 已17天（上限15天）");
     // The settings change later; the evidence keeps the threshold the rule crossed.
     let admin = app.login("admin@test.local").await;
     app.post(

@@ -7,7 +7,10 @@ use serde_json::json;
 async fn the_standard_introspection_queries_are_answered() {
     let app = spawn_app().await;
     for (name, query) in [
-        ("graphql-js, every option", include_str!("introspection/graphql-js-all-options.graphql")),
+        (
+            "graphql-js, every option",
+            include_str!("introspection/graphql-js-all-options.graphql"),
+        ),
         ("GraphiQL", include_str!("introspection/graphiql.graphql")),
         ("Apollo", include_str!("introspection/apollo.graphql")),
     ] {
@@ -28,4 +31,122 @@ async fn the_standard_introspection_queries_are_answered() {
         }
         assert_eq!(v["data"]["__schema"]["subscriptionType"]["name"], "SubscriptionRoot", "{name}");
     }
+}
+
+/// Every value of every enumeration of the schema, from introspection.
+async fn schema_enums(app: &TestApp) -> Vec<(String, Vec<String>)> {
+    let r = app
+        .post(None, "{ __schema { types { kind name enumValues { name } } } }", json!({}))
+        .await;
+    r.data()["__schema"]["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "ENUM" && !t["name"].as_str().unwrap().starts_with("__"))
+        .map(|t| {
+            let values = t["enumValues"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["name"].as_str().unwrap().to_owned())
+                .collect();
+            (t["name"].as_str().unwrap().to_owned(), values)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_enum_value_has_a_chinese_and_an_english_label() {
+    let app = spawn_app().await;
+    let token = app.login("a1@test.local").await;
+    let enums = schema_enums(&app).await;
+    assert!(enums.len() >= 15, "{enums:?}");
+    for locale in ["ZH_CN", "EN"] {
+        let r = app
+            .post(
+                Some(&token),
+                "query($l: Locale) { labels(locale: $l) { name values { value label } } }",
+                json!({ "l": locale }),
+            )
+            .await;
+        let labels = r.data()["labels"].as_array().unwrap().clone();
+        for (name, values) in &enums {
+            let Some(entry) = labels.iter().find(|e| e["name"] == name.as_str()) else {
+                panic!("{locale}: the enumeration {name} has no labels");
+            };
+            for value in values {
+                let label = entry["values"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|v| v["value"] == value.as_str())
+                    .and_then(|v| v["label"].as_str());
+                assert!(label.is_some_and(|l| !l.trim().is_empty()), "{locale}: {name}.{value} has no label");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn labels_follow_accept_language_and_fill_in_the_configured_numbers() {
+    let app = spawn_app().await;
+    let token = app.login("a1@test.local").await;
+    let q = "{ labels { name values { value label } } me { roleLabel } }";
+    let rule = |r: &crate::helpers::Gql, value: &str| -> String {
+        let rules = r.data()["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == "AlertRule")
+            .unwrap()
+            .clone();
+        rules["values"].as_array().unwrap().iter().find(|v| v["value"] == value).unwrap()["label"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let zh = app.post(Some(&token), q, json!({})).await;
+    assert_eq!(rule(&zh, "NO_FOLLOW_UP"), "15日无跟进");
+    assert_eq!(rule(&zh, "STALLED_INITIAL"), "初步识别停留超2周");
+    assert_eq!(zh.data()["me"]["roleLabel"], "客户经理");
+    let en = app.post_in(Some("en-US,en;q=0.9"), Some(&token), q, json!({})).await;
+    assert_eq!(rule(&en, "NO_FOLLOW_UP"), "No follow-up for 15 days");
+    assert_eq!(en.data()["me"]["roleLabel"], "Account manager");
+    // The numbers are configuration.
+    let admin = app.login("admin@test.local").await;
+    app.post(
+        Some(&admin),
+        "mutation { updateSettings(input: { noFollowUpDays: 20 }) { noFollowUpDays } }",
+        json!({}),
+    )
+    .await
+    .data();
+    assert_eq!(rule(&app.post(Some(&token), q, json!({})).await, "NO_FOLLOW_UP"), "20日无跟进");
+}
+
+#[tokio::test]
+async fn the_note_a_resolution_writes_uses_the_companys_words() {
+    use org::*;
+    let app = spawn_app().await;
+    let deal = app.deal_with_alert(A1, T1).await;
+    let a1 = app.login("a1@test.local").await;
+    let r = app.post(Some(&a1), "{ alerts { nodes { id } } }", json!({})).await;
+    let alert = r.data()["alerts"]["nodes"][0]["id"].clone();
+    app.post(
+        Some(&a1),
+        "mutation($id: ID!) { resolveAlert(id: $id, input: { attribution: CUSTOMER_NO_RESPONSE, decision: KEEP }) { status } }",
+        json!({ "id": alert }),
+    )
+    .await
+    .data();
+    let r = app
+        .post(
+            Some(&a1),
+            "query($id: ID!) { opportunity(id: $id) { activities { kind note } } }",
+            json!({ "id": deal.to_string() }),
+        )
+        .await;
+    let activity = &r.data()["opportunity"]["activities"][0];
+    assert_eq!(activity["kind"], "ALERT_ATTRIBUTION");
+    assert_eq!(activity["note"], "15日无跟进：客户无响应");
 }

@@ -291,12 +291,20 @@ impl TestApp {
     }
 
     pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
+        self.post_in(None, token, query, variables).await
+    }
+
+    /// Like [`TestApp::post`], with an `Accept-Language` header.
+    pub async fn post_in(&self, language: Option<&str>, token: Option<&str>, query: &str, variables: Value) -> Gql {
         let mut req = self
             .client
             .post(self.url("/graphql"))
             .json(&json!({ "query": query, "variables": variables }));
         if let Some(t) = token {
             req = req.bearer_auth(t);
+        }
+        if let Some(l) = language {
+            req = req.header("accept-language", l);
         }
         let resp = req.send().await.unwrap();
         Gql(resp.json().await.unwrap())

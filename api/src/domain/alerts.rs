@@ -277,7 +277,7 @@ fn stage_name(stage: Option<Stage>) -> &'static str {
 }
 
 /// The evidence of an alert, from what it kept.
-pub fn evidence(seen: &Seen, tz: chrono_tz::Tz) -> Evidence {
+pub fn evidence(seen: &Seen, tz: chrono_tz::Tz, locale: super::labels::Locale) -> Evidence {
     let rule = seen.rule;
     let today = calendar::local_date(seen.raised_at, tz);
     let since_date = seen.at.map(|at| calendar::local_date(at, tz));
@@ -294,6 +294,20 @@ pub fn evidence(seen: &Seen, tz: chrono_tz::Tz) -> Evidence {
     let count = |unit: &str| elapsed.map_or_else(|| "too long".to_owned(), |n| format!("{n} {unit}"));
     let on = since_date.map_or_else(String::new, |d| format!(" since {d}"));
     let n = elapsed.unwrap_or(0);
+    if locale == super::labels::Locale::ZhCn {
+        let summary = summary_zh(seen, elapsed);
+        return Evidence {
+            rule,
+            as_of: seen.raised_at,
+            since: seen.at,
+            elapsed,
+            threshold: seen.threshold,
+            unit,
+            stage: seen.stage,
+            date: seen.date,
+            summary,
+        };
+    }
     let summary = match rule {
         AlertRule::NoFollowUp => format!("no follow-up for {}{on}{limit}", count("days")),
         AlertRule::StalledInitial => format!("in initial identification for {}{on}{limit}", count("days")),
@@ -326,6 +340,40 @@ pub fn evidence(seen: &Seen, tz: chrono_tz::Tz) -> Evidence {
         stage: seen.stage,
         date: seen.date,
         summary,
+    }
+}
+
+/// The summary in the company's words: "15日无跟进 · 已17天（上限15天）".
+fn summary_zh(seen: &Seen, elapsed: Option<i64>) -> String {
+    use super::labels::{Labelled, Locale};
+    let stage = seen
+        .stage
+        .map_or_else(|| "原阶段".to_owned(), |st| st.label(Locale::ZhCn, &Settings::default()));
+    let limit = |unit: &str| seen.threshold.map_or_else(String::new, |t| format!("（上限{t}{unit}）"));
+    let count = |unit: &str| elapsed.map_or_else(|| "已超期".to_owned(), |n| format!("已{n}{unit}"));
+    match seen.rule {
+        AlertRule::NoFollowUp => {
+            let name = seen.threshold.map_or_else(|| "无跟进".to_owned(), |t| format!("{t}日无跟进"));
+            format!("{name} · {}{}", count("天"), limit("天"))
+        }
+        AlertRule::StalledInitial => format!("初步识别停留 · {}{}", count("天"), limit("天")),
+        AlertRule::StalledQuotation | AlertRule::StalledNegotiation => {
+            format!("{stage}停留 · {}{}", count("个月"), limit("个月"))
+        }
+        AlertRule::SecuredNoMold => format!("Secured后未分配模号 · {}{}", count("个月"), limit("个月")),
+        AlertRule::ShelveRestartDue => match (seen.date, elapsed) {
+            (Some(d), Some(n)) if n >= 0 => format!(
+                "搁置至{d} · 还有{n}天重启{}",
+                seen.threshold.map_or_else(String::new, |t| format!("（提前{t}天提醒）"))
+            ),
+            (Some(d), Some(n)) => format!("搁置至{d} · 已过期{}天", -n),
+            _ => "搁置到期".to_owned(),
+        },
+        AlertRule::OrderExpectedNotHPotential => format!(
+            "{}预计接单 · {}仍在{stage}",
+            seen.date.map_or_else(|| "本月".to_owned(), calendar::format_year_month),
+            seen.threshold.map_or_else(|| "检查日".to_owned(), |t| format!("{t}号")),
+        ),
     }
 }
 

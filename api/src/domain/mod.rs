@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod calendar;
 pub mod events;
+pub mod labels;
 pub mod limits;
 pub mod money;
 pub mod opportunity;

@@ -4,6 +4,7 @@
 use super::common::{Connection, Date, Node, Within, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::*;
+use super::labels::label;
 use super::opportunities::Opportunity;
 use super::organisation::{Track, User};
 use crate::domain::alerts as rules;
@@ -57,6 +58,10 @@ pub struct AlertResolution {
     pub resolved_at: DateTime<Utc>,
     /// When the director's review is due.
     pub review_due_at: Option<DateTime<Utc>>,
+    /// The attribution in words, in the request's language.
+    pub attribution_label: String,
+    /// The decision in words, in the request's language.
+    pub decision_label: String,
 }
 
 /// The director's review of a resolution.
@@ -103,6 +108,14 @@ impl Alert {
     async fn status(&self) -> AlertStatus {
         self.0.status.into()
     }
+    /// The rule in words (15日无跟进), in the request's language.
+    async fn rule_label(&self, ctx: &Context<'_>) -> Result<String> {
+        label(ctx, self.0.rule).await
+    }
+    /// The status in words (待处理), in the request's language.
+    async fn status_label(&self, ctx: &Context<'_>) -> Result<String> {
+        label(ctx, self.0.status).await
+    }
     /// The opportunity (null once it left the viewer's scope, e.g. after a reassignment).
     async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
         visible_opportunity(ctx, self.0.opportunity_id).await
@@ -140,26 +153,35 @@ impl Alert {
     }
     /// Why it fired: the facts the rule saw when it raised the alert and the threshold it crossed.
     async fn evidence(&self, ctx: &Context<'_>) -> Result<AlertEvidence> {
-        Ok(AlertEvidence(service::evidence(&self.0, ctx::settings(ctx).await?)))
+        Ok(AlertEvidence(service::evidence(
+            &self.0,
+            ctx::settings(ctx).await?,
+            ctx::locale(ctx),
+        )))
     }
     /// When it was escalated to the director as overdue.
     async fn escalated_at(&self) -> Option<DateTime<Utc>> {
         self.0.overdue_at.or(self.0.review_overdue_at)
     }
     /// The account manager's answer.
-    async fn resolution(&self) -> Option<AlertResolution> {
+    async fn resolution(&self, ctx: &Context<'_>) -> Result<Option<AlertResolution>> {
         let a = &self.0;
-        Some(AlertResolution {
-            attribution: a.attribution?.into(),
+        let (Some(attribution), Some(decision), Some(resolved_at)) = (a.attribution, a.decision, a.resolved_at) else {
+            return Ok(None);
+        };
+        Ok(Some(AlertResolution {
+            attribution: attribution.into(),
             attribution_text: a.attribution_text.clone(),
-            decision: a.decision?.into(),
+            decision: decision.into(),
             shelve_reason: a.shelve_reason.map(Into::into),
             shelve_reason_text: a.shelve_reason_text.clone(),
             restart_date: a.restart_date.map(Date),
             loss_reason: a.loss_reason.clone(),
-            resolved_at: a.resolved_at?,
+            resolved_at,
             review_due_at: a.review_due_at,
-        })
+            attribution_label: label(ctx, attribution).await?,
+            decision_label: label(ctx, decision).await?,
+        }))
     }
     /// The director's review.
     async fn review(&self) -> Option<AlertReview> {

@@ -40,3 +40,12 @@ pub async fn settings<'a>(ctx: &Context<'a>) -> AppResult<&'a Settings> {
 /// The client's IP address (from the accept loop), for the login throttle.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+/// The language of this request's answers (its `Accept-Language`, else the
+/// configured default).
+pub fn locale(ctx: &Context<'_>) -> crate::domain::labels::Locale {
+    match ctx.data_opt::<crate::domain::labels::Locale>() {
+        Some(l) => *l,
+        None => state(ctx).map(|s| s.config.default_locale).unwrap_or_default(),
+    }
+}

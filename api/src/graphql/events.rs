@@ -32,6 +32,10 @@ impl AlertEvent {
     async fn kind(&self) -> Option<AlertEventKind> {
         Some(self.0.kind.into())
     }
+    /// What happened, in words (新告警), in the request's language.
+    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+        super::labels::label(ctx, self.0.kind).await
+    }
     /// When.
     async fn at(&self) -> DateTime<Utc> {
         self.0.created_at

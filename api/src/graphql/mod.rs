@@ -12,6 +12,7 @@ pub mod ctx;
 pub mod enums;
 pub mod events;
 pub mod guard;
+pub mod labels;
 pub mod loaders;
 pub mod opportunities;
 pub mod organisation;
@@ -29,6 +30,7 @@ pub struct QueryRoot(
     organisation::OrganisationQuery,
     settings::SettingsQuery,
     alerts::AlertQuery,
+    labels::LabelQuery,
 );
 
 /// All mutations.

@@ -4,6 +4,7 @@
 use super::common::{Connection, Date, Node, Within, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::*;
+use super::labels::label;
 use super::organisation::{Customer, Track, User};
 use crate::domain::{calendar, limits, money};
 use crate::error::AppError;
@@ -77,9 +78,17 @@ impl Opportunity {
     async fn business_line(&self) -> BusinessLine {
         self.0.business_line.into()
     }
+    /// The business line in words (模塑一体), in the request's language.
+    async fn business_line_label(&self, ctx: &Context<'_>) -> Result<String> {
+        label(ctx, self.0.business_line).await
+    }
     /// Kind of business.
     async fn kind(&self) -> OpportunityKind {
         self.0.kind.into()
+    }
+    /// The kind in words (模具开发), in the request's language.
+    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+        label(ctx, self.0.kind).await
     }
     /// Amount in yuan.
     async fn amount(&self) -> f64 {
@@ -89,6 +98,10 @@ impl Opportunity {
     async fn stage(&self) -> Stage {
         self.0.stage.into()
     }
+    /// The stage in words (初步识别), in the request's language.
+    async fn stage_label(&self, ctx: &Context<'_>) -> Result<String> {
+        label(ctx, self.0.stage).await
+    }
     /// When the current stage was entered.
     async fn stage_entered_at(&self) -> DateTime<Utc> {
         self.0.stage_entered_at
@@ -96,6 +109,10 @@ impl Opportunity {
     /// Status.
     async fn status(&self) -> OpportunityStatus {
         self.0.status.into()
+    }
+    /// The status in words (跟进中), in the request's language.
+    async fn status_label(&self, ctx: &Context<'_>) -> Result<String> {
+        label(ctx, self.0.status).await
     }
     /// Last follow-up.
     async fn last_activity_at(&self) -> DateTime<Utc> {
@@ -117,6 +134,13 @@ impl Opportunity {
     /// 搁置原因, when shelved.
     async fn shelve_reason(&self) -> Option<ShelveReason> {
         self.0.shelve_reason.map(Into::into)
+    }
+    /// The shelve reason in words, in the request's language.
+    async fn shelve_reason_label(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        match self.0.shelve_reason {
+            Some(r) => Ok(Some(label(ctx, r).await?)),
+            None => Ok(None),
+        }
     }
     /// Explanation of the shelve reason.
     async fn shelve_reason_text(&self) -> Option<&str> {
@@ -238,6 +262,10 @@ impl Activity {
     /// Kind of follow-up.
     async fn kind(&self) -> ActivityKind {
         self.0.kind.into()
+    }
+    /// The kind in words (拜访), in the request's language.
+    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+        label(ctx, self.0.kind).await
     }
     /// What happened.
     async fn note(&self) -> &str {

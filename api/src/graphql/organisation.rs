@@ -30,6 +30,10 @@ impl User {
     async fn role(&self) -> Role {
         self.0.role.into()
     }
+    /// The role in words (客户经理), in the request's language.
+    async fn role_label(&self, ctx: &Context<'_>) -> Result<String> {
+        super::labels::label(ctx, self.0.role).await
+    }
     /// False once an admin deactivated the account; its tokens stop working.
     async fn active(&self) -> bool {
         self.0.active

@@ -6,6 +6,7 @@ use super::{Page, PageRequest};
 use crate::auth::Viewer;
 use crate::domain::alerts::{self as rules, Evidence, Seen};
 use crate::domain::calendar;
+use crate::domain::labels::{Labelled, Locale};
 use crate::domain::opportunity as opp_rules;
 use crate::domain::text::{self, TextKind};
 use crate::error::{AppError, AppResult, Problems};
@@ -17,7 +18,7 @@ use entity::{
     ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, EventKind, ReviewAction, Role, ShelveReason, activity, alert,
     opportunity,
 };
-use sea_orm::{ActiveEnum, ColumnTrait, Condition, DatabaseTransaction, Iterable, Set};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, Iterable, Set};
 
 /// What one rule did in a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +114,7 @@ pub fn is_overdue(state: &AppState, a: &alert::Model) -> bool {
 }
 
 /// Why the alert fired, as its rule saw it (counted in the company calendar).
-pub fn evidence(a: &alert::Model, settings: &crate::domain::settings::Settings) -> Evidence {
+pub fn evidence(a: &alert::Model, settings: &crate::domain::settings::Settings, locale: Locale) -> Evidence {
     rules::evidence(
         &Seen {
             rule: a.rule,
@@ -124,6 +125,7 @@ pub fn evidence(a: &alert::Model, settings: &crate::domain::settings::Settings) 
             threshold: a.threshold,
         },
         settings.timezone,
+        locale,
     )
 }
 
@@ -201,9 +203,12 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
     p.into_result()?;
 
     opps_service::apply_decision(&txn, &o, viewer.user_id, &decision, Some(a.id), true, now).await?;
+    // Written once, in the company's language (the configured default).
+    let locale = state.config.default_locale;
+    let said = format!("{}：{}", a.rule.label(locale, &settings), r.attribution.label(locale, &settings));
     let note = match &attribution_text {
-        Some(t) => format!("{}: {} — {}", a.rule.to_value(), r.attribution.to_value(), t),
-        None => format!("{}: {}", a.rule.to_value(), r.attribution.to_value()),
+        Some(t) => format!("{said} — {t}"),
+        None => said,
     };
     opps::insert_activity(
         &txn,

@@ -1,0 +1,297 @@
+//! The words people read for every stored enumeration, in the company's own
+//! Chinese (`../shared/LABELS-zh.md`) and in English. Labels that name a
+//! configured number (15日无跟进, 25号预警) are filled in from the settings.
+//! Every match is exhaustive: a new value does not compile without its words.
+
+use super::alerts::Unit;
+use super::settings::Settings;
+use entity::{
+    ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, EventKind, HistoryField, OpportunityKind,
+    OpportunityStatus, ReviewAction, Role, ShelveReason, Stage,
+};
+
+/// A language the API answers in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    /// 简体中文 (the company's language, the default).
+    #[default]
+    ZhCn,
+    /// English.
+    En,
+}
+
+impl Locale {
+    /// The BCP 47 tag.
+    pub const fn tag(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// A tag as a client or the configuration names it (`zh`, `zh-CN`,
+    /// `zh-Hans`, `en`, `en-US`…), case-insensitive.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "zh" => Some(Locale::ZhCn),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The best of our locales for an `Accept-Language` header (RFC 9110:
+    /// the highest `q` wins, in order of appearance on a tie), if any fits.
+    pub fn from_accept_language(header: &str) -> Option<Locale> {
+        let mut best: Option<(f32, Locale)> = None;
+        for part in header.split(',').take(32) {
+            let mut pieces = part.split(';');
+            let Some(locale) = pieces.next().and_then(Locale::from_tag) else {
+                continue;
+            };
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, locale));
+            }
+        }
+        best.map(|(_, l)| l)
+    }
+}
+
+/// A value with words for people.
+pub trait Labelled: Copy {
+    /// (zh-CN, English).
+    fn words(self, s: &Settings) -> (String, String);
+
+    /// The label in `locale`.
+    fn label(self, locale: Locale, s: &Settings) -> String {
+        let (zh, en) = self.words(s);
+        match locale {
+            Locale::ZhCn => zh,
+            Locale::En => en,
+        }
+    }
+}
+
+macro_rules! words {
+    ($t:ident { $($v:ident => $zh:literal, $en:literal;)* }) => {
+        impl Labelled for $t {
+            fn words(self, _: &Settings) -> (String, String) {
+                let (zh, en) = match self {
+                    $($t::$v => ($zh, $en),)*
+                };
+                (zh.to_owned(), en.to_owned())
+            }
+        }
+    };
+}
+
+words!(Role {
+    AccountManager => "客户经理", "Account manager";
+    TrackDirector => "赛道总监", "Track director";
+    Ceo => "CEO", "CEO";
+    Secretary => "CEO秘书", "CEO's secretary";
+    Admin => "系统管理员", "Administrator";
+});
+
+words!(BusinessLine {
+    MoldingIntegrated => "模塑一体", "Molding integrated";
+    CommodityMold => "商品模", "Commodity molds";
+});
+
+words!(Stage {
+    InitialIdentification => "初步识别", "Initial identification";
+    Quotation => "报价博弈", "Quotation";
+    DeepNegotiation => "深度谈判", "Deep negotiation";
+    HPotential => "H Potential", "H Potential";
+    Secured => "Secured", "Secured";
+});
+
+words!(OpportunityStatus {
+    Active => "跟进中", "Active";
+    Shelved => "搁置", "Shelved";
+    Lost => "输单", "Lost";
+});
+
+words!(OpportunityKind {
+    MoldDevelopment => "模具开发", "Mold development";
+    MassProduction => "量产", "Mass production";
+    Other => "其他", "Other";
+});
+
+words!(ActivityKind {
+    Visit => "拜访", "Visit";
+    Call => "电话", "Call";
+    Email => "邮件", "E-mail";
+    Meeting => "会议", "Meeting";
+    Note => "备注", "Note";
+    QuotationUpdate => "报价更新", "Quotation update";
+    AlertAttribution => "无跟进归因", "Alert attribution";
+});
+
+words!(ShelveReason {
+    CustomerAwaitingApprovalOrBudget => "客户项目进入等待状态", "Customer waiting for approval or budget";
+    CustomerDesignNotFinal => "客户产品设计未定稿", "Customer's design not final";
+    CustomerDecisionMakerChanged => "客户端决策人变更", "Customer's decision-maker changed";
+    CustomerBudgetCutOrFrozen => "客户预算削减或冻结", "Customer's budget cut or frozen";
+    CustomerProductionRelocated => "客户生产基地转移", "Customer's production relocated";
+    CustomerIndustryDemandDown => "行业整体需求下滑", "Industry demand down";
+    CustomerCompetitorReevaluation => "竞争对手介入", "A competitor entered";
+    CustomerOther => "其他客户方原因", "Other customer reason";
+    OurTechnicalCapability => "我方技术能力暂时无法满足", "Our technical capability falls short for now";
+    OurNoCapacity => "我方产能不足", "Not enough capacity on our side";
+    OurQuotationTooHigh => "我方报价成本过高", "Our quotation is too high";
+    OurOther => "其他我方原因", "Other reason on our side";
+});
+
+words!(HistoryField {
+    Stage => "阶段", "Stage";
+    Status => "状态", "Status";
+});
+
+words!(AlertStatus {
+    Open => "待处理", "Open";
+    Resolved => "已处理待审阅", "Resolved, awaiting review";
+    Reviewed => "已审阅", "Reviewed";
+});
+
+words!(Attribution {
+    CustomerNoResponse => "客户无响应", "Customer does not respond";
+    CustomerProjectOnHold => "客户项目暂缓", "Customer's project on hold";
+    CustomerDecisionMakerChanged => "客户决策人变更", "Customer's decision-maker changed";
+    CustomerDesignNotFinal => "客户产品设计未定稿", "Customer's design not final";
+    CustomerAskedToPause => "客户主动要求暂停跟进", "Customer asked to pause";
+    CustomerOther => "其他客户原因", "Other customer reason";
+    OurCapacity => "客户经理资源不足", "Not enough account-manager capacity";
+    OurStrategicPause => "策略性暂缓", "Strategic pause";
+    OurQuotationNotReady => "内部报价/技术方案未就绪", "Quotation or technical solution not ready";
+    OurOther => "其他我方原因", "Other reason on our side";
+});
+
+words!(AlertDecision {
+    Keep => "保持跟进", "Keep following";
+    Shelve => "搁置", "Shelve";
+    Lose => "输单", "Lose";
+    Reactivate => "重启", "Reactivate";
+});
+
+words!(ReviewAction {
+    Acknowledge => "已阅", "Acknowledged";
+    Assist => "协助推进", "Assist";
+    Reassign => "调整资源分配", "Reassign";
+    SuggestClose => "建议关闭", "Suggest closing";
+});
+
+words!(EventKind {
+    AlertRaised => "新告警", "New alert";
+    AlertResolved => "告警已处理", "Alert resolved";
+    AlertReviewed => "告警已审阅", "Alert reviewed";
+    AlertOverdue => "告警逾期", "Alert overdue";
+    ReviewOverdue => "审阅逾期", "Review overdue";
+    AlertRaisedToCeo => "已上报CEO", "Raised to the CEO";
+});
+
+words!(Unit {
+    Days => "天", "days";
+    Months => "个月", "months";
+    DayOfMonth => "号", "day of the month";
+});
+
+words!(Locale {
+    ZhCn => "简体中文", "Chinese (simplified)";
+    En => "English", "English";
+});
+
+/// 2周 for whole weeks, else 15天.
+fn zh_days(days: i64) -> String {
+    if days > 0 && days % 7 == 0 {
+        format!("{}周", days / 7)
+    } else {
+        format!("{days}天")
+    }
+}
+
+fn en_days(days: i64) -> String {
+    if days > 0 && days % 7 == 0 {
+        format!("{} weeks", days / 7)
+    } else {
+        format!("{days} days")
+    }
+}
+
+impl Labelled for AlertRule {
+    fn words(self, s: &Settings) -> (String, String) {
+        match self {
+            AlertRule::NoFollowUp => (
+                format!("{}日无跟进", s.no_follow_up_days),
+                format!("No follow-up for {} days", s.no_follow_up_days),
+            ),
+            AlertRule::StalledInitial => (
+                format!("初步识别停留超{}", zh_days(s.stalled_initial_days)),
+                format!("Initial identification over {}", en_days(s.stalled_initial_days)),
+            ),
+            AlertRule::StalledQuotation => (
+                format!("报价博弈停留超{}个月", s.stalled_quotation_months),
+                format!("Quotation over {} months", s.stalled_quotation_months),
+            ),
+            AlertRule::StalledNegotiation => (
+                format!("深度谈判停留超{}个月", s.stalled_negotiation_months),
+                format!("Deep negotiation over {} months", s.stalled_negotiation_months),
+            ),
+            AlertRule::SecuredNoMold => (
+                format!("Secured后超{}个月未分配模号", s.secured_no_mold_months),
+                format!("Secured over {} months ago, no mold number", s.secured_no_mold_months),
+            ),
+            AlertRule::ShelveRestartDue => (
+                format!("搁置到期前{}天", s.shelve_restart_lead_days),
+                format!("Shelved: restart due in {} days", s.shelve_restart_lead_days),
+            ),
+            AlertRule::OrderExpectedNotHPotential => (
+                format!("{}号预警（本月预计接单未到H Potential）", s.order_expected_check_day),
+                format!(
+                    "Check of the {}th: order expected this month, not at H Potential",
+                    s.order_expected_check_day
+                ),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_labels_carry_the_configured_numbers() {
+        let s = Settings::default();
+        assert_eq!(AlertRule::NoFollowUp.label(Locale::ZhCn, &s), "15日无跟进");
+        assert_eq!(AlertRule::StalledInitial.label(Locale::ZhCn, &s), "初步识别停留超2周");
+        assert_eq!(
+            AlertRule::OrderExpectedNotHPotential.label(Locale::ZhCn, &s),
+            "25号预警（本月预计接单未到H Potential）"
+        );
+        let s = Settings {
+            no_follow_up_days: 20,
+            stalled_initial_days: 10,
+            ..Settings::default()
+        };
+        assert_eq!(AlertRule::NoFollowUp.label(Locale::ZhCn, &s), "20日无跟进");
+        assert_eq!(
+            AlertRule::StalledInitial.label(Locale::En, &s),
+            "Initial identification over 10 days"
+        );
+    }
+
+    #[test]
+    fn accept_language_picks_the_best_of_ours() {
+        assert_eq!(Locale::from_accept_language("en-US,en;q=0.9"), Some(Locale::En));
+        assert_eq!(Locale::from_accept_language("fr-FR, zh-CN;q=0.8, en;q=0.5"), Some(Locale::ZhCn));
+        assert_eq!(Locale::from_accept_language("zh-Hans-CN"), Some(Locale::ZhCn));
+        assert_eq!(Locale::from_accept_language("en;q=0, zh;q=0.1"), Some(Locale::ZhCn));
+        assert_eq!(Locale::from_accept_language("fr, de"), None);
+        assert_eq!(Locale::from_accept_language(""), None);
+    }
+}

@@ -413,7 +413,7 @@ async fn fifty_concurrent_resolutions_and_stage_moves_have_one_winner() {
 async fn thirty_concurrent_creations_naming_one_new_customer_all_succeed() {
     let app = spawn_app().await;
     let a1 = app.login("a1@test.local").await;
-    let create = "mutation { createOpportunity(input: { name: \"n\", customerName: \"同一个新客户\", kind: OTHER, amount: 1.0 }) { customer { id } } }";
+    let create = "mutation { createOpportunity(input: { name: \"n\", customerName: \"同一个新客户\", kind: OTHER, amount: \"1.0\" }) { customer { id } } }";
     let (ok, codes) = race(&app, &a1, 30, create, json!({})).await;
     assert_eq!(ok, 30, "{codes:?}");
     assert_eq!(app.count_rows("customer").await, 1);
@@ -445,7 +445,7 @@ async fn hostile_text_and_dates_are_validation_errors_not_internal() {
     let r = app
         .post(
             Some(&a1),
-            "mutation($n: String!) { createOpportunity(input: { name: $n, customerName: \"c\", kind: OTHER, amount: 1.0 }) { id } }",
+            "mutation($n: String!) { createOpportunity(input: { name: $n, customerName: \"c\", kind: OTHER, amount: \"1.0\" }) { id } }",
             json!({ "n": "nul\u{0}name" }),
         )
         .await;
@@ -466,7 +466,7 @@ async fn hostile_text_and_dates_are_validation_errors_not_internal() {
     assert_eq!(f, ["input.attributionText", "input.lossReason"]);
     // Dates: strict ISO form, years 2000–2100.
     let deal = app.quick_deal(&a1, "dates").await;
-    let shelve = "mutation($id: ID!, $d: NaiveDate!) { shelveOpportunity(id: $id, version: 1, input: { reason: OUR_NO_CAPACITY, restartDate: $d }) { id } }";
+    let shelve = "mutation($id: ID!, $d: Date!) { shelveOpportunity(id: $id, version: 1, input: { reason: OUR_NO_CAPACITY, restartDate: $d }) { id } }";
     for bad in ["+10000-01-01", "2026-1-1", "2101-01-01"] {
         let r = app.post(Some(&a1), shelve, json!({ "id": deal, "d": bad })).await;
         assert_eq!(r.code(), "BAD_USER_INPUT", "{bad}: {}", r.0);
@@ -474,7 +474,7 @@ async fn hostile_text_and_dates_are_validation_errors_not_internal() {
     let r = app
         .post(
             Some(&a1),
-            "mutation($id: ID!) { updateOpportunity(id: $id, version: 1, input: { rollingForecast: { expectedOrderMonth: \"0000-01\", amount: 1.0 } }) { id } }",
+            "mutation($id: ID!) { updateOpportunity(id: $id, version: 1, input: { rollingForecast: { expectedOrderMonth: \"0000-01\", amount: \"1.0\" } }) { id } }",
             json!({ "id": deal }),
         )
         .await;

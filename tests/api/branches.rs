@@ -102,7 +102,7 @@ async fn a_date_bound_rule_fires_again_for_a_new_restart_date_and_next_months_25
     let version = app.version_of(&a2, &expecting.to_string()).await;
     app.post(
         Some(&a2),
-        "mutation($id: ID!, $v: Int!) { updateOpportunity(id: $id, version: $v, input: { rollingForecast: { expectedOrderMonth: \"2026-12\", amount: 100000 } }) { id } }",
+        "mutation($id: ID!, $v: Int!) { updateOpportunity(id: $id, version: $v, input: { rollingForecast: { expectedOrderMonth: \"2026-12\", amount: \"100000\" } }) { id } }",
         json!({ "id": expecting.to_string(), "v": version }),
     )
     .await

@@ -335,7 +335,7 @@ impl TestApp {
 
     /// A plain quotation-stage deal for the viewer (an account manager).
     pub async fn quick_deal(&self, token: &str, name: &str) -> String {
-        self.create_opportunity(token, json!({ "name": name, "customerName": format!("{name} 客户"), "kind": "MOLD_DEVELOPMENT", "amount": 100000.0, "stage": "QUOTATION" }))
+        self.create_opportunity(token, json!({ "name": name, "customerName": format!("{name} 客户"), "kind": "MOLD_DEVELOPMENT", "amount": "100000", "stage": "QUOTATION" }))
             .await
     }
 

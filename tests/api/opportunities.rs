@@ -17,8 +17,8 @@ async fn an_account_manager_creates_a_deal_in_his_own_track_with_its_first_histo
     let id = app
         .create_opportunity(
             &a1,
-            json!({ "name": "  手机外壳  ", "customerName": "华星电子", "kind": "MASS_PRODUCTION", "amount": 1234567.89,
-                     "rollingForecast": { "expectedOrderMonth": "2027-02", "amount": 1000000 } }),
+            json!({ "name": "  手机外壳  ", "customerName": "华星电子", "kind": "MASS_PRODUCTION", "amount": "1234567.89",
+                     "rollingForecast": { "expectedOrderMonth": "2027-02", "amount": "1000000" } }),
         )
         .await;
     let r = app
@@ -32,7 +32,7 @@ async fn an_account_manager_creates_a_deal_in_his_own_track_with_its_first_histo
         .await;
     let o = &r.data()["opportunity"];
     assert_eq!(o["name"], "手机外壳");
-    assert_eq!(o["amount"], 1234567.89);
+    assert_eq!(o["amount"], "1234567.89");
     assert_eq!(o["stage"], "INITIAL_IDENTIFICATION");
     assert_eq!(o["status"], "ACTIVE");
     assert_eq!(o["businessLine"], "MOLDING_INTEGRATED");
@@ -56,8 +56,8 @@ async fn a_bad_new_deal_reports_every_bad_field_and_writes_nothing() {
         .post(
             Some(&a1),
             "mutation($i: CreateOpportunityInput!) { createOpportunity(input: $i) { id } }",
-            json!({ "i": { "name": " ", "customerName": "新客户", "kind": "OTHER", "amount": -5, "stage": "H_POTENTIAL", "trackId": "2",
-                           "rollingForecast": { "expectedOrderMonth": "2027-13", "amount": 1.001 } } }),
+            json!({ "i": { "name": " ", "customerName": "新客户", "kind": "OTHER", "amount": "-5", "stage": "H_POTENTIAL", "trackId": "2",
+                           "rollingForecast": { "expectedOrderMonth": "2027-13", "amount": "1.001" } } }),
         )
         .await;
     let mut fields = r.fields();
@@ -81,7 +81,7 @@ async fn a_director_must_name_an_account_manager_of_his_track_as_owner() {
     let app = spawn_app().await;
     let d1 = app.login("d1@test.local").await;
     let q = "mutation($i: CreateOpportunityInput!) { createOpportunity(input: $i) { owner { email } track { name } } }";
-    let base = json!({ "name": "x", "customerName": "c", "kind": "OTHER", "amount": 1 });
+    let base = json!({ "name": "x", "customerName": "c", "kind": "OTHER", "amount": "1" });
     let mut missing = base.clone();
     assert_eq!(app.post(Some(&d1), q, json!({ "i": missing })).await.fields(), ["input.ownerId"]);
     missing["ownerId"] = json!("103"); // a3 is in track 2
@@ -105,14 +105,14 @@ async fn moving_to_h_potential_needs_a_precision_forecast_and_is_written_to_hist
         .post(
             Some(&a1),
             MOVE,
-            json!({ "id": id, "v": 1, "s": "H_POTENTIAL", "p": { "orderDate": "2027-01-15", "amount": 90000 } }),
+            json!({ "id": id, "v": 1, "s": "H_POTENTIAL", "p": { "orderDate": "2027-01-15", "amount": "90000" } }),
         )
         .await;
     let o = &r.data()["moveOpportunityStage"];
     assert_eq!(o["stage"], "H_POTENTIAL");
     assert_eq!(o["version"], 2);
     assert_eq!(o["stageEnteredAt"], "2026-11-23T02:00:00+00:00");
-    assert_eq!(o["precisionForecast"], json!({ "orderDate": "2027-01-15", "amount": 90000.0 }));
+    assert_eq!(o["precisionForecast"], json!({ "orderDate": "2027-01-15", "amount": "90000.00" }));
     assert_eq!(
         o["history"][2],
         json!({ "field": "STAGE", "from": "QUOTATION", "to": "H_POTENTIAL", "actor": { "email": "a1@test.local" } })
@@ -134,9 +134,13 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
     let a1 = app.login("a1@test.local").await;
     let id = app.quick_deal(&a1, "deal").await;
     let q = "mutation($id: ID!, $v: Int!, $i: UpdateOpportunityInput!) { updateOpportunity(id: $id, version: $v, input: $i) { amount version } }";
-    let first = app.post(Some(&a1), q, json!({ "id": id, "v": 1, "i": { "amount": 200000 } })).await;
-    assert_eq!(first.data()["updateOpportunity"], json!({ "amount": 200000.0, "version": 2 }));
-    let stale = app.post(Some(&a1), q, json!({ "id": id, "v": 1, "i": { "amount": 300000 } })).await;
+    let first = app
+        .post(Some(&a1), q, json!({ "id": id, "v": 1, "i": { "amount": "200000" } }))
+        .await;
+    assert_eq!(first.data()["updateOpportunity"], json!({ "amount": "200000.00", "version": 2 }));
+    let stale = app
+        .post(Some(&a1), q, json!({ "id": id, "v": 1, "i": { "amount": "300000" } }))
+        .await;
     assert_eq!(stale.code(), "CONFLICT");
     let stale_move = app
         .post(Some(&a1), MOVE, json!({ "id": id, "v": 1, "s": "DEEP_NEGOTIATION" }))
@@ -151,7 +155,7 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
         .await;
     assert_eq!(
         now.data()["opportunity"],
-        json!({ "amount": 200000.0, "version": 2, "stage": "QUOTATION" })
+        json!({ "amount": "200000.00", "version": 2, "stage": "QUOTATION" })
     );
 }
 
@@ -161,7 +165,7 @@ async fn concurrent_changes_at_the_same_version_let_exactly_one_win() {
     let a1 = app.login("a1@test.local").await;
     let id = app.quick_deal(&a1, "deal").await;
     let q = "mutation($id: ID!, $v: Int!, $i: UpdateOpportunityInput!) { updateOpportunity(id: $id, version: $v, input: $i) { version } }";
-    let calls = (0..6).map(|n| app.post(Some(&a1), q, json!({ "id": id, "v": 1, "i": { "amount": 1000 + n } })));
+    let calls = (0..6).map(|n| app.post(Some(&a1), q, json!({ "id": id, "v": 1, "i": { "amount": (1000 + n).to_string() } })));
     let results = futures_util::future::join_all(calls).await;
     let wins = results.iter().filter(|r| r.0.get("errors").is_none()).count();
     assert_eq!(wins, 1);
@@ -265,7 +269,7 @@ async fn a_mold_number_is_assigned_to_a_secured_deal_only() {
     app.post(
         Some(&a1),
         MOVE,
-        json!({ "id": id, "v": 1, "s": "SECURED", "p": { "orderDate": "2026-11-30", "amount": 100000 } }),
+        json!({ "id": id, "v": 1, "s": "SECURED", "p": { "orderDate": "2026-11-30", "amount": "100000" } }),
     )
     .await
     .data();
@@ -339,8 +343,8 @@ async fn lists_page_by_cursor_and_filter() {
     for n in 0..5 {
         app.create_opportunity(
             &a1,
-            json!({ "name": format!("d{n}"), "customerName": if n % 2 == 0 { "Alpha 100%" } else { "beta" }, "kind": "OTHER", "amount": 1,
-            "rollingForecast": { "expectedOrderMonth": if n < 2 { "2027-01" } else { "2027-03" }, "amount": 1 } }),
+            json!({ "name": format!("d{n}"), "customerName": if n % 2 == 0 { "Alpha 100%" } else { "beta" }, "kind": "OTHER", "amount": "1",
+            "rollingForecast": { "expectedOrderMonth": if n < 2 { "2027-01" } else { "2027-03" }, "amount": "1" } }),
         )
         .await;
     }

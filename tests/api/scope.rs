@@ -102,7 +102,7 @@ async fn no_mutation_reaches_a_deal_outside_the_scope() {
     let app = &w.app;
     let mutations: [(&str, Value); 8] = [
         (
-            "mutation($id: ID!) { updateOpportunity(id: $id, version: 1, input: { amount: 5 }) { id } }",
+            "mutation($id: ID!) { updateOpportunity(id: $id, version: 1, input: { amount: \"5\" }) { id } }",
             json!({}),
         ),
         (
@@ -152,7 +152,7 @@ async fn no_mutation_reaches_a_deal_outside_the_scope() {
     let d2 = app.post(Some(&w.a2), check, json!({ "id": w.deal2 })).await;
     assert_eq!(
         d2.data()["opportunity"],
-        json!({ "version": 1, "amount": 100000.0, "stage": "QUOTATION", "status": "ACTIVE", "owner": { "email": "a2@test.local" } })
+        json!({ "version": 1, "amount": "100000.00", "stage": "QUOTATION", "status": "ACTIVE", "owner": { "email": "a2@test.local" } })
     );
     let d3 = app.post(Some(&w.a3), check, json!({ "id": w.deal3 })).await;
     assert_eq!(d3.data()["opportunity"]["version"], 1);
@@ -164,9 +164,9 @@ async fn ceo_and_secretary_read_everything_but_change_nothing() {
     let app = &w.app;
     for who in ["ceo@test.local", "secretary@test.local"] {
         let t = app.login(who).await;
-        let q = "mutation($id: ID!) { updateOpportunity(id: $id, version: 1, input: { amount: 5 }) { id } }";
+        let q = "mutation($id: ID!) { updateOpportunity(id: $id, version: 1, input: { amount: \"5\" }) { id } }";
         assert_eq!(app.post(Some(&t), q, json!({ "id": w.deal1 })).await.code(), "FORBIDDEN", "{who}");
-        let create = app.post(Some(&t), "mutation { createOpportunity(input: { name: \"x\", customerName: \"y\", kind: OTHER, amount: 1, trackId: \"1\", ownerId: \"101\" }) { id } }", json!({})).await;
+        let create = app.post(Some(&t), "mutation { createOpportunity(input: { name: \"x\", customerName: \"y\", kind: OTHER, amount: \"1\", trackId: \"1\", ownerId: \"101\" }) { id } }", json!({})).await;
         assert_eq!(create.code(), "FORBIDDEN", "{who}");
     }
     assert_eq!(app.version_of(&w.a1, &w.deal1).await, 1);

@@ -98,7 +98,8 @@ impl Schema {
             (_, "Int") => json!(1),
             (_, "Float") => json!(1.0),
             (_, "Boolean") => json!(true),
-            (_, "NaiveDate") => json!("2027-06-01"),
+            (_, "Date") => json!("2027-06-01"),
+            (_, "Money") => json!("1.00"),
             (_, "DateTime") => json!("2026-11-20T00:00:00Z"),
             ("ENUM", _) => self.types[name]["enumValues"][0]["name"].clone(),
             ("INPUT_OBJECT", _) => {
@@ -239,7 +240,7 @@ async fn no_field_of_the_schema_returns_counts_sends_or_changes_anything_outside
         let id = app
             .create_opportunity(
                 &token,
-                json!({ "name": format!("{marker}deal"), "customerName": format!("{marker}customer"), "kind": "OTHER", "amount": 1.0 }),
+                json!({ "name": format!("{marker}deal"), "customerName": format!("{marker}customer"), "kind": "OTHER", "amount": "1" }),
             )
             .await;
         deals.push(Deal { owner, track, id, marker });

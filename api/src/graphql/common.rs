@@ -28,14 +28,13 @@ pub fn id(v: i64) -> ID {
 }
 
 /// A calendar date in its strict ISO form, `YYYY-MM-DD`, between
-/// 2000-01-01 and 2100-12-31 (keeps the name of the scalar the API has
-/// always had).
+/// 2000-01-01 and 2100-12-31.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date(pub chrono::NaiveDate);
 
 /// ISO 8601 calendar date, strictly `YYYY-MM-DD` (e.g. `2027-03-01`),
 /// between 2000-01-01 and 2100-12-31.
-#[async_graphql::Scalar(name = "NaiveDate")]
+#[async_graphql::Scalar(name = "Date")]
 impl async_graphql::ScalarType for Date {
     fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
         let async_graphql::Value::String(text) = &value else {
@@ -48,6 +47,37 @@ impl async_graphql::ScalarType for Date {
 
     fn to_value(&self) -> async_graphql::Value {
         async_graphql::Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// A sum of money in yuan, exact to the fen (分).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money(pub String);
+
+impl Money {
+    /// An amount stored in fen.
+    pub fn from_cents(cents: i64) -> Self {
+        Self(crate::domain::money::format_yuan(cents))
+    }
+}
+
+/// A sum of money in yuan, exact to the fen: a decimal string with at most
+/// two decimals and no sign, exponent or separators, such as `"1234567.89"`
+/// (answers always carry two decimals). Never a float: no fen is lost.
+#[async_graphql::Scalar(name = "Money")]
+impl async_graphql::ScalarType for Money {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        // The digits are checked by the use case, which reports the field.
+        match value {
+            async_graphql::Value::String(text) => Ok(Money(text)),
+            other => Err(async_graphql::InputValueError::custom(format!(
+                "expected yuan as a decimal string such as \"1234567.89\", found {other}"
+            ))),
+        }
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::String(self.0.clone())
     }
 }
 

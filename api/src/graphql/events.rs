@@ -29,8 +29,8 @@ impl AlertEvent {
         id(self.0.id)
     }
     /// What happened.
-    async fn kind(&self) -> Option<AlertEventKind> {
-        Some(self.0.kind.into())
+    async fn kind(&self) -> AlertEventKind {
+        self.0.kind.into()
     }
     /// What happened, in words (新告警), in the request's language.
     async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
@@ -42,16 +42,16 @@ impl AlertEvent {
     }
     /// The alert it concerns.
     #[graphql(name = "alertId")]
-    async fn alert_id_field(&self) -> Option<ID> {
-        self.alert_id().map(id)
+    async fn alert_id_field(&self) -> Result<ID> {
+        Ok(id(self.alert_id().ok_or_else(|| missing("its alert"))?))
     }
     /// The opportunity it concerns.
-    async fn opportunity_id(&self) -> Option<ID> {
-        self.0.opportunity_id.map(id)
+    async fn opportunity_id(&self) -> Result<ID> {
+        Ok(id(self.0.opportunity_id.ok_or_else(|| missing("its opportunity"))?))
     }
     /// The rule of the alert.
-    async fn rule(&self) -> Option<AlertRule> {
-        self.0.rule.map(Into::into)
+    async fn rule(&self) -> Result<AlertRule> {
+        Ok(self.0.rule.ok_or_else(|| missing("its rule"))?.into())
     }
     /// The alert as it is now, when visible to the viewer.
     async fn alert(&self, ctx: &Context<'_>) -> Result<Option<Alert>> {
@@ -60,6 +60,12 @@ impl AlertEvent {
         let found = ctx::loaders(ctx)?.alerts.load_one(alert_id).await?;
         Ok(found.filter(|a| viewer.can_see(a.owner_id, a.track_id)).map(Alert))
     }
+}
+
+/// An alert event always names its alert, opportunity and rule; a row
+/// without them is a defect, not the caller's.
+fn missing(what: &str) -> AppError {
+    AppError::internal(format!("an alert event without {what}"))
 }
 
 fn parse_after(after: Option<ID>) -> Result<Option<i64>> {

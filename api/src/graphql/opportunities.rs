@@ -1,12 +1,12 @@
 //! Opportunities (商机): the type, its history and activities, the list,
 //! and the mutations of its life cycle.
 
-use super::common::{Connection, Date, Node, Within, lookup_id, page_request, raw_id};
+use super::common::{Connection, Date, Money, Node, Within, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::*;
 use super::labels::label;
 use super::organisation::{Customer, Track, User};
-use crate::domain::{calendar, limits, money};
+use crate::domain::{calendar, limits};
 use crate::error::AppError;
 use crate::service::opportunities as svc;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
@@ -29,7 +29,7 @@ pub struct RollingForecast {
     /// Expected order month, `YYYY-MM`.
     pub expected_order_month: Option<String>,
     /// Expected amount in yuan.
-    pub amount: Option<f64>,
+    pub amount: Option<Money>,
 }
 
 /// 精度版: the precision forecast.
@@ -38,7 +38,7 @@ pub struct PrecisionForecast {
     /// Expected order date.
     pub order_date: Date,
     /// Expected amount in yuan.
-    pub amount: f64,
+    pub amount: Money,
 }
 
 async fn load_or_internal<T>(found: Option<T>, what: &str) -> Result<T> {
@@ -91,8 +91,8 @@ impl Opportunity {
         label(ctx, self.0.kind).await
     }
     /// Amount in yuan.
-    async fn amount(&self) -> f64 {
-        money::cents_to_yuan(self.0.amount_cents)
+    async fn amount(&self) -> Money {
+        Money::from_cents(self.0.amount_cents)
     }
     /// Funnel stage.
     async fn stage(&self) -> Stage {
@@ -161,14 +161,14 @@ impl Opportunity {
         }
         Some(RollingForecast {
             expected_order_month: self.0.expected_order_month.map(calendar::format_year_month),
-            amount: self.0.forecast_amount_cents.map(money::cents_to_yuan),
+            amount: self.0.forecast_amount_cents.map(Money::from_cents),
         })
     }
     /// 精度版 precision forecast, when given.
     async fn precision_forecast(&self) -> Option<PrecisionForecast> {
         Some(PrecisionForecast {
             order_date: Date(self.0.precision_order_date?),
-            amount: money::cents_to_yuan(self.0.precision_amount_cents?),
+            amount: Money::from_cents(self.0.precision_amount_cents?),
         })
     }
     /// Optimistic-concurrency version: pass it back to change the opportunity.
@@ -308,7 +308,7 @@ pub struct RollingForecastInput {
     /// Expected order month, `YYYY-MM`.
     pub expected_order_month: String,
     /// Expected order amount in yuan.
-    pub amount: f64,
+    pub amount: Money,
 }
 
 /// 精度版: the precision forecast, required from H_POTENTIAL on.
@@ -317,7 +317,7 @@ pub struct PrecisionForecastInput {
     /// Expected order date.
     pub order_date: Date,
     /// Expected order amount in yuan.
-    pub amount: f64,
+    pub amount: Money,
 }
 
 /// A new opportunity.
@@ -330,7 +330,7 @@ pub struct CreateOpportunityInput {
     /// Kind of business.
     pub kind: OpportunityKind,
     /// Amount in yuan (at most two decimals).
-    pub amount: f64,
+    pub amount: Money,
     /// Track; defaults to the account manager's own track.
     pub track_id: Option<ID>,
     /// Owner (an account manager of the track); defaults to the viewer when he is an account manager.
@@ -353,7 +353,7 @@ pub struct UpdateOpportunityInput {
     /// New kind.
     pub kind: Option<OpportunityKind>,
     /// New amount in yuan.
-    pub amount: Option<f64>,
+    pub amount: Option<Money>,
     /// New owner: an account manager of the opportunity's track (directors and admins only).
     pub owner_id: Option<ID>,
     /// New rolling forecast.
@@ -402,7 +402,7 @@ impl From<RollingForecastInput> for svc::RollingForecast {
     fn from(r: RollingForecastInput) -> Self {
         Self {
             expected_order_month: r.expected_order_month,
-            amount: r.amount,
+            amount: r.amount.0,
         }
     }
 }
@@ -411,7 +411,7 @@ impl From<PrecisionForecastInput> for svc::PrecisionForecast {
     fn from(f: PrecisionForecastInput) -> Self {
         Self {
             order_date: f.order_date.0,
-            amount: f.amount,
+            amount: f.amount.0,
         }
     }
 }
@@ -422,7 +422,7 @@ impl From<CreateOpportunityInput> for svc::NewOpportunity {
             name: i.name,
             customer_name: i.customer_name,
             kind: i.kind.into(),
-            amount: i.amount,
+            amount: i.amount.0,
             track_id: raw_id(i.track_id),
             owner_id: raw_id(i.owner_id),
             stage: i.stage.map(Into::into),
@@ -438,7 +438,7 @@ impl From<UpdateOpportunityInput> for svc::Changes {
             name: i.name,
             customer_name: i.customer_name,
             kind: i.kind.map(Into::into),
-            amount: i.amount,
+            amount: i.amount.map(|m| m.0),
             owner_id: raw_id(i.owner_id),
             rolling_forecast: i.rolling_forecast.map(Into::into),
             precision_forecast: i.precision_forecast.map(Into::into),

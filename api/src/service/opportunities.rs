@@ -32,16 +32,16 @@ pub struct ListFilter {
 pub struct RollingForecast {
     /// `YYYY-MM`.
     pub expected_order_month: String,
-    /// Yuan.
-    pub amount: f64,
+    /// Yuan as the client wrote them ("1234567.89").
+    pub amount: String,
 }
 
 /// 精度版: the precision forecast.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PrecisionForecast {
     pub order_date: NaiveDate,
-    /// Yuan.
-    pub amount: f64,
+    /// Yuan as the client wrote them ("1234567.89").
+    pub amount: String,
 }
 
 /// A new opportunity.
@@ -50,8 +50,8 @@ pub struct NewOpportunity {
     pub name: String,
     pub customer_name: String,
     pub kind: OpportunityKind,
-    /// Yuan.
-    pub amount: f64,
+    /// Yuan as the client wrote them ("1234567.89").
+    pub amount: String,
     pub track_id: Option<String>,
     pub owner_id: Option<String>,
     pub stage: Option<Stage>,
@@ -65,8 +65,8 @@ pub struct Changes {
     pub name: Option<String>,
     pub customer_name: Option<String>,
     pub kind: Option<OpportunityKind>,
-    /// Yuan.
-    pub amount: Option<f64>,
+    /// Yuan as the client wrote them.
+    pub amount: Option<String>,
     pub owner_id: Option<String>,
     pub rolling_forecast: Option<RollingForecast>,
     pub precision_forecast: Option<PrecisionForecast>,
@@ -173,8 +173,8 @@ fn check_text(p: &mut Problems, field: &str, value: &str, kind: TextKind) {
     text::required(p, field, value, kind);
 }
 
-fn check_amount(p: &mut Problems, field: &str, yuan: f64) -> i64 {
-    money::yuan_to_cents(yuan).unwrap_or_else(|why| {
+fn check_amount(p: &mut Problems, field: &str, yuan: &str) -> i64 {
+    money::parse_yuan(yuan).unwrap_or_else(|why| {
         p.add(field, why);
         0
     })
@@ -187,11 +187,11 @@ fn rolling(p: &mut Problems, field: &str, r: &RollingForecast) -> (Option<NaiveD
         &format!("{field}.expectedOrderMonth"),
         "must be a month as YYYY-MM",
     );
-    (month, check_amount(p, &format!("{field}.amount"), r.amount))
+    (month, check_amount(p, &format!("{field}.amount"), &r.amount))
 }
 
 fn precision(p: &mut Problems, field: &str, f: &PrecisionForecast) -> (NaiveDate, i64) {
-    (f.order_date, check_amount(p, &format!("{field}.amount"), f.amount))
+    (f.order_date, check_amount(p, &format!("{field}.amount"), &f.amount))
 }
 
 /// Is `user_id` an active account manager of `track_id`?
@@ -228,7 +228,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewOpportunity) ->
     let mut p = Problems::new();
     check_text(&mut p, "input.name", &input.name, TextKind::Name);
     check_text(&mut p, "input.customerName", &input.customer_name, TextKind::CustomerName);
-    let amount = check_amount(&mut p, "input.amount", input.amount);
+    let amount = check_amount(&mut p, "input.amount", &input.amount);
     let stage: Stage = input.stage.unwrap_or(Stage::InitialIdentification);
     p.check(
         stage == Stage::Secured,
@@ -354,7 +354,7 @@ pub async fn update(state: &AppState, viewer: &Viewer, id: i64, version: i32, in
     if let Some(kind) = input.kind {
         change.kind = Set(kind);
     }
-    if let Some(amount) = input.amount {
+    if let Some(amount) = &input.amount {
         change.amount_cents = Set(check_amount(&mut p, "input.amount", amount));
     }
     if let Some(r) = &input.rolling_forecast {

@@ -150,3 +150,43 @@ async fn the_note_a_resolution_writes_uses_the_companys_words() {
     assert_eq!(activity["kind"], "ALERT_ATTRIBUTION");
     assert_eq!(activity["note"], "15日无跟进：客户无响应");
 }
+
+#[tokio::test]
+async fn answers_list_fields_in_the_order_the_query_asked() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    for n in 0..3 {
+        app.quick_deal(&a1, &format!("order {n}")).await;
+    }
+    // Fields that resolve through different loaders finish in any order.
+    let q = "{ opportunities { nodes { track { name } owner { email } customer { name } id stageLabel name } } zz: me { email } aa: tracks { name } }";
+    // Each key as it appears only once in the first node (the deal's own name starts with "order").
+    let keys = [
+        "\"track\":",
+        "\"owner\":",
+        "\"customer\":",
+        "\"id\":",
+        "\"stageLabel\":",
+        "\"name\":\"order 0\"",
+    ];
+    for _ in 0..30 {
+        let text = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&a1)
+            .json(&json!({ "query": q }))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let first_node = &text[text.find("\"nodes\"").unwrap()..];
+        let positions: Vec<usize> = keys.iter().map(|k| first_node.find(k).unwrap()).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "fields out of order: {text}");
+        assert!(
+            text.find("\"opportunities\"") < text.find("\"zz\"") && text.find("\"zz\"") < text.find("\"aa\""),
+            "{text}"
+        );
+    }
+}

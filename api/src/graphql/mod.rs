@@ -15,6 +15,7 @@ pub mod guard;
 pub mod labels;
 pub mod loaders;
 pub mod opportunities;
+pub mod order;
 pub mod organisation;
 pub mod settings;
 
@@ -69,6 +70,7 @@ pub(crate) fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES)
         .extension(guard::DocumentGuard)
+        .extension(order::FieldOrder)
 }
 
 /// The schema serving `state`.

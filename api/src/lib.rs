@@ -177,19 +177,34 @@ enum Command {
     },
 }
 
-fn print_welcome(addr: SocketAddr) {
-    println!("salespulse is listening on http://{addr}/  (GraphiQL)");
-    println!("  API:        POST/GET http://{addr}/graphql   WebSocket ws://{addr}/graphql (graphql-transport-ws)");
-    println!("  health:     http://{addr}/healthz   readiness: http://{addr}/readyz");
-    println!("  demo logins (password: {}):", seed::DEMO_PASSWORD);
-    println!("    ceo@demo.local  secretary@demo.local  admin@demo.local");
-    println!("    director1@demo.local … director6@demo.local   am1@demo.local … am30@demo.local");
+/// The start-up banner: GraphiQL only when it is on, the demo logins only
+/// when the demo company is in the database.
+fn welcome(addr: SocketAddr, graphiql: bool, demo: bool) -> String {
+    let mut out = if graphiql {
+        format!("salespulse is listening on http://{addr}/  (GraphiQL)\n")
+    } else {
+        format!("salespulse is listening on {addr}\n")
+    };
+    out.push_str(&format!(
+        "  API:        POST/GET http://{addr}/graphql   WebSocket ws://{addr}/graphql (graphql-transport-ws)\n"
+    ));
+    out.push_str(&format!("  health:     http://{addr}/healthz   readiness: http://{addr}/readyz\n"));
+    if demo {
+        out.push_str(&format!("  demo logins (password: {}):\n", seed::DEMO_PASSWORD));
+        out.push_str("    ceo@demo.local  secretary@demo.local  admin@demo.local\n");
+        out.push_str("    director1@demo.local … director6@demo.local   am1@demo.local … am30@demo.local\n");
+    }
+    out
 }
 
 /// The command line: `salespulse [serve|migrate|seed|schema]`.
 pub async fn run_cli() -> ExitCode {
     let cli = Cli::parse();
+    use std::io::IsTerminal;
     let _ = tracing_subscriber::fmt()
+        // Colour codes only on a terminal: a log file or a collector gets plain text.
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()))
         .try_init();
     if let Some(Command::Schema) = cli.command {
@@ -210,7 +225,8 @@ pub async fn run_cli() -> ExitCode {
         Command::Bench { opportunities, activities } => bench::run(config, clock, bench::Size { opportunities, activities }).await,
         Command::Serve | Command::Schema => match App::build(config, clock).await {
             Ok(app) => {
-                print_welcome(app.address());
+                let demo = seed::has_demo(&app.state.db).await.unwrap_or(false);
+                print!("{}", welcome(app.address(), app.state.config.graphiql, demo));
                 app.serve().await.map_err(AppError::internal)
             }
             Err(e) => Err(e),
@@ -241,4 +257,16 @@ async fn seed_command(config: &Config, clock: &SharedClock) -> AppResult<()> {
     seed::demo_company(&db, clock.now()).await?;
     println!("demo company seeded");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_banner_names_graphiql_and_the_demo_logins_only_when_there() {
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 8080));
+        let full = super::welcome(addr, true, true);
+        assert!(full.contains("(GraphiQL)") && full.contains("am1@demo.local"));
+        let bare = super::welcome(addr, false, false);
+        assert!(!bare.contains("GraphiQL") && !bare.contains("demo"), "{bare}");
+    }
 }

@@ -54,6 +54,16 @@ const CUSTOMER_STEMS: [&str; 24] = [
 ];
 const CUSTOMER_TAILS: [&str; 10] = ["电子", "科技", "汽车部件", "医疗", "电器", "塑胶", "精密", "智能", "家居", "实业"];
 
+/// True when the demo company is in the database (its admin exists).
+pub async fn has_demo(db: &DatabaseConnection) -> AppResult<bool> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq("admin@demo.local"))
+        .count(db)
+        .await?
+        > 0)
+}
+
 /// True when the database has no user yet.
 pub async fn is_empty(db: &DatabaseConnection) -> AppResult<bool> {
     Ok(user::Entity::find().count(db).await? == 0)

@@ -190,3 +190,53 @@ async fn answers_list_fields_in_the_order_the_query_asked() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_phone_sees_its_badges_and_only_the_buttons_it_may_press() {
+    use org::*;
+    let app = spawn_app().await;
+    app.deal_with_alert(A1, T1).await;
+    let q = "{ me { badges { openAlerts overdueAlerts } } alerts { nodes { viewerCanResolve viewerCanReview viewerCanRaiseToCeo opportunity { viewerCanEdit } } } }";
+    let view = |r: &crate::helpers::Gql| (r.data()["me"]["badges"].clone(), r.data()["alerts"]["nodes"][0].clone());
+    let a1 = app.login("a1@test.local").await;
+    let (badges, alert) = view(&app.post(Some(&a1), q, json!({})).await);
+    assert_eq!(badges, json!({ "openAlerts": 1, "overdueAlerts": 0 }));
+    assert_eq!(
+        alert,
+        json!({ "viewerCanResolve": true, "viewerCanReview": false, "viewerCanRaiseToCeo": false, "opportunity": { "viewerCanEdit": true } })
+    );
+    let d1 = app.login("d1@test.local").await;
+    let (badges, alert) = view(&app.post(Some(&d1), q, json!({})).await);
+    assert_eq!(badges, json!({ "openAlerts": 1, "overdueAlerts": 0 }));
+    assert_eq!(
+        alert,
+        json!({ "viewerCanResolve": false, "viewerCanReview": false, "viewerCanRaiseToCeo": true, "opportunity": { "viewerCanEdit": true } })
+    );
+    let ceo = app.login("ceo@test.local").await;
+    let (_, alert) = view(&app.post(Some(&ceo), q, json!({})).await);
+    assert_eq!(
+        alert,
+        json!({ "viewerCanResolve": false, "viewerCanReview": false, "viewerCanRaiseToCeo": false, "opportunity": { "viewerCanEdit": false } })
+    );
+    // Another track's director counts nothing of it.
+    let d2 = app.login("d2@test.local").await;
+    let (badges, _) = view(&app.post(Some(&d2), q, json!({})).await);
+    assert_eq!(badges, json!({ "openAlerts": 0, "overdueAlerts": 0 }));
+    // Four days on, unanswered: overdue on the badge.
+    app.clock.advance(chrono::Duration::days(4));
+    let a1 = app.login("a1@test.local").await;
+    let (badges, _) = view(&app.post(Some(&a1), q, json!({})).await);
+    assert_eq!(badges, json!({ "openAlerts": 1, "overdueAlerts": 1 }));
+    // Somebody else's badges are nobody's business.
+    let d1 = app.login("d1@test.local").await;
+    let r = app
+        .post(
+            Some(&d1),
+            "{ tracks { accountManagers { email badges { openAlerts } } } }",
+            json!({}),
+        )
+        .await;
+    for am in r.data()["tracks"][0]["accountManagers"].as_array().unwrap() {
+        assert!(am["badges"].is_null(), "{am}");
+    }
+}

@@ -403,10 +403,16 @@ async fn a_nested_list_costs_the_same_statements_for_five_deals_as_for_forty() {
             let log = "mutation($id: ID!) { logActivity(opportunityId: $id, input: { kind: CALL, note: \"call\" }) { id } }";
             app.post(Some(&a1), log, json!({ "id": id })).await.data();
         }
-        statements.store(0, Ordering::SeqCst);
-        let r = app.post(Some(&a1), q, json!({ "n": n })).await;
-        assert_eq!(r.data()["opportunities"]["nodes"].as_array().unwrap().len() as i64, n);
-        cost.push(statements.load(Ordering::SeqCst));
+        // The fewest of three runs: a loader may split a batch when rows
+        // arrive late on a busy machine; an N+1 costs its dozens every time.
+        let mut fewest = usize::MAX;
+        for _ in 0..3 {
+            statements.store(0, Ordering::SeqCst);
+            let r = app.post(Some(&a1), q, json!({ "n": n })).await;
+            assert_eq!(r.data()["opportunities"]["nodes"].as_array().unwrap().len() as i64, n);
+            fewest = fewest.min(statements.load(Ordering::SeqCst));
+        }
+        cost.push(fewest);
     }
     // Auth 2, list and count 2, settings 1, and one batch per relation and
     // level (a loader may split a batch in two when rows arrive late); an

@@ -108,6 +108,18 @@ impl Alert {
     async fn status(&self) -> AlertStatus {
         self.0.status.into()
     }
+    /// The viewer may resolve it now (he owns it and it is open).
+    async fn viewer_can_resolve(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(service::permissions(ctx::viewer(ctx)?, &self.0).resolve)
+    }
+    /// The viewer may review it now (a director of its track, and it is resolved).
+    async fn viewer_can_review(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(service::permissions(ctx::viewer(ctx)?, &self.0).review)
+    }
+    /// The viewer may raise it to the CEO (a director of its track; once).
+    async fn viewer_can_raise_to_ceo(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(service::permissions(ctx::viewer(ctx)?, &self.0).raise_to_ceo)
+    }
     /// The rule in words (15日无跟进), in the request's language.
     async fn rule_label(&self, ctx: &Context<'_>) -> Result<String> {
         label(ctx, self.0.rule).await

@@ -171,6 +171,10 @@ impl Opportunity {
             amount: Money::from_cents(self.0.precision_amount_cents?),
         })
     }
+    /// The viewer may change it (edit, move, shelve, lose…; CEO and secretary read only).
+    async fn viewer_can_edit(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(svc::can_edit(ctx::viewer(ctx)?, &self.0))
+    }
     /// Optimistic-concurrency version: pass it back to change the opportunity.
     async fn version(&self) -> i32 {
         self.0.version

@@ -30,6 +30,19 @@ impl User {
     async fn role(&self) -> Role {
         self.0.role.into()
     }
+    /// The counts a phone shows on its badge; only for the logged-in user himself (null for anyone else).
+    #[graphql(complexity = 50)]
+    async fn badges(&self, ctx: &Context<'_>) -> Result<Option<Badges>> {
+        let viewer = ctx::viewer(ctx)?;
+        if viewer.user_id != self.0.id {
+            return Ok(None);
+        }
+        let b = service::alerts::badges(ctx::state(ctx)?, viewer).await?;
+        Ok(Some(Badges {
+            open_alerts: b.open_alerts,
+            overdue_alerts: b.overdue_alerts,
+        }))
+    }
     /// The role in words (客户经理), in the request's language.
     async fn role_label(&self, ctx: &Context<'_>) -> Result<String> {
         super::labels::label(ctx, self.0.role).await
@@ -45,6 +58,15 @@ impl User {
         let mut found = loaders.tracks.load_many(ids.iter().copied()).await?;
         Ok(ids.iter().filter_map(|id| found.remove(id)).map(Track).collect())
     }
+}
+
+/// The counts a phone shows on its badge.
+#[derive(async_graphql::SimpleObject)]
+pub struct Badges {
+    /// Open alerts in the viewer's scope (an account manager: his own, to answer).
+    pub open_alerts: u64,
+    /// Alerts in the viewer's scope overdue now (unresolved past due, or unreviewed past review time).
+    pub overdue_alerts: u64,
 }
 
 /// 赛道: an industry vertical inside one business line.

@@ -273,8 +273,53 @@ async fn finish(state: &AppState, txn: DatabaseTransaction, kind: EventKind, ale
     Ok(())
 }
 
+fn is_director_of(viewer: &Viewer, a: &alert::Model) -> bool {
+    viewer.role == Role::TrackDirector && viewer.track_ids.contains(&a.track_id)
+}
+
+/// What the viewer may do with an alert now: the same rules the mutations
+/// apply, so a client never offers a button that will be refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlertPermissions {
+    pub resolve: bool,
+    pub review: bool,
+    pub raise_to_ceo: bool,
+}
+
+pub fn permissions(viewer: &Viewer, a: &alert::Model) -> AlertPermissions {
+    AlertPermissions {
+        resolve: a.owner_id == viewer.user_id && a.status == AlertStatus::Open,
+        review: is_director_of(viewer, a) && a.status == AlertStatus::Resolved,
+        raise_to_ceo: is_director_of(viewer, a) && a.raised_to_ceo_at.is_none(),
+    }
+}
+
+/// The counts a phone shows on its badge: the viewer's open alerts and,
+/// of all in his scope, those overdue now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Badges {
+    pub open_alerts: u64,
+    pub overdue_alerts: u64,
+}
+
+pub async fn badges(state: &AppState, viewer: &Viewer) -> AppResult<Badges> {
+    let scope = viewer.scope();
+    let open = repo::Filter {
+        status: Some(AlertStatus::Open),
+        ..Default::default()
+    };
+    let overdue = repo::Filter {
+        overdue: Some((true, state.clock.now())),
+        ..Default::default()
+    };
+    Ok(Badges {
+        open_alerts: repo::count(&state.db, &scope, &open).await?,
+        overdue_alerts: repo::count(&state.db, &scope, &overdue).await?,
+    })
+}
+
 fn ensure_director_of(viewer: &Viewer, a: &alert::Model) -> AppResult<()> {
-    if viewer.role == Role::TrackDirector && viewer.track_ids.contains(&a.track_id) {
+    if is_director_of(viewer, a) {
         Ok(())
     } else {
         Err(AppError::forbidden("only a director of the alert's track does this"))

@@ -154,6 +154,12 @@ async fn find(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<
 
 const WRITERS: &[Role] = &[Role::AccountManager, Role::TrackDirector, Role::Admin];
 
+/// Whether the viewer may change this opportunity (the mutations' rule:
+/// in his scope, and a writing role — CEO and secretary follow read-only).
+pub fn can_edit(viewer: &Viewer, o: &opportunity::Model) -> bool {
+    WRITERS.contains(&viewer.role) && viewer.can_see(o.owner_id, o.track_id)
+}
+
 /// Loads an opportunity the viewer may change, at the version he saw.
 async fn load_for_write(txn: &DatabaseTransaction, viewer: &Viewer, id: i64, version: Option<i32>) -> AppResult<opportunity::Model> {
     let o = find(txn, viewer, id).await?;

@@ -324,6 +324,11 @@ pub async fn page(
     super::keyset_page(db, query, alert::Column::Id, after, first, with_total).await
 }
 
+/// How many alerts match in the scope.
+pub async fn count(db: &impl ConnectionTrait, scope: &Scope, filter: &Filter) -> AppResult<u64> {
+    Ok(alert::Entity::find().filter(condition(scope, filter)).count(db).await?)
+}
+
 /// The conditional write of a transition: applies `change` to the alert
 /// only while `guard` still holds, so of N concurrent callers exactly one
 /// wins; `None` for the others.

@@ -240,3 +240,19 @@ async fn a_phone_sees_its_badges_and_only_the_buttons_it_may_press() {
         assert!(am["badges"].is_null(), "{am}");
     }
 }
+
+#[tokio::test]
+async fn an_opportunity_lists_its_alerts_in_the_viewers_scope() {
+    use org::*;
+    let app = spawn_app().await;
+    let deal = app.deal_with_alert(A1, T1).await;
+    let q = "query($id: ID!) { opportunity(id: $id) { alerts { rule status ruleLabel } } }";
+    let a1 = app.login("a1@test.local").await;
+    let r = app.post(Some(&a1), q, json!({ "id": deal.to_string() })).await;
+    assert_eq!(
+        r.data()["opportunity"]["alerts"],
+        json!([{ "rule": "NO_FOLLOW_UP", "status": "OPEN", "ruleLabel": "15日无跟进" }])
+    );
+    let d2 = app.login("d2@test.local").await;
+    assert_eq!(app.post(Some(&d2), q, json!({ "id": deal.to_string() })).await.code(), "NOT_FOUND");
+}

@@ -34,6 +34,8 @@ loader!(/// Opportunities by id (callers check the scope).
     OpportunityLoader => opportunity::Model, opportunities::by_ids);
 loader!(/// Alerts by id (callers check the scope).
     AlertLoader => alert::Model, alerts::by_ids);
+loader!(/// Alerts by opportunity id, newest first (callers check the scope).
+    OpportunityAlertsLoader => Vec<alert::Model>, alerts::of_opportunities);
 loader!(/// Stage and status history by opportunity id.
     HistoryLoader => Vec<opportunity_history::Model>, opportunities::history_of);
 loader!(/// Activities by opportunity id, newest first.
@@ -52,6 +54,7 @@ pub struct Loaders {
     pub customers: DataLoader<CustomerLoader>,
     pub opportunities: DataLoader<OpportunityLoader>,
     pub alerts: DataLoader<AlertLoader>,
+    pub opportunity_alerts: DataLoader<OpportunityAlertsLoader>,
     pub history: DataLoader<HistoryLoader>,
     pub activities: DataLoader<ActivityLoader>,
     pub user_tracks: DataLoader<UserTracksLoader>,
@@ -67,6 +70,7 @@ impl Loaders {
             customers: DataLoader::new(CustomerLoader(state.clone()), tokio::spawn),
             opportunities: DataLoader::new(OpportunityLoader(state.clone()), tokio::spawn),
             alerts: DataLoader::new(AlertLoader(state.clone()), tokio::spawn),
+            opportunity_alerts: DataLoader::new(OpportunityAlertsLoader(state.clone()), tokio::spawn),
             history: DataLoader::new(HistoryLoader(state.clone()), tokio::spawn),
             activities: DataLoader::new(ActivityLoader(state.clone()), tokio::spawn),
             user_tracks: DataLoader::new(UserTracksLoader(state.clone()), tokio::spawn),

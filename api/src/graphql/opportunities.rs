@@ -199,6 +199,28 @@ impl Opportunity {
             .map(HistoryEntry)
             .collect())
     }
+    /// Its alert tasks in the viewer's scope, newest first.
+    // Costed as 3 rows: a deal carries one or two (the rows are still capped by `first`).
+    #[graphql(complexity = "5 + 3 * child_complexity")]
+    async fn alerts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "How many, newest first (1–100).",
+            default_with = "limits::PAGE.default as usize",
+            validator(custom = "Within(limits::PAGE)")
+        )]
+        first: usize,
+    ) -> Result<Vec<super::alerts::Alert>> {
+        let viewer = ctx::viewer(ctx)?;
+        let all = ctx::loaders(ctx)?.opportunity_alerts.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(all
+            .into_iter()
+            .filter(|a| viewer.can_see(a.owner_id, a.track_id))
+            .take(first)
+            .map(super::alerts::Alert)
+            .collect())
+    }
     /// Follow-ups, newest first.
     #[graphql(complexity = "5 + limits::ACTIVITIES.for_cost(i64::try_from(first).ok()) * child_complexity")]
     async fn activities(

@@ -358,6 +358,20 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<std::co
     Ok(rows.into_iter().map(|a| (a.id, a)).collect())
 }
 
+/// The alerts of each opportunity, newest first (callers check the scope).
+pub async fn of_opportunities(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, Vec<alert::Model>>> {
+    let rows = alert::Entity::find()
+        .filter(alert::Column::OpportunityId.is_in(ids.iter().copied()))
+        .order_by_desc(alert::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: std::collections::HashMap<i64, Vec<alert::Model>> = std::collections::HashMap::new();
+    for a in rows {
+        out.entry(a.opportunity_id).or_default().push(a);
+    }
+    Ok(out)
+}
+
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<alert::Model>> {
     Ok(alert::Entity::find_by_id(id).one(db).await?)
 }

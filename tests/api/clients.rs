@@ -256,3 +256,21 @@ async fn an_opportunity_lists_its_alerts_in_the_viewers_scope() {
     let d2 = app.login("d2@test.local").await;
     assert_eq!(app.post(Some(&d2), q, json!({ "id": deal.to_string() })).await.code(), "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn an_event_carries_a_notification_line_in_the_phones_words() {
+    use crate::websocket::{next_json, open, send};
+    use org::*;
+    let app = spawn_app().await;
+    app.deal_with_alert(A1, T1).await;
+    let token = app.login("a1@test.local").await;
+    let mut ws = open(&app, &token).await;
+    let q = "subscription { alertEvents(after: \"0\") { kind kindLabel notification } }";
+    send(&mut ws, json!({ "id": "1", "type": "subscribe", "payload": { "query": q } })).await;
+    let m = next_json(&mut ws).await;
+    assert_eq!(
+        m["payload"]["data"]["alertEvents"],
+        json!({ "kind": "ALERT_RAISED", "kindLabel": "新告警", "notification": "新告警：15日无跟进 · seeded" }),
+        "{m}"
+    );
+}

@@ -36,6 +36,34 @@ impl AlertEvent {
     async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
         super::labels::label(ctx, self.0.kind).await
     }
+    /// One line for a phone's notification, in the request's language:
+    /// what happened, the rule, and the deal when the viewer sees it
+    /// ("新告警：15日无跟进 · 手机外壳").
+    async fn notification(&self, ctx: &Context<'_>) -> Result<String> {
+        let kind = super::labels::label(ctx, self.0.kind).await?;
+        let rule = match self.0.rule {
+            Some(r) => super::labels::label(ctx, r).await?,
+            None => String::new(),
+        };
+        let viewer = ctx::viewer(ctx)?;
+        let deal = match self.0.opportunity_id {
+            Some(id) => ctx::loaders(ctx)?
+                .opportunities
+                .load_one(id)
+                .await?
+                .filter(|o| viewer.can_see(o.owner_id, o.track_id))
+                .map(|o| o.name),
+            None => None,
+        };
+        let separator = match ctx::locale(ctx) {
+            crate::domain::labels::Locale::ZhCn => "：",
+            crate::domain::labels::Locale::En => ": ",
+        };
+        Ok(match deal {
+            Some(name) => format!("{kind}{separator}{rule} · {name}"),
+            None => format!("{kind}{separator}{rule}"),
+        })
+    }
     /// When.
     async fn at(&self) -> DateTime<Utc> {
         self.0.created_at

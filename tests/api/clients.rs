@@ -274,3 +274,48 @@ async fn an_event_carries_a_notification_line_in_the_phones_words() {
         "{m}"
     );
 }
+
+#[tokio::test]
+async fn lists_filter_on_several_statuses_stages_and_a_due_time() {
+    use entity::{OpportunityStatus, Stage};
+    use org::*;
+    let app = spawn_app().await;
+    for (stage, status) in [
+        (Stage::Quotation, OpportunityStatus::Active),
+        (Stage::DeepNegotiation, OpportunityStatus::Active),
+        (Stage::DeepNegotiation, OpportunityStatus::Lost),
+        (Stage::InitialIdentification, OpportunityStatus::Shelved),
+    ] {
+        app.insert_deal(DealSpec {
+            stage,
+            status,
+            restart_date: (status == OpportunityStatus::Shelved).then(|| chrono::NaiveDate::from_ymd_opt(2027, 6, 1).unwrap()),
+            last_activity_at: sh(2026, 10, 1),
+            ..DealSpec::new(A1, T1)
+        })
+        .await;
+    }
+    let a1 = app.login("a1@test.local").await;
+    let q = "query($f: OpportunityFilter) { opportunities(filter: $f) { totalCount } }";
+    let count = |r: crate::helpers::Gql| r.data()["opportunities"]["totalCount"].as_i64().unwrap();
+    let not_lost = json!({ "f": { "statuses": ["ACTIVE", "SHELVED"] } });
+    assert_eq!(count(app.post(Some(&a1), q, not_lost.clone()).await), 3);
+    let late = json!({ "f": { "stages": ["DEEP_NEGOTIATION", "H_POTENTIAL"], "statuses": ["ACTIVE"] } });
+    assert_eq!(count(app.post(Some(&a1), q, late).await), 1);
+    let d2 = app.login("d2@test.local").await;
+    assert_eq!(count(app.post(Some(&d2), q, not_lost).await), 0);
+    // Alerts: the two active deals have had no follow-up since 1 October.
+    app.scan(t0()).await;
+    let alerts = "query($f: AlertFilter) { alerts(filter: $f) { totalCount } }";
+    let acount = |r: crate::helpers::Gql| r.data()["alerts"]["totalCount"].as_i64().unwrap();
+    let open_or_resolved = json!({ "f": { "statuses": ["OPEN", "RESOLVED"] } });
+    let all = acount(app.post(Some(&a1), alerts, open_or_resolved).await);
+    assert!(all >= 2, "{all}");
+    // Due three days after the scan: none before then, all by then.
+    let before = json!({ "f": { "dueBefore": "2026-11-26T01:00:00Z" } });
+    assert_eq!(acount(app.post(Some(&a1), alerts, before).await), 0);
+    let by_then = json!({ "f": { "dueBefore": "2026-11-26T01:00:01Z" } });
+    assert_eq!(acount(app.post(Some(&a1), alerts, by_then).await), all);
+    let too_many = json!({ "f": { "statuses": ["OPEN", "OPEN", "OPEN", "OPEN"] } });
+    assert_eq!(app.post(Some(&a1), alerts, too_many).await.code(), "BAD_USER_INPUT");
+}

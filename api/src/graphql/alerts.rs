@@ -228,6 +228,11 @@ pub struct AlertFilter {
     pub raised_from: Option<DateTime<Utc>>,
     /// Raised before.
     pub raised_to: Option<DateTime<Utc>>,
+    /// Only these statuses (e.g. `[OPEN, RESOLVED]`: everything not yet reviewed).
+    #[graphql(validator(max_items = 3))]
+    pub statuses: Option<Vec<AlertStatus>>,
+    /// Due before this instant (e.g. the end of today: what must be answered today).
+    pub due_before: Option<DateTime<Utc>>,
 }
 
 /// The account manager's answer to an alert.
@@ -391,6 +396,8 @@ impl From<AlertFilter> for service::ListFilter {
             opportunity_id: raw_id(f.opportunity_id),
             raised_from: f.raised_from,
             raised_to: f.raised_to,
+            statuses: f.statuses.unwrap_or_default().into_iter().map(Into::into).collect(),
+            due_before: f.due_before,
         }
     }
 }

@@ -326,6 +326,12 @@ pub struct OpportunityFilter {
     pub customer: Option<String>,
     /// Expected order month of the rolling forecast, `YYYY-MM`.
     pub expected_order_month: Option<String>,
+    /// Only these stages (e.g. `[DEEP_NEGOTIATION, H_POTENTIAL]`).
+    #[graphql(validator(max_items = 5))]
+    pub stages: Option<Vec<Stage>>,
+    /// Only these statuses (e.g. `[ACTIVE, SHELVED]`: everything not lost).
+    #[graphql(validator(max_items = 3))]
+    pub statuses: Option<Vec<OpportunityStatus>>,
 }
 
 /// 主观版: the owner's rolling forecast.
@@ -420,6 +426,8 @@ impl From<OpportunityFilter> for svc::ListFilter {
             active: f.active,
             customer: f.customer,
             expected_order_month: f.expected_order_month,
+            stages: f.stages.unwrap_or_default().into_iter().map(Into::into).collect(),
+            statuses: f.statuses.unwrap_or_default().into_iter().map(Into::into).collect(),
         }
     }
 }

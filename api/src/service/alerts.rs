@@ -442,13 +442,21 @@ pub struct ListFilter {
     pub opportunity_id: Option<String>,
     pub raised_from: Option<DateTime<Utc>>,
     pub raised_to: Option<DateTime<Utc>>,
+    /// Only these statuses (empty: any).
+    pub statuses: Vec<AlertStatus>,
+    /// Due before this instant.
+    pub due_before: Option<DateTime<Utc>>,
 }
 
 /// One page of the alerts the viewer may see.
 pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: PageRequest) -> AppResult<Page<alert::Model>> {
     let mut p = Problems::new();
     let (first, after) = super::page_args(&mut p, &page);
-    for (field, at) in [("filter.raisedFrom", filter.raised_from), ("filter.raisedTo", filter.raised_to)] {
+    for (field, at) in [
+        ("filter.raisedFrom", filter.raised_from),
+        ("filter.raisedTo", filter.raised_to),
+        ("filter.dueBefore", filter.due_before),
+    ] {
         p.check(
             at.is_some_and(|t| !calendar::instant_in_window(t)),
             field,
@@ -464,6 +472,8 @@ pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: P
         opportunity_id: super::id_field(&mut p, filter.opportunity_id.as_deref(), "filter.opportunityId"),
         raised_from: filter.raised_from,
         raised_to: filter.raised_to,
+        statuses: filter.statuses,
+        due_before: filter.due_before,
     };
     p.into_result()?;
     repo::page(&state.db, &viewer.scope(), &f, after, first, page.with_total).await

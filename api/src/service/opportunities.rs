@@ -25,6 +25,10 @@ pub struct ListFilter {
     pub customer: Option<String>,
     /// `YYYY-MM`.
     pub expected_order_month: Option<String>,
+    /// Only these stages (empty: any).
+    pub stages: Vec<Stage>,
+    /// Only these statuses (empty: any).
+    pub statuses: Vec<OpportunityStatus>,
 }
 
 /// 主观版: the owner's rolling forecast.
@@ -99,6 +103,8 @@ pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: P
         customer_text: text::optional(&mut p, "filter.customer", filter.customer.as_deref(), TextKind::Search),
         track_id: super::id_field(&mut p, filter.track_id.as_deref(), "filter.trackId"),
         owner_id: super::id_field(&mut p, filter.owner_id.as_deref(), "filter.ownerId"),
+        stages: filter.stages,
+        statuses: filter.statuses,
         ..Default::default()
     };
     if let Some(m) = &filter.expected_order_month {

@@ -270,6 +270,10 @@ pub struct Filter {
     pub opportunity_id: Option<i64>,
     pub raised_from: Option<DateTime<Utc>>,
     pub raised_to: Option<DateTime<Utc>>,
+    /// Only these statuses (empty: any).
+    pub statuses: Vec<AlertStatus>,
+    /// Due before this instant.
+    pub due_before: Option<DateTime<Utc>>,
 }
 
 /// Overdue (`domain::alerts::is_overdue`, which a test holds this to).
@@ -306,6 +310,12 @@ pub fn condition(scope: &Scope, f: &Filter) -> Condition {
     }
     if let Some(t) = f.raised_to {
         c = c.add(alert::Column::RaisedAt.lt(t));
+    }
+    if !f.statuses.is_empty() {
+        c = c.add(alert::Column::Status.is_in(f.statuses.iter().copied()));
+    }
+    if let Some(t) = f.due_before {
+        c = c.add(alert::Column::DueAt.lt(t));
     }
     c
 }

@@ -20,6 +20,10 @@ pub struct Filter {
     pub active_since: Option<(bool, DateTime<Utc>)>,
     pub customer_text: Option<String>,
     pub expected_order_month: Option<NaiveDate>,
+    /// Only these stages (empty: any).
+    pub stages: Vec<Stage>,
+    /// Only these statuses (empty: any).
+    pub statuses: Vec<OpportunityStatus>,
 }
 
 /// The WHERE clause of a scope.
@@ -64,6 +68,12 @@ pub fn condition(scope: &Scope, f: &Filter) -> Condition {
     }
     if let Some(m) = f.expected_order_month {
         c = c.add(opportunity::Column::ExpectedOrderMonth.eq(m));
+    }
+    if !f.stages.is_empty() {
+        c = c.add(opportunity::Column::Stage.is_in(f.stages.iter().copied()));
+    }
+    if !f.statuses.is_empty() {
+        c = c.add(opportunity::Column::Status.is_in(f.statuses.iter().copied()));
     }
     if let Some(text) = f.customer_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let matching = Query::select()

@@ -289,26 +289,33 @@ pub fn evidence(seen: &Seen, tz: chrono_tz::Tz, locale: super::labels::Locale) -
         (_, Some(d)) => Some((today - d).num_days()),
         (_, None) => None,
     };
+    let summary = if locale == super::labels::Locale::ZhCn {
+        summary_zh(seen, elapsed)
+    } else {
+        summary_en(seen, elapsed, since_date)
+    };
+    Evidence {
+        rule,
+        as_of: seen.raised_at,
+        since: seen.at,
+        elapsed,
+        threshold: seen.threshold,
+        unit,
+        stage: seen.stage,
+        date: seen.date,
+        summary,
+    }
+}
+
+/// The summary in English: "no follow-up for 17 days since 2026-11-06 (limit 15)".
+fn summary_en(seen: &Seen, elapsed: Option<i64>, since_date: Option<NaiveDate>) -> String {
+    let rule = seen.rule;
     let limit = seen.threshold.map_or_else(String::new, |t| format!(" (limit {t})"));
     // Alerts raised before the evidence was kept know no count: say so.
     let count = |unit: &str| elapsed.map_or_else(|| "too long".to_owned(), |n| format!("{n} {unit}"));
     let on = since_date.map_or_else(String::new, |d| format!(" since {d}"));
     let n = elapsed.unwrap_or(0);
-    if locale == super::labels::Locale::ZhCn {
-        let summary = summary_zh(seen, elapsed);
-        return Evidence {
-            rule,
-            as_of: seen.raised_at,
-            since: seen.at,
-            elapsed,
-            threshold: seen.threshold,
-            unit,
-            stage: seen.stage,
-            date: seen.date,
-            summary,
-        };
-    }
-    let summary = match rule {
+    match rule {
         AlertRule::NoFollowUp => format!("no follow-up for {}{on}{limit}", count("days")),
         AlertRule::StalledInitial => format!("in initial identification for {}{on}{limit}", count("days")),
         AlertRule::StalledQuotation | AlertRule::StalledNegotiation => {
@@ -329,17 +336,6 @@ pub fn evidence(seen: &Seen, tz: chrono_tz::Tz, locale: super::labels::Locale) -
             stage_name(seen.stage),
             seen.threshold.map_or_else(String::new, |t| format!(" (the {t}th)")),
         ),
-    };
-    Evidence {
-        rule,
-        as_of: seen.raised_at,
-        since: seen.at,
-        elapsed,
-        threshold: seen.threshold,
-        unit,
-        stage: seen.stage,
-        date: seen.date,
-        summary,
     }
 }
 

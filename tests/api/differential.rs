@@ -189,14 +189,24 @@ async fn the_sql_scan_raises_exactly_what_the_domain_rules_decide() {
         let want: HashSet<(i64, String)> = expected.iter().map(|(id, rule)| (*id, rule.to_value())).collect();
         assert_eq!(raw, want, "seed {seed}: the bench's raw SQL disagrees with the domain");
         let report = api::service::alerts::run_scan(&app.state, as_of).await.unwrap();
-        let raised: HashSet<(i64, AlertRule)> = alert::Entity::find()
+        let new_alerts = alert::Entity::find()
             .filter(alert::Column::RaisedAt.eq(as_of))
             .all(&app.db)
             .await
-            .unwrap()
-            .into_iter()
-            .map(|a| (a.opportunity_id, a.rule))
-            .collect();
+            .unwrap();
+        // What the scan kept as evidence is what the domain says the rule saw.
+        let deals = opportunity::Entity::find().all(&app.db).await.unwrap();
+        for a in &new_alerts {
+            let o = deals.iter().find(|o| o.id == a.opportunity_id).unwrap();
+            assert_eq!(
+                a.seen_at,
+                rules::seen_at(a.rule, &facts(o)),
+                "seed {seed}: evidence instant of {a:?}"
+            );
+            assert_eq!(a.seen_stage, Some(o.stage), "seed {seed}");
+            assert_eq!(a.threshold, Some(rules::threshold(a.rule, &settings)), "seed {seed}");
+        }
+        let raised: HashSet<(i64, AlertRule)> = new_alerts.iter().map(|a| (a.opportunity_id, a.rule)).collect();
         let missing: Vec<_> = expected.difference(&raised).collect();
         let extra: Vec<_> = raised.difference(&expected).collect();
         assert!(

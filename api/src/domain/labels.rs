@@ -21,14 +21,6 @@ pub enum Locale {
 }
 
 impl Locale {
-    /// The BCP 47 tag.
-    pub const fn tag(self) -> &'static str {
-        match self {
-            Locale::ZhCn => "zh-CN",
-            Locale::En => "en",
-        }
-    }
-
     /// A tag as a client or the configuration names it (`zh`, `zh-CN`,
     /// `zh-Hans`, `en`, `en-US`…), case-insensitive.
     pub fn from_tag(tag: &str) -> Option<Locale> {

@@ -12,11 +12,6 @@ pub fn lookup_id(id: &ID, what: &str) -> AppResult<i64> {
     crate::service::lookup_id(id.as_str(), what)
 }
 
-/// Parses an id given in an input field.
-pub fn parse_id(id: &ID, field: &str) -> AppResult<i64> {
-    crate::service::parse_id(id.as_str(), field)
-}
-
 /// An optional id as the service receives it (checked there).
 pub fn raw_id(id: Option<ID>) -> Option<String> {
     id.map(|i| i.0)

@@ -168,39 +168,33 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
     let shelve_text = text::optional(&mut p, "input.shelveReasonText", r.shelve_reason_text.as_deref(), TextKind::Reason);
     let loss_reason = text::optional(&mut p, "input.lossReason", r.loss_reason.as_deref(), TextKind::Reason);
     let at = &opp_rules::VIA_ALERT;
-    let decision = match r.decision {
-        AlertDecision::Keep => {
-            opp_rules::check_keep(facts, at, &mut p);
-            Decision::Keep
-        }
-        AlertDecision::Shelve => {
-            opp_rules::check_shelve(
-                facts,
-                r.shelve_reason,
-                r.shelve_reason_text.as_deref(),
-                r.restart_date,
-                today,
-                at,
-                &mut p,
-            );
-            Decision::Shelve {
-                reason: r.shelve_reason.unwrap_or(ShelveReason::OurOther),
-                text: shelve_text.clone(),
-                restart_date: r.restart_date.unwrap_or(today),
-            }
-        }
-        AlertDecision::Lose => {
-            opp_rules::check_lose(facts, r.loss_reason.as_deref(), at, &mut p);
-            Decision::Lose {
-                reason: loss_reason.clone().unwrap_or_default(),
-            }
-        }
-        AlertDecision::Reactivate => {
-            opp_rules::check_reactivate(facts, at, &mut p);
-            Decision::Reactivate
-        }
-    };
+    match r.decision {
+        AlertDecision::Keep => opp_rules::check_keep(facts, at, &mut p),
+        AlertDecision::Shelve => opp_rules::check_shelve(
+            facts,
+            r.shelve_reason,
+            r.shelve_reason_text.as_deref(),
+            r.restart_date,
+            today,
+            at,
+            &mut p,
+        ),
+        AlertDecision::Lose => opp_rules::check_lose(facts, r.loss_reason.as_deref(), at, &mut p),
+        AlertDecision::Reactivate => opp_rules::check_reactivate(facts, at, &mut p),
+    }
     p.into_result()?;
+    // Checked: a shelve has its reason and date, a loss its reason.
+    let decision = match (r.decision, r.shelve_reason, r.restart_date, &loss_reason) {
+        (AlertDecision::Keep, ..) => Decision::Keep,
+        (AlertDecision::Shelve, Some(reason), Some(restart_date), _) => Decision::Shelve {
+            reason,
+            text: shelve_text.clone(),
+            restart_date,
+        },
+        (AlertDecision::Lose, _, _, Some(reason)) => Decision::Lose { reason: reason.clone() },
+        (AlertDecision::Reactivate, ..) => Decision::Reactivate,
+        _ => return Err(AppError::internal("a checked decision lacks its fields")),
+    };
 
     opps_service::apply_decision(&txn, &o, viewer.user_id, &decision, Some(a.id), true, now).await?;
     // Written once, in the company's language (the configured default).

@@ -53,6 +53,7 @@ pub async fn generate(db: &DatabaseConnection, size: Size, now: DateTime<Utc>) -
             active: Set(true),
             tokens_revoked_at: Set(None),
             token_generation: Set(0),
+            must_change_password: Set(false),
             created_at: Set(now),
         })
         .collect();

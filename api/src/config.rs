@@ -14,8 +14,12 @@ pub struct Config {
     /// `SALESPULSE_JWT_SECRET`: HS256 key, at least 32 bytes. Generated (with
     /// a warning) when absent, so tokens die with the process.
     pub jwt_secret: Option<String>,
-    /// `SALESPULSE_TOKEN_TTL_MINUTES`: how long a login token lives.
+    /// `SALESPULSE_TOKEN_TTL_MINUTES`: how long an access token lives
+    /// (short: a phone refreshes it with its refresh token).
     pub token_ttl_minutes: i64,
+    /// `SALESPULSE_REFRESH_TTL_DAYS`: how long a login lasts unused; each
+    /// refresh starts the period again.
+    pub refresh_ttl_days: i64,
     /// `SALESPULSE_TIMEZONE`: the company time zone a new database starts with.
     pub timezone: Tz,
     /// The language of answers when a request names none (`Accept-Language`).
@@ -55,7 +59,8 @@ impl Default for Config {
             database_url: DEFAULT_DATABASE_URL.to_owned(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             jwt_secret: None,
-            token_ttl_minutes: 12 * 60,
+            token_ttl_minutes: 15,
+            refresh_ttl_days: 30,
             timezone: chrono_tz::Asia::Shanghai,
             default_locale: crate::domain::labels::Locale::ZhCn,
             graphiql: true,
@@ -108,6 +113,12 @@ impl Config {
                 _ => errors.push(format!(
                     "SALESPULSE_TOKEN_TTL_MINUTES={ttl:?}: expected minutes between 1 and 43200"
                 )),
+            }
+        }
+        if let Some(days) = get("SALESPULSE_REFRESH_TTL_DAYS") {
+            match days.parse::<i64>() {
+                Ok(d) if (1..=365).contains(&d) => cfg.refresh_ttl_days = d,
+                _ => errors.push(format!("SALESPULSE_REFRESH_TTL_DAYS={days:?}: expected days between 1 and 365")),
             }
         }
         if let Some(tz) = get("SALESPULSE_TIMEZONE") {

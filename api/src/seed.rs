@@ -386,6 +386,7 @@ fn person(id: i64, email: &str, name: &str, role: Role, hash: &str, now: DateTim
         active: Set(true),
         tokens_revoked_at: Set(None),
         token_generation: Set(0),
+        must_change_password: Set(false),
         created_at: Set(now - days(720)),
     }
 }

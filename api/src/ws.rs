@@ -5,7 +5,8 @@
 //! `connection_init` and when the user already holds the most sockets
 //! allowed (`SALESPULSE_MAX_SOCKETS_PER_USER`), 4400 on an invalid message;
 //! at most [`MAX_SUBSCRIPTIONS`] at once. 4403 as well when the user's
-//! access changes while the socket is open (deactivated on any process),
+//! access changes while the socket is open (deactivated, new role or tracks,
+//! its login ended by logout, a password change or reset — on any process),
 //! and 1001 when the server shuts down. Small buffers keep an idle socket
 //! cheap.
 //!
@@ -169,11 +170,11 @@ async fn serve(
             }
             changed = user_changes.recv(), if session.is_some() => {
                 let Some((viewer, authorization, _)) = &session else { continue };
+                // His own change (deactivated, new role or tracks, a login of
+                // his ended) or a missed one: ask again whether this socket's
+                // token still holds as it did.
                 let recheck = match changed {
-                    Ok(id) if id == viewer.user_id => {
-                        close(&mut sink, 4403, "Access changed: log in again").await;
-                        break;
-                    }
+                    Ok(id) if id == viewer.user_id => true,
                     Ok(EVERY_USER) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
                     Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
                 };

@@ -48,6 +48,8 @@ pub struct Model {
     /// The threshold configured when the alert was raised (days, months, or
     /// the day of the month, by rule).
     pub threshold: Option<i64>,
+    /// When the owner first saw it (`markAlertsSeen`); empty: unseen.
+    pub read_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,8 @@ pub struct Model {
     pub audience_user_id: Option<i64>,
     /// the track it concerns (its directors see it), if any
     pub audience_track_id: Option<i64>,
+    /// Who acted; empty for the system (the scan).
+    pub actor_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,6 +12,8 @@ pub mod job_run;
 pub mod loss_review;
 pub mod opportunity;
 pub mod opportunity_history;
+pub mod refresh_token;
+pub mod session;
 pub mod setting;
 pub mod track;
 pub mod track_director;

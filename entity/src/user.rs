@@ -19,6 +19,8 @@ pub struct Model {
     /// Every token carries the generation it was issued under; only the
     /// current one is accepted. Moved on by deactivation.
     pub token_generation: i32,
+    /// Set when an admin resets the password: the client asks for a new one.
+    pub must_change_password: bool,
     pub created_at: DateTimeUtc,
 }
 

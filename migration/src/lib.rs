@@ -7,6 +7,7 @@ mod m20261123_000002_alerts;
 mod m20261124_000003_token_generation;
 mod m20261125_000004_typed_events;
 mod m20261125_000005_alert_evidence;
+mod m20261126_000006_sessions_and_seen;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_token_generation::Migration),
             Box::new(m20261125_000004_typed_events::Migration),
             Box::new(m20261125_000005_alert_evidence::Migration),
+            Box::new(m20261126_000006_sessions_and_seen::Migration),
         ]
     }
 }

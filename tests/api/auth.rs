@@ -47,9 +47,10 @@ async fn no_token_is_unauthenticated() {
 
 #[tokio::test]
 async fn an_expired_token_stops_working() {
-    let app = spawn_app().await;
+    // The production default: a 15-minute access token.
+    let app = spawn_app_with(|c| c.token_ttl_minutes = api::config::Config::default().token_ttl_minutes).await;
     let token = app.login("a1@test.local").await;
-    app.clock.advance(chrono::Duration::minutes(12 * 60 - 1));
+    app.clock.advance(chrono::Duration::minutes(15 - 1));
     assert!(app.post(Some(&token), ME, json!({})).await.0.get("errors").is_none());
     app.clock.advance(chrono::Duration::minutes(2));
     let r = app.post(Some(&token), ME, json!({})).await;

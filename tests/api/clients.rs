@@ -319,3 +319,97 @@ async fn lists_filter_on_several_statuses_stages_and_a_due_time() {
     let too_many = json!({ "f": { "statuses": ["OPEN", "OPEN", "OPEN", "OPEN"] } });
     assert_eq!(app.post(Some(&a1), alerts, too_many).await.code(), "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn an_account_manager_marks_alerts_seen_and_his_director_sees_it() {
+    use org::*;
+    let app = spawn_app().await;
+    app.deal_with_alert(A1, T1).await;
+    app.deal_with_alert(A2, T1).await;
+    let ids = |r: &crate::helpers::Gql| -> Vec<String> {
+        r.data()["alerts"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let a1 = app.login("a1@test.local").await;
+    let a2 = app.login("a2@test.local").await;
+    let d1 = app.login("d1@test.local").await;
+    let mine = ids(&app.post(Some(&a1), "{ alerts { nodes { id } } }", json!({})).await)[0].clone();
+    let theirs = ids(&app.post(Some(&a2), "{ alerts { nodes { id } } }", json!({})).await)[0].clone();
+    let badges = "{ me { badges { openAlerts unseenAlerts } } }";
+    assert_eq!(
+        app.post(Some(&a1), badges, json!({})).await.data()["me"]["badges"],
+        json!({ "openAlerts": 1, "unseenAlerts": 1 })
+    );
+    assert_eq!(
+        app.post(Some(&d1), badges, json!({})).await.data()["me"]["badges"],
+        json!({ "openAlerts": 2, "unseenAlerts": 2 })
+    );
+    let mark = "mutation($ids: [ID!]!) { markAlertsSeen(ids: $ids) { alerts { id seen seenAt } badges { unseenAlerts } } }";
+    // Somebody else's alert (outside his scope) spoils the whole call: nothing is marked.
+    assert_eq!(
+        app.post(Some(&a1), mark, json!({ "ids": [mine, theirs] })).await.code(),
+        "NOT_FOUND"
+    );
+    // The director sees it, but only its owner marks it seen.
+    assert_eq!(app.post(Some(&d1), mark, json!({ "ids": [mine] })).await.code(), "FORBIDDEN");
+    assert_eq!(app.post(Some(&a1), mark, json!({ "ids": [] })).await.fields(), ["ids"]);
+    let unseen = "{ alerts(filter: { seen: false }) { nodes { id } } }";
+    assert_eq!(ids(&app.post(Some(&a1), unseen, json!({})).await), std::slice::from_ref(&mine));
+    let r = app.post(Some(&a1), mark, json!({ "ids": [mine, mine] })).await;
+    let done = &r.data()["markAlertsSeen"];
+    assert_eq!(done["alerts"][0]["seen"], true);
+    assert_eq!(done["alerts"][0]["seenAt"], json!(t0().to_rfc3339()));
+    assert_eq!(done["badges"]["unseenAlerts"], 0);
+    // Seeing again keeps the first time.
+    app.clock.advance(chrono::Duration::hours(1));
+    let again = app.post(Some(&a1), mark, json!({ "ids": [mine] })).await;
+    assert_eq!(again.data()["markAlertsSeen"]["alerts"][0]["seenAt"], json!(t0().to_rfc3339()));
+    assert!(ids(&app.post(Some(&a1), unseen, json!({})).await).is_empty());
+    // The director: who has seen his alerts, who has not.
+    let r = app
+        .post(Some(&d1), "{ alerts { nodes { owner { email } seen } } }", json!({}))
+        .await;
+    let mut seen: Vec<(String, bool)> = r.data()["alerts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["owner"]["email"].as_str().unwrap().to_owned(), n["seen"].as_bool().unwrap()))
+        .collect();
+    seen.sort();
+    assert_eq!(seen, [("a1@test.local".to_owned(), true), ("a2@test.local".to_owned(), false)]);
+    assert_eq!(ids(&app.post(Some(&d1), unseen, json!({})).await), [theirs]);
+    assert_eq!(
+        app.post(Some(&d1), badges, json!({})).await.data()["me"]["badges"]["unseenAlerts"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_event_says_who_acted() {
+    use crate::websocket::{next_json, open, send};
+    use org::*;
+    let app = spawn_app().await;
+    app.deal_with_alert(A1, T1).await;
+    let a1 = app.login("a1@test.local").await;
+    let id = app.post(Some(&a1), "{ alerts { nodes { id } } }", json!({})).await.data()["alerts"]["nodes"][0]["id"].clone();
+    let resolve = "mutation($id: ID!) { resolveAlert(id: $id, input: { attribution: CUSTOMER_NO_RESPONSE, decision: KEEP }) { status } }";
+    app.post(Some(&a1), resolve, json!({ "id": id })).await.data();
+    let d1 = app.login("d1@test.local").await;
+    let mut ws = open(&app, &d1).await;
+    let q = "subscription { alertEvents(after: \"0\") { kind actor { email } } }";
+    send(&mut ws, json!({ "id": "1", "type": "subscribe", "payload": { "query": q } })).await;
+    let raised = next_json(&mut ws).await;
+    assert_eq!(
+        raised["payload"]["data"]["alertEvents"],
+        json!({ "kind": "ALERT_RAISED", "actor": null })
+    );
+    let resolved = next_json(&mut ws).await;
+    assert_eq!(
+        resolved["payload"]["data"]["alertEvents"],
+        json!({ "kind": "ALERT_RESOLVED", "actor": { "email": "a1@test.local" } })
+    );
+}

@@ -261,6 +261,7 @@ async fn the_overdue_filter_of_the_alert_list_agrees_with_the_domain() {
         role: Role::Admin,
         track_ids: vec![],
         token_expires_at: i64::MAX,
+        session_id: None,
     };
     for overdue in [true, false] {
         let mut seen = HashSet::new();

@@ -151,6 +151,8 @@ async fn spawn_inner(tweak: impl FnOnce(&mut Config), statements: Option<Arc<std
         seed_demo: false,
         scheduler: false,
         db_max_connections: 5,
+        // Tests move the clock by days; a token lives as long as a login.
+        token_ttl_minutes: 60 * 24 * 30,
         ..Config::default()
     };
     tweak(&mut config);
@@ -188,6 +190,7 @@ async fn seed_org(db: &DatabaseConnection) {
         active: Set(true),
         tokens_revoked_at: Set(None),
         token_generation: Set(0),
+        must_change_password: Set(false),
         created_at: Set(t0()),
     };
     user::Entity::insert_many([
@@ -260,6 +263,7 @@ async fn seed_org(db: &DatabaseConnection) {
 }
 
 /// A GraphQL answer.
+#[derive(Debug)]
 pub struct Gql(pub Value);
 
 impl Gql {

@@ -3,6 +3,7 @@
 //! is set), spoken to over HTTP and WebSocket as a client would.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod alerts;
 mod attacks;
 mod auth;

@@ -267,7 +267,7 @@ async fn no_field_of_the_schema_returns_counts_sends_or_changes_anything_outside
     for root in &schema.roots[..2] {
         for f in schema.fields(root) {
             let name = f["name"].as_str().unwrap();
-            if name == "login" {
+            if name == "login" || name == "refreshToken" {
                 continue;
             }
             let (body, vars) = schema.call(&f, &deals[0].id);

@@ -192,10 +192,10 @@ async fn a_socket_holds_at_most_twenty_subscriptions() {
 
 #[tokio::test]
 async fn the_socket_closes_when_its_token_expires() {
-    let app = spawn_app().await;
+    let app = crate::helpers::spawn_app_with(|c| c.token_ttl_minutes = 15).await;
     let token = app.login("a1@test.local").await;
-    // Two seconds before the 12-hour token runs out.
-    app.clock.advance(chrono::Duration::hours(12) - chrono::Duration::seconds(2));
+    // Two seconds before the 15-minute token runs out.
+    app.clock.advance(chrono::Duration::minutes(15) - chrono::Duration::seconds(2));
     let mut ws = open(&app, &token).await;
     let started = std::time::Instant::now();
     assert_eq!(closed_with(&mut ws).await, 4403);

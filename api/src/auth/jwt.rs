@@ -24,6 +24,9 @@ pub struct Claims {
     /// The user's token generation when it was issued (see `user.token_generation`).
     #[serde(default)]
     pub generation: i32,
+    /// The session (login) it belongs to: ending the session refuses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<i64>,
 }
 
 /// Signing and verification keys plus the token lifetime.
@@ -44,7 +47,14 @@ impl Keys {
     }
 
     /// Issues a token for `user_id` valid from `now` for the configured lifetime.
-    pub fn issue(&self, user_id: i64, role: Role, generation: i32, now: DateTime<Utc>) -> AppResult<(String, DateTime<Utc>)> {
+    pub fn issue(
+        &self,
+        user_id: i64,
+        role: Role,
+        generation: i32,
+        session_id: i64,
+        now: DateTime<Utc>,
+    ) -> AppResult<(String, DateTime<Utc>)> {
         let exp = now + self.ttl;
         let claims = Claims {
             sub: user_id.to_string(),
@@ -55,6 +65,7 @@ impl Keys {
             iss: JWT_ISSUER.to_owned(),
             aud: JWT_AUDIENCE.to_owned(),
             generation,
+            sid: Some(session_id),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)?;
         Ok((token, exp))

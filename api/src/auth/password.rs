@@ -61,6 +61,15 @@ impl Hasher {
 
     /// Verifies `password` against `stored` when a hashing slot is free.
     pub async fn verify(&self, password: String, stored: String) -> AppResult<Result<bool, Busy>> {
+        self.run(move || Ok(verify(&password, &stored))).await
+    }
+
+    /// Hashes a new password when a hashing slot is free.
+    pub async fn hash(&self, password: String) -> AppResult<Result<String, Busy>> {
+        self.run(move || hash(&password)).await
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<Result<T, Busy>> {
         let waiting = Waiting(&self.waiting);
         if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue {
             return Ok(Err(Busy));
@@ -68,10 +77,8 @@ impl Hasher {
         let permit = self.permits.acquire().await;
         drop(waiting);
         let _permit = permit.map_err(AppError::internal)?;
-        let ok = tokio::task::spawn_blocking(move || verify(&password, &stored))
-            .await
-            .map_err(AppError::internal)?;
-        Ok(Ok(ok))
+        let done = tokio::task::spawn_blocking(work).await.map_err(AppError::internal)??;
+        Ok(Ok(done))
     }
 }
 

@@ -13,6 +13,8 @@ pub struct Viewer {
     pub track_ids: Vec<i64>,
     /// When the token stops being valid (Unix seconds).
     pub token_expires_at: i64,
+    /// The login (session) the token belongs to.
+    pub session_id: Option<i64>,
 }
 
 /// What a viewer's scope covers. Applied as a WHERE clause in `store`.

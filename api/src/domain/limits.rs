@@ -8,6 +8,14 @@ pub const NAME_CHARS: usize = 200;
 pub const EMAIL_CHARS: usize = 254;
 /// Characters of a password: any passphrase, cheap to hash.
 pub const PASSWORD_CHARS: usize = 256;
+/// Characters a new password needs at least.
+pub const PASSWORD_MIN_CHARS: usize = 8;
+/// Characters of a person's name.
+pub const PERSON_NAME_CHARS: usize = 100;
+/// Tracks one director may run.
+pub const DIRECTOR_TRACKS: usize = 20;
+/// Characters of a refresh token (they are 47; anything longer is not one).
+pub const REFRESH_TOKEN_CHARS: usize = 100;
 /// Characters of a 模号.
 pub const MOLD_NUMBER_CHARS: usize = 64;
 /// Characters of a follow-up note.
@@ -26,6 +34,9 @@ pub const PAGE: PageSize = PageSize { default: 20, max: 100 };
 pub const ACTIVITIES: PageSize = PageSize { default: 50, max: 200 };
 /// The customers a name search offers.
 pub const CUSTOMERS: PageSize = PageSize { default: 20, max: 50 };
+
+/// Alerts one `markAlertsSeen` names.
+pub const MARK_SEEN: usize = 100;
 
 /// How many rows a client may ask for at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Pure business rules: no database, no async, no clock. Plain data in,
 //! decisions out; `now` is always an argument.
 
+pub mod accounts;
 pub mod alerts;
 pub mod calendar;
 pub mod events;

@@ -15,6 +15,8 @@ pub enum TextKind {
     CustomerName,
     /// A login e-mail.
     Email,
+    /// A person's name.
+    PersonName,
     /// A password (long enough for any passphrase, short enough to hash cheaply).
     Password,
     /// 模号.
@@ -35,6 +37,7 @@ impl TextKind {
         match self {
             Self::Name | Self::CustomerName => limits::NAME_CHARS,
             Self::Email => limits::EMAIL_CHARS,
+            Self::PersonName => limits::PERSON_NAME_CHARS,
             Self::Password => limits::PASSWORD_CHARS,
             Self::MoldNumber => limits::MOLD_NUMBER_CHARS,
             Self::Note => limits::NOTE_CHARS,

@@ -1,7 +1,7 @@
 //! Alert tasks (告警任务): the type and why it fired, the list, the scan,
 //! the account manager's answer, the director's review, loss reviews.
 
-use super::common::{Connection, Date, Node, Within, lookup_id, page_request, raw_id};
+use super::common::{Connection, Date, Instant, Node, Within, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::*;
 use super::labels::label;
@@ -11,7 +11,6 @@ use crate::domain::alerts as rules;
 use crate::domain::limits;
 use crate::service::alerts::{self as service, Resolution};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::{alert, loss_review};
 
 async fn user(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<User>> {
@@ -55,9 +54,9 @@ pub struct AlertResolution {
     /// Loss reason, when lost.
     pub loss_reason: Option<String>,
     /// When it was resolved.
-    pub resolved_at: DateTime<Utc>,
+    pub resolved_at: Instant,
     /// When the director's review is due.
-    pub review_due_at: Option<DateTime<Utc>>,
+    pub review_due_at: Option<Instant>,
     /// The attribution in words, in the request's language.
     pub attribution_label: String,
     /// The decision in words, in the request's language.
@@ -79,8 +78,8 @@ impl AlertReview {
         self.0.review_comment.as_deref()
     }
     /// When.
-    async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.reviewed_at
+    async fn reviewed_at(&self) -> Option<Instant> {
+        self.0.reviewed_at.map(Instant)
     }
     /// The reviewing director.
     async fn reviewer(&self, ctx: &Context<'_>) -> Result<Option<User>> {
@@ -152,12 +151,12 @@ impl Alert {
         Ok(ids.iter().filter_map(|id| found.remove(id)).map(User).collect())
     }
     /// When it was raised.
-    async fn raised_at(&self) -> DateTime<Utc> {
-        self.0.raised_at
+    async fn raised_at(&self) -> Instant {
+        Instant(self.0.raised_at)
     }
     /// When the resolution is due.
-    async fn due_at(&self) -> DateTime<Utc> {
-        self.0.due_at
+    async fn due_at(&self) -> Instant {
+        Instant(self.0.due_at)
     }
     /// Overdue now: unresolved past its due time, or unreviewed past its review time.
     async fn overdue(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -171,9 +170,18 @@ impl Alert {
             ctx::locale(ctx),
         )))
     }
+    /// Whether its account manager has seen it (opened it on his phone);
+    /// the director sees whether his people have seen theirs.
+    async fn seen(&self) -> bool {
+        self.0.read_at.is_some()
+    }
+    /// When its account manager first saw it.
+    async fn seen_at(&self) -> Option<Instant> {
+        self.0.read_at.map(Instant)
+    }
     /// When it was escalated to the director as overdue.
-    async fn escalated_at(&self) -> Option<DateTime<Utc>> {
-        self.0.overdue_at.or(self.0.review_overdue_at)
+    async fn escalated_at(&self) -> Option<Instant> {
+        self.0.overdue_at.or(self.0.review_overdue_at).map(Instant)
     }
     /// The account manager's answer.
     async fn resolution(&self, ctx: &Context<'_>) -> Result<Option<AlertResolution>> {
@@ -189,8 +197,8 @@ impl Alert {
             shelve_reason_text: a.shelve_reason_text.clone(),
             restart_date: a.restart_date.map(Date),
             loss_reason: a.loss_reason.clone(),
-            resolved_at,
-            review_due_at: a.review_due_at,
+            resolved_at: Instant(resolved_at),
+            review_due_at: a.review_due_at.map(Instant),
             attribution_label: label(ctx, attribution).await?,
             decision_label: label(ctx, decision).await?,
         }))
@@ -200,8 +208,8 @@ impl Alert {
         self.0.reviewed_at.map(|_| AlertReview(self.0.clone()))
     }
     /// When the director raised it to the CEO.
-    async fn raised_to_ceo_at(&self) -> Option<DateTime<Utc>> {
-        self.0.raised_to_ceo_at
+    async fn raised_to_ceo_at(&self) -> Option<Instant> {
+        self.0.raised_to_ceo_at.map(Instant)
     }
     /// The director's comment to the CEO.
     async fn ceo_comment(&self) -> Option<&str> {
@@ -225,14 +233,25 @@ pub struct AlertFilter {
     /// Only this opportunity's.
     pub opportunity_id: Option<ID>,
     /// Raised at or after.
-    pub raised_from: Option<DateTime<Utc>>,
+    pub raised_from: Option<Instant>,
     /// Raised before.
-    pub raised_to: Option<DateTime<Utc>>,
+    pub raised_to: Option<Instant>,
     /// Only these statuses (e.g. `[OPEN, RESOLVED]`: everything not yet reviewed).
     #[graphql(validator(max_items = 3))]
     pub statuses: Option<Vec<AlertStatus>>,
     /// Due before this instant (e.g. the end of today: what must be answered today).
-    pub due_before: Option<DateTime<Utc>>,
+    pub due_before: Option<Instant>,
+    /// false: only those their account manager has not seen yet; true: only seen ones.
+    pub seen: Option<bool>,
+}
+
+/// What `markAlertsSeen` answers.
+#[derive(SimpleObject)]
+pub struct MarkAlertsSeenPayload {
+    /// The alerts, now seen, in the order asked.
+    pub alerts: Vec<Alert>,
+    /// The viewer's badge counts after the change.
+    pub badges: super::organisation::Badges,
 }
 
 /// The account manager's answer to an alert.
@@ -280,7 +299,7 @@ pub struct RuleScan {
 #[derive(SimpleObject)]
 pub struct ScanReport {
     /// The instant the scan ran as of.
-    pub as_of: DateTime<Utc>,
+    pub as_of: Instant,
     /// Per rule.
     pub rules: Vec<RuleScan>,
     /// Unresolved alerts newly escalated as overdue.
@@ -316,12 +335,12 @@ impl AlertEvidence {
         self.0.rule.into()
     }
     /// The instant the rule looked from (the alert's raising).
-    async fn as_of(&self) -> DateTime<Utc> {
-        self.0.as_of
+    async fn as_of(&self) -> Instant {
+        Instant(self.0.as_of)
     }
     /// What the rule measured from: the last follow-up, the stage entry, or the securing.
-    async fn since(&self) -> Option<DateTime<Utc>> {
-        self.0.since
+    async fn since(&self) -> Option<Instant> {
+        self.0.since.map(Instant)
     }
     /// Whole days or months from `since` to `asOf`; for SHELVE_RESTART_DUE, days from `asOf` to the restart date.
     async fn elapsed(&self) -> Option<i64> {
@@ -380,8 +399,8 @@ impl LossReview {
         &self.0.reason
     }
     /// When the review was opened.
-    async fn opened_at(&self) -> DateTime<Utc> {
-        self.0.opened_at
+    async fn opened_at(&self) -> Instant {
+        Instant(self.0.opened_at)
     }
 }
 
@@ -394,10 +413,11 @@ impl From<AlertFilter> for service::ListFilter {
             track_id: raw_id(f.track_id),
             owner_id: raw_id(f.owner_id),
             opportunity_id: raw_id(f.opportunity_id),
-            raised_from: f.raised_from,
-            raised_to: f.raised_to,
+            raised_from: f.raised_from.map(|t| t.0),
+            raised_to: f.raised_to.map(|t| t.0),
             statuses: f.statuses.unwrap_or_default().into_iter().map(Into::into).collect(),
-            due_before: f.due_before,
+            due_before: f.due_before.map(|t| t.0),
+            seen: f.seen,
         }
     }
 }
@@ -457,12 +477,12 @@ impl AlertMutation {
     async fn run_scan(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant the scan runs as of (default now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "The instant the scan runs as of (default now).")] as_of: Option<Instant>,
     ) -> Result<ScanReport> {
         let viewer = ctx::viewer(ctx)?;
-        let r = service::run_scan_for(ctx::state(ctx)?, viewer, as_of).await?;
+        let r = service::run_scan_for(ctx::state(ctx)?, viewer, as_of.map(|t| t.0)).await?;
         Ok(ScanReport {
-            as_of: r.as_of,
+            as_of: Instant(r.as_of),
             rules: r
                 .rules
                 .into_iter()
@@ -513,6 +533,24 @@ impl AlertMutation {
             new_owner_id: raw_id(input.new_owner_id),
         };
         Ok(Alert(service::review(ctx::state(ctx)?, viewer, id, review).await?))
+    }
+
+    /// The account manager marks alerts seen (he opened them): at most 100
+    /// of his own; all or nothing. Answers the alerts and his new badge counts.
+    async fn mark_alerts_seen(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Alert ids, 1–100.", validator(max_items = 100))] ids: Vec<ID>,
+    ) -> Result<MarkAlertsSeenPayload> {
+        let viewer = ctx::viewer(ctx)?;
+        let state = ctx::state(ctx)?;
+        let ids: Vec<String> = ids.into_iter().map(|i| i.0).collect();
+        let alerts = service::mark_seen(state, viewer, &ids).await?;
+        let badges = service::badges(state, viewer).await?;
+        Ok(MarkAlertsSeenPayload {
+            alerts: alerts.into_iter().map(Alert).collect(),
+            badges: badges.into(),
+        })
     }
 
     /// The track director raises an alert to the CEO.

@@ -45,6 +45,35 @@ impl async_graphql::ScalarType for Date {
     }
 }
 
+/// An instant in time (what `DateTime` carries in and out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Instant(pub chrono::DateTime<chrono::Utc>);
+
+/// An instant, as an RFC 3339 date-time with its offset, such as
+/// `2026-11-23T09:00:00+08:00` or `2026-11-23T01:00:00Z`. Answers are
+/// always in UTC (`+00:00`); show them in the company time zone
+/// (Asia/Shanghai) or the phone's own. Business days and months are counted
+/// in the company time zone.
+#[async_graphql::Scalar(name = "DateTime", specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339")]
+impl async_graphql::ScalarType for Instant {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        let async_graphql::Value::String(text) = &value else {
+            return Err(async_graphql::InputValueError::expected_type(value));
+        };
+        chrono::DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| Instant(t.with_timezone(&chrono::Utc)))
+            .map_err(|_| {
+                async_graphql::InputValueError::custom(
+                    "expected an RFC 3339 date-time with its offset, such as \"2026-11-23T09:00:00+08:00\"",
+                )
+            })
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::String(self.0.to_rfc3339())
+    }
+}
+
 /// A sum of money in yuan, exact to the fen (分).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Money(pub String);
@@ -120,7 +149,8 @@ pub struct Edge<N>(N);
 /// One item of a page with its cursor.
 #[Object(
     concrete(name = "OpportunityEdge", params(super::opportunities::Opportunity)),
-    concrete(name = "AlertEdge", params(super::alerts::Alert))
+    concrete(name = "AlertEdge", params(super::alerts::Alert)),
+    concrete(name = "UserEdge", params(super::organisation::User))
 )]
 impl<N: Node> Edge<N> {
     /// Opaque cursor of this item.
@@ -147,7 +177,8 @@ impl<N: Node> Connection<N> {
 /// A page of a list (Relay connection).
 #[Object(
     concrete(name = "OpportunityConnection", params(super::opportunities::Opportunity)),
-    concrete(name = "AlertConnection", params(super::alerts::Alert))
+    concrete(name = "AlertConnection", params(super::alerts::Alert)),
+    concrete(name = "UserConnection", params(super::organisation::User))
 )]
 impl<N: Node> Connection<N>
 where

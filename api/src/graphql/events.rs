@@ -2,13 +2,12 @@
 //! subscription (see `crate::events::stream`), mapped to the area's type.
 
 use super::alerts::Alert;
-use super::common::id;
+use super::common::{Instant, id};
 use super::ctx;
 use super::enums::{AlertEventKind, AlertRule};
 use crate::domain::events as audience;
 use crate::error::AppError;
 use async_graphql::{Context, ID, Object, Result, Subscription};
-use chrono::{DateTime, Utc};
 use entity::{EventKind, EventSubject, event};
 use futures_util::{Stream, StreamExt};
 
@@ -65,8 +64,15 @@ impl AlertEvent {
         })
     }
     /// When.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn at(&self) -> Instant {
+        Instant(self.0.created_at)
+    }
+    /// Who acted: the account manager who resolved, the director who
+    /// reviewed or raised it; empty for the system (raised or escalated by
+    /// the scan).
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<super::organisation::User>> {
+        let Some(id) = self.0.actor_id else { return Ok(None) };
+        Ok(ctx::loaders(ctx)?.users.load_one(id).await?.map(super::organisation::User))
     }
     /// The alert it concerns.
     #[graphql(name = "alertId")]

@@ -1,7 +1,7 @@
 //! Opportunities (商机): the type, its history and activities, the list,
 //! and the mutations of its life cycle.
 
-use super::common::{Connection, Date, Money, Node, Within, lookup_id, page_request, raw_id};
+use super::common::{Connection, Date, Instant, Money, Node, Within, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::*;
 use super::labels::label;
@@ -10,7 +10,6 @@ use crate::domain::{calendar, limits};
 use crate::error::AppError;
 use crate::service::opportunities as svc;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::{activity, opportunity, opportunity_history};
 
 /// 商机: a sales opportunity.
@@ -103,8 +102,8 @@ impl Opportunity {
         label(ctx, self.0.stage).await
     }
     /// When the current stage was entered.
-    async fn stage_entered_at(&self) -> DateTime<Utc> {
-        self.0.stage_entered_at
+    async fn stage_entered_at(&self) -> Instant {
+        Instant(self.0.stage_entered_at)
     }
     /// Status.
     async fn status(&self) -> OpportunityStatus {
@@ -115,8 +114,8 @@ impl Opportunity {
         label(ctx, self.0.status).await
     }
     /// Last follow-up.
-    async fn last_activity_at(&self) -> DateTime<Utc> {
-        self.0.last_activity_at
+    async fn last_activity_at(&self) -> Instant {
+        Instant(self.0.last_activity_at)
     }
     /// 活跃: a follow-up within the active window (15 natural days by default, company calendar).
     async fn is_active(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -124,8 +123,8 @@ impl Opportunity {
         Ok(svc::is_active(ctx::state(ctx)?, &self.0, settings))
     }
     /// When it was won.
-    async fn secured_at(&self) -> Option<DateTime<Utc>> {
-        self.0.secured_at
+    async fn secured_at(&self) -> Option<Instant> {
+        self.0.secured_at.map(Instant)
     }
     /// 模号: mold number, empty until assigned.
     async fn mold_number(&self) -> Option<&str> {
@@ -180,12 +179,12 @@ impl Opportunity {
         self.0.version
     }
     /// Creation time.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        Instant(self.0.created_at)
     }
     /// Last change.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Instant {
+        Instant(self.0.updated_at)
     }
     /// Every stage and status change, oldest first.
     #[graphql(complexity = "5 + 10 * child_complexity")]
@@ -261,8 +260,8 @@ impl HistoryEntry {
         &self.0.to_value
     }
     /// When.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> Instant {
+        Instant(self.0.at)
     }
     /// Who (empty for the system).
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {
@@ -298,8 +297,8 @@ impl Activity {
         &self.0.note
     }
     /// When it happened.
-    async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+    async fn occurred_at(&self) -> Instant {
+        Instant(self.0.occurred_at)
     }
     /// Who recorded it.
     async fn actor(&self, ctx: &Context<'_>) -> Result<User> {
@@ -402,7 +401,7 @@ pub struct ActivityInput {
     /// What happened.
     pub note: String,
     /// When it happened; defaults to now, never in the future.
-    pub occurred_at: Option<DateTime<Utc>>,
+    pub occurred_at: Option<Instant>,
 }
 
 /// Why and until when an opportunity is shelved.
@@ -485,7 +484,7 @@ impl From<ActivityInput> for svc::NewActivity {
         Self {
             kind: i.kind.into(),
             note: i.note,
-            occurred_at: i.occurred_at,
+            occurred_at: i.occurred_at.map(|t| t.0),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The organisation: users, tracks, customers, and the admin's user
 //! administration.
 
-use super::common::lookup_id;
+use super::common::{Connection, Node, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::{BusinessLine, Role};
 use crate::service;
@@ -9,7 +9,14 @@ use async_graphql::{Context, ID, Object, Result};
 use entity::{customer, track, user};
 
 /// A person who logs in.
+#[derive(Clone)]
 pub struct User(pub user::Model);
+
+impl Node for User {
+    fn cursor(&self) -> String {
+        self.0.id.to_string()
+    }
+}
 
 /// A person who logs in.
 #[Object]
@@ -38,14 +45,16 @@ impl User {
             return Ok(None);
         }
         let b = service::alerts::badges(ctx::state(ctx)?, viewer).await?;
-        Ok(Some(Badges {
-            open_alerts: b.open_alerts,
-            overdue_alerts: b.overdue_alerts,
-        }))
+        Ok(Some(b.into()))
     }
     /// The role in words (客户经理), in the request's language.
     async fn role_label(&self, ctx: &Context<'_>) -> Result<String> {
         super::labels::label(ctx, self.0.role).await
+    }
+    /// True after an admin created the account or reset its password: the
+    /// client asks the user to choose his own (`changePassword`).
+    async fn must_change_password(&self) -> bool {
+        self.0.must_change_password
     }
     /// False once an admin deactivated the account; its tokens stop working.
     async fn active(&self) -> bool {
@@ -65,8 +74,20 @@ impl User {
 pub struct Badges {
     /// Open alerts in the viewer's scope (an account manager: his own, to answer).
     pub open_alerts: u64,
+    /// Of those, the ones their account manager has not opened yet (`markAlertsSeen`).
+    pub unseen_alerts: u64,
     /// Alerts in the viewer's scope overdue now (unresolved past due, or unreviewed past review time).
     pub overdue_alerts: u64,
+}
+
+impl From<service::alerts::Badges> for Badges {
+    fn from(b: service::alerts::Badges) -> Self {
+        Self {
+            open_alerts: b.open_alerts,
+            unseen_alerts: b.unseen_alerts,
+            overdue_alerts: b.overdue_alerts,
+        }
+    }
 }
 
 /// 赛道: an industry vertical inside one business line.
@@ -132,6 +153,28 @@ impl OrganisationQuery {
         let rows = service::users::tracks(ctx::state(ctx)?, viewer).await?;
         Ok(rows.into_iter().map(Track).collect())
     }
+
+    /// Admin: the users, in id order, narrowed by a search text, role, state or track.
+    #[graphql(complexity = "10 + crate::domain::limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrowing of the list.")] filter: Option<UserFilter>,
+        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
+    ) -> Result<Connection<User>> {
+        let viewer = ctx::viewer(ctx)?;
+        let page = page_request(ctx, first, after);
+        let f = filter.unwrap_or_default();
+        let f = service::users::UserFilter {
+            search: f.search,
+            role: f.role.map(Into::into),
+            active: f.active,
+            track_id: raw_id(f.track_id),
+        };
+        let found = service::users::list(ctx::state(ctx)?, viewer, f, page).await?;
+        Ok(Connection::new(found.map(User)))
+    }
 }
 
 #[derive(Default)]
@@ -150,4 +193,92 @@ impl OrganisationMutation {
         let id = lookup_id(&id, "user")?;
         Ok(User(service::users::set_active(ctx::state(ctx)?, viewer, id, active).await?))
     }
+
+    /// Admin: creates a user with a role, his tracks and a first password
+    /// (he is asked to choose his own at login).
+    async fn create_user(&self, ctx: &Context<'_>, #[graphql(desc = "The new user.")] input: CreateUserInput) -> Result<User> {
+        let viewer = ctx::viewer(ctx)?;
+        let new = service::users::NewUser {
+            email: input.email,
+            name: input.name,
+            role: input.role.into(),
+            track_ids: input.track_ids.into_iter().map(|i| i.0).collect(),
+            password: input.password,
+        };
+        Ok(User(service::users::create(ctx::state(ctx)?, viewer, new).await?))
+    }
+
+    /// Admin: changes a user's name, role or tracks; takes effect at once
+    /// (his open sockets close, his next request has the new scope).
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "User id.")] id: ID,
+        #[graphql(desc = "What changes.")] input: UpdateUserInput,
+    ) -> Result<User> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "user")?;
+        let changes = service::users::UserChanges {
+            name: input.name,
+            role: input.role.map(Into::into),
+            track_ids: input.track_ids.map(|ids| ids.into_iter().map(|i| i.0).collect()),
+        };
+        Ok(User(service::users::update(ctx::state(ctx)?, viewer, id, changes).await?))
+    }
+
+    /// Admin: gives a user a new password; all his logins end and he is
+    /// asked to choose his own at the next login.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "User id.")] id: ID,
+        #[graphql(desc = "The temporary password (at least 8 characters).")] new_password: String,
+    ) -> Result<User> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "user")?;
+        Ok(User(
+            service::users::reset_password(ctx::state(ctx)?, viewer, id, &new_password).await?,
+        ))
+    }
+}
+
+/// A new user.
+#[derive(async_graphql::InputObject)]
+pub struct CreateUserInput {
+    /// Login e-mail (stored lower-case; unique).
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// An account manager's one track, or the tracks a director runs; empty for other roles.
+    #[graphql(validator(max_items = 20))]
+    pub track_ids: Vec<ID>,
+    /// The first password, at least 8 characters.
+    pub password: String,
+}
+
+/// What changes of a user; absent fields stay as they are.
+#[derive(async_graphql::InputObject)]
+pub struct UpdateUserInput {
+    /// Display name.
+    pub name: Option<String>,
+    /// Role; with a new role, give the tracks it holds.
+    pub role: Option<Role>,
+    /// The tracks, replacing the old ones.
+    #[graphql(validator(max_items = 20))]
+    pub track_ids: Option<Vec<ID>>,
+}
+
+/// Narrowing of the admin's user list.
+#[derive(async_graphql::InputObject, Default)]
+pub struct UserFilter {
+    /// Part of the name or the e-mail.
+    pub search: Option<String>,
+    /// Only this role.
+    pub role: Option<Role>,
+    /// Only active (true) or deactivated (false) accounts.
+    pub active: Option<bool>,
+    /// Only members or directors of this track.
+    pub track_id: Option<ID>,
 }

@@ -60,10 +60,10 @@ pub async fn run_scan(state: &AppState, as_of: DateTime<Utc>) -> AppResult<ScanR
         });
     }
     let new_alerts = Condition::all().add(alert::Column::Id.gt(before));
-    let mut written = write_events(&txn, EventKind::AlertRaised, new_alerts, now).await?;
-    written += write_events(&txn, EventKind::AlertOverdue, repo::newly_overdue(as_of), now).await?;
+    let mut written = write_events(&txn, EventKind::AlertRaised, new_alerts, now, None).await?;
+    written += write_events(&txn, EventKind::AlertOverdue, repo::newly_overdue(as_of), now, None).await?;
     let overdue = repo::stamp(&txn, repo::newly_overdue(as_of), alert::Column::OverdueAt, as_of).await?;
-    written += write_events(&txn, EventKind::ReviewOverdue, repo::newly_review_overdue(as_of), now).await?;
+    written += write_events(&txn, EventKind::ReviewOverdue, repo::newly_review_overdue(as_of), now, None).await?;
     let review_overdue = repo::stamp(&txn, repo::newly_review_overdue(as_of), alert::Column::ReviewOverdueAt, as_of).await?;
     let max = if written > 0 {
         Some(store::events::announce(&txn).await?)
@@ -241,7 +241,7 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
     )
     .await?
     .ok_or_else(changed_meanwhile)?;
-    finish(state, txn, EventKind::AlertResolved, updated.id).await?;
+    finish(state, txn, EventKind::AlertResolved, updated.id, viewer).await?;
     Ok(updated)
 }
 
@@ -251,16 +251,23 @@ fn changed_meanwhile() -> AppError {
 }
 
 /// Writes an event of `kind` for every alert matching `which`, to the
-/// audience `domain::events` gives the kind.
-async fn write_events(txn: &DatabaseTransaction, kind: EventKind, which: Condition, at: DateTime<Utc>) -> AppResult<u64> {
+/// audience `domain::events` gives the kind; `actor` is who acted (none: the system).
+async fn write_events(
+    txn: &DatabaseTransaction,
+    kind: EventKind,
+    which: Condition,
+    at: DateTime<Utc>,
+    actor: Option<i64>,
+) -> AppResult<u64> {
     let to_owner = crate::domain::events::audience(kind) == crate::domain::events::Audience::OwnerAndTrack;
-    repo::insert_events_for(txn, kind, to_owner, which, at).await
+    repo::insert_events_for(txn, kind, to_owner, which, at, actor).await
 }
 
 /// Records the event of a transition of one alert, commits, wakes the subscribers.
-async fn finish(state: &AppState, txn: DatabaseTransaction, kind: EventKind, alert_id: i64) -> AppResult<()> {
+async fn finish(state: &AppState, txn: DatabaseTransaction, kind: EventKind, alert_id: i64, actor: &Viewer) -> AppResult<()> {
     store::events::lock_for_append(&txn).await?;
-    write_events(&txn, kind, Condition::all().add(alert::Column::Id.eq(alert_id)), state.clock.now()).await?;
+    let which = Condition::all().add(alert::Column::Id.eq(alert_id));
+    write_events(&txn, kind, which, state.clock.now(), Some(actor.user_id)).await?;
     let max = store::events::announce(&txn).await?;
     txn.commit().await?;
     state.bus.wake(max);
@@ -293,6 +300,7 @@ pub fn permissions(viewer: &Viewer, a: &alert::Model) -> AlertPermissions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Badges {
     pub open_alerts: u64,
+    pub unseen_alerts: u64,
     pub overdue_alerts: u64,
 }
 
@@ -306,10 +314,56 @@ pub async fn badges(state: &AppState, viewer: &Viewer) -> AppResult<Badges> {
         overdue: Some((true, state.clock.now())),
         ..Default::default()
     };
+    let unseen = repo::Filter {
+        status: Some(AlertStatus::Open),
+        seen: Some(false),
+        ..Default::default()
+    };
     Ok(Badges {
         open_alerts: repo::count(&state.db, &scope, &open).await?,
+        unseen_alerts: repo::count(&state.db, &scope, &unseen).await?,
         overdue_alerts: repo::count(&state.db, &scope, &overdue).await?,
     })
+}
+
+/// The account manager marks his alerts seen (he opened them on his
+/// phone): at most [`limits::MARK_SEEN`] ids, each his own — an id outside
+/// his scope is not found, another's alert is forbidden, and then nothing
+/// is marked. Seeing again keeps the first time. Returns the alerts in the
+/// order asked.
+pub async fn mark_seen(state: &AppState, viewer: &Viewer, ids: &[String]) -> AppResult<Vec<alert::Model>> {
+    if ids.is_empty() || ids.len() > crate::domain::limits::MARK_SEEN {
+        return Err(AppError::invalid(
+            "ids",
+            format!("must name between 1 and {} alerts", crate::domain::limits::MARK_SEEN),
+        ));
+    }
+    let mut wanted = Vec::with_capacity(ids.len());
+    for id in ids {
+        wanted.push(super::lookup_id(id, "alert")?);
+    }
+    let mut distinct = wanted.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let found = repo::by_ids(&state.db, &distinct).await?;
+    for id in &distinct {
+        match found.get(id) {
+            Some(a) if viewer.can_see(a.owner_id, a.track_id) => {
+                if a.owner_id != viewer.user_id {
+                    return Err(AppError::forbidden("only the alert's account manager marks it seen"));
+                }
+            }
+            _ => return Err(AppError::not_found("alert")),
+        }
+    }
+    repo::mark_read(&state.db, &distinct, viewer.user_id, state.clock.now()).await?;
+    let mut now_rows = repo::by_ids(&state.db, &distinct).await?;
+    // An alert reassigned meanwhile is no longer his to show.
+    Ok(wanted
+        .iter()
+        .filter_map(|id| now_rows.remove(id))
+        .filter(|a| viewer.can_see(a.owner_id, a.track_id))
+        .collect())
 }
 
 fn ensure_director_of(viewer: &Viewer, a: &alert::Model) -> AppResult<()> {
@@ -396,7 +450,7 @@ pub async fn review(state: &AppState, viewer: &Viewer, id: i64, r: Review) -> Ap
     )
     .await?
     .ok_or_else(changed_meanwhile)?;
-    finish(state, txn, EventKind::AlertReviewed, updated.id).await?;
+    finish(state, txn, EventKind::AlertReviewed, updated.id, viewer).await?;
     Ok(updated)
 }
 
@@ -419,7 +473,7 @@ pub async fn raise_to_ceo(state: &AppState, viewer: &Viewer, id: i64, comment: &
     let updated = repo::update_if(&txn, a.id, updated, Condition::all().add(alert::Column::RaisedToCeoAt.is_null()))
         .await?
         .ok_or_else(changed_meanwhile)?;
-    finish(state, txn, EventKind::AlertRaisedToCeo, updated.id).await?;
+    finish(state, txn, EventKind::AlertRaisedToCeo, updated.id, viewer).await?;
     Ok(updated)
 }
 
@@ -440,6 +494,8 @@ pub struct ListFilter {
     pub statuses: Vec<AlertStatus>,
     /// Due before this instant.
     pub due_before: Option<DateTime<Utc>>,
+    /// Only those their owner has (true) or has not (false) seen.
+    pub seen: Option<bool>,
 }
 
 /// One page of the alerts the viewer may see.
@@ -468,6 +524,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: P
         raised_to: filter.raised_to,
         statuses: filter.statuses,
         due_before: filter.due_before,
+        seen: filter.seen,
     };
     p.into_result()?;
     repo::page(&state.db, &viewer.scope(), &f, after, first, page.with_total).await

@@ -1,10 +1,14 @@
 //! Administering users.
 
+use super::{Page, PageRequest};
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::domain::text::{self, TextKind};
+use crate::domain::{accounts, limits};
+use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store;
 use entity::{Role, user};
+use sea_orm::ActiveValue::Set;
 
 /// Admin only: (de)activates an account. A deactivated user's tokens stop
 /// working at once and for good (reactivation needs a new login); an admin
@@ -33,4 +37,200 @@ pub async fn me(state: &AppState, viewer: &Viewer) -> AppResult<user::Model> {
 /// The tracks in the viewer's scope: his own track, the tracks he runs, or all.
 pub async fn tracks(state: &AppState, viewer: &Viewer) -> AppResult<Vec<entity::track::Model>> {
     store::tracks::list(&state.db, &viewer.scope(), &viewer.track_ids).await
+}
+
+/// What an admin gives to create a user.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// Track ids, as the client typed them.
+    pub track_ids: Vec<String>,
+    /// The first password; the user is asked to choose his own at login.
+    pub password: String,
+}
+
+/// What an admin changes of a user; absent fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub track_ids: Option<Vec<String>>,
+}
+
+/// Checks the tracks given to `role`: each exists, none twice, as many as
+/// the role holds ([`accounts::tracks_problem`]).
+async fn checked_tracks(state: &AppState, p: &mut Problems, role: Role, ids: &[String], field: &str) -> AppResult<Vec<i64>> {
+    if ids.len() > limits::DIRECTOR_TRACKS {
+        p.add(field, format!("at most {} tracks", limits::DIRECTOR_TRACKS));
+        return Ok(Vec::new());
+    }
+    // (position in the input, id)
+    let mut given: Vec<(usize, i64)> = Vec::new();
+    for (i, raw) in ids.iter().enumerate() {
+        if let Some(id) = super::id_field(p, Some(raw), &format!("{field}.{i}")) {
+            if given.iter().any(|&(_, g)| g == id) {
+                p.add(format!("{field}.{i}"), "is given twice");
+            } else {
+                given.push((i, id));
+            }
+        }
+    }
+    let out: Vec<i64> = given.iter().map(|&(_, id)| id).collect();
+    let found = store::tracks::by_ids(&state.db, &out).await?;
+    for (i, id) in &given {
+        p.check(!found.contains_key(id), &format!("{field}.{i}"), "is not a track");
+    }
+    if let Some(why) = accounts::tracks_problem(role, ids.len()) {
+        p.add(field, why);
+    }
+    Ok(out)
+}
+
+/// Admin: creates a user with a role, his tracks and a first password
+/// (which he is asked to replace). The e-mail is stored lower-case and is
+/// unique.
+pub async fn create(state: &AppState, viewer: &Viewer, new: NewUser) -> AppResult<user::Model> {
+    viewer.require_role(&[Role::Admin], "create users")?;
+    let mut p = Problems::new();
+    let email = text::required(&mut p, "input.email", &new.email, TextKind::Email).to_lowercase();
+    if let Some(why) = Some(&email).filter(|e| !e.is_empty()).and_then(|e| accounts::email_problem(e)) {
+        p.add("input.email", why);
+    }
+    let name = text::required(&mut p, "input.name", &new.name, TextKind::PersonName);
+    if let Some(why) = accounts::new_password_problem(&new.password, &email) {
+        p.add("input.password", why);
+    }
+    let tracks = checked_tracks(state, &mut p, new.role, &new.track_ids, "input.trackIds").await?;
+    p.into_result()?;
+    let Ok(hash) = state.hasher.hash(new.password.clone()).await? else {
+        let now = state.clock.now();
+        return Err(AppError::rate_limited(
+            "the server is busy: try again in a second",
+            now,
+            now + chrono::Duration::seconds(1),
+        ));
+    };
+    let now = state.clock.now();
+    let txn = store::begin_write(&state.db).await?;
+    let Some(created) = store::users::create(
+        &txn,
+        user::ActiveModel {
+            email: Set(email),
+            name: Set(name),
+            password_hash: Set(hash),
+            role: Set(new.role),
+            active: Set(true),
+            tokens_revoked_at: Set(None),
+            token_generation: Set(0),
+            must_change_password: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await?
+    else {
+        return Err(AppError::invalid("input.email", "is already used by another user"));
+    };
+    store::users::set_role_and_tracks(&txn, created.id, &created.name, created.role, &tracks).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Admin: changes a user's name, role or tracks. A change of role or tracks
+/// takes effect at once: his open sockets close (on every process) and his
+/// next request runs with the new scope.
+pub async fn update(state: &AppState, viewer: &Viewer, id: i64, c: UserChanges) -> AppResult<user::Model> {
+    viewer.require_role(&[Role::Admin], "change users")?;
+    let current = store::users::by_id(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))?;
+    let mut p = Problems::new();
+    let name = match c.name.as_deref() {
+        Some(n) => text::required(&mut p, "input.name", n, TextKind::PersonName),
+        None => current.name.clone(),
+    };
+    let role = c.role.unwrap_or(current.role);
+    p.check(
+        id == viewer.user_id && role != Role::Admin,
+        "input.role",
+        "you cannot take the admin role from yourself",
+    );
+    let tracks = match &c.track_ids {
+        Some(ids) => checked_tracks(state, &mut p, role, ids, "input.trackIds").await?,
+        // A role that holds no track drops them; otherwise they are kept
+        // and must suit the new role.
+        None if accounts::tracks_problem(role, 0).is_none() => Vec::new(),
+        None => {
+            let kept = store::users::track_ids_of(&state.db, id, current.role).await?;
+            if let Some(why) = accounts::tracks_problem(role, kept.len()) {
+                p.add("input.trackIds", format!("{why}: give the tracks with the new role"));
+            }
+            kept
+        }
+    };
+    p.into_result()?;
+    let txn = store::begin_write(&state.db).await?;
+    store::users::set_role_and_tracks(&txn, id, &name, role, &tracks).await?;
+    store::events::announce_user_changed(&txn, id).await?;
+    txn.commit().await?;
+    state.bus.user_changed(id);
+    store::users::by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("user"))
+}
+
+/// Admin: gives a user a new password (he forgot his). Every login of his
+/// ends at once; he is asked to choose his own at the next login.
+pub async fn reset_password(state: &AppState, viewer: &Viewer, id: i64, password: &str) -> AppResult<user::Model> {
+    viewer.require_role(&[Role::Admin], "reset passwords")?;
+    let target = store::users::by_id(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))?;
+    if let Some(why) = accounts::new_password_problem(password, &target.email) {
+        return Err(AppError::invalid("newPassword", why));
+    }
+    let Ok(hash) = state.hasher.hash(password.to_owned()).await? else {
+        let now = state.clock.now();
+        return Err(AppError::rate_limited(
+            "the server is busy: try again in a second",
+            now,
+            now + chrono::Duration::seconds(1),
+        ));
+    };
+    let now = state.clock.now();
+    let txn = store::begin_write(&state.db).await?;
+    store::users::set_password(&txn, id, &hash, true).await?;
+    store::users::revoke_tokens(&txn, id, now).await?;
+    store::sessions::revoke_all_of(&txn, id, None, now).await?;
+    store::events::announce_user_changed(&txn, id).await?;
+    txn.commit().await?;
+    state.bus.user_changed(id);
+    store::users::by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("user"))
+}
+
+/// Narrowing of the admin's user list.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Part of the name or e-mail.
+    pub search: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    pub track_id: Option<String>,
+}
+
+/// Admin: one page of users, in id order.
+pub async fn list(state: &AppState, viewer: &Viewer, f: UserFilter, page: PageRequest) -> AppResult<Page<user::Model>> {
+    viewer.require_role(&[Role::Admin], "list users")?;
+    let mut p = Problems::new();
+    let (first, after) = super::page_args(&mut p, &page);
+    let search = text::optional(&mut p, "filter.search", f.search.as_deref(), TextKind::Search);
+    let track_id = super::id_field(&mut p, f.track_id.as_deref(), "filter.trackId");
+    p.into_result()?;
+    let filter = store::users::Filter {
+        search,
+        role: f.role,
+        active: f.active,
+        track_id,
+    };
+    store::users::page(&state.db, &filter, after, first, page.with_total).await
 }

@@ -161,6 +161,7 @@ pub async fn insert_events_for(
     to_owner: bool,
     which: Condition,
     at: DateTime<Utc>,
+    actor: Option<i64>,
 ) -> AppResult<u64> {
     let owner: Expr = if to_owner {
         Expr::col((alert::Entity, alert::Column::OwnerId))
@@ -177,6 +178,7 @@ pub async fn insert_events_for(
         .expr(owner)
         .column(alert::Column::TrackId)
         .expr(Expr::val(at))
+        .expr(Expr::val(actor))
         .filter(which)
         .order_by_asc(alert::Column::Id)
         .into_query();
@@ -192,6 +194,7 @@ pub async fn insert_events_for(
             entity::event::Column::AudienceUserId,
             entity::event::Column::AudienceTrackId,
             entity::event::Column::CreatedAt,
+            entity::event::Column::ActorId,
         ])
         .select_from(select)
         .map_err(crate::error::AppError::internal)?;
@@ -274,6 +277,8 @@ pub struct Filter {
     pub statuses: Vec<AlertStatus>,
     /// Due before this instant.
     pub due_before: Option<DateTime<Utc>>,
+    /// `Some(false)`: only those their owner has not seen yet.
+    pub seen: Option<bool>,
 }
 
 /// Overdue (`domain::alerts::is_overdue`, which a test holds this to).
@@ -316,6 +321,13 @@ pub fn condition(scope: &Scope, f: &Filter) -> Condition {
     }
     if let Some(t) = f.due_before {
         c = c.add(alert::Column::DueAt.lt(t));
+    }
+    if let Some(seen) = f.seen {
+        c = c.add(if seen {
+            alert::Column::ReadAt.is_not_null()
+        } else {
+            alert::Column::ReadAt.is_null()
+        });
     }
     c
 }
@@ -405,9 +417,24 @@ pub async fn loss_reviews(db: &impl ConnectionTrait, scope: &Scope, after: Optio
 pub async fn transfer_open(db: &impl ConnectionTrait, opportunity_id: i64, new_owner: i64) -> AppResult<()> {
     alert::Entity::update_many()
         .col_expr(alert::Column::OwnerId, Expr::value(new_owner))
+        // The new owner has not seen them yet.
+        .col_expr(alert::Column::ReadAt, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(alert::Column::OpportunityId.eq(opportunity_id))
         .filter(alert::Column::Status.eq(AlertStatus::Open))
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Marks the owner's alerts among `ids` seen at `at`; an alert seen before
+/// keeps its first time (the conditional write makes repeats harmless).
+pub async fn mark_read(db: &impl ConnectionTrait, ids: &[i64], owner_id: i64, at: DateTime<Utc>) -> AppResult<u64> {
+    let res = alert::Entity::update_many()
+        .col_expr(alert::Column::ReadAt, Expr::value(at))
+        .filter(alert::Column::Id.is_in(ids.iter().copied()))
+        .filter(alert::Column::OwnerId.eq(owner_id))
+        .filter(alert::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
 }

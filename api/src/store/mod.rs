@@ -6,6 +6,7 @@ pub mod events;
 pub mod jobs;
 pub mod locks;
 pub mod opportunities;
+pub mod sessions;
 pub mod settings;
 pub mod tracks;
 pub mod users;
@@ -98,6 +99,21 @@ pub fn scope_on<C: sea_orm::ColumnTrait>(scope: &crate::auth::Scope, owner: C, t
         Scope::Tracks(ids) => sea_orm::Condition::all().add(track.is_in(ids.iter().copied())),
         Scope::Owner(id) => sea_orm::Condition::all().add(owner.eq(*id)),
     }
+}
+
+/// A LIKE pattern (escaped with `\\`) matching texts that contain `text`,
+/// lower-cased: `%`, `_` and `\\` match themselves.
+pub fn contains_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
 }
 
 /// One keyset page in id order (`id > after`), and whether more follow.

@@ -31,18 +31,7 @@ pub fn scope_condition(scope: &Scope) -> Condition {
     super::scope_on(scope, opportunity::Column::OwnerId, opportunity::Column::TrackId)
 }
 
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
+use super::contains_pattern as escape_like;
 
 /// Scope and filter as one condition.
 pub fn condition(scope: &Scope, f: &Filter) -> Condition {

@@ -379,13 +379,13 @@ async fn losing_through_an_alert_opens_a_loss_review_in_scope() {
         )
         .await;
     assert_eq!(r.data()["resolveAlert"]["opportunity"]["status"], "LOST");
-    let q = "{ lossReviews { reason alertId owner { email } opportunity { status } } }";
+    let q = "{ lossReviews { nodes { reason alertId owner { email } opportunity { status } } } }";
     let mine = app.post(Some(&a1), q, json!({})).await;
-    assert_eq!(mine.data()["lossReviews"][0]["reason"], "竞争对手价格更低");
-    assert_eq!(mine.data()["lossReviews"][0]["alertId"], json!(id));
+    assert_eq!(mine.data()["lossReviews"]["nodes"][0]["reason"], "竞争对手价格更低");
+    assert_eq!(mine.data()["lossReviews"]["nodes"][0]["alertId"], json!(id));
     let d1 = app.login("d1@test.local").await;
     assert_eq!(
-        app.post(Some(&d1), q, json!({})).await.data()["lossReviews"]
+        app.post(Some(&d1), q, json!({})).await.data()["lossReviews"]["nodes"]
             .as_array()
             .unwrap()
             .len(),
@@ -393,7 +393,11 @@ async fn losing_through_an_alert_opens_a_loss_review_in_scope() {
     );
     for other in ["a2@test.local", "a3@test.local", "d2@test.local"] {
         let t = app.login(other).await;
-        assert_eq!(app.post(Some(&t), q, json!({})).await.data()["lossReviews"], json!([]), "{other}");
+        assert_eq!(
+            app.post(Some(&t), q, json!({})).await.data()["lossReviews"]["nodes"],
+            json!([]),
+            "{other}"
+        );
     }
 }
 

@@ -127,7 +127,8 @@ async fn aliases_operations_variables_and_tokens_are_bounded() {
     let r = app.post(Some(&a1), &format!("{{ {fine} }}"), json!({})).await;
     assert_eq!(r.data()["c29"]["totalCount"], 0);
     // A heavy list nested in a list is refused by its counted cost.
-    let heavy = "{ opportunities(first: 100) { nodes { activities(first: 200) { note actor { email } } history { to } } } }";
+    let heavy =
+        "{ opportunities(first: 100) { nodes { activities(first: 200) { nodes { note actor { email } } } history { nodes { to } } } } }";
     let (status, _, v) = raw_post(&app, Some(&a1), json!({ "query": heavy })).await;
     assert_eq!(status, 400, "{v}");
     assert_eq!(code(&v), "GRAPHQL_VALIDATION_FAILED", "{v}");

@@ -10,7 +10,7 @@ use entity::{OpportunityStatus, Stage};
 use serde_json::{Value, json};
 
 const RESOLVE: &str = "mutation($id: ID!, $i: ResolveAlertInput!) { resolveAlert(id: $id, input: $i) {
-    status opportunity { status lastActivityAt restartDate history { field from to } } } }";
+    status opportunity { status lastActivityAt restartDate history { nodes { field from to } } } } }";
 
 fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -204,7 +204,7 @@ async fn a_shelved_deal_is_reactivated_through_its_alert_but_not_kept() {
     assert_eq!(a["opportunity"]["status"], "ACTIVE");
     // Counts as a follow-up, and the history says who took it up again.
     assert_eq!(a["opportunity"]["lastActivityAt"], "2026-11-23T01:00:00+00:00");
-    let history = a["opportunity"]["history"].as_array().unwrap();
+    let history = a["opportunity"]["history"]["nodes"].as_array().unwrap();
     assert!(
         history.contains(&json!({ "field": "STATUS", "from": "SHELVED", "to": "ACTIVE" })),
         "{history:?}"

@@ -142,11 +142,11 @@ async fn the_note_a_resolution_writes_uses_the_companys_words() {
     let r = app
         .post(
             Some(&a1),
-            "query($id: ID!) { opportunity(id: $id) { activities { kind note } } }",
+            "query($id: ID!) { opportunity(id: $id) { activities { nodes { kind note } } } }",
             json!({ "id": deal.to_string() }),
         )
         .await;
-    let activity = &r.data()["opportunity"]["activities"][0];
+    let activity = &r.data()["opportunity"]["activities"]["nodes"][0];
     assert_eq!(activity["kind"], "ALERT_ATTRIBUTION");
     assert_eq!(activity["note"], "15日无跟进：客户无响应");
 }
@@ -246,11 +246,11 @@ async fn an_opportunity_lists_its_alerts_in_the_viewers_scope() {
     use org::*;
     let app = spawn_app().await;
     let deal = app.deal_with_alert(A1, T1).await;
-    let q = "query($id: ID!) { opportunity(id: $id) { alerts { rule status ruleLabel } } }";
+    let q = "query($id: ID!) { opportunity(id: $id) { alerts { nodes { rule status ruleLabel } } } }";
     let a1 = app.login("a1@test.local").await;
     let r = app.post(Some(&a1), q, json!({ "id": deal.to_string() })).await;
     assert_eq!(
-        r.data()["opportunity"]["alerts"],
+        r.data()["opportunity"]["alerts"]["nodes"],
         json!([{ "rule": "NO_FOLLOW_UP", "status": "OPEN", "ruleLabel": "15日无跟进" }])
     );
     let d2 = app.login("d2@test.local").await;
@@ -412,4 +412,83 @@ async fn an_event_says_who_acted() {
         resolved["payload"]["data"]["alertEvents"],
         json!({ "kind": "ALERT_RESOLVED", "actor": { "email": "a1@test.local" } })
     );
+}
+
+#[tokio::test]
+async fn lists_page_both_ways_in_the_orders_people_ask_for() {
+    use org::*;
+    let app = spawn_app().await;
+    let month = |m: u32| Some(chrono::NaiveDate::from_ymd_opt(2027, m, 1).unwrap());
+    // (last follow-up day in October, expected month)
+    let specs = [(5, month(3)), (9, None), (2, month(1)), (7, month(3)), (1, None)];
+    let mut ids = Vec::new();
+    for (day, expected) in specs {
+        let id = app
+            .insert_deal(DealSpec {
+                last_activity_at: sh(2026, 10, day),
+                expected_order_month: expected,
+                ..DealSpec::new(A1, T1)
+            })
+            .await;
+        ids.push(id.to_string());
+    }
+    let a1 = app.login("a1@test.local").await;
+    let q = "query($o: OpportunityOrder, $f: Int, $a: String, $l: Int, $b: String) {
+        opportunities(order: $o, first: $f, after: $a, last: $l, before: $b) {
+            nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
+    let read = |r: &crate::helpers::Gql| -> (Vec<String>, serde_json::Value) {
+        let c = &r.data()["opportunities"];
+        let ids = c["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect();
+        (ids, c["pageInfo"].clone())
+    };
+    let pick = |order: &[usize]| -> Vec<String> { order.iter().map(|&i| ids[i].clone()).collect() };
+    // The longest without a follow-up first: days 1, 2, 5, 7, 9.
+    let all = pick(&[4, 2, 0, 3, 1]);
+    let (got, _) = read(&app.post(Some(&a1), q, json!({ "o": "LAST_FOLLOW_UP_OLDEST" })).await);
+    assert_eq!(got, all);
+    // Forwards in twos, then backwards from the end in twos.
+    let (p1, info) = read(&app.post(Some(&a1), q, json!({ "o": "LAST_FOLLOW_UP_OLDEST", "f": 2 })).await);
+    assert_eq!(p1, all[..2]);
+    assert_eq!(
+        (info["hasNextPage"].clone(), info["hasPreviousPage"].clone()),
+        (json!(true), json!(false))
+    );
+    let (p2, info) = read(
+        &app.post(
+            Some(&a1),
+            q,
+            json!({ "o": "LAST_FOLLOW_UP_OLDEST", "f": 2, "a": info["endCursor"] }),
+        )
+        .await,
+    );
+    assert_eq!(p2, all[2..4]);
+    assert_eq!(info["hasPreviousPage"], true);
+    let (back, info) = read(&app.post(Some(&a1), q, json!({ "o": "LAST_FOLLOW_UP_OLDEST", "l": 2 })).await);
+    assert_eq!(back, all[3..]);
+    assert_eq!(
+        (info["hasNextPage"].clone(), info["hasPreviousPage"].clone()),
+        (json!(false), json!(true))
+    );
+    let (back2, _) = read(
+        &app.post(
+            Some(&a1),
+            q,
+            json!({ "o": "LAST_FOLLOW_UP_OLDEST", "l": 2, "b": info["startCursor"] }),
+        )
+        .await,
+    );
+    assert_eq!(back2, all[1..3]);
+    // Expected month soonest first, those without one last (ties by creation).
+    let (got, _) = read(&app.post(Some(&a1), q, json!({ "o": "EXPECTED_ORDER_MONTH" })).await);
+    assert_eq!(got, pick(&[2, 0, 3, 1, 4]));
+    let (got, _) = read(&app.post(Some(&a1), q, json!({ "o": "NEWEST_FIRST", "l": 10 })).await);
+    assert_eq!(got, pick(&[4, 3, 2, 1, 0]));
+    // Mixed directions are refused, every field at once.
+    let r = app.post(Some(&a1), q, json!({ "f": 2, "l": 2, "a": "x" })).await;
+    assert_eq!(r.fields(), ["last", "after"]);
 }

@@ -274,7 +274,7 @@ async fn the_overdue_filter_of_the_alert_list_agrees_with_the_domain() {
             let page = api::service::PageRequest {
                 first: Some(100),
                 after: after.clone(),
-                with_total: false,
+                ..Default::default()
             };
             let found = api::service::alerts::list(&app.state, &admin, filter, page).await.unwrap();
             seen.extend(found.rows.iter().map(|a| a.id));
@@ -285,5 +285,64 @@ async fn the_overdue_filter_of_the_alert_list_agrees_with_the_domain() {
         }
         let want: HashSet<i64> = all.iter().map(|a| a.id).filter(|id| expected.contains(id) == overdue).collect();
         assert_eq!(seen, want, "overdue = {overdue}");
+    }
+    // Every order, read in pages of 7 forwards and backwards, is the order
+    // the domain's overdue rule and the due times give, ties broken by id.
+    use api::domain::page::AlertOrder;
+    let overdue_rank = |a: &alert::Model| i32::from(!rules::is_overdue(a.status, a.due_at, a.review_due_at, now));
+    for order in [
+        AlertOrder::OldestFirst,
+        AlertOrder::NewestFirst,
+        AlertOrder::DueSoonest,
+        AlertOrder::OverdueFirst,
+    ] {
+        let mut want: Vec<&alert::Model> = all.iter().collect();
+        match order {
+            AlertOrder::OldestFirst => want.sort_by_key(|a| a.id),
+            AlertOrder::NewestFirst => want.sort_by_key(|a| std::cmp::Reverse(a.id)),
+            AlertOrder::DueSoonest => want.sort_by_key(|a| (a.due_at, a.id)),
+            AlertOrder::OverdueFirst => want.sort_by_key(|a| (overdue_rank(a), a.due_at, a.id)),
+        }
+        let want: Vec<i64> = want.iter().map(|a| a.id).collect();
+        for backwards in [false, true] {
+            let mut got: Vec<i64> = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let page = if backwards {
+                    api::service::PageRequest {
+                        last: Some(7),
+                        before: cursor.clone(),
+                        ..Default::default()
+                    }
+                } else {
+                    api::service::PageRequest {
+                        first: Some(7),
+                        after: cursor.clone(),
+                        ..Default::default()
+                    }
+                };
+                let filter = api::service::alerts::ListFilter {
+                    order,
+                    ..Default::default()
+                };
+                let found = api::service::alerts::list(&app.state, &admin, filter, page).await.unwrap();
+                let ids: Vec<i64> = found.rows.iter().map(|a| a.id).collect();
+                assert!(ids.len() <= 7);
+                if backwards {
+                    got.splice(0..0, ids.iter().copied());
+                    cursor = ids.first().map(ToString::to_string);
+                    if !found.has_previous {
+                        break;
+                    }
+                } else {
+                    got.extend(&ids);
+                    cursor = ids.last().map(ToString::to_string);
+                    if !found.has_next {
+                        break;
+                    }
+                }
+            }
+            assert_eq!(got, want, "{order:?}, backwards = {backwards}");
+        }
     }
 }

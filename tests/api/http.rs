@@ -179,14 +179,18 @@ async fn internal_errors_carry_no_detail() {
         .await
         .unwrap();
     let r = app
-        .post(Some(&token), "{ opportunities { nodes { activities { id } } } }", json!({}))
+        .post(
+            Some(&token),
+            "{ opportunities { nodes { activities { nodes { id } } } } }",
+            json!({}),
+        )
         .await;
     let _ = r;
     let id = app.quick_deal(&token, "deal").await;
     let r = app
         .post(
             Some(&token),
-            "query($id: ID!) { opportunity(id: $id) { activities { id } } }",
+            "query($id: ID!) { opportunity(id: $id) { activities { nodes { id } } } }",
             json!({ "id": id }),
         )
         .await;

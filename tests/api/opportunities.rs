@@ -6,7 +6,7 @@ use serde_json::json;
 const MOVE: &str = "mutation($id: ID!, $v: Int!, $s: Stage!, $p: PrecisionForecastInput) {
     moveOpportunityStage(id: $id, version: $v, stage: $s, precisionForecast: $p) {
         stage version securedAt stageEnteredAt precisionForecast { orderDate amount }
-        history { field from to actor { email } }
+        history { nodes { field from to actor { email } } }
     }
 }";
 
@@ -26,7 +26,7 @@ async fn an_account_manager_creates_a_deal_in_his_own_track_with_its_first_histo
             Some(&a1),
             "query($id: ID!) { opportunity(id: $id) { name amount stage status businessLine version isActive
                 owner { email } track { name } customer { name } rollingForecast { expectedOrderMonth amount }
-                history { field from to } } }",
+                history { nodes { field from to } } } }",
             json!({ "id": id }),
         )
         .await;
@@ -42,7 +42,7 @@ async fn an_account_manager_creates_a_deal_in_his_own_track_with_its_first_histo
     assert_eq!(o["customer"]["name"], "华星电子");
     assert_eq!(o["rollingForecast"]["expectedOrderMonth"], "2027-02");
     assert_eq!(
-        o["history"],
+        o["history"]["nodes"],
         json!([{ "field": "STAGE", "from": null, "to": "INITIAL_IDENTIFICATION" }, { "field": "STATUS", "from": null, "to": "ACTIVE" }])
     );
 }
@@ -114,7 +114,7 @@ async fn moving_to_h_potential_needs_a_precision_forecast_and_is_written_to_hist
     assert_eq!(o["stageEnteredAt"], "2026-11-23T02:00:00+00:00");
     assert_eq!(o["precisionForecast"], json!({ "orderDate": "2027-01-15", "amount": "90000.00" }));
     assert_eq!(
-        o["history"][2],
+        o["history"]["nodes"][2],
         json!({ "field": "STAGE", "from": "QUOTATION", "to": "H_POTENTIAL", "actor": { "email": "a1@test.local" } })
     );
     // Secured with the forecast already on record; then a won deal is final.
@@ -223,7 +223,7 @@ async fn shelving_requires_a_listed_reason_text_for_other_and_a_future_restart_d
     app.clock.advance(chrono::Duration::days(20));
     let a1 = app.login("a1@test.local").await;
     let re = app
-        .post(Some(&a1), "mutation($id: ID!, $v: Int!) { reactivateOpportunity(id: $id, version: $v) { status isActive lastActivityAt history { to } } }", json!({ "id": id, "v": 2 }))
+        .post(Some(&a1), "mutation($id: ID!, $v: Int!) { reactivateOpportunity(id: $id, version: $v) { status isActive lastActivityAt history { nodes { to } } } }", json!({ "id": id, "v": 2 }))
         .await;
     let o = &re.data()["reactivateOpportunity"];
     assert_eq!(o["status"], "ACTIVE");
@@ -244,10 +244,14 @@ async fn losing_needs_a_reason_and_a_won_deal_cannot_be_lost() {
     let lost = app.post(Some(&a1), q, json!({ "id": id, "v": 1, "r": "价格" })).await;
     assert_eq!(lost.data()["loseOpportunity"], json!({ "status": "LOST", "lossReason": "价格" }));
     let reviews = app
-        .post(Some(&a1), "{ lossReviews { reason alertId opportunity { id } } }", json!({}))
+        .post(
+            Some(&a1),
+            "{ lossReviews { nodes { reason alertId opportunity { id } } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
-        reviews.data()["lossReviews"],
+        reviews.data()["lossReviews"]["nodes"],
         json!([{ "reason": "价格", "alertId": null, "opportunity": { "id": id } }])
     );
     assert_eq!(
@@ -300,7 +304,7 @@ async fn a_follow_up_moves_last_activity_and_decides_active_on_the_company_calen
         .await;
     assert_eq!(system.fields(), ["input.kind", "input.note"]);
     // Created at 09:00 on 23 Nov (Shanghai). 14 natural days later it is still active…
-    let active = "query($id: ID!) { opportunity(id: $id) { isActive lastActivityAt activities { kind } } }";
+    let active = "query($id: ID!) { opportunity(id: $id) { isActive lastActivityAt activities { nodes { kind } } } }";
     app.clock.set("2026-12-07T15:59:59Z".parse().unwrap()); // 23:59:59 on 7 Dec in Shanghai
     let a1 = app.login("a1@test.local").await;
     assert_eq!(
@@ -329,7 +333,7 @@ async fn a_follow_up_moves_last_activity_and_decides_active_on_the_company_calen
     let after = app.post(Some(&a1), active, json!({ "id": id })).await;
     assert_eq!(after.data()["opportunity"]["isActive"], true);
     assert_eq!(after.data()["opportunity"]["lastActivityAt"], "2026-12-07T08:00:00+00:00");
-    assert_eq!(after.data()["opportunity"]["activities"], json!([{ "kind": "VISIT" }]));
+    assert_eq!(after.data()["opportunity"]["activities"]["nodes"], json!([{ "kind": "VISIT" }]));
     assert_eq!(
         app.post(Some(&a1), list, json!({ "a": true })).await.data()["opportunities"]["totalCount"],
         1
@@ -391,7 +395,7 @@ async fn a_nested_list_costs_the_same_statements_for_five_deals_as_for_forty() {
     let app = spawn_app_counting(statements.clone()).await;
     let a1 = app.login("a1@test.local").await;
     let q = "query($n: Int) { opportunities(first: $n) { totalCount nodes { isActive owner { name tracks { name } } track { name directors { email } }
-        customer { name } history { to actor { email } } activities { kind actor { email } } } } }";
+        customer { name } history { nodes { to actor { email } } } activities { nodes { kind actor { email } } } } } }";
     let mut cost = Vec::new();
     for n in [5, 40] {
         while app.post(Some(&a1), "{ opportunities { totalCount } }", json!({})).await.data()["opportunities"]["totalCount"]

@@ -65,6 +65,10 @@ impl Schema {
                 continue;
             }
             let name = f["name"].as_str().unwrap();
+            // A nested list's count is costed per parent row: the top-level one is enough.
+            if name == "totalCount" && depth < 3 {
+                continue;
+            }
             let (inner, kind, _) = named(&f["type"]);
             match kind {
                 "OBJECT" | "INTERFACE" if depth > 0 => {

@@ -4,6 +4,7 @@
 //! Every match is exhaustive: a new value does not compile without its words.
 
 use super::alerts::Unit;
+use super::page::{AlertOrder, OpportunityOrder};
 use super::settings::Settings;
 use entity::{
     ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, EventKind, HistoryField, OpportunityKind,
@@ -190,6 +191,22 @@ words!(Unit {
     Days => "天", "days";
     Months => "个月", "months";
     DayOfMonth => "号", "day of the month";
+});
+
+words!(AlertOrder {
+    OldestFirst => "最早的在前", "Oldest first";
+    NewestFirst => "最新的在前", "Newest first";
+    DueSoonest => "最先到期", "Due soonest";
+    OverdueFirst => "超期优先", "Overdue first";
+});
+
+words!(OpportunityOrder {
+    OldestFirst => "最早创建的在前", "Oldest first";
+    NewestFirst => "最新创建的在前", "Newest first";
+    LastFollowUpOldest => "最久未跟进", "Longest without follow-up";
+    LastFollowUpNewest => "最近跟进", "Most recently followed up";
+    ExpectedOrderMonth => "预计下单月份", "Expected order month";
+    AmountLargest => "金额最大", "Largest amount";
 });
 
 words!(Locale {

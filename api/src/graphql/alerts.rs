@@ -1,7 +1,7 @@
 //! Alert tasks (告警任务): the type and why it fired, the list, the scan,
 //! the account manager's answer, the director's review, loss reviews.
 
-use super::common::{Connection, Date, Instant, Node, Within, lookup_id, page_request, raw_id};
+use super::common::{Connection, Date, Instant, Node, PageArgs, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::*;
 use super::labels::label;
@@ -373,7 +373,14 @@ impl AlertEvidence {
 }
 
 /// 输单复盘: opened when an alert is resolved with LOSE.
+#[derive(Clone)]
 pub struct LossReview(pub loss_review::Model);
+
+impl Node for LossReview {
+    fn cursor(&self) -> String {
+        self.0.id.to_string()
+    }
+}
 
 /// 输单复盘: opened when an alert is resolved with LOSE.
 #[Object]
@@ -418,6 +425,7 @@ impl From<AlertFilter> for service::ListFilter {
             statuses: f.statuses.unwrap_or_default().into_iter().map(Into::into).collect(),
             due_before: f.due_before.map(|t| t.0),
             seen: f.seen,
+            order: Default::default(),
         }
     }
 }
@@ -428,17 +436,24 @@ pub struct AlertQuery;
 #[Object]
 impl AlertQuery {
     /// Alert tasks in the viewer's scope (account manager: his; director: his tracks'; others: all), oldest first.
-    #[graphql(complexity = "10 + limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
+    #[graphql(complexity = "10 + limits::PAGE.for_cost(first.or(last).map(i64::from)) * child_complexity")]
+    // One argument per GraphQL argument: Relay paging has four.
+    #[allow(clippy::too_many_arguments)]
     async fn alerts(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrowing of the list.")] filter: Option<AlertFilter>,
-        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "The order (default: OLDEST_FIRST, as raised).")] order: Option<AlertOrder>,
+        #[graphql(desc = "Page size reading forwards, 1–100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
+        #[graphql(desc = "Page size reading backwards from the end or from `before`, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor before which the page ends (`pageInfo.startCursor`), with `last`.")] before: Option<String>,
     ) -> Result<Connection<Alert>> {
         let viewer = ctx::viewer(ctx)?;
-        let page = page_request(ctx, first, after);
-        let found = service::list(ctx::state(ctx)?, viewer, filter.unwrap_or_default().into(), page).await?;
+        let page = page_request(ctx, PageArgs::new(first, after, last, before));
+        let mut filter: service::ListFilter = filter.unwrap_or_default().into();
+        filter.order = order.unwrap_or_default().into();
+        let found = service::list(ctx::state(ctx)?, viewer, filter, page).await?;
         Ok(Connection::new(found.map(Alert)))
     }
 
@@ -450,21 +465,20 @@ impl AlertQuery {
     }
 
     /// 输单复盘: loss reviews opened by LOSE decisions, in the viewer's scope.
-    #[graphql(complexity = "10 + limits::PAGE.for_cost(Some(first)) * child_complexity")]
+    #[graphql(complexity = "10 + limits::PAGE.for_cost(first.or(last).map(i64::from)) * child_complexity")]
     async fn loss_reviews(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size, 1–100 (default 20).",
-            default_with = "limits::PAGE.default as i64",
-            validator(custom = "Within(limits::PAGE)")
-        )]
-        first: i64,
-        #[graphql(desc = "Id after which the page starts.")] after: Option<ID>,
-    ) -> Result<Vec<LossReview>> {
+
+        #[graphql(desc = "Page size reading forwards, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
+        #[graphql(desc = "Page size reading backwards from the end or from `before`, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor before which the page ends (`pageInfo.startCursor`), with `last`.")] before: Option<String>,
+    ) -> Result<Connection<LossReview>> {
         let viewer = ctx::viewer(ctx)?;
-        let found = service::loss_reviews(ctx::state(ctx)?, viewer, Some(first), after.map(|a| a.0)).await?;
-        Ok(found.rows.into_iter().map(LossReview).collect())
+        let page = page_request(ctx, PageArgs::new(first, after, last, before));
+        let found = service::loss_reviews(ctx::state(ctx)?, viewer, page).await?;
+        Ok(Connection::new(found.map(LossReview)))
     }
 }
 

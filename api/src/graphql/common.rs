@@ -107,11 +107,33 @@ impl async_graphql::ScalarType for Money {
 
 /// The page a connection field asks for: `first`, `after`, and whether the
 /// selection wants `totalCount` (the COUNT runs only then).
-pub fn page_request(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> PageRequest {
+pub fn page_request(ctx: &Context<'_>, args: PageArgs) -> PageRequest {
     PageRequest {
-        first: first.map(i64::from),
-        after,
+        first: args.first.map(i64::from),
+        after: args.after,
+        last: args.last.map(i64::from),
+        before: args.before,
         with_total: ctx.look_ahead().field("totalCount").exists(),
+    }
+}
+
+/// The Relay paging arguments of a list field.
+#[derive(Debug, Clone, Default)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+impl PageArgs {
+    pub fn new(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Self {
+        Self {
+            first,
+            after,
+            last,
+            before,
+        }
     }
 }
 
@@ -134,6 +156,11 @@ where
 pub struct PageInfo {
     /// More items follow the last one.
     pub has_next_page: bool,
+    /// Items come before the first one (with `last`: more to read backwards;
+    /// with `after`: the cursor's own item and those before it).
+    pub has_previous_page: bool,
+    /// Cursor of the first item; pass it as `before` (with `last`) for the previous page.
+    pub start_cursor: Option<String>,
     /// Cursor of the last item; pass it as `after` for the next page.
     pub end_cursor: Option<String>,
 }
@@ -150,7 +177,10 @@ pub struct Edge<N>(N);
 #[Object(
     concrete(name = "OpportunityEdge", params(super::opportunities::Opportunity)),
     concrete(name = "AlertEdge", params(super::alerts::Alert)),
-    concrete(name = "UserEdge", params(super::organisation::User))
+    concrete(name = "UserEdge", params(super::organisation::User)),
+    concrete(name = "LossReviewEdge", params(super::alerts::LossReview)),
+    concrete(name = "ActivityEdge", params(super::opportunities::Activity)),
+    concrete(name = "HistoryEntryEdge", params(super::opportunities::HistoryEntry))
 )]
 impl<N: Node> Edge<N> {
     /// Opaque cursor of this item.
@@ -178,17 +208,23 @@ impl<N: Node> Connection<N> {
 #[Object(
     concrete(name = "OpportunityConnection", params(super::opportunities::Opportunity)),
     concrete(name = "AlertConnection", params(super::alerts::Alert)),
-    concrete(name = "UserConnection", params(super::organisation::User))
+    concrete(name = "UserConnection", params(super::organisation::User)),
+    concrete(name = "LossReviewConnection", params(super::alerts::LossReview)),
+    concrete(name = "ActivityConnection", params(super::opportunities::Activity)),
+    concrete(name = "HistoryEntryConnection", params(super::opportunities::HistoryEntry))
 )]
 impl<N: Node> Connection<N>
 where
     Edge<N>: OutputType,
 {
     /// The items with their cursors.
+    // The field's own cost is in the row count the list field multiplies by.
+    #[graphql(complexity = "child_complexity")]
     async fn edges(&self) -> Vec<Edge<N>> {
         self.page.rows.iter().cloned().map(Edge).collect()
     }
     /// The items.
+    #[graphql(complexity = "child_complexity")]
     async fn nodes(&self) -> Vec<N> {
         self.page.rows.clone()
     }
@@ -196,6 +232,8 @@ where
     async fn page_info(&self) -> PageInfo {
         PageInfo {
             has_next_page: self.page.has_next,
+            has_previous_page: self.page.has_previous,
+            start_cursor: self.page.rows.first().map(Node::cursor),
             end_cursor: self.page.rows.last().map(Node::cursor),
         }
     }

@@ -234,3 +234,37 @@ pub enum AlertEventKind {
     /// The director raised an alert to the CEO.
     AlertRaisedToCeo,
 }
+
+/// The order of an alert list.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
+#[graphql(remote = "crate::domain::page::AlertOrder")]
+pub enum AlertOrder {
+    /// In the order they were raised (the default).
+    #[default]
+    OldestFirst,
+    /// The newest first.
+    NewestFirst,
+    /// By the time the answer is due, soonest first.
+    DueSoonest,
+    /// Overdue ones first, then by due time.
+    OverdueFirst,
+}
+
+/// The order of an opportunity list.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
+#[graphql(remote = "crate::domain::page::OpportunityOrder")]
+pub enum OpportunityOrder {
+    /// In the order they were created (the default).
+    #[default]
+    OldestFirst,
+    /// The newest first.
+    NewestFirst,
+    /// The longest without a follow-up first.
+    LastFollowUpOldest,
+    /// The most recently followed up first.
+    LastFollowUpNewest,
+    /// By expected order month, soonest first; those without one last.
+    ExpectedOrderMonth,
+    /// The largest amount first.
+    AmountLargest,
+}

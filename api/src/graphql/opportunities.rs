@@ -1,7 +1,7 @@
 //! Opportunities (商机): the type, its history and activities, the list,
 //! and the mutations of its life cycle.
 
-use super::common::{Connection, Date, Instant, Money, Node, Within, lookup_id, page_request, raw_id};
+use super::common::{Connection, Date, Instant, Money, Node, PageArgs, Within, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::*;
 use super::labels::label;
@@ -186,59 +186,69 @@ impl Opportunity {
     async fn updated_at(&self) -> Instant {
         Instant(self.0.updated_at)
     }
-    /// Every stage and status change, oldest first.
+    /// Every stage and status change, oldest first (pages of 1–100, default 20).
+    // Costed as 10 rows: a deal changes stage or status a handful of times.
     #[graphql(complexity = "5 + 10 * child_complexity")]
-    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
-        Ok(ctx::loaders(ctx)?
-            .history
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(HistoryEntry)
-            .collect())
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size reading forwards.")] first: Option<i32>,
+        #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
+        #[graphql(desc = "Page size reading backwards from the end or from `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor before which the page ends (`pageInfo.startCursor`), with `last`.")] before: Option<String>,
+    ) -> Result<Connection<HistoryEntry>> {
+        let all = ctx::loaders(ctx)?.history.load_one(self.0.id).await?.unwrap_or_default();
+        let page = page_request(ctx, PageArgs::new(first, after, last, before));
+        Ok(Connection::new(
+            crate::service::slice(&page, limits::PAGE, all, |h| h.id)?.map(HistoryEntry),
+        ))
     }
-    /// Its alert tasks in the viewer's scope, newest first.
+    /// Its alert tasks in the viewer's scope, newest first (pages of 1–100, default 20).
     // Costed as 3 rows: a deal carries one or two (the rows are still capped by `first`).
     #[graphql(complexity = "5 + 3 * child_complexity")]
     async fn alerts(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many, newest first (1–100).",
-            default_with = "limits::PAGE.default as usize",
-            validator(custom = "Within(limits::PAGE)")
-        )]
-        first: usize,
-    ) -> Result<Vec<super::alerts::Alert>> {
+        #[graphql(desc = "Page size reading forwards.")] first: Option<i32>,
+        #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
+        #[graphql(desc = "Page size reading backwards from the end or from `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor before which the page ends (`pageInfo.startCursor`), with `last`.")] before: Option<String>,
+    ) -> Result<Connection<super::alerts::Alert>> {
         let viewer = ctx::viewer(ctx)?;
         let all = ctx::loaders(ctx)?.opportunity_alerts.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(all
-            .into_iter()
-            .filter(|a| viewer.can_see(a.owner_id, a.track_id))
-            .take(first)
-            .map(super::alerts::Alert)
-            .collect())
+        let visible: Vec<_> = all.into_iter().filter(|a| viewer.can_see(a.owner_id, a.track_id)).collect();
+        let page = page_request(ctx, PageArgs::new(first, after, last, before));
+        Ok(Connection::new(
+            crate::service::slice(&page, limits::PAGE, visible, |a| a.id)?.map(super::alerts::Alert),
+        ))
     }
-    /// Follow-ups, newest first.
-    #[graphql(complexity = "5 + limits::ACTIVITIES.for_cost(i64::try_from(first).ok()) * child_complexity")]
+    /// Follow-ups, newest first (pages of 1–200, default 50).
+    #[graphql(complexity = "5 + limits::ACTIVITIES.for_cost(first.or(last).map(i64::from)) * child_complexity")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            desc = "How many, newest first (1–200).",
-            default_with = "limits::ACTIVITIES.default as usize",
-            validator(custom = "Within(limits::ACTIVITIES)")
-        )]
-        first: usize,
-    ) -> Result<Vec<Activity>> {
+        #[graphql(desc = "Page size reading forwards.")] first: Option<i32>,
+        #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
+        #[graphql(desc = "Page size reading backwards from the end or from `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor before which the page ends (`pageInfo.startCursor`), with `last`.")] before: Option<String>,
+    ) -> Result<Connection<Activity>> {
         let all = ctx::loaders(ctx)?.activities.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(all.into_iter().take(first).map(Activity).collect())
+        let page = page_request(ctx, PageArgs::new(first, after, last, before));
+        Ok(Connection::new(
+            crate::service::slice(&page, limits::ACTIVITIES, all, |a| a.id)?.map(Activity),
+        ))
     }
 }
 
 /// One stage or status change.
+#[derive(Clone)]
 pub struct HistoryEntry(pub opportunity_history::Model);
+
+impl Node for HistoryEntry {
+    fn cursor(&self) -> String {
+        self.0.id.to_string()
+    }
+}
 
 /// One stage or status change.
 #[Object]
@@ -271,7 +281,14 @@ impl HistoryEntry {
 }
 
 /// A follow-up record.
+#[derive(Clone)]
 pub struct Activity(pub activity::Model);
+
+impl Node for Activity {
+    fn cursor(&self) -> String {
+        self.0.id.to_string()
+    }
+}
 
 /// A follow-up record.
 #[Object]
@@ -427,6 +444,7 @@ impl From<OpportunityFilter> for svc::ListFilter {
             expected_order_month: f.expected_order_month,
             stages: f.stages.unwrap_or_default().into_iter().map(Into::into).collect(),
             statuses: f.statuses.unwrap_or_default().into_iter().map(Into::into).collect(),
+            order: Default::default(),
         }
     }
 }
@@ -504,18 +522,25 @@ pub struct OpportunityQuery;
 
 #[Object]
 impl OpportunityQuery {
-    /// Opportunities in the viewer's scope, in creation order (Relay connection).
-    #[graphql(complexity = "10 + limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
+    /// Opportunities in the viewer's scope, in the order asked (Relay connection).
+    #[graphql(complexity = "10 + limits::PAGE.for_cost(first.or(last).map(i64::from)) * child_complexity")]
+    // One argument per GraphQL argument: Relay paging has four.
+    #[allow(clippy::too_many_arguments)]
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrowing of the list.")] filter: Option<OpportunityFilter>,
-        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "The order (default: OLDEST_FIRST, creation).")] order: Option<OpportunityOrder>,
+        #[graphql(desc = "Page size reading forwards, 1–100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
+        #[graphql(desc = "Page size reading backwards from the end or from `before`, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor before which the page ends (`pageInfo.startCursor`), with `last`.")] before: Option<String>,
     ) -> Result<Connection<Opportunity>> {
         let viewer = ctx::viewer(ctx)?;
-        let page = page_request(ctx, first, after);
-        let found = svc::list(ctx::state(ctx)?, viewer, filter.unwrap_or_default().into(), page).await?;
+        let page = page_request(ctx, PageArgs::new(first, after, last, before));
+        let mut filter: svc::ListFilter = filter.unwrap_or_default().into();
+        filter.order = order.unwrap_or_default().into();
+        let found = svc::list(ctx::state(ctx)?, viewer, filter, page).await?;
         Ok(Connection::new(found.map(Opportunity)))
     }
 

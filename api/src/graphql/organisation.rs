@@ -1,7 +1,7 @@
 //! The organisation: users, tracks, customers, and the admin's user
 //! administration.
 
-use super::common::{Connection, Node, lookup_id, page_request, raw_id};
+use super::common::{Connection, Node, PageArgs, lookup_id, page_request, raw_id};
 use super::ctx;
 use super::enums::{BusinessLine, Role};
 use crate::service;
@@ -155,16 +155,18 @@ impl OrganisationQuery {
     }
 
     /// Admin: the users, in id order, narrowed by a search text, role, state or track.
-    #[graphql(complexity = "10 + crate::domain::limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
+    #[graphql(complexity = "10 + crate::domain::limits::PAGE.for_cost(first.or(last).map(i64::from)) * child_complexity")]
     async fn users(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrowing of the list.")] filter: Option<UserFilter>,
-        #[graphql(desc = "Page size, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Page size reading forwards, 1–100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
+        #[graphql(desc = "Page size reading backwards from the end or from `before`, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor before which the page ends (`pageInfo.startCursor`), with `last`.")] before: Option<String>,
     ) -> Result<Connection<User>> {
         let viewer = ctx::viewer(ctx)?;
-        let page = page_request(ctx, first, after);
+        let page = page_request(ctx, PageArgs::new(first, after, last, before));
         let f = filter.unwrap_or_default();
         let f = service::users::UserFilter {
             search: f.search,

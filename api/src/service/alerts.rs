@@ -8,6 +8,7 @@ use crate::domain::alerts::{self as rules, Evidence, Seen};
 use crate::domain::calendar;
 use crate::domain::labels::{Labelled, Locale};
 use crate::domain::opportunity as opp_rules;
+use crate::domain::page::AlertOrder;
 use crate::domain::text::{self, TextKind};
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
@@ -496,12 +497,14 @@ pub struct ListFilter {
     pub due_before: Option<DateTime<Utc>>,
     /// Only those their owner has (true) or has not (false) seen.
     pub seen: Option<bool>,
+    /// The order of the list.
+    pub order: AlertOrder,
 }
 
 /// One page of the alerts the viewer may see.
 pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: PageRequest) -> AppResult<Page<alert::Model>> {
     let mut p = Problems::new();
-    let (first, after) = super::page_args(&mut p, &page);
+    let window = super::page_args(&mut p, &page);
     for (field, at) in [
         ("filter.raisedFrom", filter.raised_from),
         ("filter.raisedTo", filter.raised_to),
@@ -527,23 +530,14 @@ pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: P
         seen: filter.seen,
     };
     p.into_result()?;
-    repo::page(&state.db, &viewer.scope(), &f, after, first, page.with_total).await
+    let order = (filter.order, state.clock.now());
+    repo::page(&state.db, &viewer.scope(), &f, order, window, page.with_total).await
 }
 
 /// 输单复盘 in the viewer's scope, in id order.
-pub async fn loss_reviews(
-    state: &AppState,
-    viewer: &Viewer,
-    first: Option<i64>,
-    after: Option<String>,
-) -> AppResult<Page<entity::loss_review::Model>> {
+pub async fn loss_reviews(state: &AppState, viewer: &Viewer, page: PageRequest) -> AppResult<Page<entity::loss_review::Model>> {
     let mut p = Problems::new();
-    let page = PageRequest {
-        first,
-        after,
-        with_total: false,
-    };
-    let (first, after) = super::page_args(&mut p, &page);
+    let window = super::page_args(&mut p, &page);
     p.into_result()?;
-    repo::loss_reviews(&state.db, &viewer.scope(), after, first).await
+    repo::loss_reviews(&state.db, &viewer.scope(), window, page.with_total).await
 }

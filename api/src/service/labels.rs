@@ -3,6 +3,7 @@
 
 use crate::domain::alerts::Unit;
 use crate::domain::labels::{Labelled, Locale};
+use crate::domain::page::{AlertOrder, OpportunityOrder};
 use crate::domain::settings::Settings;
 use entity::*;
 use sea_orm::{ActiveEnum, Iterable};
@@ -57,6 +58,26 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
                 ("DAYS", Unit::Days.label(locale, s)),
                 ("MONTHS", Unit::Months.label(locale, s)),
                 ("DAY_OF_MONTH", Unit::DayOfMonth.label(locale, s)),
+            ],
+        ),
+        plain(
+            "AlertOrder",
+            &[
+                ("OLDEST_FIRST", AlertOrder::OldestFirst.label(locale, s)),
+                ("NEWEST_FIRST", AlertOrder::NewestFirst.label(locale, s)),
+                ("DUE_SOONEST", AlertOrder::DueSoonest.label(locale, s)),
+                ("OVERDUE_FIRST", AlertOrder::OverdueFirst.label(locale, s)),
+            ],
+        ),
+        plain(
+            "OpportunityOrder",
+            &[
+                ("OLDEST_FIRST", OpportunityOrder::OldestFirst.label(locale, s)),
+                ("NEWEST_FIRST", OpportunityOrder::NewestFirst.label(locale, s)),
+                ("LAST_FOLLOW_UP_OLDEST", OpportunityOrder::LastFollowUpOldest.label(locale, s)),
+                ("LAST_FOLLOW_UP_NEWEST", OpportunityOrder::LastFollowUpNewest.label(locale, s)),
+                ("EXPECTED_ORDER_MONTH", OpportunityOrder::ExpectedOrderMonth.label(locale, s)),
+                ("AMOUNT_LARGEST", OpportunityOrder::AmountLargest.label(locale, s)),
             ],
         ),
         plain(

@@ -19,27 +19,61 @@ use crate::error::{AppError, AppResult, Problems};
 pub struct PageRequest {
     pub first: Option<i64>,
     pub after: Option<String>,
+    pub last: Option<i64>,
+    pub before: Option<String>,
     pub with_total: bool,
 }
 
-pub use crate::domain::page::Page;
+pub use crate::domain::page::{Page, Window};
 
-/// Checks a page request against [`limits::PAGE`]: the size and the
-/// `after` cursor (an id of the list).
-pub fn page_args(p: &mut Problems, page: &PageRequest) -> (u64, Option<i64>) {
-    let first = limits::PAGE.check(page.first).unwrap_or_else(|why| {
-        p.add("first", why);
-        limits::PAGE.default
+/// Checks a page request against [`limits::PAGE`].
+pub fn page_args(p: &mut Problems, page: &PageRequest) -> Window {
+    window(p, page, limits::PAGE)
+}
+
+/// Checks a page request against a row of `domain::limits`: `first` (and
+/// `after`) reads forwards, `last` (and `before`) backwards — not both; the
+/// cursors are ids of the list.
+pub fn window(p: &mut Problems, page: &PageRequest, limit: limits::PageSize) -> Window {
+    let backwards = page.last.is_some() || page.before.is_some();
+    if page.first.is_some() && page.last.is_some() {
+        p.add("last", "give first or last, not both");
+    }
+    if backwards && page.after.is_some() {
+        p.add("after", "goes with first; use before with last");
+    }
+    if page.first.is_some() && page.before.is_some() {
+        p.add("before", "goes with last; use after with first");
+    }
+    let (size_field, size) = if backwards { ("last", page.last) } else { ("first", page.first) };
+    let size = limit.check(size).unwrap_or_else(|why| {
+        p.add(size_field, why);
+        limit.default
     });
-    let after = match page.after.as_deref().map(str::parse::<i64>) {
+    let (cursor_field, cursor) = if backwards {
+        ("before", page.before.as_deref())
+    } else {
+        ("after", page.after.as_deref())
+    };
+    let cursor = match cursor.map(str::parse::<i64>) {
         None => None,
         Some(Ok(v)) => Some(v),
         Some(Err(_)) => {
-            p.add("after", "is not a cursor of this list");
+            p.add(cursor_field, "is not a cursor of this list");
             None
         }
     };
-    (first, after)
+    Window { size, backwards, cursor }
+}
+
+/// A page of a short list under one record (its follow-ups, history,
+/// alerts), loaded for a whole page of records at once and cut here by the
+/// same rules as the SQL keyset.
+pub fn slice<T>(page: &PageRequest, limit: limits::PageSize, rows: Vec<T>, id: impl Fn(&T) -> i64) -> AppResult<Page<T>> {
+    let mut p = Problems::new();
+    let w = window(&mut p, page, limit);
+    p.into_result()?;
+    Ok(w.slice(rows, id))
 }
 
 /// Parses the id of one of our records given in an input field.

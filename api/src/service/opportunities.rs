@@ -29,6 +29,8 @@ pub struct ListFilter {
     pub stages: Vec<Stage>,
     /// Only these statuses (empty: any).
     pub statuses: Vec<OpportunityStatus>,
+    /// The order of the list.
+    pub order: crate::domain::page::OpportunityOrder,
 }
 
 /// 主观版: the owner's rolling forecast.
@@ -96,7 +98,7 @@ pub struct Shelving {
 /// One page of the opportunities the viewer may see.
 pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: PageRequest) -> AppResult<Page<opportunity::Model>> {
     let mut p = Problems::new();
-    let (first, after) = super::page_args(&mut p, &page);
+    let window = super::page_args(&mut p, &page);
     let mut f = repo::Filter {
         stage: filter.stage,
         status: filter.status,
@@ -123,7 +125,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: P
             calendar::recent_cutoff(state.clock.now(), settings.active_window_days, settings.timezone),
         ));
     }
-    repo::page(&state.db, &viewer.scope(), &f, after, first, page.with_total).await
+    repo::page(&state.db, &viewer.scope(), &f, filter.order, window, page.with_total).await
 }
 
 /// Customers whose name contains `search`, among those the viewer's deals name.

@@ -222,7 +222,7 @@ pub struct UserFilter {
 pub async fn list(state: &AppState, viewer: &Viewer, f: UserFilter, page: PageRequest) -> AppResult<Page<user::Model>> {
     viewer.require_role(&[Role::Admin], "list users")?;
     let mut p = Problems::new();
-    let (first, after) = super::page_args(&mut p, &page);
+    let window = super::page_args(&mut p, &page);
     let search = text::optional(&mut p, "filter.search", f.search.as_deref(), TextKind::Search);
     let track_id = super::id_field(&mut p, f.track_id.as_deref(), "filter.trackId");
     p.into_result()?;
@@ -232,5 +232,5 @@ pub async fn list(state: &AppState, viewer: &Viewer, f: UserFilter, page: PageRe
         active: f.active,
         track_id,
     };
-    store::users::page(&state.db, &filter, after, first, page.with_total).await
+    store::users::page(&state.db, &filter, window, page.with_total).await
 }

@@ -1,8 +1,9 @@
 //! Alerts: the set-based scan statements, the alert list, loss reviews.
 
+use super::SortKey;
 use crate::auth::Scope;
 use crate::domain::alerts::{self as rules, Cutoffs};
-use crate::domain::page::Page;
+use crate::domain::page::{AlertOrder, Page, Window};
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{AlertRule, AlertStatus, BusinessLine, EventKind, EventSubject, OpportunityStatus, Stage, alert, loss_review, opportunity};
@@ -332,18 +333,34 @@ pub fn condition(scope: &Scope, f: &Filter) -> Condition {
     c
 }
 
-/// A page in id order, newest last, whether more follow and, when asked,
-/// how many match in all.
+/// The keys of an order as of `now`, ending with the id.
+fn order_keys(order: AlertOrder, now: DateTime<Utc>) -> Vec<SortKey> {
+    let id = Expr::col((alert::Entity, alert::Column::Id));
+    let due = Expr::col((alert::Entity, alert::Column::DueAt));
+    match order {
+        AlertOrder::OldestFirst => vec![SortKey::asc(id)],
+        AlertOrder::NewestFirst => vec![SortKey::desc(id)],
+        AlertOrder::DueSoonest => vec![SortKey::asc(due), SortKey::asc(id)],
+        AlertOrder::OverdueFirst => vec![
+            SortKey::asc(Expr::case(overdue_condition(now), 0).finally(1)),
+            SortKey::asc(due),
+            SortKey::asc(id),
+        ],
+    }
+}
+
+/// A page in the order asked (keyset), whether rows follow or precede and,
+/// when asked, how many match in all.
 pub async fn page(
     db: &impl ConnectionTrait,
     scope: &Scope,
     filter: &Filter,
-    after: Option<i64>,
-    first: u64,
+    order: (AlertOrder, DateTime<Utc>),
+    window: Window,
     with_total: bool,
 ) -> AppResult<Page<alert::Model>> {
     let query = alert::Entity::find().filter(condition(scope, filter));
-    super::keyset_page(db, query, alert::Column::Id, after, first, with_total).await
+    super::sorted_page(db, query, alert::Column::Id, &order_keys(order.0, order.1), window, with_total).await
 }
 
 /// How many alerts match in the scope.
@@ -399,15 +416,19 @@ pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<alert
 }
 
 /// 输单复盘 in the scope, in id order.
-pub async fn loss_reviews(db: &impl ConnectionTrait, scope: &Scope, after: Option<i64>, first: u64) -> AppResult<Page<loss_review::Model>> {
+pub async fn loss_reviews(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    window: Window,
+    with_total: bool,
+) -> AppResult<Page<loss_review::Model>> {
     let cond = super::scope_on(scope, loss_review::Column::OwnerId, loss_review::Column::TrackId);
     super::keyset_page(
         db,
         loss_review::Entity::find().filter(cond),
         loss_review::Column::Id,
-        after,
-        first,
-        false,
+        window,
+        with_total,
     )
     .await
 }

@@ -116,30 +116,119 @@ pub fn contains_pattern(text: &str) -> String {
     out
 }
 
-/// One keyset page in id order (`id > after`), and whether more follow.
+/// One key of a list's order: an expression over the row (columns named
+/// with their table) and whether it runs descending.
+#[derive(Debug, Clone)]
+pub struct SortKey {
+    pub expr: sea_orm::sea_query::SimpleExpr,
+    pub descending: bool,
+}
+
+impl SortKey {
+    pub fn asc(expr: impl Into<sea_orm::sea_query::SimpleExpr>) -> Self {
+        Self {
+            expr: expr.into(),
+            descending: false,
+        }
+    }
+
+    pub fn desc(expr: impl Into<sea_orm::sea_query::SimpleExpr>) -> Self {
+        Self {
+            expr: expr.into(),
+            descending: true,
+        }
+    }
+}
+
+/// One keyset page in id order.
 pub async fn keyset_page<E: sea_orm::EntityTrait>(
     db: &impl ConnectionTrait,
     query: sea_orm::Select<E>,
     id: E::Column,
-    after: Option<i64>,
-    first: u64,
+    window: crate::domain::page::Window,
     with_total: bool,
 ) -> AppResult<crate::domain::page::Page<E::Model>>
 where
     E::Model: Sync,
 {
-    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let key = SortKey::asc(sea_orm::sea_query::Expr::col((E::default(), id)));
+    sorted_page(db, query, id, &[key], window, with_total).await
+}
+
+/// One keyset page of `query` in the order of `keys`, which end with the
+/// row's id (unique, so the order is total). The cursor is a row id: the
+/// page starts after (or, backwards, ends before) that row's place in the
+/// order, found by comparing each key with its value on the cursor row —
+/// a primary-key lookup the database runs once:
+/// `k1 > (SELECT k1 … WHERE id = c) OR (k1 = (…) AND k2 > (…)) OR …`.
+pub async fn sorted_page<E: sea_orm::EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<E>,
+    id: E::Column,
+    keys: &[SortKey],
+    window: crate::domain::page::Window,
+    with_total: bool,
+) -> AppResult<crate::domain::page::Page<E::Model>>
+where
+    E::Model: Sync,
+{
+    use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr, SubQueryStatement};
+    use sea_orm::{Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
     let total = if with_total {
         Some(PaginatorTrait::count(query.clone(), db).await?)
     } else {
         None
     };
-    let mut q = query.order_by_asc(id).limit(first + 1);
-    if let Some(a) = after {
-        q = q.filter(id.gt(a));
+    let mut q = query;
+    if let Some(c) = window.cursor {
+        let at_cursor = |k: &SimpleExpr| -> SimpleExpr {
+            SimpleExpr::SubQuery(
+                None,
+                Box::new(SubQueryStatement::from(
+                    Query::select()
+                        .expr(k.clone())
+                        .from(E::default())
+                        .and_where(Expr::col((E::default(), id)).eq(c))
+                        .to_owned(),
+                )),
+            )
+        };
+        let mut any = sea_orm::Condition::any();
+        for (i, key) in keys.iter().enumerate() {
+            let mut all = sea_orm::Condition::all();
+            for earlier in &keys[..i] {
+                all = all.add(earlier.expr.clone().eq(at_cursor(&earlier.expr)));
+            }
+            // Past the cursor in the direction of reading.
+            let later = key.descending != window.backwards;
+            let bound = at_cursor(&key.expr);
+            all = all.add(if later {
+                key.expr.clone().lt(bound)
+            } else {
+                key.expr.clone().gt(bound)
+            });
+            any = any.add(all);
+        }
+        q = q.filter(any);
     }
-    let mut rows = q.all(db).await?;
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
-    Ok(crate::domain::page::Page { rows, has_next, total })
+    for key in keys {
+        let order = if key.descending != window.backwards {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        q = q.order_by(key.expr.clone(), order);
+    }
+    let mut rows = q.limit(window.size + 1).all(db).await?;
+    let (has_next, has_previous) = window.flags(rows.len());
+    rows.truncate(usize::try_from(window.size).unwrap_or(usize::MAX));
+    if window.backwards {
+        rows.reverse();
+    }
+    Ok(crate::domain::page::Page {
+        rows,
+        has_next,
+        has_previous,
+        total,
+    })
 }

@@ -1,7 +1,8 @@
 //! Opportunities (商机), their history, activities and customers.
 
+use super::SortKey;
 use crate::auth::Scope;
-use crate::domain::page::Page;
+use crate::domain::page::{OpportunityOrder, Page, Window};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{HistoryField, OpportunityStatus, Stage, activity, customer, opportunity, opportunity_history};
@@ -75,18 +76,39 @@ pub fn condition(scope: &Scope, f: &Filter) -> Condition {
     c
 }
 
-/// One page in id order (keyset: `id > after`), whether more follow and,
-/// when asked, how many match in all.
+/// The keys of an order, ending with the id.
+fn order_keys(order: OpportunityOrder) -> Vec<SortKey> {
+    let col = |c: opportunity::Column| Expr::col((opportunity::Entity, c));
+    let id = col(opportunity::Column::Id);
+    match order {
+        OpportunityOrder::OldestFirst => vec![SortKey::asc(id)],
+        OpportunityOrder::NewestFirst => vec![SortKey::desc(id)],
+        OpportunityOrder::LastFollowUpOldest => vec![SortKey::asc(col(opportunity::Column::LastActivityAt)), SortKey::asc(id)],
+        OpportunityOrder::LastFollowUpNewest => vec![SortKey::desc(col(opportunity::Column::LastActivityAt)), SortKey::desc(id)],
+        // Without a month: after every month.
+        OpportunityOrder::ExpectedOrderMonth => vec![
+            SortKey::asc(Func::coalesce([
+                col(opportunity::Column::ExpectedOrderMonth),
+                Expr::val(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)),
+            ])),
+            SortKey::asc(id),
+        ],
+        OpportunityOrder::AmountLargest => vec![SortKey::desc(col(opportunity::Column::AmountCents)), SortKey::desc(id)],
+    }
+}
+
+/// One page in the order asked (keyset), whether rows follow or precede
+/// and, when asked, how many match in all.
 pub async fn page(
     db: &impl ConnectionTrait,
     scope: &Scope,
     filter: &Filter,
-    after: Option<i64>,
-    first: u64,
+    order: OpportunityOrder,
+    window: Window,
     with_total: bool,
 ) -> AppResult<Page<opportunity::Model>> {
     let query = opportunity::Entity::find().filter(condition(scope, filter));
-    super::keyset_page(db, query, opportunity::Column::Id, after, first, with_total).await
+    super::sorted_page(db, query, opportunity::Column::Id, &order_keys(order), window, with_total).await
 }
 
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, opportunity::Model>> {

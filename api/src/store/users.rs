@@ -191,8 +191,7 @@ pub struct Filter {
 pub async fn page(
     db: &impl ConnectionTrait,
     f: &Filter,
-    after: Option<i64>,
-    first: u64,
+    window: crate::domain::page::Window,
     with_total: bool,
 ) -> AppResult<crate::domain::page::Page<user::Model>> {
     use sea_orm::sea_query::Query;
@@ -234,5 +233,5 @@ pub async fn page(
                 ),
         );
     }
-    super::keyset_page(db, q, user::Column::Id, after, first, with_total).await
+    super::keyset_page(db, q, user::Column::Id, window, with_total).await
 }

@@ -58,10 +58,10 @@ impl AppError {
             Self::Unauthenticated(m) | Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
             Self::RateLimited { message, .. } => message.clone(),
             Self::NotFound(what) => format!("{what} not found"),
-            Self::Validation(fields) => {
-                let list: Vec<String> = fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
-                format!("invalid input: {}", list.join("; "))
-            }
+            Self::Validation(fields) => crate::domain::messages::invalid_input(
+                fields.iter().map(|f| (f.field.as_str(), f.message.as_str())),
+                crate::domain::labels::Locale::En,
+            ),
             Self::Internal(_) => "an internal error occurred".to_owned(),
         }
     }

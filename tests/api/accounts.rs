@@ -85,7 +85,7 @@ async fn a_reused_refresh_token_ends_its_login_and_closes_its_sockets() {
     let reuse = app.post(None, REFRESH, json!({ "t": stolen })).await;
     assert_eq!(reuse.code(), "UNAUTHENTICATED");
     assert!(
-        reuse.0["errors"][0]["message"].as_str().unwrap().contains("already used"),
+        reuse.0["errors"][0]["message"].as_str().unwrap().contains("已被使用"),
         "{}",
         reuse.0
     );

@@ -53,7 +53,7 @@ async fn an_expired_token_stops_working() {
     app.clock.advance(chrono::Duration::minutes(15 - 1));
     assert!(app.post(Some(&token), ME, json!({})).await.0.get("errors").is_none());
     app.clock.advance(chrono::Duration::minutes(2));
-    let r = app.post(Some(&token), ME, json!({})).await;
+    let r = app.post_in(Some("en"), Some(&token), ME, json!({})).await;
     assert_eq!(r.code(), "UNAUTHENTICATED");
     assert!(r.0["errors"][0]["message"].as_str().unwrap().contains("expired"));
 }

@@ -492,3 +492,57 @@ async fn lists_page_both_ways_in_the_orders_people_ask_for() {
     let r = app.post(Some(&a1), q, json!({ "f": 2, "l": 2, "a": "x" })).await;
     assert_eq!(r.fields(), ["last", "after"]);
 }
+
+#[tokio::test]
+async fn errors_speak_the_callers_language() {
+    use crate::websocket::{next_json, send};
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let create = "mutation($i: CreateOpportunityInput!) { createOpportunity(input: $i) { id } }";
+    let bad = json!({ "i": { "name": "x".repeat(300), "customerName": "", "kind": "MOLD_DEVELOPMENT", "amount": "12.345" } });
+    // Chinese by default, every field's message too; codes and paths unchanged.
+    let zh = app.post(Some(&a1), create, bad.clone()).await;
+    assert_eq!(zh.code(), "VALIDATION");
+    let fields = zh.0["errors"][0]["extensions"]["fields"].as_array().unwrap().clone();
+    let by_field = |list: &[serde_json::Value], f: &str| list.iter().find(|x| x["field"] == f).map(|x| x["message"].clone());
+    assert_eq!(by_field(&fields, "input.name"), Some(json!("最多200个字符")));
+    assert_eq!(by_field(&fields, "input.customerName"), Some(json!("必填")));
+    assert_eq!(by_field(&fields, "input.amount"), Some(json!("小数超过两位")));
+    assert!(
+        zh.0["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("输入有误：input.name：最多200个字符"),
+        "{}",
+        zh.0
+    );
+    // English when the phone asks for it.
+    let en = app.post_in(Some("en-US,en;q=0.9"), Some(&a1), create, bad).await;
+    let fields = en.0["errors"][0]["extensions"]["fields"].as_array().unwrap().clone();
+    assert_eq!(by_field(&fields, "input.name"), Some(json!("must be at most 200 characters")));
+    assert_eq!(en.fields(), zh.fields());
+    // Not found, forbidden and unauthenticated alike.
+    let q = "query($id: ID!) { alert(id: $id) { id } }";
+    assert_eq!(
+        app.post(Some(&a1), q, json!({ "id": "999" })).await.0["errors"][0]["message"],
+        "未找到告警任务"
+    );
+    let users = "{ users { totalCount } }";
+    assert_eq!(
+        app.post(Some(&a1), users, json!({})).await.0["errors"][0]["message"],
+        "您的角色无权查看用户列表"
+    );
+    assert_eq!(
+        app.post(None, users, json!({})).await.0["errors"][0]["message"],
+        "请先登录：发送 Authorization: Bearer <token>"
+    );
+    // Over the socket: the language of the upgrade request.
+    let mut ws = crate::websocket::open(&app, &a1).await;
+    send(
+        &mut ws,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ alert(id: \"999\") { id } }" } }),
+    )
+    .await;
+    let m = next_json(&mut ws).await;
+    assert_eq!(m["payload"]["errors"][0]["message"], "未找到告警任务", "{m}");
+}

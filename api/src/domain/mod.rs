@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod events;
 pub mod labels;
 pub mod limits;
+pub mod messages;
 pub mod money;
 pub mod opportunity;
 pub mod page;

@@ -13,6 +13,7 @@ pub mod enums;
 pub mod events;
 pub mod guard;
 pub mod labels;
+pub mod language;
 pub mod loaders;
 pub mod opportunities;
 pub mod order;
@@ -71,6 +72,7 @@ pub(crate) fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
         .limit_directives(MAX_DIRECTIVES)
         .extension(guard::DocumentGuard)
         .extension(order::FieldOrder)
+        .extension(language::Language)
 }
 
 /// The schema serving `state`.

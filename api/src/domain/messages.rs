@@ -1,0 +1,447 @@
+//! The words of every message the API answers with, in Chinese beside the
+//! English the code writes. A template's `{}` stands for a part that
+//! varies (a number, a field, a phrase), which is itself translated when
+//! the catalogue knows it. A test reads the sources and fails when a
+//! message a user can meet has no Chinese here.
+
+use super::labels::Locale;
+
+/// (English template, Chinese template).
+const CATALOGUE: &[(&str, &str)] = &[
+    // Framing.
+    ("invalid input: {}", "输入有误：{}"),
+    ("{} not found", "未找到{}"),
+    ("an internal error occurred", "服务器内部错误"),
+    ("your role may not {}", "您的角色无权{}"),
+    // What was not found.
+    ("alert", "告警任务"),
+    ("opportunity", "商机"),
+    ("user", "用户"),
+    ("track", "赛道"),
+    ("customer", "客户"),
+    ("loss review", "输单复盘"),
+    // What a role may not do.
+    ("activate or deactivate users", "启用或停用用户"),
+    (
+        "change opportunities (CEO and secretary follow them read-only)",
+        "修改商机（CEO和CEO秘书只读跟踪）",
+    ),
+    ("change the configuration", "修改配置"),
+    ("change users", "修改用户"),
+    ("create opportunities", "创建商机"),
+    ("create users", "创建用户"),
+    ("list users", "查看用户列表"),
+    ("reset passwords", "重置密码"),
+    ("run the scan", "运行告警扫描"),
+    // Logging in.
+    ("account deactivated", "账号已停用"),
+    ("expected Authorization: Bearer <token>", "请求头应为 Authorization: Bearer <token>"),
+    (
+        "log in first: send Authorization: Bearer <token>",
+        "请先登录：发送 Authorization: Bearer <token>",
+    ),
+    ("invalid token: {}", "令牌无效：{}"),
+    ("algorithm not accepted", "签名算法不被接受"),
+    ("bad signature", "签名错误"),
+    ("bad subject", "主体错误"),
+    ("unknown user", "用户不存在"),
+    ("wrong audience", "受众不符"),
+    ("wrong issuer", "签发方不符"),
+    ("malformed", "格式错误"),
+    ("missing claim {}", "缺少声明 {}"),
+    ("not valid yet", "尚未生效"),
+    ("token expired", "令牌已过期"),
+    ("token revoked: log in again", "令牌已撤销：请重新登录"),
+    ("the login has ended: log in again", "登录已结束：请重新登录"),
+    ("unknown refresh token: log in again", "刷新令牌无效：请重新登录"),
+    (
+        "this refresh token was already used: the login is ended for safety; log in again",
+        "该刷新令牌已被使用：为安全起见本次登录已结束，请重新登录",
+    ),
+    ("wrong e-mail or password", "邮箱或密码错误"),
+    ("too many failed logins: wait before trying again", "登录失败次数过多：请稍后再试"),
+    ("too many failed attempts: wait before trying again", "失败次数过多：请稍后再试"),
+    ("too many logins at once: try again in a second", "同时登录的人太多：请一秒后再试"),
+    ("the server is busy: try again in a second", "服务器繁忙：请一秒后再试"),
+    ("you cannot deactivate your own account", "不能停用自己的账号"),
+    ("you cannot take the admin role from yourself", "不能取消自己的系统管理员角色"),
+    // Field problems.
+    ("is required", "必填"),
+    ("is not a valid id", "不是有效的编号"),
+    ("is not a cursor of this list", "不是本列表的游标"),
+    ("is not an event id", "不是事件编号"),
+    ("is not a refresh token", "不是刷新令牌"),
+    ("is not a track", "不是赛道"),
+    ("is not a track you can create opportunities in", "不是您可以创建商机的赛道"),
+    ("is not your current password", "不是您当前的密码"),
+    ("is given twice", "重复填写"),
+    ("is already used by another user", "已被其他用户使用"),
+    ("is already the owner", "已是负责人"),
+    ("is only given to reassign", "仅在转派时填写"),
+    ("is required to lose", "输单时必填"),
+    ("is required to reassign", "转派时必填"),
+    ("is required to shelve", "搁置时必填"),
+    ("is too large", "数值过大"),
+    ("has more than two decimals", "小数超过两位"),
+    ("give first or last, not both", "first 与 last 只能二选一"),
+    ("goes with first; use before with last", "应与 first 搭配；与 last 搭配请用 before"),
+    ("goes with last; use after with first", "应与 last 搭配；与 first 搭配请用 after"),
+    ("must be at most {} characters", "最多{}个字符"),
+    ("must be at least {} characters", "至少{}个字符"),
+    ("must be between {} and {}", "须在{}到{}之间"),
+    ("must be between 1 and 36 months", "须在1到36个月之间"),
+    ("must be between 1 and 365 days", "须在1到365天之间"),
+    ("must be above 0 and at most 100", "须大于0且不超过100"),
+    ("must be a day between 1 and 28", "须为1到28之间的日期"),
+    ("must be an hour between 0 and 23", "须为0到23之间的小时"),
+    ("must be a month as YYYY-MM", "须为 YYYY-MM 格式的月份"),
+    (
+        "must be an e-mail address such as name@company.cn",
+        "须为邮箱地址，例如 name@company.cn",
+    ),
+    ("must be an active account manager of the track", "须为该赛道在职的客户经理"),
+    (
+        "must be an active account manager of the opportunity's track",
+        "须为该商机所在赛道在职的客户经理",
+    ),
+    (
+        "must be yuan as a decimal string such as {}",
+        "须为以元为单位的十进制字符串，例如 {}",
+    ),
+    ("must differ from the current password", "须与当前密码不同"),
+    ("must lie between the years 2000 and 2100", "须在2000年到2100年之间"),
+    ("must lie within a year of now", "须在距今一年之内"),
+    ("must name between 1 and {} alerts", "须指定1到{}条告警任务"),
+    ("must not be in the future", "不能晚于现在"),
+    ("must not be negative", "不能为负数"),
+    ("must not be the e-mail address", "不能与邮箱相同"),
+    ("must not begin or end with a space", "首尾不能有空格"),
+    ("must not contain a NUL character", "不能包含 NUL 字符"),
+    ("must not contain control characters", "不能包含控制字符"),
+    ("must be one line without control characters", "须为单行且不含控制字符"),
+    ("at most {} tracks", "最多{}个赛道"),
+    (
+        "expected a date as YYYY-MM-DD between 2000-01-01 and 2100-12-31",
+        "日期格式应为 YYYY-MM-DD，且在2000-01-01到2100-12-31之间",
+    ),
+    (
+        "expected an RFC 3339 date-time with its offset, such as {}",
+        "时间应为带时区偏移的 RFC 3339 格式，例如 {}",
+    ),
+    (
+        "expected yuan as a decimal string such as {}",
+        "金额应为以元为单位的十进制字符串，例如 {}",
+    ),
+    ("unknown time zone {}", "未知时区 {}"),
+    ("stage weights must not decrease along the funnel", "阶段权重沿漏斗不能递减"),
+    // Accounts.
+    ("an account manager works in exactly one track", "客户经理只属于一个赛道"),
+    ("a track director runs at least one track", "赛道总监至少负责一个赛道"),
+    ("a track director runs at most {} tracks", "赛道总监最多负责{}个赛道"),
+    ("this role holds no track", "该角色不属于任何赛道"),
+    ("{}: give the tracks with the new role", "{}：请随新角色一并指定赛道"),
+    ("you belong to no track yet: ask an admin", "您尚未加入任何赛道：请联系系统管理员"),
+    // Opportunities.
+    ("a lost opportunity cannot be shelved", "已输单的商机不能搁置"),
+    ("a secured opportunity cannot be shelved", "已Secured的商机不能搁置"),
+    ("a shelved opportunity cannot be shelved", "已搁置的商机不能再次搁置"),
+    ("a secured opportunity cannot be lost", "已Secured的商机不能输单"),
+    (
+        "a secured opportunity is won and cannot change stage",
+        "已Secured的商机已赢单，不能变更阶段",
+    ),
+    (
+        "a {} opportunity cannot change stage; reactivate it first",
+        "{}的商机不能变更阶段：请先重启",
+    ),
+    (
+        "a mold number is assigned only to a secured opportunity",
+        "只有Secured的商机才能分配模号",
+    ),
+    (
+        "a precision forecast is required from H_POTENTIAL on",
+        "进入H Potential后须填写精度版预测",
+    ),
+    (
+        "a precision forecast (order date and amount) is required from H_POTENTIAL on",
+        "进入H Potential后须填写精度版预测（下单日期和金额）",
+    ),
+    (
+        "a shelved opportunity is reactivated, shelved again or lost, not kept",
+        "搁置的商机只能重启、再次搁置或输单，不能保持跟进",
+    ),
+    ("an account manager creates opportunities for himself", "客户经理只能为自己创建商机"),
+    (
+        "an opportunity is secured by a stage move, not created secured",
+        "商机通过推进阶段变为Secured，不能直接创建为Secured",
+    ),
+    ("an explanation is required for {}", "选择{}时须填写说明"),
+    (
+        "only a director or an admin reassigns an opportunity",
+        "只有赛道总监或系统管理员可以转派商机",
+    ),
+    (
+        "only a shelved opportunity can be reactivated; this one is {}",
+        "只有搁置的商机可以重启；该商机为{}",
+    ),
+    (
+        "opportunity {} is at version {}, not {}: reload it and try again",
+        "商机{}已是版本{}而非{}：请刷新后重试",
+    ),
+    ("the opportunity is already at this stage", "商机已处于该阶段"),
+    ("the opportunity is already lost", "商机已输单"),
+    ("the opportunity is lost", "商机已输单"),
+    ("the restart date must be in the future", "重启日期须晚于今天"),
+    ("active", "跟进中"),
+    ("shelved", "搁置"),
+    ("lost", "输单"),
+    // Alerts.
+    (
+        "only a director of the alert's track does this",
+        "只有告警所在赛道的赛道总监可以操作",
+    ),
+    (
+        "only the account manager who owns the alert resolves it",
+        "只有告警所属的客户经理可以处理",
+    ),
+    (
+        "only the alert's account manager marks it seen",
+        "只有告警所属的客户经理可以标记已读",
+    ),
+    ("the alert is already raised to the CEO", "告警已上报CEO"),
+    ("the alert is already resolved", "告警已处理"),
+    ("the alert is already reviewed", "告警已复核"),
+    ("the alert is not resolved yet", "告警尚未处理"),
+    (
+        "the alert was changed meanwhile: reload it and try again",
+        "告警已被他人修改：请刷新后重试",
+    ),
+];
+
+/// `message` in `locale`: the English as written, or its Chinese when the
+/// catalogue knows it (unknown text stays as it is).
+pub fn translate(message: &str, locale: Locale) -> String {
+    match locale {
+        Locale::En => message.to_owned(),
+        Locale::ZhCn => zh(message).unwrap_or_else(|| message.to_owned()),
+    }
+}
+
+/// The message of a validation error: every bad field with what is wrong,
+/// in `locale` (the field paths stay as the API spells them).
+pub fn invalid_input<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>, locale: Locale) -> String {
+    match locale {
+        Locale::En => {
+            let list: Vec<String> = fields.into_iter().map(|(f, m)| format!("{f}: {m}")).collect();
+            format!("invalid input: {}", list.join("; "))
+        }
+        Locale::ZhCn => {
+            let list: Vec<String> = fields.into_iter().map(|(f, m)| format!("{f}：{}", translate(m, locale))).collect();
+            format!("输入有误：{}", list.join("；"))
+        }
+    }
+}
+
+/// The Chinese of a message, when the catalogue has its template.
+pub fn zh(message: &str) -> Option<String> {
+    if let Some((_, zh)) = CATALOGUE.iter().find(|(en, _)| *en == message) {
+        return Some((*zh).to_owned());
+    }
+    CATALOGUE.iter().find_map(|(en, chinese)| {
+        let parts = captures(en, message)?;
+        let mut out = String::new();
+        let mut pieces = chinese.split("{}");
+        out.push_str(pieces.next().unwrap_or_default());
+        for (part, piece) in parts.iter().zip(pieces) {
+            // A quoted name or a phrase the catalogue knows is translated too.
+            out.push_str(&zh(part).unwrap_or_else(|| (*part).to_owned()));
+            out.push_str(piece);
+        }
+        Some(out)
+    })
+}
+
+/// The parts of `message` standing where `template` has `{}`, when it fits.
+fn captures<'m>(template: &str, message: &'m str) -> Option<Vec<&'m str>> {
+    let fixed: Vec<&str> = template.split("{}").collect();
+    if fixed.len() < 2 {
+        return None;
+    }
+    let mut rest = message.strip_prefix(fixed[0])?;
+    let mut parts = Vec::new();
+    for (i, next) in fixed.iter().enumerate().skip(1) {
+        let last = i == fixed.len() - 1;
+        let at = if last {
+            if !rest.ends_with(next) {
+                return None;
+            }
+            rest.len() - next.len()
+        } else if next.is_empty() {
+            return None;
+        } else {
+            rest.find(next)?
+        };
+        let part = &rest[..at];
+        if part.is_empty() {
+            return None;
+        }
+        parts.push(part);
+        rest = &rest[at + next.len()..];
+    }
+    Some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_their_parts_and_translate_known_ones() {
+        assert_eq!(zh("is required").as_deref(), Some("必填"));
+        assert_eq!(zh("must be at most 200 characters").as_deref(), Some("最多200个字符"));
+        assert_eq!(zh("alert not found").as_deref(), Some("未找到告警任务"));
+        assert_eq!(zh("your role may not create users").as_deref(), Some("您的角色无权创建用户"));
+        assert_eq!(zh("must be between 1 and 100").as_deref(), Some("须在1到100之间"));
+        assert_eq!(translate("no such words", Locale::ZhCn), "no such words");
+        assert_eq!(translate("is required", Locale::En), "is required");
+    }
+
+    /// Every message a user can meet, as written in the sources (string
+    /// literals of the error paths, formats turned into `{}`), has Chinese.
+    #[test]
+    fn every_message_in_the_sources_has_chinese() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let files = [
+            "service/alerts.rs",
+            "service/auth.rs",
+            "service/opportunities.rs",
+            "service/settings.rs",
+            "service/users.rs",
+            "service/mod.rs",
+            "auth/jwt.rs",
+            "auth/viewer.rs",
+            "domain/accounts.rs",
+            "domain/calendar.rs",
+            "domain/money.rs",
+            "domain/opportunity.rs",
+            "domain/settings.rs",
+            "domain/text.rs",
+            "domain/limits.rs",
+            "graphql/common.rs",
+            "error.rs",
+        ];
+        // Written for the log or for developers, never to a user.
+        let not_for_users = [
+            "a checked decision lacks its fields",
+            "validated track/owner missing",
+            "totalCount was not looked ahead",
+            "refresh token reused: session ended",
+            "internal error",
+            "its alert",
+            "its opportunity",
+            "its rule",
+        ];
+        let mut missing = Vec::new();
+        let mut checked = 0;
+        for file in files {
+            let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for literal in literals(code) {
+                let template = placeholders(&literal);
+                let is_message = template.contains(' ')
+                    && template.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '{')
+                    && template.replace("{}", "").chars().any(|c| c.is_ascii_alphabetic())
+                    && !not_for_users.contains(&template.as_str());
+                if !is_message {
+                    continue;
+                }
+                checked += 1;
+                if zh(&template).is_none() {
+                    missing.push(format!("{file}: {template}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no Chinese for:\n{}", missing.join("\n"));
+        assert!(checked > 100, "the sources were read ({checked} messages)");
+    }
+
+    /// The string literals of Rust source (plain ones, escapes kept raw).
+    fn literals(code: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut chars = code.chars().peekable();
+        let mut in_comment = false;
+        let mut prev = ' ';
+        while let Some(c) = chars.next() {
+            if in_comment {
+                if c == '\n' {
+                    in_comment = false;
+                }
+                prev = c;
+                continue;
+            }
+            if c == '/' && chars.peek() == Some(&'/') {
+                in_comment = true;
+                continue;
+            }
+            if c == '\'' && prev != '\\' {
+                // A char literal such as '"' must not open a string.
+                let mut lookahead = chars.clone();
+                let a = lookahead.next();
+                let b = lookahead.next();
+                if a.is_some() && (b == Some('\'') || a == Some('\\')) {
+                    chars.next();
+                    if a == Some('\\') {
+                        chars.next();
+                    }
+                    chars.next();
+                    continue;
+                }
+            }
+            if c == '"' {
+                let mut s = String::new();
+                let mut escaped = false;
+                for d in chars.by_ref() {
+                    if escaped {
+                        s.push(d);
+                        escaped = false;
+                    } else if d == '\\' {
+                        escaped = true;
+                        s.push(d);
+                    } else if d == '"' {
+                        break;
+                    } else {
+                        s.push(d);
+                    }
+                }
+                out.push(s);
+            }
+            prev = c;
+        }
+        out
+    }
+
+    /// `{name}`, `{}` and `{x:?}` become `{}`; an escaped quote ends a part.
+    fn placeholders(literal: &str) -> String {
+        let mut out = String::new();
+        let mut rest = literal;
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            match rest[i..].find('}') {
+                Some(j) => {
+                    out.push_str("{}");
+                    rest = &rest[i + j + 1..];
+                }
+                None => {
+                    rest = &rest[i..];
+                    break;
+                }
+            }
+        }
+        out.push_str(rest);
+        // `such as \"…\"` and the like: the quoted example is a part.
+        match out.find("\\\"") {
+            Some(i) => format!("{}{{}}", &out[..i]),
+            None => out,
+        }
+    }
+}

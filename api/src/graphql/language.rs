@@ -1,0 +1,109 @@
+//! Error messages in the caller's language (`Accept-Language`, else the
+//! configured default): the errors of our use cases — those with one of
+//! our `extensions.code`s — are written in English by the code and put into
+//! the request's language here, on the way out, from `domain::messages`.
+//! The codes, field paths and the GraphQL engine's own messages (parse and
+//! schema validation, for developers) stay as they are.
+
+use crate::domain::labels::Locale;
+use crate::domain::messages;
+use crate::state::AppState;
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextSubscribe};
+use async_graphql::{Response, ServerError, Value};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use std::sync::Arc;
+
+/// The codes whose messages are ours.
+const OURS: &[&str] = &[
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "VALIDATION",
+    "CONFLICT",
+    "RATE_LIMITED",
+    "INTERNAL",
+];
+
+pub struct Language;
+
+impl ExtensionFactory for Language {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Language)
+    }
+}
+
+fn locale_of(ctx: &ExtensionContext<'_>) -> Locale {
+    match ctx.data_opt::<Locale>() {
+        Some(l) => *l,
+        None => ctx.data_opt::<Arc<AppState>>().map(|s| s.config.default_locale).unwrap_or_default(),
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for Language {
+    async fn execute(&self, ctx: &ExtensionContext<'_>, operation_name: Option<&str>, next: NextExecute<'_>) -> Response {
+        let mut resp = next.run(ctx, operation_name).await;
+        localize(&mut resp, locale_of(ctx));
+        resp
+    }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        let locale = locale_of(ctx);
+        next.run(ctx, stream)
+            .map(move |mut resp| {
+                localize(&mut resp, locale);
+                resp
+            })
+            .boxed()
+    }
+}
+
+fn localize(resp: &mut Response, locale: Locale) {
+    if locale == Locale::En {
+        return;
+    }
+    for e in &mut resp.errors {
+        localize_error(e, locale);
+    }
+}
+
+fn localize_error(e: &mut ServerError, locale: Locale) {
+    let Some(ext) = e.extensions.as_mut() else { return };
+    let ours = matches!(ext.get("code"), Some(Value::String(c)) if OURS.contains(&c.as_str()));
+    if !ours {
+        return;
+    }
+    let mut fields: Vec<(String, String)> = Vec::new();
+    if let Some(Value::List(list)) = ext.get("fields") {
+        for f in list {
+            if let Value::Object(obj) = f {
+                let text = |k: &str| match obj.get(k) {
+                    Some(Value::String(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                fields.push((text("field"), text("message")));
+            }
+        }
+    }
+    if fields.is_empty() {
+        e.message = messages::translate(&e.message, locale);
+        return;
+    }
+    e.message = messages::invalid_input(fields.iter().map(|(f, m)| (f.as_str(), m.as_str())), locale);
+    let list: Vec<Value> = fields
+        .iter()
+        .map(|(f, m)| {
+            let mut obj = async_graphql::indexmap::IndexMap::new();
+            obj.insert(async_graphql::Name::new("field"), Value::from(f.clone()));
+            obj.insert(async_graphql::Name::new("message"), Value::from(messages::translate(m, locale)));
+            Value::Object(obj)
+        })
+        .collect();
+    ext.set("fields", Value::List(list));
+}

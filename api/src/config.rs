@@ -26,6 +26,8 @@ pub struct Config {
     pub default_locale: crate::domain::labels::Locale,
     /// `SALESPULSE_GRAPHIQL`: serve GraphiQL at `/`.
     pub graphiql: bool,
+    /// `SALESPULSE_GRAPHIQL_ASSETS`: where GraphiQL's scripts come from.
+    pub graphiql_assets: crate::graphiql::Assets,
     /// `SALESPULSE_INTROSPECTION`: answer introspection queries.
     pub introspection: bool,
     /// `SALESPULSE_SEED_DEMO`: seed the demo company into an empty database on `serve`.
@@ -64,6 +66,7 @@ impl Default for Config {
             timezone: chrono_tz::Asia::Shanghai,
             default_locale: crate::domain::labels::Locale::ZhCn,
             graphiql: true,
+            graphiql_assets: crate::graphiql::Assets::default(),
             introspection: true,
             seed_demo: true,
             scheduler: true,
@@ -131,6 +134,12 @@ impl Config {
             match crate::domain::labels::Locale::from_tag(&tag) {
                 Some(l) => cfg.default_locale = l,
                 None => errors.push(format!("SALESPULSE_DEFAULT_LOCALE={tag:?}: expected zh-CN or en")),
+            }
+        }
+        if let Some(source) = get("SALESPULSE_GRAPHIQL_ASSETS") {
+            match crate::graphiql::Assets::parse(&source) {
+                Ok(a) => cfg.graphiql_assets = a,
+                Err(why) => errors.push(format!("SALESPULSE_GRAPHIQL_ASSETS={source:?}: {why}")),
             }
         }
         let mut flag = |key: &str, slot: &mut bool| {

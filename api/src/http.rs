@@ -13,7 +13,6 @@ use crate::graphql::{AppSchema, ctx::ClientAddr, ctx::RequestSettings, loaders::
 use crate::service;
 use crate::state::AppState;
 use async_graphql::ServerError;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::Router;
 use axum::body::Bytes;
@@ -43,6 +42,9 @@ pub fn router(state: HttpState) -> Router {
         .route("/readyz", get(readyz));
     if state.app.config.graphiql {
         r = r.route("/", get(graphiql));
+        if let crate::graphiql::Assets::Dir(dir) = &state.app.config.graphiql_assets {
+            r = r.nest_service(crate::graphiql::LOCAL_PATH, tower_http::services::ServeDir::new(dir));
+        }
     }
     protect(r.with_state(state))
 }
@@ -77,17 +79,9 @@ fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::http::Respo
     resp
 }
 
-/// GraphiQL. Its fetcher sends the headers of its Headers pane in the
-/// WebSocket `connection_init` payload as well, so a subscription runs as
-/// the user whose token is in `Authorization`.
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql")
-            .title("salespulse")
-            .finish(),
-    )
+/// GraphiQL, its scripts from the configured source (`crate::graphiql`).
+async fn graphiql(State(s): State<HttpState>) -> Html<String> {
+    Html(crate::graphiql::page(&s.app.config.graphiql_assets))
 }
 
 async fn readyz(State(s): State<HttpState>) -> Response {

@@ -146,10 +146,30 @@ async fn introspection_and_graphiql_can_be_switched_off() {
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("graphiql"));
-    assert!(
-        html.contains("subscriptionUrl: createUrl('/graphql', true)"),
-        "GraphiQL subscribes over /graphql"
-    );
+    assert!(html.contains("new URL('/graphql'"), "GraphiQL asks and subscribes over /graphql");
+    // Its files come from the public CDN by default; with a directory, from salespulse.
+    assert!(html.contains("https://unpkg.com/graphiql@"));
+    let dir = std::env::temp_dir().join(format!("giql-http-{}", std::process::id()));
+    for f in api::graphiql::files() {
+        let p = dir.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, "/* asset */").unwrap();
+    }
+    let local = spawn_app_with(|c| c.graphiql_assets = api::graphiql::Assets::parse(dir.to_str().unwrap()).unwrap()).await;
+    let html = local.client.get(local.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("unpkg") && html.contains("/graphiql-assets/graphiql@"));
+    let file = &api::graphiql::files()[2];
+    let served = local
+        .client
+        .get(local.url(&format!("/graphiql-assets/{file}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.text().await.unwrap(), "/* asset */");
+    let escape = local.client.get(local.url("/graphiql-assets/../Cargo.toml")).send().await.unwrap();
+    assert_eq!(escape.status(), StatusCode::NOT_FOUND);
+    std::fs::remove_dir_all(dir).unwrap();
     let (_, _, v) = post_raw(&on, None, json!({ "query": "{ __schema { queryType { name } } }" }).to_string()).await;
     assert_eq!(v["data"]["__schema"]["queryType"]["name"], "QueryRoot");
 

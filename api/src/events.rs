@@ -23,6 +23,8 @@ pub const EVERY_USER: i64 = 0;
 pub struct EventBus {
     tx: broadcast::Sender<i64>,
     users: broadcast::Sender<i64>,
+    /// Verified viewers, forgotten here when a user changes.
+    pub viewers: std::sync::Arc<crate::auth::cache::ViewerCache>,
 }
 
 impl Default for EventBus {
@@ -36,11 +38,18 @@ impl EventBus {
         Self {
             tx: broadcast::channel(256).0,
             users: broadcast::channel(256).0,
+            viewers: std::sync::Arc::default(),
         }
     }
 
     /// Tells this process's sockets that the access of `user_id` changed.
     pub fn user_changed(&self, user_id: i64) {
+        // Forgotten first: no request after this may pass on what was known.
+        if user_id == EVERY_USER {
+            self.viewers.forget_all();
+        } else {
+            self.viewers.forget(user_id);
+        }
         let _ = self.users.send(user_id);
     }
 

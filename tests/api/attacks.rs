@@ -270,10 +270,19 @@ async fn deactivation_closes_the_users_sockets_on_another_process_too() {
     config.bind = "127.0.0.1:0".parse().unwrap();
     let second = api::App::build(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
     let url = format!("ws://{}/graphql", second.address());
+    let http = format!("http://{}/graphql", second.address());
     tokio::spawn(second.serve());
+    // The second process has verified a1 (its viewer cache is warm).
+    let me = json!({ "query": "{ me { email } }" });
+    let ask = || app.client.post(&http).bearer_auth(&a1).json(&me).send();
+    let r: serde_json::Value = ask().await.unwrap().json().await.unwrap();
+    assert_eq!(r["data"]["me"]["email"], "a1@test.local");
     let mut remote = open_url(&url, &a1).await;
     deactivate_a1(&app, &admin).await;
     assert_eq!(closed_with(&mut remote).await, 4403);
+    // The socket closing shows the notification arrived; the cache forgot him too.
+    let r: serde_json::Value = ask().await.unwrap().json().await.unwrap();
+    assert_eq!(r["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{r}");
 }
 
 #[tokio::test]

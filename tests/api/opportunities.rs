@@ -424,3 +424,87 @@ async fn a_nested_list_costs_the_same_statements_for_five_deals_as_for_forty() {
     assert!(cost[1] <= cost[0] + 2, "statements for 5 and for 40 deals: {cost:?}");
     assert!(cost[1] <= 18, "one statement per relation, not per row: {cost:?}");
 }
+
+#[tokio::test]
+async fn follow_ups_page_newest_first_with_the_limit_in_the_sql() {
+    use entity::{ActivityKind, activity};
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = spawn_app().await;
+    let deals = [
+        app.insert_deal(DealSpec::new(org::A1, org::T1)).await,
+        app.insert_deal(DealSpec::new(org::A1, org::T1)).await,
+    ];
+    // 13 follow-ups on the first deal, 3 on the second, several at the same instant.
+    let mut want: Vec<(chrono::DateTime<chrono::Utc>, i64)> = Vec::new();
+    for i in 0..16 {
+        let deal = if i < 13 { deals[0] } else { deals[1] };
+        let at = t0() - chrono::Duration::hours(i64::from(i % 5));
+        let row = activity::ActiveModel {
+            opportunity_id: Set(deal),
+            actor_id: Set(org::A1),
+            kind: Set(ActivityKind::Call),
+            note: Set(format!("n{i}")),
+            occurred_at: Set(at),
+            created_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        if deal == deals[0] {
+            want.push((at, row.id));
+        }
+    }
+    want.sort_by(|a, b| b.cmp(a));
+    let want: Vec<String> = want.iter().map(|(_, id)| id.to_string()).collect();
+    let a1 = app.login("a1@test.local").await;
+    // Both deals' first pages in one request: the newest 4 of each and their totals.
+    let list = "{ opportunities { nodes { id activities(first: 4) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } } } }";
+    let r = app.post(Some(&a1), list, json!({})).await;
+    let nodes = r.data()["opportunities"]["nodes"].as_array().unwrap().clone();
+    let first = &nodes.iter().find(|n| n["id"] == json!(deals[0].to_string())).unwrap()["activities"];
+    let ids = |c: &serde_json::Value| -> Vec<String> {
+        c["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(first), want[..4]);
+    assert_eq!(first["totalCount"], 13);
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    let second = &nodes.iter().find(|n| n["id"] == json!(deals[1].to_string())).unwrap()["activities"];
+    assert_eq!(
+        (second["totalCount"].clone(), second["pageInfo"]["hasNextPage"].clone()),
+        (json!(3), json!(false))
+    );
+    // The rest of the first deal, forwards by cursor, then backwards from the end.
+    let one = "query($id: ID!, $f: Int, $a: String, $l: Int, $b: String) { opportunity(id: $id) {
+        activities(first: $f, after: $a, last: $l, before: $b) { nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }";
+    let mut got = ids(first);
+    let mut cursor = first["pageInfo"]["endCursor"].clone();
+    loop {
+        let r = app
+            .post(Some(&a1), one, json!({ "id": deals[0].to_string(), "f": 4, "a": cursor }))
+            .await;
+        let c = r.data()["opportunity"]["activities"].clone();
+        got.extend(ids(&c));
+        if c["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        cursor = c["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(got, want);
+    let r = app.post(Some(&a1), one, json!({ "id": deals[0].to_string(), "l": 5 })).await;
+    let c = r.data()["opportunity"]["activities"].clone();
+    assert_eq!(ids(&c), want[8..]);
+    let r = app
+        .post(
+            Some(&a1),
+            one,
+            json!({ "id": deals[0].to_string(), "l": 5, "b": c["pageInfo"]["startCursor"] }),
+        )
+        .await;
+    assert_eq!(ids(&r.data()["opportunity"]["activities"]), want[3..8]);
+}

@@ -1,6 +1,7 @@
 //! Authentication and scope: JWTs, password hashing, and the [`Viewer`]
 //! every query is answered for.
 
+pub mod cache;
 pub mod jwt;
 pub mod password;
 pub mod refresh;

@@ -38,8 +38,29 @@ loader!(/// Alerts by opportunity id, newest first (callers check the scope).
     OpportunityAlertsLoader => Vec<alert::Model>, alerts::of_opportunities);
 loader!(/// Stage and status history by opportunity id.
     HistoryLoader => Vec<opportunity_history::Model>, opportunities::history_of);
-loader!(/// Activities by opportunity id, newest first.
-    ActivityLoader => Vec<activity::Model>, opportunities::activities_of);
+/// The newest `n` follow-ups of each opportunity and how many it has,
+/// keyed by (opportunity id, n): one windowed query per distinct `n`.
+pub struct LatestActivitiesLoader(Arc<AppState>);
+
+impl Loader<(i64, u64)> for LatestActivitiesLoader {
+    type Value = (Vec<activity::Model>, u64);
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[(i64, u64)]) -> Result<HashMap<(i64, u64), Self::Value>, Self::Error> {
+        let mut by_n: HashMap<u64, Vec<i64>> = HashMap::new();
+        for &(id, n) in keys {
+            by_n.entry(n).or_default().push(id);
+        }
+        let mut out = HashMap::new();
+        for (n, ids) in by_n {
+            let mut found = opportunities::latest_activities(&self.0.db, &ids, n).await?;
+            for id in ids {
+                out.insert((id, n), found.remove(&id).unwrap_or_default());
+            }
+        }
+        Ok(out)
+    }
+}
 loader!(/// Track ids by user id.
     UserTracksLoader => Vec<i64>, users::track_ids_of_many);
 loader!(/// Director ids by track id.
@@ -56,7 +77,7 @@ pub struct Loaders {
     pub alerts: DataLoader<AlertLoader>,
     pub opportunity_alerts: DataLoader<OpportunityAlertsLoader>,
     pub history: DataLoader<HistoryLoader>,
-    pub activities: DataLoader<ActivityLoader>,
+    pub latest_activities: DataLoader<LatestActivitiesLoader>,
     pub user_tracks: DataLoader<UserTracksLoader>,
     pub track_directors: DataLoader<TrackDirectorsLoader>,
     pub track_members: DataLoader<TrackMembersLoader>,
@@ -72,7 +93,7 @@ impl Loaders {
             alerts: DataLoader::new(AlertLoader(state.clone()), tokio::spawn),
             opportunity_alerts: DataLoader::new(OpportunityAlertsLoader(state.clone()), tokio::spawn),
             history: DataLoader::new(HistoryLoader(state.clone()), tokio::spawn),
-            activities: DataLoader::new(ActivityLoader(state.clone()), tokio::spawn),
+            latest_activities: DataLoader::new(LatestActivitiesLoader(state.clone()), tokio::spawn),
             user_tracks: DataLoader::new(UserTracksLoader(state.clone()), tokio::spawn),
             track_directors: DataLoader::new(TrackDirectorsLoader(state.clone()), tokio::spawn),
             track_members: DataLoader::new(TrackMembersLoader(state.clone()), tokio::spawn),

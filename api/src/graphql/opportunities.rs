@@ -232,11 +232,16 @@ impl Opportunity {
         #[graphql(desc = "Page size reading backwards from the end or from `before`.")] last: Option<i32>,
         #[graphql(desc = "Cursor before which the page ends (`pageInfo.startCursor`), with `last`.")] before: Option<String>,
     ) -> Result<Connection<Activity>> {
-        let all = ctx::loaders(ctx)?.activities.load_one(self.0.id).await?.unwrap_or_default();
         let page = page_request(ctx, PageArgs::new(first, after, last, before));
-        Ok(Connection::new(
-            crate::service::slice(&page, limits::ACTIVITIES, all, |a| a.id)?.map(Activity),
-        ))
+        let w = svc::activities_window(&page)?;
+        let found = if svc::is_first_page(&w) {
+            let key = (self.0.id, w.size + 1);
+            let (newest, total) = ctx::loaders(ctx)?.latest_activities.load_one(key).await?.unwrap_or_default();
+            svc::first_activities(&w, newest, total)
+        } else {
+            svc::activities_page(ctx::state(ctx)?, self.0.id, w, page.with_total).await?
+        };
+        Ok(Connection::new(found.map(Activity)))
     }
 }
 

@@ -227,6 +227,18 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> AppR
     let Ok(user_id) = claims.sub.parse::<i64>() else {
         return Ok(Auth::Refused("invalid token: bad subject".to_owned()));
     };
+    // The hot path: this token's user verified before and unchanged since.
+    let cache = &state.bus.viewers;
+    if let Some(v) = cache.get(user_id, claims.sid, claims.generation) {
+        return Ok(Auth::Viewer(Viewer {
+            user_id,
+            role: v.role,
+            track_ids: v.track_ids,
+            token_expires_at: claims.exp,
+            session_id: claims.sid,
+        }));
+    }
+    let seen = cache.seen(user_id);
     let (user, session) = match claims.sid {
         Some(sid) => tokio::try_join!(store::users::by_id(&state.db, user_id), store::sessions::by_id(&state.db, sid))?,
         None => (store::users::by_id(&state.db, user_id).await?, None),
@@ -243,6 +255,11 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> AppR
         None => return Ok(Auth::Refused("invalid token: unknown user".to_owned())),
     };
     let track_ids = store::users::track_ids_of(&state.db, user.id, user.role).await?;
+    let verified = crate::auth::cache::Verified {
+        role: user.role,
+        track_ids: track_ids.clone(),
+    };
+    cache.put(user.id, claims.sid, claims.generation, verified, seen);
     Ok(Auth::Viewer(Viewer {
         user_id: user.id,
         role: user.role,

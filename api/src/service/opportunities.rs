@@ -1,7 +1,7 @@
 //! Opportunity use cases: list, read, create, change. Every change checks
 //! scope (out of scope = not found), role, every field, and the version.
 
-use super::{Page, PageRequest};
+use super::{Page, PageRequest, Window};
 use crate::auth::Viewer;
 use crate::domain::text::{self, TextKind};
 use crate::domain::{calendar, money, opportunity as rules};
@@ -644,4 +644,38 @@ pub async fn lose(state: &AppState, viewer: &Viewer, id: i64, version: i32, reas
     };
     apply_decision(&txn, &o, viewer.user_id, &decision, None, false, now).await?;
     commit_and_reload(state, txn, id).await
+}
+
+/// The window of a page of one opportunity's follow-ups (newest first,
+/// 1–200, default 50), checked.
+pub fn activities_window(page: &PageRequest) -> AppResult<Window> {
+    let mut p = Problems::new();
+    let w = super::window(&mut p, page, crate::domain::limits::ACTIVITIES);
+    p.into_result()?;
+    Ok(w)
+}
+
+/// Whether a window is the first page read forwards: then it comes, for
+/// every opportunity of a list at once, from the newest `size + 1`
+/// follow-ups of each ([`first_activities`]).
+pub fn is_first_page(w: &Window) -> bool {
+    w.cursor.is_none() && !w.backwards
+}
+
+/// The first page out of the newest `size + 1` rows and the total.
+pub fn first_activities(w: &Window, mut newest: Vec<activity::Model>, total: u64) -> Page<activity::Model> {
+    let size = usize::try_from(w.size).unwrap_or(usize::MAX);
+    let has_next = newest.len() > size;
+    newest.truncate(size);
+    Page {
+        rows: newest,
+        has_next,
+        has_previous: false,
+        total: Some(total),
+    }
+}
+
+/// Any other page of one opportunity's follow-ups: one keyset query.
+pub async fn activities_page(state: &AppState, opportunity_id: i64, w: Window, with_total: bool) -> AppResult<Page<activity::Model>> {
+    repo::activities_page(&state.db, opportunity_id, w, with_total).await
 }

@@ -233,18 +233,58 @@ pub async fn history_of(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Has
 }
 
 /// Activities of many opportunities, newest first.
-pub async fn activities_of(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, Vec<activity::Model>>> {
-    let rows = activity::Entity::find()
-        .filter(activity::Column::OpportunityId.is_in(ids.iter().copied()))
-        .order_by_desc(activity::Column::OccurredAt)
-        .order_by_desc(activity::Column::Id)
-        .all(db)
-        .await?;
-    let mut out: HashMap<i64, Vec<_>> = HashMap::new();
-    for r in rows {
-        out.entry(r.opportunity_id).or_default().push(r);
+/// The keys of a follow-up list: newest first, ties by id.
+fn activity_keys() -> Vec<SortKey> {
+    vec![
+        SortKey::desc(Expr::col((activity::Entity, activity::Column::OccurredAt))),
+        SortKey::desc(Expr::col((activity::Entity, activity::Column::Id))),
+    ]
+}
+
+/// The first `n` follow-ups of each opportunity, newest first, and how
+/// many each has — one statement for a whole page of opportunities, the
+/// limit applied in the SQL (a window function), never loaded then cut.
+pub async fn latest_activities(db: &impl ConnectionTrait, ids: &[i64], n: u64) -> AppResult<HashMap<i64, (Vec<activity::Model>, u64)>> {
+    use sea_orm::FromQueryResult;
+    use sea_orm::sea_query::{Alias, Asterisk};
+    let inner = Query::select()
+        .column(Asterisk)
+        .expr_as(
+            Expr::cust("ROW_NUMBER() OVER (PARTITION BY opportunity_id ORDER BY occurred_at DESC, id DESC)"),
+            Alias::new("sp_rank"),
+        )
+        .expr_as(Expr::cust("COUNT(*) OVER (PARTITION BY opportunity_id)"), Alias::new("sp_total"))
+        .from(activity::Entity)
+        .and_where(Expr::col(activity::Column::OpportunityId).is_in(ids.iter().copied()))
+        .to_owned();
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, Alias::new("ranked"))
+        .and_where(Expr::col(Alias::new("sp_rank")).lte(i64::try_from(n).unwrap_or(i64::MAX)))
+        .order_by(Alias::new("opportunity_id"), sea_orm::Order::Asc)
+        .order_by(Alias::new("sp_rank"), sea_orm::Order::Asc)
+        .to_owned();
+    let rows = db.query_all(&outer).await?;
+    let mut out: HashMap<i64, (Vec<activity::Model>, u64)> = HashMap::new();
+    for row in rows {
+        let a = activity::Model::from_query_result(&row, "")?;
+        let total: i64 = row.try_get("", "sp_total")?;
+        let entry = out.entry(a.opportunity_id).or_default();
+        entry.1 = total.unsigned_abs();
+        entry.0.push(a);
     }
     Ok(out)
+}
+
+/// One keyset page of one opportunity's follow-ups, newest first.
+pub async fn activities_page(
+    db: &impl ConnectionTrait,
+    opportunity_id: i64,
+    window: Window,
+    with_total: bool,
+) -> AppResult<Page<activity::Model>> {
+    let q = activity::Entity::find().filter(activity::Column::OpportunityId.eq(opportunity_id));
+    super::sorted_page(db, q, activity::Column::Id, &activity_keys(), window, with_total).await
 }
 
 pub async fn customers_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, customer::Model>> {

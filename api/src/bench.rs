@@ -254,7 +254,7 @@ fn raw_rules(c: &Cutoffs) -> Vec<RawRule> {
 }
 
 /// `?` placeholders as the backend wants them.
-fn statement(backend: DbBackend, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
     let sql = if backend == DbBackend::Postgres {
         let mut out = String::new();
         let mut n = 0;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod bench;
+pub mod bench_http;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -158,6 +159,22 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum BenchCommand {
+    /// Generate a large company into an EMPTY database and time the anomaly scan against its raw SQL.
+    Scan,
+    /// Serve the benchmark company (generated if the database is empty) and load the read path,
+    /// beside the same reads as raw SQL.
+    Http {
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Seconds each measurement runs (after one second of warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Serve the API (the default).
     Serve,
@@ -167,13 +184,15 @@ enum Command {
     Seed,
     /// Print the GraphQL SDL.
     Schema,
-    /// Generate a large company into an EMPTY database and time the anomaly scan.
+    /// Benchmarks: the anomaly scan (default) or the read path over HTTP.
     Bench {
+        #[command(subcommand)]
+        what: Option<BenchCommand>,
         /// Opportunities to generate.
-        #[arg(long, default_value_t = 200_000)]
+        #[arg(long, default_value_t = 200_000, global = true)]
         opportunities: i64,
         /// Activities to generate.
-        #[arg(long, default_value_t = 2_000_000)]
+        #[arg(long, default_value_t = 2_000_000, global = true)]
         activities: i64,
     },
 }
@@ -223,7 +242,17 @@ pub async fn run_cli() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => prepare_database(&config, &clock).await.map(|_| println!("migrations applied")),
         Command::Seed => seed_command(&config, &clock).await,
-        Command::Bench { opportunities, activities } => bench::run(config, clock, bench::Size { opportunities, activities }).await,
+        Command::Bench {
+            what,
+            opportunities,
+            activities,
+        } => {
+            let size = bench::Size { opportunities, activities };
+            match what {
+                None | Some(BenchCommand::Scan) => bench::run(config, clock, size).await,
+                Some(BenchCommand::Http { concurrency, seconds }) => bench_http::run(config, clock, size, concurrency, seconds).await,
+            }
+        }
         Command::Serve | Command::Schema => match App::build(config, clock).await {
             Ok(app) => {
                 let demo = seed::has_demo(&app.state.db).await.unwrap_or(false);

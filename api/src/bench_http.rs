@@ -20,8 +20,7 @@ use std::time::{Duration, Instant};
 
 pub const LIST: &str = "{ opportunities(first: 50) { nodes { id name amount stage owner { name } customer { name } \
     track { name } activities(first: 5) { nodes { kind note occurredAt } } } } }";
-pub const ONE: &str =
-    "query($id: ID!) { opportunity(id: $id) { id name amount stage owner { name } customer { name } track { name } } }";
+pub const ONE: &str = "query($id: ID!) { opportunity(id: $id) { id name amount stage owner { name } customer { name } track { name } } }";
 
 /// What one run measured.
 #[derive(Debug, Clone, Copy, Default)]
@@ -95,7 +94,10 @@ async fn post(client: &Client, url: &str, token: &str, body: Bytes) -> AppResult
     let ok = resp.status().is_success();
     let bytes = resp.into_body().collect().await.map_err(AppError::internal)?.to_bytes();
     if !ok || bytes.windows(9).any(|w| w == b"\"errors\":") {
-        return Err(AppError::internal(format!("the server answered {}", String::from_utf8_lossy(&bytes))));
+        return Err(AppError::internal(format!(
+            "the server answered {}",
+            String::from_utf8_lossy(&bytes)
+        )));
     }
     Ok(())
 }
@@ -120,7 +122,11 @@ async fn raw_list(db: &DatabaseConnection, owner: i64) -> AppResult<()> {
          (PARTITION BY a.opportunity_id ORDER BY a.occurred_at DESC, a.id DESC) AS rk FROM activity a \
          WHERE a.opportunity_id IN ({marks})) x WHERE rk <= 5"
     );
-    let values = if ids.is_empty() { vec![0i64.into()] } else { ids.into_iter().map(Into::into).collect() };
+    let values = if ids.is_empty() {
+        vec![0i64.into()]
+    } else {
+        ids.into_iter().map(Into::into).collect()
+    };
     db.query_all_raw(statement(backend, &sql, values)).await?;
     Ok(())
 }
@@ -146,7 +152,12 @@ pub async fn run(mut config: Config, clock: SharedClock, size: Size, concurrency
     if user::Entity::find().count(&db).await? == 0 {
         let t = Instant::now();
         generate(&db, size, clock.now()).await?;
-        println!("generated {} opportunities and {} activities in {:.1} s", size.opportunities, size.activities, t.elapsed().as_secs_f64());
+        println!(
+            "generated {} opportunities and {} activities in {:.1} s",
+            size.opportunities,
+            size.activities,
+            t.elapsed().as_secs_f64()
+        );
     }
     let opps = opportunity::Entity::find().count(&db).await?;
     let acts = entity::activity::Entity::find().count(&db).await?;
@@ -215,11 +226,20 @@ pub async fn run(mut config: Config, clock: SharedClock, size: Size, concurrency
     })
     .await?;
 
-    let backend = if db.get_database_backend() == DbBackend::Sqlite { "SQLite" } else { "PostgreSQL" };
+    let backend = if db.get_database_backend() == DbBackend::Sqlite {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
     println!();
-    println!("| {backend}, {opps} opportunities, {acts} activities, concurrency {concurrency}, {seconds} s | req/s | p50 | p99 | raw SQL req/s | raw SQL p99 | API / SQL |");
+    println!(
+        "| {backend}, {opps} opportunities, {acts} activities, concurrency {concurrency}, {seconds} s | req/s | p50 | p99 | raw SQL req/s | raw SQL p99 | API / SQL |"
+    );
     println!("|---|---|---|---|---|---|---|");
-    for (name, api, sql) in [("page of 50 with relations and last 5 follow-ups", list, list_sql), ("one opportunity by id", one, one_sql)] {
+    for (name, api, sql) in [
+        ("page of 50 with relations and last 5 follow-ups", list, list_sql),
+        ("one opportunity by id", one, one_sql),
+    ] {
         println!(
             "| {name} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.1} ms | {:.2}× |",
             api.per_second,

@@ -488,6 +488,15 @@ async fn lists_page_both_ways_in_the_orders_people_ask_for() {
     assert_eq!(got, pick(&[2, 0, 3, 1, 4]));
     let (got, _) = read(&app.post(Some(&a1), q, json!({ "o": "NEWEST_FIRST", "l": 10 })).await);
     assert_eq!(got, pick(&[4, 3, 2, 1, 0]));
+    // Another's deal is no cursor: paging from it shows nothing, so its
+    // amount or month cannot be probed by where the page starts.
+    let theirs = app.insert_deal(DealSpec::new(A2, T1)).await.to_string();
+    for o in ["AMOUNT_LARGEST", "EXPECTED_ORDER_MONTH", "LAST_FOLLOW_UP_OLDEST"] {
+        let (got, _) = read(&app.post(Some(&a1), q, json!({ "o": o, "f": 10, "a": theirs })).await);
+        assert!(got.is_empty(), "{o}: {got:?}");
+        let (got, _) = read(&app.post(Some(&a1), q, json!({ "o": o, "l": 10, "b": theirs })).await);
+        assert!(got.is_empty(), "{o}: {got:?}");
+    }
     // Mixed directions are refused, every field at once.
     let r = app.post(Some(&a1), q, json!({ "f": 2, "l": 2, "a": "x" })).await;
     assert_eq!(r.fields(), ["last", "after"]);

@@ -172,24 +172,29 @@ pub async fn sorted_page<E: sea_orm::EntityTrait>(
 where
     E::Model: Sync,
 {
-    use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr, SubQueryStatement};
-    use sea_orm::{Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr, SubQueryStatement};
+    use sea_orm::{Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
     let total = if with_total {
         Some(PaginatorTrait::count(query.clone(), db).await?)
     } else {
         None
     };
-    let mut q = query;
+    let mut q = query.clone();
     if let Some(c) = window.cursor {
+        // The cursor row is looked up under the list's own conditions (scope
+        // and filter): a row the viewer may not see is no cursor — the page
+        // is empty — so its keys (an amount, a date) cannot be probed by
+        // paging from it.
         let at_cursor = |k: &SimpleExpr| -> SimpleExpr {
             SimpleExpr::SubQuery(
                 None,
                 Box::new(SubQueryStatement::from(
-                    Query::select()
+                    query
+                        .clone()
+                        .select_only()
                         .expr(k.clone())
-                        .from(E::default())
-                        .and_where(Expr::col((E::default(), id)).eq(c))
-                        .to_owned(),
+                        .filter(Expr::col((E::default(), id)).eq(c))
+                        .into_query(),
                 )),
             )
         };

@@ -199,3 +199,55 @@ async fn a_subscriber_behind_a_large_scan_receives_every_event_in_order() {
     }
     quiet(&mut phone).await;
 }
+
+#[tokio::test]
+#[cfg_attr(
+    not(salespulse_pg),
+    ignore = "PostgreSQL only: the database's connections are cut from the server side"
+)]
+async fn a_subscription_survives_the_database_dropping_every_connection() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    // Subscribed from now on (no replay), so the event comes through the live path.
+    let mut ws = subscribe(&app, "a1@test.local", ALERT_EVENTS, "0").await;
+    quiet(&mut ws).await;
+    // The database cuts every connection of this test's database but the one asking:
+    // the pool's, the event reader's, the LISTEN connection.
+    let cut = sea_orm::Statement::from_string(
+        app.db.get_database_backend(),
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    let row = app.db.query_one_raw(cut).await.unwrap().unwrap();
+    let killed: i64 = row.try_get("", "n").unwrap();
+    // At least the event reader's LISTEN connection and one pooled connection.
+    assert!(killed >= 2, "{killed} connections cut");
+    // An alert raised afterwards still reaches the phone, once.
+    let deal = app
+        .insert_deal(DealSpec {
+            last_activity_at: sh(2026, 10, 1),
+            ..DealSpec::new(org::A1, org::T1)
+        })
+        .await;
+    let admin = loop {
+        // The first request may meet a cut connection; the pool replaces it.
+        let r = app
+            .post(
+                None,
+                "mutation { login(email: \"admin@test.local\", password: \"demo-password\") { token } }",
+                json!({}),
+            )
+            .await;
+        if let Some(t) = r.0["data"]["login"]["token"].as_str() {
+            break t.to_owned();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let scan = "mutation($at: DateTime) { runScan(asOf: $at) { asOf } }";
+    let r = app.post(Some(&admin), scan, json!({ "at": t0() })).await;
+    assert!(r.0.get("errors").is_none(), "{}", r.0);
+    let e = event(&mut ws).await;
+    assert_eq!(e["kind"], "ALERT_RAISED");
+    assert_eq!(e["opportunityId"], json!(deal.to_string()));
+    quiet(&mut ws).await;
+}

@@ -9,7 +9,7 @@
 
 use crate::config::MAX_BODY_BYTES;
 use crate::error::AppError;
-use crate::graphql::{AppSchema, ctx::ClientAddr, ctx::RequestSettings, loaders::Loaders};
+use crate::graphql::{ctx::ClientAddr, ctx::RequestSettings, loaders::Loaders};
 use crate::service;
 use crate::state::AppState;
 use async_graphql::ServerError;
@@ -28,7 +28,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct HttpState {
     pub app: Arc<AppState>,
-    pub schema: AppSchema,
+    pub schema: crate::graphql::pipeline::Pipeline,
 }
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -149,7 +149,7 @@ async fn execute(s: &HttpState, headers: &HeaderMap, client: ClientAddr, media: 
         .data(Loaders::new(&s.app))
         .data(RequestSettings::default())
         .data(client);
-    let resp = s.schema.execute(request).await;
+    let resp = async_graphql::Executor::execute(&s.schema, request).await;
     let request_error = is_request_error(&resp);
     let status = if media == GRAPHQL_RESPONSE && request_error {
         StatusCode::BAD_REQUEST

@@ -16,7 +16,7 @@
 
 use crate::auth::Auth;
 use crate::events::EVERY_USER;
-use crate::graphql::{AppSchema, ctx::ClientAddr, ctx::RequestSettings, loaders::Loaders};
+use crate::graphql::{ctx::ClientAddr, ctx::RequestSettings, loaders::Loaders};
 use crate::service;
 use crate::state::AppState;
 use async_graphql::Data;
@@ -80,7 +80,7 @@ fn take_slot(app: &Arc<AppState>, user_id: i64) -> Option<SocketSlot> {
 /// Upgrades the request when it asks for `graphql-transport-ws`.
 pub fn upgrade(
     app: Arc<AppState>,
-    schema: AppSchema,
+    schema: crate::graphql::pipeline::Pipeline,
     upgrade: WebSocketUpgrade,
     client: Option<std::net::IpAddr>,
     locale: crate::domain::labels::Locale,
@@ -123,7 +123,7 @@ fn seconds_until(expires_at: i64, app: &AppState) -> Duration {
 async fn serve(
     socket: WebSocket,
     app: Arc<AppState>,
-    schema: AppSchema,
+    schema: crate::graphql::pipeline::Pipeline,
     client: Option<std::net::IpAddr>,
     locale: crate::domain::labels::Locale,
 ) {

@@ -10,16 +10,13 @@
 //!    (memoised per fragment, so a 2^22 fan-out is counted in microseconds,
 //!    never executed).
 //!
-//! [`DocumentGuard`] runs both for every request, over HTTP and WebSocket
-//! alike, and caps the number of errors an answer carries.
+//! The request pipeline (`super::pipeline`) runs both for every request,
+//! over HTTP and WebSocket alike, before async-graphql's own parse step, and
+//! caps the number of errors an answer carries ([`cap_errors`]).
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest, NextSubscribe};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
-use async_graphql::{Name, Positioned, Request, Response, ServerError, ServerResult, Variables};
-use futures_util::StreamExt;
-use futures_util::stream::BoxStream;
+use async_graphql::{Name, Positioned, ServerError, Variables};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Deepest nesting of `(`, `[` and `{` in a document (selection sets,
 /// arguments and value literals together).
@@ -300,59 +297,6 @@ pub fn cap_errors(errors: &mut Vec<ServerError>) {
     }
 }
 
-/// The extension that applies this module to every request.
-pub struct DocumentGuard;
-
-impl ExtensionFactory for DocumentGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DocumentGuardExtension)
-    }
-}
-
-struct DocumentGuardExtension;
-
-#[async_trait::async_trait]
-impl Extension for DocumentGuardExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut resp = next.run(ctx).await;
-        cap_errors(&mut resp.errors);
-        code_errors(&mut resp.errors);
-        resp
-    }
-
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        next.run(ctx, stream)
-            .map(|mut resp| {
-                cap_errors(&mut resp.errors);
-                code_errors(&mut resp.errors);
-                resp
-            })
-            .boxed()
-    }
-
-    /// Both passes run here, before async-graphql's own parse step: that
-    /// step also checks the recursion depth by walking every fragment
-    /// spread without memory, which a 2^22 fan-out turns into half a
-    /// second. The document parsed here is handed on, not parsed twice.
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        scan_text(&request.query)?;
-        let doc = async_graphql::parser::parse_query(&request.query)?;
-        check_document(&doc, &request.variables)?;
-        request.set_parsed_query(doc);
-        next.run(ctx, request).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,7 +379,8 @@ mod tests {
         }
         doc.push_str("fragment F40 on QueryRoot { __typename }\n");
         let schema = crate::graphql::builder().finish();
-        let run = schema.execute(doc.as_str());
+        let pipeline = crate::graphql::pipeline::Pipeline::new(schema, crate::domain::labels::Locale::En);
+        let run = async_graphql::Executor::execute(&pipeline, async_graphql::Request::new(doc));
         let resp = tokio::time::timeout(std::time::Duration::from_secs(30), run)
             .await
             .expect("refused without expanding the fragments");

@@ -7,12 +7,7 @@
 
 use crate::domain::labels::Locale;
 use crate::domain::messages;
-use crate::state::AppState;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextSubscribe};
 use async_graphql::{Response, ServerError, Value};
-use futures_util::StreamExt;
-use futures_util::stream::BoxStream;
-use std::sync::Arc;
 
 /// The codes whose messages are ours.
 const OURS: &[&str] = &[
@@ -25,46 +20,8 @@ const OURS: &[&str] = &[
     "INTERNAL",
 ];
 
-pub struct Language;
-
-impl ExtensionFactory for Language {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Language)
-    }
-}
-
-fn locale_of(ctx: &ExtensionContext<'_>) -> Locale {
-    match ctx.data_opt::<Locale>() {
-        Some(l) => *l,
-        None => ctx.data_opt::<Arc<AppState>>().map(|s| s.config.default_locale).unwrap_or_default(),
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for Language {
-    async fn execute(&self, ctx: &ExtensionContext<'_>, operation_name: Option<&str>, next: NextExecute<'_>) -> Response {
-        let mut resp = next.run(ctx, operation_name).await;
-        localize(&mut resp, locale_of(ctx));
-        resp
-    }
-
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        let locale = locale_of(ctx);
-        next.run(ctx, stream)
-            .map(move |mut resp| {
-                localize(&mut resp, locale);
-                resp
-            })
-            .boxed()
-    }
-}
-
-fn localize(resp: &mut Response, locale: Locale) {
+/// Puts the messages of our errors into `locale`.
+pub(crate) fn localize(resp: &mut Response, locale: Locale) {
     if locale == Locale::En {
         return;
     }

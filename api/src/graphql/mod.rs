@@ -18,6 +18,7 @@ pub mod loaders;
 pub mod opportunities;
 pub mod order;
 pub mod organisation;
+pub mod pipeline;
 pub mod settings;
 
 use crate::state::AppState;
@@ -70,20 +71,19 @@ pub(crate) fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES)
-        .extension(guard::DocumentGuard)
-        .extension(order::FieldOrder)
-        .extension(language::Language)
 }
 
 /// The schema serving `state`.
-pub fn build(state: Arc<AppState>) -> AppSchema {
+pub fn build(state: Arc<AppState>) -> pipeline::Pipeline {
     let introspection = state.config.introspection;
+    let locale = state.config.default_locale;
     let b = builder().data(state);
-    if introspection {
+    let schema = if introspection {
         b.finish()
     } else {
         b.disable_introspection().finish()
-    }
+    };
+    pipeline::Pipeline::new(schema, locale)
 }
 
 /// The SDL, sorted, as checked in at `schema.graphql`.

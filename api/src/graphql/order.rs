@@ -2,76 +2,19 @@
 //! ordered response map). async-graphql 7.2 resolves the fields of an
 //! object concurrently and writes each as it completes, so one query
 //! could come back in a different order on every call; caches, snapshot
-//! tests and people reading answers want one order. This extension keeps
+//! tests and people reading answers want one order. The pipeline keeps
 //! the parsed document of each request and rewrites the answer's objects
 //! into the order of their selection sets (aliases, fragments and
 //! repeated fields merged as the spec's field collection does) — one walk
 //! over the answer, after execution.
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextSubscribe};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
-use async_graphql::{Name, Positioned, Request, Response, ServerResult, Value};
-use futures_util::StreamExt;
-use futures_util::stream::BoxStream;
+use async_graphql::{Name, Positioned, Response, Value};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
 
-/// The extension: registered once in the schema builder.
-pub struct FieldOrder;
-
-impl ExtensionFactory for FieldOrder {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(FieldOrderRequest::default())
-    }
-}
-
-/// One request's document, kept from its preparation to its answers.
-#[derive(Default)]
-struct FieldOrderRequest {
-    doc: Arc<OnceLock<(ExecutableDocument, Option<String>)>>,
-}
-
-#[async_trait::async_trait]
-impl Extension for FieldOrderRequest {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        // Parsed (and checked) once already by the guard; this is the cached document.
-        let doc = request.parsed_query()?.clone();
-        let _ = self.doc.set((doc, request.operation_name.clone()));
-        next.run(ctx, request).await
-    }
-
-    async fn execute(&self, ctx: &ExtensionContext<'_>, operation_name: Option<&str>, next: NextExecute<'_>) -> Response {
-        let mut resp = next.run(ctx, operation_name).await;
-        if let Some((doc, _)) = self.doc.get() {
-            reorder_response(doc, operation_name, &mut resp);
-        }
-        resp
-    }
-
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        let doc = self.doc.clone();
-        next.run(ctx, stream)
-            .map(move |mut resp| {
-                if let Some((d, name)) = doc.get() {
-                    reorder_response(d, name.as_deref(), &mut resp);
-                }
-                resp
-            })
-            .boxed()
-    }
-}
-
-fn reorder_response(doc: &ExecutableDocument, operation_name: Option<&str>, resp: &mut Response) {
+/// Rewrites the answer's objects into the order of the selection sets of
+/// its operation.
+pub(crate) fn reorder_response(doc: &ExecutableDocument, operation_name: Option<&str>, resp: &mut Response) {
     let operation = match (&doc.operations, operation_name) {
         (DocumentOperations::Single(op), _) => Some(op),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),

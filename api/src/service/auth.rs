@@ -70,6 +70,22 @@ pub async fn login(state: &AppState, email: &str, password_text: &str, client: O
     }
 }
 
+/// Hashes a new password when the hasher has room; when its queue is
+/// full, `RATE_LIMITED` for a second.
+pub(crate) async fn hash_password(state: &AppState, password: &str) -> AppResult<String> {
+    match state.hasher.hash(password.to_owned()).await? {
+        Ok(hash) => Ok(hash),
+        Err(_) => {
+            let now = state.clock.now();
+            Err(AppError::rate_limited(
+                "the server is busy: try again in a second",
+                now,
+                now + chrono::Duration::seconds(1),
+            ))
+        }
+    }
+}
+
 fn refresh_end(state: &AppState, now: DateTime<Utc>) -> DateTime<Utc> {
     now + chrono::Duration::days(state.config.refresh_ttl_days)
 }
@@ -196,9 +212,7 @@ pub async fn change_password(
         state.throttle.failed(&me.email, client, now);
         return Err(AppError::invalid("currentPassword", "is not your current password"));
     }
-    let Ok(hash) = state.hasher.hash(new.to_owned()).await? else {
-        return Err(busy(now));
-    };
+    let hash = hash_password(state, new).await?;
     let txn = store::begin_write(&state.db).await?;
     store::users::set_password(&txn, me.id, &hash, false).await?;
     store::sessions::revoke_all_of(&txn, me.id, viewer.session_id, now).await?;

@@ -104,14 +104,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, new: NewUser) -> AppResul
     }
     let tracks = checked_tracks(state, &mut p, new.role, &new.track_ids, "input.trackIds").await?;
     p.into_result()?;
-    let Ok(hash) = state.hasher.hash(new.password.clone()).await? else {
-        let now = state.clock.now();
-        return Err(AppError::rate_limited(
-            "the server is busy: try again in a second",
-            now,
-            now + chrono::Duration::seconds(1),
-        ));
-    };
+    let hash = super::auth::hash_password(state, &new.password).await?;
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     let Some(created) = store::users::create(
@@ -189,14 +182,7 @@ pub async fn reset_password(state: &AppState, viewer: &Viewer, id: i64, password
     if let Some(why) = accounts::new_password_problem(password, &target.email) {
         return Err(AppError::invalid("newPassword", why));
     }
-    let Ok(hash) = state.hasher.hash(password.to_owned()).await? else {
-        let now = state.clock.now();
-        return Err(AppError::rate_limited(
-            "the server is busy: try again in a second",
-            now,
-            now + chrono::Duration::seconds(1),
-        ));
-    };
+    let hash = super::auth::hash_password(state, password).await?;
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     store::users::set_password(&txn, id, &hash, true).await?;

@@ -187,12 +187,14 @@ pub async fn retry_pause() {
 /// process's [`EventFeed`], matched in memory. Never ends on a database
 /// error: it waits and resumes from the last id it delivered. A
 /// subscriber that falls behind the feed re-reads the log from there.
+/// Each row comes with `true` when it was read from the log (a replay or a
+/// catch-up, which may go at the reader's pace) rather than live.
 pub fn stream(
     state: std::sync::Arc<crate::state::AppState>,
     scope: crate::auth::Scope,
     kinds: &'static [entity::EventKind],
     after: Option<i64>,
-) -> impl futures_util::Stream<Item = entity::event::Model> {
+) -> impl futures_util::Stream<Item = (entity::event::Model, bool)> {
     use crate::store::events as log;
     async_stream::stream! {
         // Subscribed before reading the log, so nothing falls between the two.
@@ -215,7 +217,7 @@ pub fn stream(
                         catch_up = rows.len() as u64 == BATCH;
                         for row in rows {
                             last = row.id;
-                            yield row;
+                            yield (row, true);
                         }
                     }
                     Err(_) => retry_pause().await,
@@ -227,7 +229,7 @@ pub fn stream(
                     for row in batch.iter().filter(|r| r.id > seen) {
                         last = row.id;
                         if kinds.contains(&row.kind) && log::admits(&scope, row) {
-                            yield row.clone();
+                            yield (row.clone(), false);
                         }
                     }
                 }

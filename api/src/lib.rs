@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bench;
 pub mod bench_http;
+pub mod bench_ws;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -172,6 +173,19 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Seed the demo company (if the database is empty), start the server as child process(es),
+    /// subscribe many WebSocket clients, and time one alert and a scan's burst reaching them.
+    Ws {
+        /// Subscribed sockets, spread over the demo company's logins.
+        #[arg(long, default_value_t = 10_000)]
+        subscribers: usize,
+        /// Server processes sharing the database (PostgreSQL only for more than one).
+        #[arg(long, default_value_t = 1)]
+        processes: usize,
+        /// How many days ahead the burst's scan looks.
+        #[arg(long, default_value_t = 10)]
+        burst_days: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -251,6 +265,18 @@ pub async fn run_cli() -> ExitCode {
             match what {
                 None | Some(BenchCommand::Scan) => bench::run(config, clock, size).await,
                 Some(BenchCommand::Http { concurrency, seconds }) => bench_http::run(config, clock, size, concurrency, seconds).await,
+                Some(BenchCommand::Ws {
+                    subscribers,
+                    processes,
+                    burst_days,
+                }) => {
+                    let options = bench_ws::Options {
+                        subscribers,
+                        processes,
+                        burst_days,
+                    };
+                    bench_ws::run(config, clock, options).await
+                }
             }
         }
         Command::Serve | Command::Schema => match App::build(config, clock).await {

@@ -10,12 +10,24 @@
 //! and 1001 when the server shuts down. Small buffers keep an idle socket
 //! cheap.
 //!
-//! Client messages are checked here and handed to async-graphql's protocol
-//! engine through a channel; its answers are watched on the way out (ack,
+//! Subscriptions are served here, multiplexed (`graphql::live`): the answer
+//! to an event is resolved once per group of alike subscriptions and its
+//! serialized payload shared; this loop only puts each subscription's id in
+//! front of it. Everything to the client passes one bounded queue
+//! ([`QUEUE`] messages) drained by a writer at the client's pace; when a
+//! live delivery finds it full (a replay waits up to 10 s for room), that
+//! subscription ends with an `error` coded
+//! `SLOW_CONSUMER` carrying `resumeAfter`, the id to pass as `after` to
+//! receive the rest — a slow phone never holds up anyone else and never
+//! loses an event silently.
+//!
+//! Client messages are checked here; queries and mutations are handed to
+//! async-graphql's protocol engine through a channel; its answers are watched on the way out (ack,
 //! complete, error) to keep the set of live subscription ids.
 
 use crate::auth::Auth;
 use crate::events::EVERY_USER;
+use crate::graphql::live::{Delivery, Subscribed};
 use crate::graphql::{ctx::ClientAddr, ctx::RequestSettings, loaders::Loaders};
 use crate::service;
 use crate::state::AppState;
@@ -23,6 +35,8 @@ use async_graphql::Data;
 use async_graphql::http::{WebSocketProtocols as Protocols, WsMessage};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
+use futures_util::future::AbortHandle;
+use futures_util::stream::{Abortable, BoxStream, SelectAll};
 use futures_util::{SinkExt, StreamExt};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -107,8 +121,8 @@ pub fn upgrade(
         })
 }
 
-async fn close(sink: &mut (impl SinkExt<Message> + Unpin), code: u16, reason: &str) {
-    let _ = sink
+async fn close(out: &mpsc::Sender<Message>, code: u16, reason: &str) {
+    let _ = out
         .send(Message::Close(Some(CloseFrame {
             code,
             reason: reason.into(),
@@ -120,6 +134,51 @@ fn seconds_until(expires_at: i64, app: &AppState) -> Duration {
     Duration::from_secs(u64::try_from(expires_at - app.clock.now().timestamp()).unwrap_or(0))
 }
 
+/// Messages queued for one socket. A subscription whose next event finds
+/// it full is ended with `SLOW_CONSUMER` and the id to resume after; the
+/// others' sockets never wait for this one.
+pub const QUEUE: usize = 64;
+/// How long a replay waits for room in a full queue before the
+/// subscription is ended with `SLOW_CONSUMER`.
+const REPLAY_PATIENCE: Duration = Duration::from_secs(10);
+/// How long a closing socket may take to send what is queued.
+const DRAIN: Duration = Duration::from_secs(5);
+
+/// One live subscription of a socket, as the loop sees it: its id (as sent
+/// and JSON-quoted) and its next delivery, or `None` when it ended.
+type LiveItem = (Arc<str>, Arc<str>, Option<Delivery>);
+
+/// Whether a delivery found room in the socket's queue.
+enum Queued {
+    Yes,
+    Full,
+    Gone,
+}
+
+/// The `next` message of a delivery: the shared payload behind this
+/// subscription's id.
+fn next_message(quoted_id: &str, payload: &str) -> Message {
+    let mut text = String::with_capacity(quoted_id.len() + payload.len() + 32);
+    text.push_str(r#"{"id":"#);
+    text.push_str(quoted_id);
+    text.push_str(r#","type":"next","payload":"#);
+    text.push_str(payload);
+    text.push('}');
+    Message::Text(text.into())
+}
+
+/// The `error` that ends a subscription whose socket fell behind.
+fn slow_consumer(id: &str, resume_after: i64, locale: crate::domain::labels::Locale) -> Message {
+    let message = crate::domain::messages::translate(
+        "this connection fell behind: subscribe again with the given `after` to receive the rest",
+        locale,
+    );
+    let refusal = serde_json::json!({ "id": id, "type": "error", "payload": [{
+        "message": message,
+        "extensions": { "code": "SLOW_CONSUMER", "resumeAfter": resume_after.to_string() } }] });
+    Message::Text(refusal.to_string().into())
+}
+
 async fn serve(
     socket: WebSocket,
     app: Arc<AppState>,
@@ -128,6 +187,43 @@ async fn serve(
     locale: crate::domain::labels::Locale,
 ) {
     let (mut sink, mut stream) = socket.split();
+    // Everything to the client goes through this bounded queue; the writer
+    // below drains it at the client's pace.
+    let (out, mut queued) = mpsc::channel::<Message>(QUEUE);
+    let closing = tokio_util::sync::CancellationToken::new();
+    let writer = {
+        let closing = closing.clone();
+        async move {
+            let drain = async {
+                while let Some(m) = queued.recv().await {
+                    let last = matches!(m, Message::Close(_));
+                    if sink.send(m).await.is_err() || last {
+                        break;
+                    }
+                }
+            };
+            tokio::select! {
+                () = drain => {}
+                () = async { closing.cancelled().await; tokio::time::sleep(DRAIN).await } => {}
+            }
+        }
+    };
+    let control = async move {
+        control(&mut stream, &out, app, schema, client, locale).await;
+        drop(out);
+        closing.cancel();
+    };
+    tokio::join!(control, writer);
+}
+
+async fn control(
+    stream: &mut futures_util::stream::SplitStream<WebSocket>,
+    out: &mpsc::Sender<Message>,
+    app: Arc<AppState>,
+    schema: crate::graphql::pipeline::Pipeline,
+    client: Option<std::net::IpAddr>,
+    locale: crate::domain::labels::Locale,
+) {
     // Watched from the start, so that a change during the handshake is not missed.
     let mut user_changes = app.bus.watch_users();
     // Unbounded: the engine is driven by this same loop, so a bounded channel
@@ -136,8 +232,8 @@ async fn serve(
     let auth_slot: Arc<Mutex<Option<Auth>>> = Arc::default();
     let slot = auth_slot.clone();
     let loader_state = app.clone();
-    let engine = async_graphql::http::WebSocket::new(schema, tokio_stream_of(engine_input), Protocols::GraphQLWS).on_connection_init(
-        move |_| async move {
+    let engine = async_graphql::http::WebSocket::new(schema.clone(), tokio_stream_of(engine_input), Protocols::GraphQLWS)
+        .on_connection_init(move |_| async move {
             let auth = slot.lock().map(|mut s| s.take()).unwrap_or(None).unwrap_or(Auth::Anonymous);
             let mut data = Data::default();
             data.insert(auth);
@@ -146,8 +242,7 @@ async fn serve(
             data.insert(ClientAddr(client));
             data.insert(locale);
             Ok(data)
-        },
-    );
+        });
     tokio::pin!(engine);
 
     let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
@@ -161,11 +256,15 @@ async fn serve(
     let mut refused: HashSet<String> = HashSet::new();
     // Who the socket runs as, the header that said so, and his slot.
     let mut session: Option<(crate::auth::Viewer, Option<String>, SocketSlot)> = None;
+    let mut socket_auth = Auth::Anonymous;
+    // The subscriptions this loop serves itself (multiplexed), by id.
+    let mut live: SelectAll<BoxStream<'static, LiveItem>> = SelectAll::new();
+    let mut live_handles: HashMap<String, AbortHandle> = HashMap::new();
 
     loop {
         tokio::select! {
             () = app.shutdown.cancelled() => {
-                close(&mut sink, 1001, "Server shutting down").await;
+                close(out, 1001, "Server shutting down").await;
                 break;
             }
             changed = user_changes.recv(), if session.is_some() => {
@@ -184,35 +283,72 @@ async fn serve(
                         Ok(Auth::Viewer(v)) if v.role == viewer.role && v.track_ids == viewer.track_ids
                     );
                     if !still {
-                        close(&mut sink, 4403, "Access changed: log in again").await;
+                        close(out, 4403, "Access changed: log in again").await;
                         break;
                     }
                 }
             }
             () = &mut init_deadline, if !initialised => {
-                close(&mut sink, 4408, "Connection initialisation timeout").await;
+                close(out, 4408, "Connection initialisation timeout").await;
                 break;
             }
             () = &mut expiry, if acknowledged => {
-                close(&mut sink, 4403, "Token expired").await;
+                close(out, 4403, "Token expired").await;
                 break;
+            }
+            Some((id, quoted, delivery)) = live.next(), if !live.is_empty() => {
+                let Some(delivery) = delivery else {
+                    // The stream ended (the server is stopping); ended by us or the client: nothing to say.
+                    if live_handles.remove(id.as_ref()).is_some() {
+                        ids.remove(id.as_ref());
+                        let done = serde_json::json!({ "id": id.as_ref(), "type": "complete" });
+                        if out.send(Message::Text(done.to_string().into())).await.is_err() { break; }
+                    }
+                    continue;
+                };
+                let message = next_message(&quoted, &delivery.payload);
+                let sent = if delivery.replayed {
+                    // A replay goes at the client's pace, unless he stops reading.
+                    match tokio::time::timeout(REPLAY_PATIENCE, out.send(message)).await {
+                        Ok(Ok(())) => Queued::Yes,
+                        Ok(Err(_)) => Queued::Gone,
+                        Err(_) => Queued::Full,
+                    }
+                } else {
+                    match out.try_send(message) {
+                        Ok(()) => Queued::Yes,
+                        Err(mpsc::error::TrySendError::Full(_)) => Queued::Full,
+                        Err(mpsc::error::TrySendError::Closed(_)) => Queued::Gone,
+                    }
+                };
+                match sent {
+                    Queued::Yes => {}
+                    Queued::Gone => break,
+                    Queued::Full => {
+                        // This socket cannot keep up: end this subscription and
+                        // say where to resume; nothing is lost, nobody waits.
+                        if let Some(handle) = live_handles.remove(id.as_ref()) { handle.abort(); }
+                        ids.remove(id.as_ref());
+                        if out.send(slow_consumer(&id, delivery.event_id - 1, locale)).await.is_err() { break; }
+                    }
+                }
             }
             incoming = stream.next() => {
                 let text = match incoming {
                     Some(Ok(Message::Text(t))) => t.to_string(),
-                    Some(Ok(Message::Binary(_))) => { close(&mut sink, 4400, "Binary messages are not supported").await; break; }
+                    Some(Ok(Message::Binary(_))) => { close(out, 4400, "Binary messages are not supported").await; break; }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                 };
-                let Ok(msg) = serde_json::from_str::<serde_json::Value>(&text) else {
-                    close(&mut sink, 4400, "Invalid message").await;
+                let Ok(mut msg) = serde_json::from_str::<serde_json::Value>(&text) else {
+                    close(out, 4400, "Invalid message").await;
                     break;
                 };
                 let id = msg.get("id").and_then(|v| v.as_str()).map(str::to_owned);
                 match msg.get("type").and_then(|v| v.as_str()) {
                     Some("connection_init") => {
                         if initialised {
-                            close(&mut sink, 4429, "Too many initialisation requests").await;
+                            close(out, 4429, "Too many initialisation requests").await;
                             break;
                         }
                         initialised = true;
@@ -222,46 +358,83 @@ async fn serve(
                             .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")))
                             .and_then(|(_, v)| v.as_str().map(str::to_owned));
                         let auth = match service::auth::authenticate(&app, authorization.as_deref()).await {
-                            Ok(Auth::Refused(_)) | Err(_) => { close(&mut sink, 4403, "Forbidden").await; break; }
+                            Ok(Auth::Refused(_)) | Err(_) => { close(out, 4403, "Forbidden").await; break; }
                             Ok(a) => a,
                         };
                         if let Auth::Viewer(v) = &auth {
                             let Some(slot) = take_slot(&app, v.user_id) else {
-                                close(&mut sink, 4429, "Too many connections for this user").await;
+                                close(out, 4429, "Too many connections for this user").await;
                                 break;
                             };
                             let deadline = tokio::time::Instant::now() + seconds_until(v.token_expires_at, &app);
                             expiry.as_mut().reset(deadline);
                             session = Some((v.clone(), authorization.clone(), slot));
                         }
+                        socket_auth = auth.clone();
                         if let Ok(mut s) = auth_slot.lock() {
                             *s = Some(auth);
                         }
                     }
                     Some("subscribe") => {
                         if !acknowledged {
-                            close(&mut sink, 4401, "Unauthorized").await;
+                            close(out, 4401, "Unauthorized").await;
                             break;
                         }
-                        let Some(id) = id.filter(|i| !i.is_empty()) else { close(&mut sink, 4400, "Subscribe without an id").await; break; };
+                        let Some(id) = id.filter(|i| !i.is_empty()) else { close(out, 4400, "Subscribe without an id").await; break; };
                         if ids.contains(&id) {
-                            close(&mut sink, 4409, &format!("Subscriber for {id} already exists")).await;
+                            close(out, 4409, &format!("Subscriber for {id} already exists")).await;
                             break;
                         }
                         if ids.len() >= MAX_SUBSCRIPTIONS {
                             let refusal = serde_json::json!({ "id": id, "type": "error", "payload": [{
                                 "message": format!("at most {MAX_SUBSCRIPTIONS} subscriptions per connection"),
                                 "extensions": { "code": "TOO_MANY_SUBSCRIPTIONS" } }] });
-                            if sink.send(Message::Text(refusal.to_string().into())).await.is_err() { break; }
+                            if out.send(Message::Text(refusal.to_string().into())).await.is_err() { break; }
                             continue;
                         }
-                        ids.insert(id);
+                        let payload = msg.get_mut("payload").map(serde_json::Value::take).unwrap_or_default();
+                        match schema.subscribe(&app, &socket_auth, locale, payload).await {
+                            // A query or mutation: the engine answers it.
+                            Subscribed::NotSubscription => { ids.insert(id); }
+                            Subscribed::Refused { nothing_ran, payload } => {
+                                let answer = if nothing_ran {
+                                    serde_json::json!({ "id": id, "type": "error", "payload": payload["errors"] }).to_string()
+                                } else {
+                                    serde_json::json!({ "id": id, "type": "next", "payload": payload }).to_string()
+                                };
+                                if out.send(Message::Text(answer.into())).await.is_err() { break; }
+                                if !nothing_ran {
+                                    let done = serde_json::json!({ "id": id, "type": "complete" }).to_string();
+                                    if out.send(Message::Text(done.into())).await.is_err() { break; }
+                                }
+                                continue;
+                            }
+                            Subscribed::Live(deliveries) => {
+                                let (handle, registration) = AbortHandle::new_pair();
+                                let quoted: Arc<str> = Arc::from(serde_json::Value::from(id.as_str()).to_string());
+                                let name: Arc<str> = Arc::from(id.as_str());
+                                let (n, q) = (name.clone(), quoted.clone());
+                                let items = Abortable::new(deliveries, registration)
+                                    .map(move |d| (n.clone(), q.clone(), Some(d)))
+                                    .chain(futures_util::stream::once(async move { (name, quoted, None) }));
+                                live.push(items.boxed());
+                                live_handles.insert(id.clone(), handle);
+                                ids.insert(id);
+                                continue;
+                            }
+                        }
                     }
                     Some("complete") => {
-                        if let Some(id) = &id { ids.remove(id); }
+                        if let Some(id) = &id {
+                            ids.remove(id);
+                            if let Some(handle) = live_handles.remove(id) {
+                                handle.abort();
+                                continue;
+                            }
+                        }
                     }
                     Some("ping" | "pong") => {}
-                    _ => { close(&mut sink, 4400, "Invalid message type").await; break; }
+                    _ => { close(out, 4400, "Invalid message type").await; break; }
                 }
                 if to_engine.send(text).is_err() { break; }
             }
@@ -291,9 +464,9 @@ async fn serve(
                                 _ => {}
                             }
                         }
-                        if sink.send(Message::Text(text.into())).await.is_err() { break; }
+                        if out.send(Message::Text(text.into())).await.is_err() { break; }
                     }
-                    Some(WsMessage::Close(code, reason)) => { close(&mut sink, code, &reason).await; break; }
+                    Some(WsMessage::Close(code, reason)) => { close(out, code, &reason).await; break; }
                     None => break,
                 }
             }

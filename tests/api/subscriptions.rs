@@ -251,3 +251,146 @@ async fn a_subscription_survives_the_database_dropping_every_connection() {
     assert_eq!(e["opportunityId"], json!(deal.to_string()));
     quiet(&mut ws).await;
 }
+
+/// Copies event `of` `n` times in one statement (as a burst of the scan
+/// would write them) and wakes this process's feed; returns the new ids.
+async fn burst(app: &TestApp, of: i64, n: usize) -> Vec<i64> {
+    use sea_orm::ConnectionTrait;
+    let before: i64 = max_event_id(app).await;
+    let sql = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) \
+         INSERT INTO event (kind, subject_kind, subject_id, opportunity_id, rule, audience_user_id, audience_track_id, actor_id, created_at) \
+         SELECT e.kind, e.subject_kind, e.subject_id, e.opportunity_id, e.rule, e.audience_user_id, e.audience_track_id, e.actor_id, e.created_at \
+         FROM event e, n WHERE e.id = {of} ORDER BY n.i"
+    );
+    app.db.execute_unprepared(&sql).await.unwrap();
+    let after = max_event_id(app).await;
+    app.state.bus.wake(after);
+    ((before + 1)..=after).collect()
+}
+
+async fn max_event_id(app: &TestApp) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT COALESCE(MAX(id), 0) AS m FROM event",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "m").unwrap()
+}
+
+/// The ids of the next `n` events of subscription `sub`, or fewer when an
+/// `error` ends it (returned too).
+async fn take_ids(ws: &mut Socket, sub: &str, n: usize) -> (Vec<i64>, Option<Value>) {
+    let mut ids = Vec::new();
+    while ids.len() < n {
+        let m = next_json(ws).await;
+        assert_eq!(m["id"], sub, "{m}");
+        match m["type"].as_str() {
+            Some("next") => {
+                assert!(m["payload"].get("errors").is_none(), "{m}");
+                ids.push(m["payload"]["data"]["alertEvents"]["id"].as_str().unwrap().parse().unwrap());
+            }
+            Some("error") => return (ids, Some(m)),
+            _ => panic!("unexpected {m}"),
+        }
+    }
+    (ids, None)
+}
+
+#[tokio::test]
+async fn a_slow_socket_is_told_where_to_resume_and_holds_up_nobody() {
+    use org::*;
+    let app = spawn_app().await;
+    app.deal_with_alert(A1, T1).await;
+    let first = max_event_id(&app).await;
+    // Large answers (25 notification lines each), so that the kernel's
+    // buffers fill long before the burst ends.
+    let lines: String = (0..25).map(|i| format!("n{i}: notification ")).collect();
+    let query = format!("subscription($after: ID) {{ alertEvents(after: $after) {{ id {lines} }} }}");
+    let mut slow = subscribe(&app, "a1@test.local", &query, &first.to_string()).await;
+    let mut quick = subscribe(&app, "a1@test.local", &query, &first.to_string()).await;
+    let n = 6000;
+    let ids = burst(&app, first, n).await;
+    // The quick phone receives everything, in order, while the slow one reads nothing.
+    let started = std::time::Instant::now();
+    let (got, end) = take_ids(&mut quick, "1", n).await;
+    assert!(end.is_none(), "the quick socket was not cut: {end:?}");
+    assert_eq!(got, ids);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    // The slow one got a prefix, then was told where to resume.
+    let (prefix, end) = take_ids(&mut slow, "1", n).await;
+    let end = end.expect("the slow socket's subscription ends with an error");
+    assert_eq!(end["payload"][0]["extensions"]["code"], "SLOW_CONSUMER", "{end}");
+    let resume: i64 = end["payload"][0]["extensions"]["resumeAfter"].as_str().unwrap().parse().unwrap();
+    assert!(prefix.len() < n, "it did fall behind");
+    assert_eq!(prefix, ids[..prefix.len()].to_vec(), "what it got is an unbroken prefix");
+    assert_eq!(
+        resume,
+        prefix.last().copied().unwrap_or(first),
+        "it resumes right after what it got"
+    );
+    // Subscribing again with that `after` brings exactly the rest.
+    send(
+        &mut slow,
+        json!({ "id": "2", "type": "subscribe", "payload": { "query": query, "variables": { "after": resume.to_string() } } }),
+    )
+    .await;
+    let (rest, end) = take_ids(&mut slow, "2", n - prefix.len()).await;
+    assert!(end.is_none(), "{end:?}");
+    assert_eq!([prefix, rest].concat(), ids, "every event once, in order");
+    quiet(&mut slow).await;
+}
+
+#[tokio::test]
+async fn shared_answers_never_cross_viewers_and_one_viewer_costs_one_resolution() {
+    use org::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let statements = std::sync::Arc::new(AtomicUsize::new(0));
+    let app = spawn_app_counting(statements.clone()).await;
+    app.deal_with_alert(A1, T1).await;
+    let first = max_event_id(&app).await;
+    // One document for everyone; its answer depends on who asks.
+    let query = "subscription($after: ID) { alertEvents(after: $after) { id alert { viewerCanResolve owner { email } } } }";
+    let mut a1 = subscribe(&app, "a1@test.local", query, &first.to_string()).await;
+    let mut a2 = subscribe(&app, "a2@test.local", query, &first.to_string()).await;
+    let mut d1 = subscribe(&app, "d1@test.local", query, &first.to_string()).await;
+    let mut ceo = subscribe(&app, "ceo@test.local", query, &first.to_string()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // One event, one socket of a1: what it costs.
+    statements.store(0, Ordering::SeqCst);
+    let one = burst(&app, first, 1).await;
+    let got = event(&mut a1).await;
+    assert_eq!(got["alert"]["viewerCanResolve"], true, "{got}");
+    for ws in [&mut d1, &mut ceo] {
+        let got = event(ws).await;
+        assert_eq!(got["id"], one[0].to_string());
+        assert_eq!(got["alert"]["viewerCanResolve"], false, "another viewer's answer is his own: {got}");
+        assert_eq!(got["alert"]["owner"]["email"], "a1@test.local");
+    }
+    quiet(&mut a2).await;
+    let alone = statements.load(Ordering::SeqCst);
+    // Five more sockets of a1 with the same document: the event is resolved once for all six.
+    let mut more = Vec::new();
+    for _ in 0..5 {
+        more.push(subscribe(&app, "a1@test.local", query, &one[0].to_string()).await);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    statements.store(0, Ordering::SeqCst);
+    let two = burst(&app, first, 1).await;
+    for ws in std::iter::once(&mut a1).chain(more.iter_mut()) {
+        let got = event(ws).await;
+        assert_eq!(got["id"], two[0].to_string());
+        assert_eq!(got["alert"]["viewerCanResolve"], true);
+    }
+    for ws in [&mut d1, &mut ceo] {
+        assert_eq!(event(ws).await["alert"]["viewerCanResolve"], false);
+    }
+    quiet(&mut a2).await;
+    let six = statements.load(Ordering::SeqCst);
+    assert!(six <= alone + 1, "six alike sockets cost {six} statements, one cost {alone}");
+}

@@ -12,7 +12,7 @@ use entity::{
 };
 
 /// A language the API answers in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Locale {
     /// 简体中文 (the company's language, the default).
     #[default]

@@ -213,6 +213,10 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("the alert is already reviewed", "告警已复核"),
     ("the alert is not resolved yet", "告警尚未处理"),
     (
+        "this connection fell behind: subscribe again with the given `after` to receive the rest",
+        "连接接收过慢：请用给出的 after 重新订阅以接收其余事件",
+    ),
+    (
         "the alert was changed meanwhile: reload it and try again",
         "告警已被他人修改：请刷新后重试",
     ),

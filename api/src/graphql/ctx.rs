@@ -22,7 +22,10 @@ pub fn viewer<'a>(ctx: &Context<'a>) -> AppResult<&'a Viewer> {
 }
 
 pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {
-    ctx.data::<Loaders>().map_err(|_| AppError::internal("loaders missing"))
+    // A request's own loaders, or those a subscription group shares.
+    ctx.data_opt::<Loaders>()
+        .or_else(|| ctx.data_opt::<Arc<Loaders>>().map(Arc::as_ref))
+        .ok_or_else(|| AppError::internal("loaders missing"))
 }
 
 /// Per-request cache of the configuration, read at most once per request.

@@ -9,7 +9,7 @@ use crate::domain::events as audience;
 use crate::error::AppError;
 use async_graphql::{Context, ID, Object, Result, Subscription};
 use entity::{EventKind, EventSubject, event};
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 
 /// An alert event, stored before it was sent; pass its `id` as `after` to resume.
 pub struct AlertEvent(pub event::Model);
@@ -114,17 +114,43 @@ fn parse_after(after: Option<ID>) -> Result<Option<i64>> {
     })
 }
 
-/// The events of these kinds in the viewer's scope, as `T`: the one way a
-/// subscription is built.
+/// The event a subscription's selection is being resolved for, put in the
+/// request's data by the multiplexer (`graphql::live`): every subscriber of
+/// one group gets the answer resolved once.
+pub(crate) struct Current(pub event::Model);
+
+/// What a subscription asks for, learned by running its root field once
+/// without an event (`graphql::live`): the kinds of events and the id to
+/// replay after.
+#[derive(Default)]
+pub(crate) struct Probe(std::sync::Mutex<Option<(&'static [EventKind], Option<i64>)>>);
+
+impl Probe {
+    pub(crate) fn take(&self) -> Option<(&'static [EventKind], Option<i64>)> {
+        self.0.lock().ok().and_then(|mut p| p.take())
+    }
+}
+
+/// The one way a subscription's root field runs: the viewer must be
+/// logged in and `after` must be an event id; then the probe learns what
+/// it asks for, and the current event (when there is one) is answered as
+/// `T`. Which events reach which socket is decided by `crate::events::stream`,
+/// read once per process, in memory.
 fn subscribe<T: Send + 'static>(
     ctx: &Context<'_>,
     kinds: &'static [EventKind],
     after: Option<ID>,
     to: fn(event::Model) -> T,
 ) -> Result<impl Stream<Item = Result<T>> + use<T>> {
-    let scope = ctx::viewer(ctx)?.scope();
-    let events = crate::events::stream(ctx::state(ctx)?.clone(), scope, kinds, parse_after(after)?);
-    Ok(events.map(move |row| Ok(to(row))))
+    ctx::viewer(ctx)?;
+    let after = parse_after(after)?;
+    if let Some(probe) = ctx.data_opt::<std::sync::Arc<Probe>>()
+        && let Ok(mut slot) = probe.0.lock()
+    {
+        *slot = Some((kinds, after));
+    }
+    let current = ctx.data_opt::<Current>().map(|c| Ok(to(c.0.clone())));
+    Ok(futures_util::stream::iter(current))
 }
 
 #[derive(Default)]

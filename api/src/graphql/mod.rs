@@ -14,6 +14,7 @@ pub mod events;
 pub mod guard;
 pub mod labels;
 pub mod language;
+pub mod live;
 pub mod loaders;
 pub mod opportunities;
 pub mod order;

@@ -22,16 +22,22 @@ use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Pipeline {
-    schema: AppSchema,
+    pub(super) schema: AppSchema,
     default_locale: Locale,
+    /// The subscriptions' shared answers (`live`).
+    pub(super) live: Arc<super::live::Live>,
 }
 
 /// The document of a request, kept to put its answers in order.
-type Kept = Arc<(ExecutableDocument, Option<String>)>;
+pub(super) type Kept = Arc<(ExecutableDocument, Option<String>)>;
 
 impl Pipeline {
     pub fn new(schema: AppSchema, default_locale: Locale) -> Self {
-        Self { schema, default_locale }
+        Self {
+            schema,
+            default_locale,
+            live: Arc::default(),
+        }
     }
 
     fn locale(&self, request: &Data, session: Option<&Data>) -> Locale {
@@ -40,7 +46,7 @@ impl Pipeline {
     }
 
     /// The guard: limits on the text, then on the parsed document.
-    fn prepare(mut request: Request) -> Result<(Request, Kept), ServerError> {
+    pub(super) fn prepare(mut request: Request) -> Result<(Request, Kept), ServerError> {
         guard::scan_text(&request.query)?;
         let doc = async_graphql::parser::parse_query(&request.query)?;
         guard::check_document(&doc, &request.variables)?;
@@ -49,7 +55,7 @@ impl Pipeline {
         Ok((request, kept))
     }
 
-    fn finish(resp: &mut Response, kept: Option<&Kept>, locale: Locale) {
+    pub(super) fn finish(resp: &mut Response, kept: Option<&Kept>, locale: Locale) {
         guard::cap_errors(&mut resp.errors);
         guard::code_errors(&mut resp.errors);
         if let Some(k) = kept {
@@ -91,5 +97,12 @@ impl Executor for Pipeline {
                 futures_util::stream::once(async move { resp }).boxed()
             }
         }
+    }
+}
+
+impl Pipeline {
+    /// The subscription groups alive on this process.
+    pub fn live_groups(&self) -> usize {
+        self.live.groups()
     }
 }

@@ -1,0 +1,262 @@
+//! Subscriptions multiplexed. Each process reads each new range of the
+//! event log once (`crate::events::EventFeed`) and every subscription
+//! matches kind and audience in memory (`crate::events::stream`). What a
+//! subscriber receives for an event — its selection resolved and the answer
+//! serialized — is computed once per *group* and shared: a group is every
+//! subscription of one process with the same document, operation and
+//! variables (its `after` aside), the same language and the same viewer
+//! (user, role, tracks), so what one member is sent is exactly what each
+//! would have been sent alone. The first member to reach an event resolves
+//! it; the others wait for that answer and reuse it.
+//!
+//! A subscription's document is checked once, when it starts, by running
+//! its root field without an event (the *probe*): the guard, parsing,
+//! validation and the root field's own checks (logged in, a valid `after`)
+//! answer exactly as they would for a query.
+
+use super::ctx::{ClientAddr, RequestSettings};
+use super::events::{Current, Probe};
+use super::loaders::Loaders;
+use super::pipeline::Pipeline;
+use crate::auth::Auth;
+use crate::domain::labels::Locale;
+use crate::state::AppState;
+use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
+use async_graphql::{Executor, Request, Response, Value, Variables};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+/// How long a resolved answer is kept for the members still to send it.
+const ANSWER_TTL: Duration = Duration::from_secs(30);
+/// Most answers kept at once (each a few hundred bytes).
+const MAX_ANSWERS: u64 = 100_000;
+
+/// One event, as a subscription's members are sent it.
+#[derive(Clone)]
+pub struct Delivery {
+    /// The event's id (the `after` to resume from is one less).
+    pub event_id: i64,
+    /// The `payload` of the `next` message: `{"data":…}` as JSON.
+    pub payload: Arc<str>,
+    /// Read from the log (a replay after `after`, or a catch-up): it may be
+    /// sent at the client's pace. A live one may not wait.
+    pub replayed: bool,
+}
+
+/// What became of a `subscribe` message.
+pub enum Subscribed {
+    /// A query or mutation (or a document the engine must refuse): the
+    /// protocol engine answers it as before.
+    NotSubscription,
+    /// Refused when it started: `error` (nothing ran) or `next` + `complete`
+    /// (the root field refused, e.g. anonymous or a bad `after`).
+    Refused { nothing_ran: bool, payload: serde_json::Value },
+    /// Events as they come.
+    Live(BoxStream<'static, Delivery>),
+}
+
+/// Everything that makes two subscriptions' answers the same.
+#[derive(Hash, PartialEq, Eq)]
+struct GroupKey {
+    viewer: Option<(i64, entity::Role, Vec<i64>)>,
+    locale: Locale,
+    query: String,
+    operation: Option<String>,
+    variables: String,
+}
+
+/// A group's id; the group lives while a member holds it. Ids are never
+/// reused, so an answer cached for one group never reaches another.
+struct Group(u64);
+
+/// The process's groups and their shared answers.
+pub struct Live {
+    groups: Mutex<Groups>,
+    next_group: AtomicU64,
+    answers: moka::future::Cache<(u64, i64), Arc<str>>,
+    /// Loaders shared by every group resolving one event, made after the
+    /// event was committed (so "as it is now" holds), batched across groups.
+    loaders: moka::sync::Cache<i64, Arc<Loaders>>,
+}
+
+#[derive(Default)]
+struct Groups {
+    by_key: HashMap<GroupKey, Weak<Group>>,
+    prune_at: usize,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Self {
+            groups: Mutex::default(),
+            next_group: AtomicU64::new(1),
+            answers: moka::future::Cache::builder()
+                .max_capacity(MAX_ANSWERS)
+                .time_to_live(ANSWER_TTL)
+                .build(),
+            loaders: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(10))
+                .build(),
+        }
+    }
+}
+
+impl Live {
+    fn group(&self, key: GroupKey) -> Arc<Group> {
+        let mut groups = self.groups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(found) = groups.by_key.get(&key).and_then(Weak::upgrade) {
+            return found;
+        }
+        let group = Arc::new(Group(self.next_group.fetch_add(1, Ordering::Relaxed)));
+        groups.by_key.insert(key, Arc::downgrade(&group));
+        if groups.by_key.len() >= groups.prune_at {
+            groups.by_key.retain(|_, g| g.strong_count() > 0);
+            groups.prune_at = (groups.by_key.len() * 2).max(1024);
+        }
+        group
+    }
+
+    /// The groups alive now (for the benchmark's report and tests).
+    pub fn groups(&self) -> usize {
+        let groups = self.groups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        groups.by_key.values().filter(|g| g.strong_count() > 0).count()
+    }
+}
+
+/// A subscription's document, checked, ready to be resolved per event.
+struct Document {
+    query: String,
+    operation: Option<String>,
+    variables: Variables,
+    parsed: async_graphql::parser::types::ExecutableDocument,
+    kept: super::pipeline::Kept,
+}
+
+impl Pipeline {
+    /// Starts the subscription of a `subscribe` message's `payload` for
+    /// `auth`, or says it is not one.
+    pub async fn subscribe(&self, app: &Arc<AppState>, auth: &Auth, locale: Locale, payload: serde_json::Value) -> Subscribed {
+        let Ok(request) = serde_json::from_value::<Request>(payload) else {
+            return Subscribed::NotSubscription;
+        };
+        let (query, operation, variables) = (request.query.clone(), request.operation_name.clone(), request.variables.clone());
+        let Ok((_, kept)) = Self::prepare(request) else {
+            return Subscribed::NotSubscription;
+        };
+        let Some(after_variable) = subscription_after_variable(&kept.0, operation.as_deref()) else {
+            return Subscribed::NotSubscription;
+        };
+        let document = Document {
+            query,
+            operation,
+            variables,
+            parsed: kept.0.clone(),
+            kept,
+        };
+
+        // The probe: the root field runs once without an event.
+        let probe = Arc::new(Probe::default());
+        let request = document.request(auth, locale).data(probe.clone());
+        let refusal = Executor::execute_stream(&self.schema, request, None).next().await;
+        let Some((kinds, after)) = probe.take() else {
+            let mut resp = refusal
+                .unwrap_or_else(|| Response::from_errors(vec![async_graphql::ServerError::new("the subscription did not start", None)]));
+            Self::finish(&mut resp, Some(&document.kept), locale);
+            let nothing_ran = resp.data == Value::Null && resp.errors.iter().all(|e| e.path.is_empty());
+            let payload = serde_json::to_value(&resp).unwrap_or_default();
+            return Subscribed::Refused { nothing_ran, payload };
+        };
+        let Ok(viewer) = auth.viewer() else {
+            return Subscribed::NotSubscription;
+        };
+
+        let mut shared_variables = document.variables.clone();
+        if let Some(name) = &after_variable {
+            shared_variables.remove(&async_graphql::Name::new(name));
+        }
+        let mut tracks = viewer.track_ids.clone();
+        tracks.sort_unstable();
+        let group = self.live.group(GroupKey {
+            viewer: Some((viewer.user_id, viewer.role, tracks)),
+            locale,
+            query: document.query.clone(),
+            operation: document.operation.clone(),
+            variables: serde_json::to_string(&shared_variables).unwrap_or_default(),
+        });
+
+        let rows = crate::events::stream(app.clone(), viewer.scope(), kinds, after);
+        let (pipeline, app, auth, document) = (self.clone(), app.clone(), auth.clone(), Arc::new(document));
+        let deliveries = rows.then(move |(row, replayed)| {
+            let (pipeline, app, auth, document, group) = (pipeline.clone(), app.clone(), auth.clone(), document.clone(), group.clone());
+            async move {
+                let event_id = row.id;
+                let payload = pipeline
+                    .live
+                    .answers
+                    .get_with((group.0, event_id), pipeline.resolve(&app, &auth, locale, &document, row))
+                    .await;
+                Delivery {
+                    event_id,
+                    payload,
+                    replayed,
+                }
+            }
+        });
+        Subscribed::Live(deliveries.boxed())
+    }
+
+    /// The answer one group's members are sent for `row`.
+    async fn resolve(&self, app: &Arc<AppState>, auth: &Auth, locale: Locale, document: &Document, row: entity::event::Model) -> Arc<str> {
+        let loaders = self.live.loaders.get_with(row.id, || Arc::new(Loaders::new(app)));
+        let request = document.request(auth, locale).data(Current(row)).data(loaders);
+        let mut resp = Executor::execute_stream(&self.schema, request, None)
+            .next()
+            .await
+            .unwrap_or_else(|| Response::from_errors(vec![async_graphql::ServerError::new("no answer for the event", None)]));
+        Self::finish(&mut resp, Some(&document.kept), locale);
+        Arc::from(serde_json::to_string(&resp).unwrap_or_else(|_| String::from("{}")))
+    }
+}
+
+impl Document {
+    /// A request for this document, already parsed and guarded.
+    fn request(&self, auth: &Auth, locale: Locale) -> Request {
+        let mut request = Request::new(self.query.clone()).variables(self.variables.clone());
+        if let Some(op) = &self.operation {
+            request = request.operation_name(op.clone());
+        }
+        request.set_parsed_query(self.parsed.clone());
+        request
+            .data(auth.clone())
+            .data(RequestSettings::default())
+            .data(ClientAddr(None))
+            .data(locale)
+    }
+}
+
+/// For a subscription operation: `Some` with the variable that feeds its
+/// root field's `after` (if any); `None` when the operation is not a
+/// subscription (or cannot be found: the engine then refuses it).
+fn subscription_after_variable(doc: &async_graphql::parser::types::ExecutableDocument, operation: Option<&str>) -> Option<Option<String>> {
+    let op = match (&doc.operations, operation) {
+        (DocumentOperations::Single(op), _) => op,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
+        (DocumentOperations::Multiple(_), None) => return None,
+    };
+    if op.node.ty != OperationType::Subscription {
+        return None;
+    }
+    let variable = op.node.selection_set.node.items.iter().find_map(|s| match &s.node {
+        Selection::Field(f) => f.node.get_argument("after").and_then(|v| match &v.node {
+            async_graphql_value::Value::Variable(name) => Some(name.to_string()),
+            _ => None,
+        }),
+        _ => None,
+    });
+    Some(variable)
+}

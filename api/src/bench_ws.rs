@@ -32,14 +32,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
-const SUBSCRIPTION: &str = "subscription { alertEvents { id } }";
+const SUBSCRIPTION: &str = "subscription($after: ID) { alertEvents(after: $after) { id } }";
 
-/// What one client saw: (event id, when) of each delivery, and whether
-/// its subscription ended (an `error`, `complete` or a closed socket).
+/// What one client saw: (event id, when) of each delivery, how often it
+/// was told to resume (`SLOW_CONSUMER`, then subscribed again with `after`
+/// as a phone would), and whether its subscription ended otherwise (an
+/// `error`, `complete` or a closed socket).
 #[derive(Default)]
 struct Seen {
     events: Vec<(i64, Instant)>,
+    resumed: usize,
     ended: Option<String>,
+}
+
+fn subscribe_message(id: usize, after: Option<&str>) -> Message {
+    let sub = serde_json::json!({ "id": id.to_string(), "type": "subscribe",
+        "payload": { "query": SUBSCRIPTION, "variables": { "after": after } } });
+    Message::Text(sub.to_string().into())
 }
 
 /// A child server process, killed when dropped.
@@ -184,8 +193,7 @@ async fn client(
             other => return Err(AppError::internal(format!("no ack: {other:?}"))),
         }
     }
-    let sub = serde_json::json!({ "id": "1", "type": "subscribe", "payload": { "query": SUBSCRIPTION } });
-    ws.send(Message::Text(sub.to_string().into())).await.map_err(AppError::internal)?;
+    ws.send(subscribe_message(1, None)).await.map_err(AppError::internal)?;
     ready.fetch_add(1, Ordering::SeqCst);
     drop(permit);
     let mut seen = Seen::default();
@@ -200,6 +208,10 @@ async fn client(
                         let id = v["payload"]["data"]["alertEvents"]["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(-1);
                         seen.events.push((id, now));
                         delivered.fetch_add(1, Ordering::Relaxed);
+                    } else if v["type"] == "error" && v["payload"][0]["extensions"]["code"] == "SLOW_CONSUMER" {
+                        seen.resumed += 1;
+                        let after = v["payload"][0]["extensions"]["resumeAfter"].as_str().map(str::to_owned);
+                        ws.send(subscribe_message(seen.resumed + 1, after.as_deref())).await.map_err(AppError::internal)?;
                     } else if v["type"] == "ping" {
                         let _ = ws.send(Message::Text(r#"{"type":"pong"}"#.into())).await;
                     } else {
@@ -248,6 +260,7 @@ pub struct Options {
     pub subscribers: usize,
     pub processes: usize,
     pub burst_days: i64,
+    pub all_see_all: bool,
 }
 
 pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppResult<()> {
@@ -260,7 +273,10 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
         return Err(AppError::internal("two processes share a database on PostgreSQL only"));
     }
     let users = user::Entity::find().order_by_asc(user::Column::Id).all(&db).await?;
-    let logins: Vec<&user::Model> = users.iter().filter(|u| u.active).collect();
+    let logins: Vec<&user::Model> = users
+        .iter()
+        .filter(|u| u.active && (!options.all_see_all || matches!(u.role, Role::Ceo | Role::Secretary | Role::Admin)))
+        .collect();
     let per_user = options.subscribers.div_ceil(logins.len().max(1)) + 1;
     let secret: String = {
         use rand::Rng;
@@ -272,7 +288,7 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
     };
     let mut servers = Vec::new();
     for _ in 0..options.processes.max(1) {
-        servers.push(start_server(&config, &secret, per_user.min(1000)).await?);
+        servers.push(start_server(&config, &secret, per_user).await?);
     }
     let http = reqwest_like::Client::new();
     // Memory that comes back after a login burst: every login at once
@@ -369,8 +385,10 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
 
     // 2. A burst.
     let t_burst = Instant::now();
-    let at = clock.now() + chrono::Duration::days(options.burst_days);
-    graphql(&http, &servers[0].url, Some(&admin), scan, serde_json::json!({ "at": at })).await?;
+    if options.burst_days > 0 {
+        let at = clock.now() + chrono::Duration::days(options.burst_days);
+        graphql(&http, &servers[0].url, Some(&admin), scan, serde_json::json!({ "at": at })).await?;
+    }
     let end_burst = max_event_id(&db).await?;
     // The expected deliveries per user, by the store's scope SQL.
     let kinds = crate::domain::events::ALERT_EVENTS;
@@ -394,8 +412,8 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
     stop.cancel();
     let mut lat_one = Vec::new();
     let mut lat_burst = Vec::new();
-    let (mut lost, mut duplicated, mut out_of_scope, mut unordered, mut ended, mut failed) =
-        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut lost, mut duplicated, mut out_of_scope, mut unordered, mut ended, mut failed, mut resumed) =
+        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     let mut delivered = 0usize;
     let mut last_delivery = t_burst;
     for c in clients {
@@ -407,6 +425,7 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
         if seen.ended.is_some() {
             ended += 1;
         }
+        resumed += seen.resumed;
         let want = &expected[&user_id];
         let got: Vec<i64> = seen.events.iter().map(|(id, _)| *id).collect();
         let want_set: std::collections::HashSet<i64> = want.iter().copied().collect();
@@ -432,7 +451,7 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
     } else {
         "PostgreSQL"
     };
-    let kib = |v: u64| v as f64 / 1024.0;
+    let mib = |v: u64| v as f64 / 1024.0;
     let rss_idle: u64 = idle.iter().map(|u| u.0).sum();
     let rss_connected: u64 = connected.iter().map(|u| u.0).sum();
     let rss_burst: u64 = after_burst.iter().map(|u| u.0).sum();
@@ -465,23 +484,25 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
     println!(
         "| expected / delivered / lost / duplicated / out of scope / out of order | {total_expected} / {delivered} / {lost} / {duplicated} / {out_of_scope} / {unordered} |"
     );
-    println!("| subscriptions ended / clients failed | {ended} / {failed} |");
+    println!(
+        "| subscriptions ended / clients failed / told to resume (SLOW_CONSUMER, resumed with `after`) | {ended} / {failed} / {resumed} |"
+    );
     println!(
         "| server RSS idle → {} sockets → after the burst → a minute later | {:.0} → {:.0} → {:.0} → {:.0} MiB ({:+.0} % of the connected level) |",
         options.subscribers,
-        kib(rss_idle) / 1024.0,
-        kib(rss_connected) / 1024.0,
-        kib(rss_burst) / 1024.0,
-        kib(minute_later) / 1024.0,
+        mib(rss_idle),
+        mib(rss_connected),
+        mib(rss_burst),
+        mib(minute_later),
         (minute_later as f64 / rss_connected.max(1) as f64 - 1.0) * 100.0
     );
     println!(
         "| login burst ({} logins at once, {:.1} s): server RSS before → after → a minute later | {:.0} → {:.0} → {:.0} MiB ({:+.0} % of before) |",
         tokens.len(),
         logins_took.as_secs_f64(),
-        kib(before_logins) / 1024.0,
-        kib(after_logins) / 1024.0,
-        kib(logins_minute_later) / 1024.0,
+        mib(before_logins),
+        mib(after_logins),
+        mib(logins_minute_later),
         (logins_minute_later as f64 / before_logins.max(1) as f64 - 1.0) * 100.0
     );
     println!(

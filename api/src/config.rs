@@ -173,7 +173,7 @@ impl Config {
         number("SALESPULSE_DB_CONNECT_TIMEOUT_SECONDS", 1, 120, &mut timeout);
         cfg.db_connect_timeout_seconds = timeout;
         let mut sockets = cfg.max_sockets_per_user as u64;
-        number("SALESPULSE_MAX_SOCKETS_PER_USER", 1, 1000, &mut sockets);
+        number("SALESPULSE_MAX_SOCKETS_PER_USER", 1, 100_000, &mut sockets);
         cfg.max_sockets_per_user = usize::try_from(sockets).unwrap_or(10);
         let mut hashing = cfg.hash_concurrency as u64;
         number("SALESPULSE_HASH_CONCURRENCY", 1, 64, &mut hashing);

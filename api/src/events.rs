@@ -202,7 +202,9 @@ pub fn stream(
         let mut last = match after {
             Some(a) => a,
             None => loop {
-                match log::max_id(&state.db).await {
+                // Boxed: a query's future is large and would otherwise sit in
+                // every idle subscription's state.
+                match Box::pin(log::max_id(&state.db)).await {
                     Ok(m) => break m,
                     Err(_) => retry_pause().await,
                 }
@@ -212,7 +214,7 @@ pub fn stream(
         let mut catch_up = after.is_some();
         loop {
             while catch_up {
-                match log::after(&state.db, &scope, kinds, last, BATCH).await {
+                match Box::pin(log::after(&state.db, &scope, kinds, last, BATCH)).await {
                     Ok(rows) => {
                         catch_up = rows.len() as u64 == BATCH;
                         for row in rows {

@@ -182,9 +182,13 @@ enum BenchCommand {
         /// Server processes sharing the database (PostgreSQL only for more than one).
         #[arg(long, default_value_t = 1)]
         processes: usize,
-        /// How many days ahead the burst's scan looks.
-        #[arg(long, default_value_t = 10)]
+        /// How many days ahead the burst's scan looks (0: no burst).
+        #[arg(long, default_value_t = 20)]
         burst_days: i64,
+        /// Subscribe as the logins that see the whole company only (CEO, secretary, admin),
+        /// so that one alert reaches every socket.
+        #[arg(long)]
+        all_see_all: bool,
     },
 }
 
@@ -269,11 +273,13 @@ pub async fn run_cli() -> ExitCode {
                     subscribers,
                     processes,
                     burst_days,
+                    all_see_all,
                 }) => {
                     let options = bench_ws::Options {
                         subscribers,
                         processes,
                         burst_days,
+                        all_see_all,
                     };
                     bench_ws::run(config, clock, options).await
                 }

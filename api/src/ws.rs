@@ -110,7 +110,7 @@ pub fn upgrade(
     }
     upgrade
         .protocols([PROTOCOL])
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(256 * 1024)
         .max_message_size(MAX_MESSAGE)
@@ -121,7 +121,7 @@ pub fn upgrade(
         })
 }
 
-async fn close(out: &mpsc::Sender<Message>, code: u16, reason: &str) {
+async fn close(out: &Outbox, code: u16, reason: &str) {
     let _ = out
         .send(Message::Close(Some(CloseFrame {
             code,
@@ -136,8 +136,43 @@ fn seconds_until(expires_at: i64, app: &AppState) -> Duration {
 
 /// Messages queued for one socket. A subscription whose next event finds
 /// it full is ended with `SLOW_CONSUMER` and the id to resume after; the
-/// others' sockets never wait for this one.
-pub const QUEUE: usize = 64;
+/// others' sockets never wait for this one. An event's entry is two shared
+/// pointers (the payload is shared by its group), so a full queue costs
+/// little; the socket's own answers (queries, errors) are held to
+/// [`OWNED_BYTES`] besides.
+pub const QUEUE: usize = 1024;
+/// Most bytes of a socket's own (unshared) messages queued at once; beyond
+/// it the socket's loop waits for the client to read (so a client that
+/// sends queries and never reads stops being answered, not served into
+/// memory).
+const OWNED_BYTES: usize = 256 * 1024;
+
+/// One message on its way to the client.
+enum Out {
+    /// An event: the subscription's JSON-quoted id and the shared payload.
+    Next(Arc<str>, Arc<str>),
+    /// Any other message, holding its share of [`OWNED_BYTES`] until written.
+    Owned(Message, Option<tokio::sync::OwnedSemaphorePermit>),
+}
+
+/// The sending side of a socket's queue.
+struct Outbox {
+    queue: mpsc::Sender<Out>,
+    owned: Arc<tokio::sync::Semaphore>,
+}
+
+impl Outbox {
+    /// Queues one of the socket's own messages, waiting for room; `Err` when the socket is gone.
+    async fn send(&self, message: Message) -> Result<(), ()> {
+        let size = match &message {
+            Message::Text(t) => t.len(),
+            _ => 0,
+        };
+        let permits = u32::try_from(size.clamp(1, OWNED_BYTES)).unwrap_or(u32::MAX);
+        let permit = self.owned.clone().acquire_many_owned(permits).await.map_err(|_| ())?;
+        self.queue.send(Out::Owned(message, Some(permit))).await.map_err(|_| ())
+    }
+}
 /// How long a replay waits for room in a full queue before the
 /// subscription is ended with `SLOW_CONSUMER`.
 const REPLAY_PATIENCE: Duration = Duration::from_secs(10);
@@ -156,7 +191,7 @@ enum Queued {
 }
 
 /// The `next` message of a delivery: the shared payload behind this
-/// subscription's id.
+/// subscription's id (built as it is written).
 fn next_message(quoted_id: &str, payload: &str) -> Message {
     let mut text = String::with_capacity(quoted_id.len() + payload.len() + 32);
     text.push_str(r#"{"id":"#);
@@ -189,17 +224,26 @@ async fn serve(
     let (mut sink, mut stream) = socket.split();
     // Everything to the client goes through this bounded queue; the writer
     // below drains it at the client's pace.
-    let (out, mut queued) = mpsc::channel::<Message>(QUEUE);
+    let (queue, mut queued) = mpsc::channel::<Out>(QUEUE);
+    let out = Outbox {
+        queue,
+        owned: Arc::new(tokio::sync::Semaphore::new(OWNED_BYTES)),
+    };
     let closing = tokio_util::sync::CancellationToken::new();
     let writer = {
         let closing = closing.clone();
         async move {
             let drain = async {
                 while let Some(m) = queued.recv().await {
+                    let (m, permit) = match m {
+                        Out::Next(id, payload) => (next_message(&id, &payload), None),
+                        Out::Owned(m, permit) => (m, permit),
+                    };
                     let last = matches!(m, Message::Close(_));
                     if sink.send(m).await.is_err() || last {
                         break;
                     }
+                    drop(permit);
                 }
             };
             tokio::select! {
@@ -218,7 +262,7 @@ async fn serve(
 
 async fn control(
     stream: &mut futures_util::stream::SplitStream<WebSocket>,
-    out: &mpsc::Sender<Message>,
+    out: &Outbox,
     app: Arc<AppState>,
     schema: crate::graphql::pipeline::Pipeline,
     client: Option<std::net::IpAddr>,
@@ -279,7 +323,7 @@ async fn control(
                 };
                 if recheck {
                     let still = matches!(
-                        service::auth::authenticate(&app, authorization.as_deref()).await,
+                        Box::pin(service::auth::authenticate(&app, authorization.as_deref())).await,
                         Ok(Auth::Viewer(v)) if v.role == viewer.role && v.track_ids == viewer.track_ids
                     );
                     if !still {
@@ -306,16 +350,16 @@ async fn control(
                     }
                     continue;
                 };
-                let message = next_message(&quoted, &delivery.payload);
+                let message = Out::Next(quoted, delivery.payload.clone());
                 let sent = if delivery.replayed {
                     // A replay goes at the client's pace, unless he stops reading.
-                    match tokio::time::timeout(REPLAY_PATIENCE, out.send(message)).await {
+                    match tokio::time::timeout(REPLAY_PATIENCE, out.queue.send(message)).await {
                         Ok(Ok(())) => Queued::Yes,
                         Ok(Err(_)) => Queued::Gone,
                         Err(_) => Queued::Full,
                     }
                 } else {
-                    match out.try_send(message) {
+                    match out.queue.try_send(message) {
                         Ok(()) => Queued::Yes,
                         Err(mpsc::error::TrySendError::Full(_)) => Queued::Full,
                         Err(mpsc::error::TrySendError::Closed(_)) => Queued::Gone,
@@ -357,7 +401,7 @@ async fn control(
                             .and_then(|p| p.as_object())
                             .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")))
                             .and_then(|(_, v)| v.as_str().map(str::to_owned));
-                        let auth = match service::auth::authenticate(&app, authorization.as_deref()).await {
+                        let auth = match Box::pin(service::auth::authenticate(&app, authorization.as_deref())).await {
                             Ok(Auth::Refused(_)) | Err(_) => { close(out, 4403, "Forbidden").await; break; }
                             Ok(a) => a,
                         };
@@ -393,7 +437,7 @@ async fn control(
                             continue;
                         }
                         let payload = msg.get_mut("payload").map(serde_json::Value::take).unwrap_or_default();
-                        match schema.subscribe(&app, &socket_auth, locale, payload).await {
+                        match Box::pin(schema.subscribe(&app, &socket_auth, locale, payload)).await {
                             // A query or mutation: the engine answers it.
                             Subscribed::NotSubscription => { ids.insert(id); }
                             Subscribed::Refused { nothing_ran, payload } => {

@@ -69,9 +69,13 @@ struct GroupKey {
     variables: String,
 }
 
-/// A group's id; the group lives while a member holds it. Ids are never
-/// reused, so an answer cached for one group never reaches another.
-struct Group(u64);
+/// A group: its id and the document its members share; the group lives
+/// while a member holds it. Ids are never reused, so an answer cached for
+/// one group never reaches another.
+struct Group {
+    id: u64,
+    document: Arc<Document>,
+}
 
 /// The process's groups and their shared answers.
 pub struct Live {
@@ -107,12 +111,16 @@ impl Default for Live {
 }
 
 impl Live {
-    fn group(&self, key: GroupKey) -> Arc<Group> {
+    /// The group of `key`, made with `document` when there is none.
+    fn group(&self, key: GroupKey, document: Document) -> Arc<Group> {
         let mut groups = self.groups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(found) = groups.by_key.get(&key).and_then(Weak::upgrade) {
             return found;
         }
-        let group = Arc::new(Group(self.next_group.fetch_add(1, Ordering::Relaxed)));
+        let group = Arc::new(Group {
+            id: self.next_group.fetch_add(1, Ordering::Relaxed),
+            document: Arc::new(document),
+        });
         groups.by_key.insert(key, Arc::downgrade(&group));
         if groups.by_key.len() >= groups.prune_at {
             groups.by_key.retain(|_, g| g.strong_count() > 0);
@@ -181,31 +189,35 @@ impl Pipeline {
         }
         let mut tracks = viewer.track_ids.clone();
         tracks.sort_unstable();
-        let group = self.live.group(GroupKey {
+        let key = GroupKey {
             viewer: Some((viewer.user_id, viewer.role, tracks)),
             locale,
             query: document.query.clone(),
             operation: document.operation.clone(),
             variables: serde_json::to_string(&shared_variables).unwrap_or_default(),
-        });
+        };
+        // Alike subscriptions share one document (and its parsed form).
+        let group = self.live.group(key, document);
 
         let rows = crate::events::stream(app.clone(), viewer.scope(), kinds, after);
-        let (pipeline, app, auth, document) = (self.clone(), app.clone(), auth.clone(), Arc::new(document));
+        let (pipeline, app, auth) = (self.clone(), app.clone(), auth.clone());
         let deliveries = rows.then(move |(row, replayed)| {
-            let (pipeline, app, auth, document, group) = (pipeline.clone(), app.clone(), auth.clone(), document.clone(), group.clone());
-            async move {
+            let (pipeline, app, auth, group) = (pipeline.clone(), app.clone(), auth.clone(), group.clone());
+            // Boxed, so that an idle subscription holds a pointer, not the
+            // resolution's whole state.
+            Box::pin(async move {
                 let event_id = row.id;
                 let payload = pipeline
                     .live
                     .answers
-                    .get_with((group.0, event_id), pipeline.resolve(&app, &auth, locale, &document, row))
+                    .get_with((group.id, event_id), pipeline.resolve(&app, &auth, locale, &group.document, row))
                     .await;
                 Delivery {
                     event_id,
                     payload,
                     replayed,
                 }
-            }
+            })
         });
         Subscribed::Live(deliveries.boxed())
     }

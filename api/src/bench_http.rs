@@ -197,6 +197,10 @@ pub async fn run(mut config: Config, clock: SharedClock, size: Size, concurrency
             .collect(),
     );
 
+    // Memory under load and after: this process holds the server and its
+    // clients (the raw SQL runs on the server's pool).
+    let rss = || crate::bench_ws::usage(std::process::id()).0;
+    let rss_idle = rss();
     let (c, u, t) = (client.clone(), url.clone(), token.clone());
     let list = drive(concurrency, seconds, move |_| {
         let (c, u, t, b) = (c.clone(), u.clone(), t.clone(), list_body.clone());
@@ -226,6 +230,10 @@ pub async fn run(mut config: Config, clock: SharedClock, size: Size, concurrency
     })
     .await?;
 
+    let rss_loaded = rss();
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let rss_minute = rss();
+
     let backend = if db.get_database_backend() == DbBackend::Sqlite {
         "SQLite"
     } else {
@@ -250,5 +258,14 @@ pub async fn run(mut config: Config, clock: SharedClock, size: Size, concurrency
             api.per_second / sql.per_second.max(f64::MIN_POSITIVE)
         );
     }
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    println!();
+    println!(
+        "RSS of the process (server and clients): idle {:.0} MiB → after the load {:.0} MiB → a minute later {:.0} MiB ({:+.0} % of idle)",
+        mib(rss_idle),
+        mib(rss_loaded),
+        mib(rss_minute),
+        (rss_minute as f64 / rss_idle.max(1) as f64 - 1.0) * 100.0
+    );
     Ok(())
 }

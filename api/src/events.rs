@@ -106,8 +106,12 @@ pub async fn listen_postgres(config: &crate::config::Config, bus: EventBus) -> A
 /// are. Errors never end the reader: it waits and reads the range again.
 #[derive(Clone)]
 pub struct EventFeed {
-    tx: broadcast::Sender<std::sync::Arc<Vec<entity::event::Model>>>,
+    tx: broadcast::Sender<Batch>,
 }
+
+/// A range of the log as the feed hands it out: shared, and each row
+/// shared, so that a subscription holds a pointer to an event, not a copy.
+pub type Batch = std::sync::Arc<Vec<std::sync::Arc<entity::event::Model>>>;
 
 impl Default for EventFeed {
     fn default() -> Self {
@@ -121,7 +125,7 @@ impl Default for EventFeed {
 const FEED_BATCH: u64 = 500;
 
 impl EventFeed {
-    pub fn subscribe(&self) -> broadcast::Receiver<std::sync::Arc<Vec<entity::event::Model>>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Batch> {
         self.tx.subscribe()
     }
 
@@ -149,7 +153,10 @@ impl EventFeed {
                                     let full = rows.len() as u64 == FEED_BATCH;
                                     at = rows.last().map_or(at, |r| r.id);
                                     last = Some(at);
-                                    let _ = state.feed.tx.send(std::sync::Arc::new(rows));
+                                    let _ = state
+                                        .feed
+                                        .tx
+                                        .send(std::sync::Arc::new(rows.into_iter().map(std::sync::Arc::new).collect()));
                                     if !full {
                                         break;
                                     }
@@ -194,7 +201,7 @@ pub fn stream(
     scope: crate::auth::Scope,
     kinds: &'static [entity::EventKind],
     after: Option<i64>,
-) -> impl futures_util::Stream<Item = (entity::event::Model, bool)> {
+) -> impl futures_util::Stream<Item = (std::sync::Arc<entity::event::Model>, bool)> {
     use crate::store::events as log;
     async_stream::stream! {
         // Subscribed before reading the log, so nothing falls between the two.
@@ -219,7 +226,7 @@ pub fn stream(
                         catch_up = rows.len() as u64 == BATCH;
                         for row in rows {
                             last = row.id;
-                            yield (row, true);
+                            yield (std::sync::Arc::new(row), true);
                         }
                     }
                     Err(_) => retry_pause().await,

@@ -426,6 +426,82 @@ async fn a_nested_list_costs_the_same_statements_for_five_deals_as_for_forty() {
 }
 
 #[tokio::test]
+async fn owner_customer_and_track_come_in_the_page_s_own_statement_and_match_the_rows() {
+    use entity::opportunity;
+    use sea_orm::EntityTrait;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let statements = Arc::new(AtomicUsize::new(0));
+    let app = spawn_app_counting(statements.clone()).await;
+    for (owner, track) in [(org::A1, org::T1), (org::A2, org::T1), (org::A3, org::T2), (org::A1, org::T1)] {
+        let id = app.insert_deal(DealSpec::new(owner, track)).await;
+        let log = "mutation($id: ID!) { logActivity(opportunityId: $id, input: { kind: CALL, note: \"call\" }) { id } }";
+        let who = app.login(&format!("a{}@test.local", owner - 100)).await;
+        app.post(Some(&who), log, json!({ "id": id.to_string() })).await.data();
+    }
+    let ceo = app.login("ceo@test.local").await;
+    let rows: std::collections::HashMap<String, opportunity::Model> = opportunity::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.id.to_string(), o))
+        .collect();
+    let list = "{ opportunities(first: 50) { nodes { id owner { id } customer { id } track { id } activities(first: 5) { nodes { kind } } }
+        edges { node { id owner { id } customer { id } track { id } } } } }";
+    let one = "query($id: ID!) { opportunity(id: $id) { id owner { id } customer { id } track { id } } }";
+    let r = app.post(Some(&ceo), list, json!({})).await;
+    let page = &r.data()["opportunities"];
+    assert_eq!(page["nodes"].as_array().unwrap().len(), rows.len());
+    let check = |n: &serde_json::Value| {
+        let row = &rows[n["id"].as_str().unwrap()];
+        assert_eq!(n["owner"]["id"], json!(row.owner_id.to_string()));
+        assert_eq!(n["customer"]["id"], json!(row.customer_id.to_string()));
+        assert_eq!(n["track"]["id"], json!(row.track_id.to_string()));
+    };
+    page["nodes"].as_array().unwrap().iter().for_each(check);
+    page["edges"].as_array().unwrap().iter().for_each(|e| check(&e["node"]));
+    for id in rows.keys() {
+        check(&app.post(Some(&ceo), one, json!({ "id": id })).await.data()["opportunity"]);
+    }
+    // What it costs once the session is known: the page with its relations
+    // in one statement and the follow-ups in one more; one by id in one.
+    let fewest = |q: &'static str, vars: serde_json::Value| {
+        let (app, ceo, statements) = (&app, ceo.clone(), statements.clone());
+        async move {
+            let mut fewest = usize::MAX;
+            for _ in 0..3 {
+                statements.store(0, Ordering::SeqCst);
+                app.post(Some(&ceo), q, vars.clone()).await.data();
+                fewest = fewest.min(statements.load(Ordering::SeqCst));
+            }
+            fewest
+        }
+    };
+    let bench_list = "{ opportunities(first: 50) { nodes { id name amount stage owner { name } customer { name } track { name }
+        activities(first: 5) { nodes { kind note occurredAt } } } } }";
+    assert_eq!(
+        fewest(bench_list, json!({})).await,
+        2,
+        "the page with its relations, then the follow-ups"
+    );
+    let any = rows.keys().next().unwrap().clone();
+    assert_eq!(fewest(one, json!({ "id": any })).await, 1, "one opportunity with its relations");
+    // Out of scope stays out of scope on the joined path.
+    let a3 = app.login("a3@test.local").await;
+    let foreign = rows.values().find(|o| o.owner_id != org::A3).unwrap().id.to_string();
+    assert_eq!(app.post(Some(&a3), one, json!({ "id": foreign })).await.code(), "NOT_FOUND");
+    let mine = app.post(Some(&a3), list, json!({})).await;
+    assert!(
+        mine.data()["opportunities"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["owner"]["id"] == json!(org::A3.to_string()))
+    );
+}
+
+#[tokio::test]
 async fn follow_ups_page_newest_first_with_the_limit_in_the_sql() {
     use entity::{ActivityKind, activity};
     use sea_orm::{ActiveModelTrait, Set};

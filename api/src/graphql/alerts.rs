@@ -22,7 +22,7 @@ async fn user(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<User>> {
 async fn visible_opportunity(ctx: &Context<'_>, id: i64) -> Result<Option<Opportunity>> {
     let viewer = ctx::viewer(ctx)?;
     let found = ctx::loaders(ctx)?.opportunities.load_one(id).await?;
-    Ok(found.filter(|o| viewer.can_see(o.owner_id, o.track_id)).map(Opportunity))
+    Ok(found.filter(|o| viewer.can_see(o.owner_id, o.track_id)).map(Opportunity::from))
 }
 
 /// 告警任务: an anomaly of one opportunity under one rule, a task for its

@@ -117,7 +117,7 @@ fn parse_after(after: Option<ID>) -> Result<Option<i64>> {
 /// The event a subscription's selection is being resolved for, put in the
 /// request's data by the multiplexer (`graphql::live`): every subscriber of
 /// one group gets the answer resolved once.
-pub(crate) struct Current(pub event::Model);
+pub(crate) struct Current(pub std::sync::Arc<event::Model>);
 
 /// What a subscription asks for, learned by running its root field once
 /// without an event (`graphql::live`): the kinds of events and the id to
@@ -149,7 +149,7 @@ fn subscribe<T: Send + 'static>(
     {
         *slot = Some((kinds, after));
     }
-    let current = ctx.data_opt::<Current>().map(|c| Ok(to(c.0.clone())));
+    let current = ctx.data_opt::<Current>().map(|c| Ok(to((*c.0).clone())));
     Ok(futures_util::stream::iter(current))
 }
 

@@ -26,14 +26,14 @@ use async_graphql::{Executor, Request, Response, Value, Variables};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 /// How long a resolved answer is kept for the members still to send it.
 const ANSWER_TTL: Duration = Duration::from_secs(30);
-/// Most answers kept at once (each a few hundred bytes).
-const MAX_ANSWERS: u64 = 100_000;
+/// Most answers a group keeps (each a few hundred bytes): a member more
+/// than this many events behind the group's newest resolves its own.
+const GROUP_ANSWERS: usize = 64;
 
 /// One event, as a subscription's members are sent it.
 #[derive(Clone)]
@@ -69,19 +69,50 @@ struct GroupKey {
     variables: String,
 }
 
-/// A group: its id and the document its members share; the group lives
-/// while a member holds it. Ids are never reused, so an answer cached for
-/// one group never reaches another.
+/// A group: the document its members share and their answers; the group
+/// lives while a member holds it, and its answers with it, so an answer
+/// never reaches another group.
 struct Group {
-    id: u64,
     document: Arc<Document>,
+    /// The answers of the group's recent events, oldest first: each
+    /// resolved by the first member to reach it, the others wait for it.
+    answers: Mutex<std::collections::VecDeque<Answer>>,
+}
+
+/// One event's answer in a group, once resolved.
+struct Answer {
+    event_id: i64,
+    made: std::time::Instant,
+    cell: Arc<tokio::sync::OnceCell<Arc<str>>>,
+}
+
+impl Group {
+    /// Where the answer to `event_id` is (or will be) kept.
+    fn answer(&self, event_id: i64) -> Arc<tokio::sync::OnceCell<Arc<str>>> {
+        let mut answers = self.answers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(a) = answers.iter().rev().find(|a| a.event_id == event_id) {
+            return a.cell.clone();
+        }
+        let now = std::time::Instant::now();
+        while answers
+            .front()
+            .is_some_and(|a| answers.len() >= GROUP_ANSWERS || now.duration_since(a.made) > ANSWER_TTL)
+        {
+            answers.pop_front();
+        }
+        let cell = Arc::new(tokio::sync::OnceCell::new());
+        answers.push_back(Answer {
+            event_id,
+            made: now,
+            cell: cell.clone(),
+        });
+        cell
+    }
 }
 
 /// The process's groups and their shared answers.
 pub struct Live {
     groups: Mutex<Groups>,
-    next_group: AtomicU64,
-    answers: moka::future::Cache<(u64, i64), Arc<str>>,
     /// Loaders shared by every group resolving one event, made after the
     /// event was committed (so "as it is now" holds), batched across groups.
     loaders: moka::sync::Cache<i64, Arc<Loaders>>,
@@ -97,11 +128,6 @@ impl Default for Live {
     fn default() -> Self {
         Self {
             groups: Mutex::default(),
-            next_group: AtomicU64::new(1),
-            answers: moka::future::Cache::builder()
-                .max_capacity(MAX_ANSWERS)
-                .time_to_live(ANSWER_TTL)
-                .build(),
             loaders: moka::sync::Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(10))
@@ -118,8 +144,8 @@ impl Live {
             return found;
         }
         let group = Arc::new(Group {
-            id: self.next_group.fetch_add(1, Ordering::Relaxed),
             document: Arc::new(document),
+            answers: Mutex::default(),
         });
         groups.by_key.insert(key, Arc::downgrade(&group));
         if groups.by_key.len() >= groups.prune_at {
@@ -207,11 +233,11 @@ impl Pipeline {
             // resolution's whole state.
             Box::pin(async move {
                 let event_id = row.id;
-                let payload = pipeline
-                    .live
-                    .answers
-                    .get_with((group.id, event_id), pipeline.resolve(&app, &auth, locale, &group.document, row))
-                    .await;
+                let cell = group.answer(event_id);
+                let payload = cell
+                    .get_or_init(|| pipeline.resolve(&app, &auth, locale, &group.document, row))
+                    .await
+                    .clone();
                 Delivery {
                     event_id,
                     payload,
@@ -223,7 +249,14 @@ impl Pipeline {
     }
 
     /// The answer one group's members are sent for `row`.
-    async fn resolve(&self, app: &Arc<AppState>, auth: &Auth, locale: Locale, document: &Document, row: entity::event::Model) -> Arc<str> {
+    async fn resolve(
+        &self,
+        app: &Arc<AppState>,
+        auth: &Auth,
+        locale: Locale,
+        document: &Document,
+        row: Arc<entity::event::Model>,
+    ) -> Arc<str> {
         let loaders = self.live.loaders.get_with(row.id, || Arc::new(Loaders::new(app)));
         let request = document.request(auth, locale).data(Current(row)).data(loaders);
         let mut resp = Executor::execute_stream(&self.schema, request, None)

@@ -12,9 +12,43 @@ use crate::service::opportunities as svc;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::{activity, opportunity, opportunity_history};
 
-/// 商机: a sales opportunity.
+/// 商机: a sales opportunity, with the rows it points at when they were
+/// read with it (a page or a lookup whose selection asks for them).
 #[derive(Clone)]
-pub struct Opportunity(pub opportunity::Model);
+pub struct Opportunity(pub opportunity::Model, Read);
+
+/// Owner, customer and track read in the opportunity's own statement.
+#[derive(Clone, Default)]
+struct Read {
+    owner: Option<entity::user::Model>,
+    customer: Option<entity::customer::Model>,
+    track: Option<entity::track::Model>,
+}
+
+impl From<opportunity::Model> for Opportunity {
+    fn from(model: opportunity::Model) -> Self {
+        Self(model, Read::default())
+    }
+}
+
+impl From<svc::WithRelations> for Opportunity {
+    fn from(row: svc::WithRelations) -> Self {
+        Self(
+            row.opportunity,
+            Read {
+                owner: row.owner,
+                customer: row.customer,
+                track: row.track,
+            },
+        )
+    }
+}
+
+/// Whether a selection of an opportunity asks for its owner, customer or
+/// track (then they are joined into the opportunity's statement).
+fn wants_relations(selection: async_graphql::Lookahead<'_>) -> bool {
+    ["owner", "customer", "track"].iter().any(|f| selection.field(f).exists())
+}
 
 impl Node for Opportunity {
     fn cursor(&self) -> String {
@@ -57,18 +91,27 @@ impl Opportunity {
     }
     /// The customer.
     async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
+        if let Some(c) = &self.1.customer {
+            return Ok(Customer(c.clone()));
+        }
         load_or_internal(ctx::loaders(ctx)?.customers.load_one(self.0.customer_id).await?, "customer")
             .await
             .map(Customer)
     }
     /// The track.
     async fn track(&self, ctx: &Context<'_>) -> Result<Track> {
+        if let Some(t) = &self.1.track {
+            return Ok(Track(t.clone()));
+        }
         load_or_internal(ctx::loaders(ctx)?.tracks.load_one(self.0.track_id).await?, "track")
             .await
             .map(Track)
     }
     /// The owning account manager.
     async fn owner(&self, ctx: &Context<'_>) -> Result<User> {
+        if let Some(u) = &self.1.owner {
+            return Ok(User(u.clone()));
+        }
         load_or_internal(ctx::loaders(ctx)?.users.load_one(self.0.owner_id).await?, "owner")
             .await
             .map(User)
@@ -545,15 +588,18 @@ impl OpportunityQuery {
         let page = page_request(ctx, PageArgs::new(first, after, last, before));
         let mut filter: svc::ListFilter = filter.unwrap_or_default().into();
         filter.order = order.unwrap_or_default().into();
-        let found = svc::list(ctx::state(ctx)?, viewer, filter, page).await?;
-        Ok(Connection::new(found.map(Opportunity)))
+        let look = ctx.look_ahead();
+        let with_relations = wants_relations(look.field("nodes")) || wants_relations(look.field("edges").field("node"));
+        let found = svc::list(ctx::state(ctx)?, viewer, filter, page, with_relations).await?;
+        Ok(Connection::new(found.map(Opportunity::from)))
     }
 
     /// One opportunity; `NOT_FOUND` when it is outside the viewer's scope.
     async fn opportunity(&self, ctx: &Context<'_>, #[graphql(desc = "Opportunity id.")] id: ID) -> Result<Opportunity> {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "opportunity")?;
-        Ok(Opportunity(svc::get(ctx::state(ctx)?, viewer, id).await?))
+        let with_relations = wants_relations(ctx.look_ahead());
+        Ok(Opportunity::from(svc::get(ctx::state(ctx)?, viewer, id, with_relations).await?))
     }
 
     /// Customers whose name contains the text, among those of the opportunities the viewer can see (to pick one when creating an opportunity).
@@ -587,7 +633,7 @@ impl OpportunityMutation {
         #[graphql(desc = "The new opportunity.")] input: CreateOpportunityInput,
     ) -> Result<Opportunity> {
         let viewer = ctx::viewer(ctx)?;
-        Ok(Opportunity(svc::create(ctx::state(ctx)?, viewer, input.into()).await?))
+        Ok(Opportunity::from(svc::create(ctx::state(ctx)?, viewer, input.into()).await?))
     }
 
     /// Changes fields of an opportunity at the version the client saw (`CONFLICT` when stale).
@@ -600,7 +646,9 @@ impl OpportunityMutation {
     ) -> Result<Opportunity> {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "opportunity")?;
-        Ok(Opportunity(svc::update(ctx::state(ctx)?, viewer, id, version, input.into()).await?))
+        Ok(Opportunity::from(
+            svc::update(ctx::state(ctx)?, viewer, id, version, input.into()).await?,
+        ))
     }
 
     /// Moves the stage; from H_POTENTIAL on a precision forecast is required. Written to the history.
@@ -616,7 +664,7 @@ impl OpportunityMutation {
     ) -> Result<Opportunity> {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "opportunity")?;
-        Ok(Opportunity(
+        Ok(Opportunity::from(
             svc::move_stage(
                 ctx::state(ctx)?,
                 viewer,
@@ -651,7 +699,7 @@ impl OpportunityMutation {
     ) -> Result<Opportunity> {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "opportunity")?;
-        Ok(Opportunity(
+        Ok(Opportunity::from(
             svc::assign_mold_number(ctx::state(ctx)?, viewer, id, version, &mold_number).await?,
         ))
     }
@@ -666,7 +714,9 @@ impl OpportunityMutation {
     ) -> Result<Opportunity> {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "opportunity")?;
-        Ok(Opportunity(svc::shelve(ctx::state(ctx)?, viewer, id, version, input.into()).await?))
+        Ok(Opportunity::from(
+            svc::shelve(ctx::state(ctx)?, viewer, id, version, input.into()).await?,
+        ))
     }
 
     /// Takes a shelved opportunity up again (counts as a follow-up).
@@ -678,7 +728,7 @@ impl OpportunityMutation {
     ) -> Result<Opportunity> {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "opportunity")?;
-        Ok(Opportunity(svc::reactivate(ctx::state(ctx)?, viewer, id, version).await?))
+        Ok(Opportunity::from(svc::reactivate(ctx::state(ctx)?, viewer, id, version).await?))
     }
 
     /// 输单: marks an open opportunity lost.
@@ -691,6 +741,6 @@ impl OpportunityMutation {
     ) -> Result<Opportunity> {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "opportunity")?;
-        Ok(Opportunity(svc::lose(ctx::state(ctx)?, viewer, id, version, &reason).await?))
+        Ok(Opportunity::from(svc::lose(ctx::state(ctx)?, viewer, id, version, &reason).await?))
     }
 }

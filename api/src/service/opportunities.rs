@@ -7,6 +7,7 @@ use crate::domain::text::{self, TextKind};
 use crate::domain::{calendar, money, opportunity as rules};
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
+pub use crate::store::opportunities::WithRelations;
 use crate::store::{self, opportunities as repo};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{ActivityKind, HistoryField, OpportunityKind, OpportunityStatus, Role, ShelveReason, Stage, activity, opportunity};
@@ -96,7 +97,15 @@ pub struct Shelving {
 }
 
 /// One page of the opportunities the viewer may see.
-pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: PageRequest) -> AppResult<Page<opportunity::Model>> {
+/// With `with_relations`, each row comes with its owner, customer and
+/// track, read in the same statement.
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    filter: ListFilter,
+    page: PageRequest,
+    with_relations: bool,
+) -> AppResult<Page<WithRelations>> {
     let mut p = Problems::new();
     let window = super::page_args(&mut p, &page);
     let mut f = repo::Filter {
@@ -125,7 +134,16 @@ pub async fn list(state: &AppState, viewer: &Viewer, filter: ListFilter, page: P
             calendar::recent_cutoff(state.clock.now(), settings.active_window_days, settings.timezone),
         ));
     }
-    repo::page(&state.db, &viewer.scope(), &f, filter.order, window, page.with_total).await
+    repo::page(
+        &state.db,
+        &viewer.scope(),
+        &f,
+        filter.order,
+        window,
+        page.with_total,
+        with_relations,
+    )
+    .await
 }
 
 /// Customers whose name contains `search`, among those the viewer's deals name.
@@ -144,8 +162,16 @@ pub async fn search_customers(state: &AppState, viewer: &Viewer, search: &str, f
 
 /// One opportunity, or `NOT_FOUND` when it does not exist or is outside
 /// the viewer's scope (the two are indistinguishable on purpose).
-pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<opportunity::Model> {
-    find(&state.db, viewer, id).await
+/// With `with_relations`, its owner, customer and track come with it, read
+/// in the same statement.
+pub async fn get(state: &AppState, viewer: &Viewer, id: i64, with_relations: bool) -> AppResult<WithRelations> {
+    if !with_relations {
+        return find(&state.db, viewer, id).await.map(WithRelations::from);
+    }
+    match repo::by_id_with_relations(&state.db, id).await? {
+        Some(row) if viewer.can_see(row.opportunity.owner_id, row.opportunity.track_id) => Ok(row),
+        _ => Err(AppError::not_found("opportunity")),
+    }
 }
 
 /// 活跃 now: a follow-up within the active window (company calendar).

@@ -172,6 +172,26 @@ pub async fn sorted_page<E: sea_orm::EntityTrait>(
 where
     E::Model: Sync,
 {
+    sorted_page_with(db, query, id, keys, window, with_total, |q| q.all(db)).await
+}
+
+/// [`sorted_page`], the page's statement run by `fetch` — which may join
+/// the rows each one points at into the same statement.
+pub async fn sorted_page_with<E, R, F, Fut>(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<E>,
+    id: E::Column,
+    keys: &[SortKey],
+    window: crate::domain::page::Window,
+    with_total: bool,
+    fetch: F,
+) -> AppResult<crate::domain::page::Page<R>>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    F: FnOnce(sea_orm::Select<E>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<R>, sea_orm::DbErr>>,
+{
     use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr, SubQueryStatement};
     use sea_orm::{Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
     let total = if with_total {
@@ -224,7 +244,7 @@ where
         };
         q = q.order_by(key.expr.clone(), order);
     }
-    let mut rows = q.limit(window.size + 1).all(db).await?;
+    let mut rows = fetch(q.limit(window.size + 1)).await?;
     let (has_next, has_previous) = window.flags(rows.len());
     rows.truncate(usize::try_from(window.size).unwrap_or(usize::MAX));
     if window.backwards {

@@ -209,7 +209,15 @@ async fn client(
     let mut req = format!("ws://{server}/graphql").into_client_request().map_err(AppError::internal)?;
     req.headers_mut()
         .insert("sec-websocket-protocol", axum::http::HeaderValue::from_static(crate::ws::PROTOCOL));
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.map_err(AppError::internal)?;
+    // Small buffers, as a phone's client has: tungstenite's default read
+    // buffer (128 KiB) is zeroed on every read, which made this client the
+    // larger part of the machine's CPU.
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .write_buffer_size(0);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), true)
+        .await
+        .map_err(AppError::internal)?;
     let init = serde_json::json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
     ws.send(Message::Text(init.to_string().into())).await.map_err(AppError::internal)?;
     loop {

@@ -13,7 +13,7 @@ use crate::graphql::{ctx::ClientAddr, ctx::RequestSettings, loaders::Loaders};
 use crate::service;
 use crate::state::AppState;
 use async_graphql::ServerError;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::ws::WebSocketUpgrade;
@@ -207,20 +207,6 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
     execute(&s, &headers, client_of(&extensions), media, request).await
 }
 
-/// The operation a GET request would run, when the document parses.
-fn operation_type(query: &str, operation_name: Option<&str>) -> Option<OperationType> {
-    crate::graphql::guard::scan_text(query).ok()?;
-    let doc = async_graphql::parser::parse_query(query).ok()?;
-    match doc.operations {
-        DocumentOperations::Single(op) => Some(op.node.ty),
-        DocumentOperations::Multiple(ops) => match operation_name {
-            Some(name) => ops.iter().find(|(n, _)| n.as_str() == name).map(|(_, op)| op.node.ty),
-            None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
-            None => None,
-        },
-    }
-}
-
 async fn graphql_get(
     State(s): State<HttpState>,
     extensions: Extensions,
@@ -245,16 +231,33 @@ async fn graphql_get(
             "NOT_ACCEPTABLE",
         );
     };
-    let Some(query) = params.get("query").filter(|q| !q.trim().is_empty()) else {
+    let query = params.get("query").filter(|q| !q.trim().is_empty());
+    let persisted = params.get("extensions").filter(|e| !e.is_empty());
+    if query.is_none() && persisted.is_none() {
         return error_body(
             StatusCode::BAD_REQUEST,
             media,
             "a GET request needs a query parameter",
             "BAD_REQUEST",
         );
-    };
-    let operation_name = params.get("operationName").filter(|n| !n.is_empty()).cloned();
-    if operation_type(query, operation_name.as_deref()) == Some(OperationType::Mutation) {
+    }
+    let mut request = async_graphql::Request::new(query.cloned().unwrap_or_default());
+    if let Some(name) = params.get("operationName").filter(|n| !n.is_empty()) {
+        request = request.operation_name(name.clone());
+    }
+    if let Some(vars) = params.get("variables").filter(|v| !v.is_empty()) {
+        match serde_json::from_str::<async_graphql::Variables>(vars) {
+            Ok(v) => request = request.variables(v),
+            Err(_) => return error_body(StatusCode::BAD_REQUEST, media, "variables must be a JSON object", "BAD_REQUEST"),
+        }
+    }
+    if let Some(ext) = persisted {
+        match serde_json::from_str::<async_graphql::Extensions>(ext) {
+            Ok(e) => request.extensions = e,
+            Err(_) => return error_body(StatusCode::BAD_REQUEST, media, "extensions must be a JSON object", "BAD_REQUEST"),
+        }
+    }
+    if s.schema.operation_type(&mut request) == Some(OperationType::Mutation) {
         let mut resp = error_body(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -263,16 +266,6 @@ async fn graphql_get(
         );
         resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
-    }
-    let mut request = async_graphql::Request::new(query.clone());
-    if let Some(name) = operation_name {
-        request = request.operation_name(name);
-    }
-    if let Some(vars) = params.get("variables").filter(|v| !v.is_empty()) {
-        match serde_json::from_str::<async_graphql::Variables>(vars) {
-            Ok(v) => request = request.variables(v),
-            Err(_) => return error_body(StatusCode::BAD_REQUEST, media, "variables must be a JSON object", "BAD_REQUEST"),
-        }
     }
     execute(&s, &headers, client_of(&extensions), media, request).await
 }

@@ -219,3 +219,130 @@ async fn internal_errors_carry_no_detail() {
     // In the default language (zh-CN), without a word of the cause.
     assert_eq!(msg, "服务器内部错误");
 }
+
+fn sha256(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn persisted(hash: &str) -> Value {
+    json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } })
+}
+
+#[tokio::test]
+async fn a_client_may_send_the_hash_of_a_document_it_sent_before_instead_of_the_text() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let a2 = app.login("a2@test.local").await;
+    let me = "query Me { me { email } }";
+    let hash = sha256(me);
+    let send = |token: &str, body: Value| app.client.post(app.url("/graphql")).bearer_auth(token).json(&body).send();
+
+    // Unknown hash: the code Apollo's clients answer by sending the text.
+    let v: Value = send(&a1, json!({ "extensions": persisted(&hash) }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{v}");
+    assert_eq!(v["errors"][0]["message"], "PersistedQueryNotFound");
+    assert!(v.get("data").is_none() || v["data"].is_null());
+
+    // A text that does not match its hash is refused and not registered.
+    let wrong = sha256("{ __typename }");
+    let v: Value = send(&a1, json!({ "query": me, "extensions": persisted(&wrong) }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{v}");
+    let v: Value = send(&a1, json!({ "extensions": persisted(&wrong) }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{v}");
+
+    // Text and hash: answered and registered; then the hash alone will do,
+    // over POST and GET, for anyone — the document is shared, the answer is
+    // each viewer's own.
+    let v: Value = send(&a1, json!({ "query": me, "extensions": persisted(&hash) }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["data"]["me"]["email"], "a1@test.local", "{v}");
+    let v: Value = send(&a2, json!({ "extensions": persisted(&hash.to_uppercase()) }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["data"]["me"]["email"], "a2@test.local", "{v}");
+    let resp = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("extensions", persisted(&hash).to_string())])
+        .bearer_auth(&a2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.json::<Value>().await.unwrap()["data"]["me"]["email"], "a2@test.local");
+
+    // A persisted mutation is still refused over GET.
+    let m = r#"mutation M { login(email: "nobody@test.local", password: "wrong-password") { token } }"#;
+    let mhash = sha256(m);
+    send(&a1, json!({ "query": m, "extensions": persisted(&mhash) })).await.unwrap();
+    let resp = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("extensions", persisted(&mhash).to_string())])
+        .bearer_auth(&a2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+
+    // Another version of the protocol, or a malformed hash.
+    let v: Value = send(
+        &a1,
+        json!({ "extensions": { "persistedQuery": { "version": 2, "sha256Hash": hash } } }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(v["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_SUPPORTED", "{v}");
+    let v: Value = send(&a1, json!({ "extensions": persisted("not a hash") }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{v}");
+}
+
+#[tokio::test]
+async fn a_cached_document_still_has_its_variables_checked_every_time() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let q = "query Q($x: Boolean = true) { me @include(if: $x) { email } }";
+    assert_eq!(
+        app.post(Some(&a1), q, json!({ "x": true })).await.data()["me"]["email"],
+        "a1@test.local"
+    );
+    let many: serde_json::Map<String, Value> = (0..60).map(|i| (format!("v{i}"), json!(i))).collect();
+    let refused = app.post(Some(&a1), q, Value::Object(many)).await;
+    assert_eq!(refused.code(), "QUERY_LIMIT", "{:?}", refused.0);
+    assert_eq!(refused.0["errors"][0]["extensions"]["limit"], "variables");
+    // And a document refused by the guard is refused again, not cached.
+    let deep = format!("{{ {}__typename{} }}", "me { ".repeat(45), " }".repeat(45));
+    assert_eq!(app.post(Some(&a1), &deep, json!({})).await.code(), "QUERY_LIMIT");
+    assert_eq!(app.post(Some(&a1), &deep, json!({})).await.code(), "QUERY_LIMIT");
+}

@@ -205,6 +205,19 @@ fn count_root_fields(
 }
 
 /// The second pass, on the parsed document.
+/// The request's variables, checked on every request (its document's own
+/// checks are kept with the parsed document).
+pub fn check_variables(variables: &Variables) -> Result<(), ServerError> {
+    if variables.len() > MAX_VARIABLES {
+        return Err(refusal(
+            "variables",
+            MAX_VARIABLES as u64,
+            format!("a request sends at most {MAX_VARIABLES} variables"),
+        ));
+    }
+    Ok(())
+}
+
 pub fn check_document(doc: &ExecutableDocument, variables: &Variables) -> Result<(), ServerError> {
     let operations: Vec<_> = match &doc.operations {
         DocumentOperations::Single(op) => vec![op],
@@ -217,13 +230,7 @@ pub fn check_document(doc: &ExecutableDocument, variables: &Variables) -> Result
             format!("a document holds at most {MAX_OPERATIONS} operations"),
         ));
     }
-    if variables.len() > MAX_VARIABLES {
-        return Err(refusal(
-            "variables",
-            MAX_VARIABLES as u64,
-            format!("a request sends at most {MAX_VARIABLES} variables"),
-        ));
-    }
+    check_variables(variables)?;
     let mut aliases = doc
         .fragments
         .values()

@@ -167,7 +167,6 @@ struct Document {
     query: String,
     operation: Option<String>,
     variables: Variables,
-    parsed: async_graphql::parser::types::ExecutableDocument,
     kept: super::pipeline::Kept,
 }
 
@@ -178,10 +177,10 @@ impl Pipeline {
         let Ok(request) = serde_json::from_value::<Request>(payload) else {
             return Subscribed::NotSubscription;
         };
-        let (query, operation, variables) = (request.query.clone(), request.operation_name.clone(), request.variables.clone());
-        let Ok((_, kept)) = Self::prepare(request) else {
+        let Ok((request, kept)) = self.prepare(request) else {
             return Subscribed::NotSubscription;
         };
+        let (query, operation, variables) = (request.query, request.operation_name, request.variables);
         let Some(after_variable) = subscription_after_variable(&kept.0, operation.as_deref()) else {
             return Subscribed::NotSubscription;
         };
@@ -189,7 +188,6 @@ impl Pipeline {
             query,
             operation,
             variables,
-            parsed: kept.0.clone(),
             kept,
         };
 
@@ -275,7 +273,7 @@ impl Document {
         if let Some(op) = &self.operation {
             request = request.operation_name(op.clone());
         }
-        request.set_parsed_query(self.parsed.clone());
+        request.set_parsed_query((*self.kept.0).clone());
         request
             .data(auth.clone())
             .data(RequestSettings::default())

@@ -4,6 +4,11 @@
 //! on each answer the error cap and codes (`guard`), the field order of the
 //! query (`order`) and the caller's language (`language`).
 //!
+//! Documents are parsed once: a document that passed the guard is kept,
+//! parsed, by its text (`Documents`), and a client may send the SHA-256 of
+//! a document it sent before instead of the text (automatic persisted
+//! queries, as Apollo's clients speak them: `extensions.persistedQuery`).
+//!
 //! An [`Executor`] around the schema rather than schema extensions: with
 //! any extension registered, async-graphql builds resolve information (a
 //! registry lookup, type-name strings) for every field and every list item
@@ -13,8 +18,8 @@
 use super::AppSchema;
 use super::{guard, language, order};
 use crate::domain::labels::Locale;
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Data, Executor, Request, Response, ServerError};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::{Data, Executor, Request, Response, ServerError, Value};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use std::any::TypeId;
@@ -26,10 +31,63 @@ pub struct Pipeline {
     default_locale: Locale,
     /// The subscriptions' shared answers (`live`).
     pub(super) live: Arc<super::live::Live>,
+    documents: Arc<Documents>,
 }
 
 /// The document of a request, kept to put its answers in order.
-pub(super) type Kept = Arc<(ExecutableDocument, Option<String>)>;
+pub(super) type Kept = Arc<(Arc<ExecutableDocument>, Option<String>)>;
+
+/// Most bytes of document text each cache holds (the parsed form is a few
+/// times its text); beyond, the least used go.
+const DOCUMENT_CACHE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Documents already parsed and checked, and the persisted ones by hash.
+struct Documents {
+    /// Documents that passed the guard, parsed, by their text.
+    parsed: moka::sync::Cache<Arc<str>, Arc<ExecutableDocument>>,
+    /// The text of each document a client registered, by its SHA-256
+    /// (lower-case hex).
+    persisted: moka::sync::Cache<String, Arc<str>>,
+}
+
+impl Default for Documents {
+    fn default() -> Self {
+        let weigh_parsed = |k: &Arc<str>, _: &Arc<ExecutableDocument>| u32::try_from(k.len()).unwrap_or(u32::MAX);
+        let weigh_persisted = |k: &String, v: &Arc<str>| u32::try_from(k.len() + v.len()).unwrap_or(u32::MAX);
+        Self {
+            parsed: moka::sync::Cache::builder()
+                .max_capacity(DOCUMENT_CACHE_BYTES)
+                .weigher(weigh_parsed)
+                .build(),
+            persisted: moka::sync::Cache::builder()
+                .max_capacity(DOCUMENT_CACHE_BYTES)
+                .weigher(weigh_persisted)
+                .build(),
+        }
+    }
+}
+
+/// An error of the persisted-query protocol, with the code and message
+/// Apollo's clients look for.
+fn persisted_error(message: &str, code: &str) -> ServerError {
+    let mut e = ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code);
+    e.extensions = Some(ext);
+    e
+}
+
+/// The SHA-256 of `text`, lower-case hex.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        hex.push(char::from_digit(u32::from(b & 0xf), 16).unwrap_or('0'));
+    }
+    hex
+}
 
 impl Pipeline {
     pub fn new(schema: AppSchema, default_locale: Locale) -> Self {
@@ -37,6 +95,7 @@ impl Pipeline {
             schema,
             default_locale,
             live: Arc::default(),
+            documents: Arc::default(),
         }
     }
 
@@ -45,14 +104,88 @@ impl Pipeline {
         of(request).or_else(|| session.and_then(of)).unwrap_or(self.default_locale)
     }
 
-    /// The guard: limits on the text, then on the parsed document.
-    pub(super) fn prepare(mut request: Request) -> Result<(Request, Kept), ServerError> {
-        guard::scan_text(&request.query)?;
-        let doc = async_graphql::parser::parse_query(&request.query)?;
-        guard::check_document(&doc, &request.variables)?;
-        let kept = Arc::new((doc.clone(), request.operation_name.clone()));
-        request.set_parsed_query(doc);
+    /// The text of a persisted query: with `extensions.persistedQuery` and
+    /// no text, the text registered under its hash; with both, the text is
+    /// checked against the hash (and registered once it passes the guard).
+    /// Returns the hash to register.
+    fn persisted(&self, request: &mut Request) -> Result<Option<String>, ServerError> {
+        let Some(pq) = request.extensions.remove("persistedQuery") else {
+            return Ok(None);
+        };
+        let Value::Object(pq) = pq else {
+            return Err(persisted_error("persistedQuery must be an object", "BAD_REQUEST"));
+        };
+        if !matches!(pq.get("version"), Some(Value::Number(n)) if n.as_u64() == Some(1)) {
+            return Err(persisted_error("PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED"));
+        }
+        let hash = match pq.get("sha256Hash") {
+            Some(Value::String(h)) if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) => h.to_ascii_lowercase(),
+            _ => {
+                return Err(persisted_error(
+                    "persistedQuery.sha256Hash must be 64 hexadecimal digits",
+                    "BAD_REQUEST",
+                ));
+            }
+        };
+        if request.query.is_empty() {
+            return match self.documents.persisted.get(&hash) {
+                Some(text) => {
+                    request.query = text.to_string();
+                    Ok(None)
+                }
+                None => Err(persisted_error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")),
+            };
+        }
+        if sha256_hex(&request.query) != hash {
+            return Err(persisted_error("provided sha does not match query", "BAD_REQUEST"));
+        }
+        Ok(Some(hash))
+    }
+
+    /// The guard: limits on the text, then on the parsed document — once
+    /// per distinct text; the variables are checked every time.
+    pub(super) fn prepare(&self, mut request: Request) -> Result<(Request, Kept), ServerError> {
+        let register = self.persisted(&mut request)?;
+        let doc = match self.documents.parsed.get(request.query.as_str()) {
+            Some(doc) => {
+                guard::check_variables(&request.variables)?;
+                doc
+            }
+            None => {
+                guard::scan_text(&request.query)?;
+                let doc = async_graphql::parser::parse_query(&request.query)?;
+                guard::check_document(&doc, &request.variables)?;
+                let doc = Arc::new(doc);
+                self.documents.parsed.insert(Arc::from(request.query.as_str()), doc.clone());
+                doc
+            }
+        };
+        if let Some(hash) = register {
+            self.documents.persisted.insert(hash, Arc::from(request.query.as_str()));
+        }
+        request.set_parsed_query((*doc).clone());
+        let kept = Arc::new((doc, request.operation_name.clone()));
         Ok((request, kept))
+    }
+
+    /// The type of the operation `request` would run, when its document
+    /// passes the guard (for a GET, which may not mutate); its persisted
+    /// query, if any, is resolved into it. `None` leaves the request as it
+    /// was, for the execution to refuse.
+    pub fn operation_type(&self, request: &mut Request) -> Option<OperationType> {
+        let mut probe = Request::new(request.query.clone()).variables(request.variables.clone());
+        probe.extensions = request.extensions.clone();
+        let (probe, kept) = self.prepare(probe).ok()?;
+        request.query = probe.query;
+        request.extensions.remove("persistedQuery");
+        match &kept.0.operations {
+            DocumentOperations::Single(op) => Some(op.node.ty),
+            DocumentOperations::Multiple(ops) => match request.operation_name.as_deref() {
+                Some(name) => ops.iter().find(|(n, _)| n.as_str() == name).map(|(_, op)| op.node.ty),
+                None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+                None => None,
+            },
+        }
     }
 
     pub(super) fn finish(resp: &mut Response, kept: Option<&Kept>, locale: Locale) {
@@ -68,7 +201,7 @@ impl Pipeline {
 impl Executor for Pipeline {
     async fn execute(&self, request: Request) -> Response {
         let locale = self.locale(&request.data, None);
-        match Self::prepare(request) {
+        match self.prepare(request) {
             Ok((request, kept)) => {
                 let mut resp = self.schema.execute(request).await;
                 Self::finish(&mut resp, Some(&kept), locale);
@@ -84,7 +217,7 @@ impl Executor for Pipeline {
 
     fn execute_stream(&self, request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
         let locale = self.locale(&request.data, session_data.as_deref());
-        match Self::prepare(request) {
+        match self.prepare(request) {
             Ok((request, kept)) => Executor::execute_stream(&self.schema, request, session_data)
                 .map(move |mut resp| {
                     Self::finish(&mut resp, Some(&kept), locale);

@@ -107,7 +107,14 @@ pub async fn listen_postgres(config: &crate::config::Config, bus: EventBus) -> A
 #[derive(Clone)]
 pub struct EventFeed {
     tx: broadcast::Sender<Batch>,
+    /// The newest id the reader has read (and handed out, or is handing
+    /// out now); [`UNKNOWN`] until its first read. A subscription from
+    /// "now" starts here instead of asking the database.
+    position: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
+
+/// The feed's position before its first read.
+const UNKNOWN: i64 = i64::MIN;
 
 /// A range of the log as the feed hands it out: shared, and each row
 /// shared, so that a subscription holds a pointer to an event, not a copy.
@@ -117,6 +124,7 @@ impl Default for EventFeed {
     fn default() -> Self {
         Self {
             tx: broadcast::channel(1024).0,
+            position: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(UNKNOWN)),
         }
     }
 }
@@ -127,6 +135,11 @@ const FEED_BATCH: u64 = 500;
 impl EventFeed {
     pub fn subscribe(&self) -> broadcast::Receiver<Batch> {
         self.tx.subscribe()
+    }
+
+    /// The newest id read so far, once the reader has read.
+    pub fn position(&self) -> Option<i64> {
+        Some(self.position.load(std::sync::atomic::Ordering::SeqCst)).filter(|p| *p != UNKNOWN)
     }
 
     /// Starts the reader for `state`; it stops when the state is dropped or
@@ -146,6 +159,7 @@ impl EventFeed {
                 match position {
                     Ok(mut at) => {
                         last = Some(at);
+                        state.feed.position.fetch_max(at, std::sync::atomic::Ordering::SeqCst);
                         loop {
                             match crate::store::events::all_after(&state.db, at, FEED_BATCH).await {
                                 Ok(rows) if rows.is_empty() => break,
@@ -153,6 +167,10 @@ impl EventFeed {
                                     let full = rows.len() as u64 == FEED_BATCH;
                                     at = rows.last().map_or(at, |r| r.id);
                                     last = Some(at);
+                                    // Moved before the rows go out: a subscriber
+                                    // who starts from here either receives them
+                                    // or started after them.
+                                    state.feed.position.fetch_max(at, std::sync::atomic::Ordering::SeqCst);
                                     let _ = state
                                         .feed
                                         .tx
@@ -190,7 +208,8 @@ pub async fn retry_pause() {
 }
 
 /// The events of `kinds` in `scope` after `after` (or, without it, from
-/// the newest on): first replayed from the log, then live from this
+/// the newest on — where this process's feed has read to, or the log's
+/// newest id before the feed's first read): first replayed from the log, then live from this
 /// process's [`EventFeed`], matched in memory. Never ends on a database
 /// error: it waits and resumes from the last id it delivered. A
 /// subscriber that falls behind the feed re-reads the log from there.
@@ -206,7 +225,7 @@ pub fn stream(
     async_stream::stream! {
         // Subscribed before reading the log, so nothing falls between the two.
         let mut live = state.feed.subscribe();
-        let mut last = match after {
+        let mut last = match after.or_else(|| state.feed.position()) {
             Some(a) => a,
             None => loop {
                 // Boxed: a query's future is large and would otherwise sit in

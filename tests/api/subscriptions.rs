@@ -394,3 +394,64 @@ async fn shared_answers_never_cross_viewers_and_one_viewer_costs_one_resolution(
     let six = statements.load(Ordering::SeqCst);
     assert!(six <= alone + 1, "six alike sockets cost {six} statements, one cost {alone}");
 }
+
+#[tokio::test]
+async fn a_phone_may_subscribe_with_the_hash_of_a_document_sent_before() {
+    use org::*;
+    use sha2::Digest;
+    let app = spawn_app().await;
+    let hash: String = sha2::Sha256::digest(ALERT_EVENTS.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+
+    // Unknown on this process: refused for that id, the socket stays.
+    let token = app.login("a3@test.local").await;
+    let mut early = open(&app, &token).await;
+    send(
+        &mut early,
+        json!({ "id": "1", "type": "subscribe", "payload": { "variables": { "after": "0" }, "extensions": persisted } }),
+    )
+    .await;
+    let refused = next_json(&mut early).await;
+    assert_eq!(refused["id"], "1", "{refused}");
+    assert!(refused.to_string().contains("PERSISTED_QUERY_NOT_FOUND"), "{refused}");
+
+    // a1 sends the text with its hash; a3 then sends the hash alone, and
+    // each receives his own scope.
+    let a1_token = app.login("a1@test.local").await;
+    let mut a1 = open(&app, &a1_token).await;
+    send(
+        &mut a1,
+        json!({ "id": "1", "type": "subscribe",
+                "payload": { "query": ALERT_EVENTS, "variables": { "after": "0" }, "extensions": persisted } }),
+    )
+    .await;
+    send(
+        &mut early,
+        json!({ "id": "2", "type": "subscribe", "payload": { "variables": { "after": "0" }, "extensions": persisted } }),
+    )
+    .await;
+    app.insert_deal(DealSpec {
+        last_activity_at: sh(2026, 10, 1),
+        ..DealSpec::new(A1, T1)
+    })
+    .await;
+    app.insert_deal(DealSpec {
+        last_activity_at: sh(2026, 10, 1),
+        ..DealSpec::new(A3, T2)
+    })
+    .await;
+    app.scan(t0()).await;
+    let got = event(&mut a1).await;
+    assert_eq!(got["alert"]["owner"]["email"], "a1@test.local");
+    let m = next_json(&mut early).await;
+    assert_eq!(m["id"], "2", "{m}");
+    assert_eq!(
+        m["payload"]["data"]["alertEvents"]["alert"]["owner"]["email"], "a3@test.local",
+        "{m}"
+    );
+    quiet(&mut a1).await;
+    quiet(&mut early).await;
+}

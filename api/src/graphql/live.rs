@@ -30,10 +30,14 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 /// How long a resolved answer is kept for the members still to send it.
-const ANSWER_TTL: Duration = Duration::from_secs(30);
+const ANSWER_TTL: Duration = Duration::from_secs(10);
 /// Most answers a group keeps (each a few hundred bytes): a member more
-/// than this many events behind the group's newest resolves its own.
-const GROUP_ANSWERS: usize = 64;
+/// than this many events behind the group's newest resolves its own. As
+/// deep as a socket's queue, so that in a burst the slowest member still
+/// finds what the fastest resolved.
+const GROUP_ANSWERS: usize = crate::ws::QUEUE;
+/// How often the answers past their time are dropped, events or not.
+const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
 /// One event, as a subscription's members are sent it.
 #[derive(Clone)]
@@ -87,26 +91,40 @@ struct Answer {
 }
 
 impl Group {
-    /// Where the answer to `event_id` is (or will be) kept.
+    /// Where the answer to `event_id` is (or will be) kept: the answers are
+    /// in event order, found by binary search.
     fn answer(&self, event_id: i64) -> Arc<tokio::sync::OnceCell<Arc<str>>> {
         let mut answers = self.answers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(a) = answers.iter().rev().find(|a| a.event_id == event_id) {
-            return a.cell.clone();
+        let at = match answers.binary_search_by_key(&event_id, |a| a.event_id) {
+            Ok(i) => return answers[i].cell.clone(),
+            Err(i) => i,
+        };
+        let cell = Arc::new(tokio::sync::OnceCell::new());
+        if at == 0 && answers.len() >= GROUP_ANSWERS {
+            // Older than everything kept: resolved for this member alone.
+            return cell;
         }
-        let now = std::time::Instant::now();
-        while answers
-            .front()
-            .is_some_and(|a| answers.len() >= GROUP_ANSWERS || now.duration_since(a.made) > ANSWER_TTL)
-        {
+        answers.insert(
+            at,
+            Answer {
+                event_id,
+                made: std::time::Instant::now(),
+                cell: cell.clone(),
+            },
+        );
+        while answers.len() > GROUP_ANSWERS {
             answers.pop_front();
         }
-        let cell = Arc::new(tokio::sync::OnceCell::new());
-        answers.push_back(Answer {
-            event_id,
-            made: now,
-            cell: cell.clone(),
-        });
         cell
+    }
+
+    /// Drops the answers kept longer than [`ANSWER_TTL`].
+    fn sweep(&self, now: std::time::Instant) {
+        let mut answers = self.answers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        answers.retain(|a| now.duration_since(a.made) <= ANSWER_TTL);
+        if answers.is_empty() {
+            answers.shrink_to_fit();
+        }
     }
 }
 
@@ -116,6 +134,7 @@ pub struct Live {
     /// Loaders shared by every group resolving one event, made after the
     /// event was committed (so "as it is now" holds), batched across groups.
     loaders: moka::sync::Cache<i64, Arc<Loaders>>,
+    sweeping: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -132,6 +151,7 @@ impl Default for Live {
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(10))
                 .build(),
+            sweeping: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }
@@ -153,6 +173,31 @@ impl Live {
             groups.prune_at = (groups.by_key.len() * 2).max(1024);
         }
         group
+    }
+
+    /// Drops the answers past their time in every group, every
+    /// [`SWEEP_EVERY`], so that memory comes back after a burst even when
+    /// no event follows; started with the first subscription, ends with
+    /// this `Live`.
+    fn start_sweeping(self: &Arc<Self>) {
+        if self.sweeping.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(SWEEP_EVERY).await;
+                let Some(live) = weak.upgrade() else { return };
+                let groups: Vec<Arc<Group>> = {
+                    let groups = live.groups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    groups.by_key.values().filter_map(Weak::upgrade).collect()
+                };
+                let now = std::time::Instant::now();
+                for g in groups {
+                    g.sweep(now);
+                }
+            }
+        });
     }
 
     /// The groups alive now (for the benchmark's report and tests).
@@ -222,6 +267,7 @@ impl Pipeline {
         };
         // Alike subscriptions share one document (and its parsed form).
         let group = self.live.group(key, document);
+        self.live.start_sweeping();
 
         let rows = crate::events::stream(app.clone(), viewer.scope(), kinds, after);
         let (pipeline, app, auth) = (self.clone(), app.clone(), auth.clone());

@@ -236,95 +236,58 @@ async fn a_client_may_send_the_hash_of_a_document_it_sent_before_instead_of_the_
     let a2 = app.login("a2@test.local").await;
     let me = "query Me { me { email } }";
     let hash = sha256(me);
-    let send = |token: &str, body: Value| app.client.post(app.url("/graphql")).bearer_auth(token).json(&body).send();
+    let post = async |token: &str, body: Value| -> Value {
+        let sent = app.client.post(app.url("/graphql")).bearer_auth(token).json(&body).send();
+        sent.await.unwrap().json().await.unwrap()
+    };
+
+    let get_persisted = |hash: &str| {
+        app.client
+            .get(app.url("/graphql"))
+            .query(&[("extensions", persisted(hash).to_string())])
+            .bearer_auth(&a2)
+            .send()
+    };
 
     // Unknown hash: the code Apollo's clients answer by sending the text.
-    let v: Value = send(&a1, json!({ "extensions": persisted(&hash) }))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = post(&a1, json!({ "extensions": persisted(&hash) })).await;
     assert_eq!(v["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{v}");
     assert_eq!(v["errors"][0]["message"], "PersistedQueryNotFound");
     assert!(v.get("data").is_none() || v["data"].is_null());
 
     // A text that does not match its hash is refused and not registered.
     let wrong = sha256("{ __typename }");
-    let v: Value = send(&a1, json!({ "query": me, "extensions": persisted(&wrong) }))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = post(&a1, json!({ "query": me, "extensions": persisted(&wrong) })).await;
     assert_eq!(v["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{v}");
-    let v: Value = send(&a1, json!({ "extensions": persisted(&wrong) }))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = post(&a1, json!({ "extensions": persisted(&wrong) })).await;
     assert_eq!(v["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{v}");
 
     // Text and hash: answered and registered; then the hash alone will do,
     // over POST and GET, for anyone — the document is shared, the answer is
     // each viewer's own.
-    let v: Value = send(&a1, json!({ "query": me, "extensions": persisted(&hash) }))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = post(&a1, json!({ "query": me, "extensions": persisted(&hash) })).await;
     assert_eq!(v["data"]["me"]["email"], "a1@test.local", "{v}");
-    let v: Value = send(&a2, json!({ "extensions": persisted(&hash.to_uppercase()) }))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = post(&a2, json!({ "extensions": persisted(&hash.to_uppercase()) })).await;
     assert_eq!(v["data"]["me"]["email"], "a2@test.local", "{v}");
-    let resp = app
-        .client
-        .get(app.url("/graphql"))
-        .query(&[("extensions", persisted(&hash).to_string())])
-        .bearer_auth(&a2)
-        .send()
-        .await
-        .unwrap();
+    let resp = get_persisted(&hash).await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.json::<Value>().await.unwrap()["data"]["me"]["email"], "a2@test.local");
 
     // A persisted mutation is still refused over GET.
     let m = r#"mutation M { login(email: "nobody@test.local", password: "wrong-password") { token } }"#;
     let mhash = sha256(m);
-    send(&a1, json!({ "query": m, "extensions": persisted(&mhash) })).await.unwrap();
-    let resp = app
-        .client
-        .get(app.url("/graphql"))
-        .query(&[("extensions", persisted(&mhash).to_string())])
-        .bearer_auth(&a2)
-        .send()
-        .await
-        .unwrap();
+    post(&a1, json!({ "query": m, "extensions": persisted(&mhash) })).await;
+    let resp = get_persisted(&mhash).await.unwrap();
     assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
 
     // Another version of the protocol, or a malformed hash.
-    let v: Value = send(
+    let v = post(
         &a1,
         json!({ "extensions": { "persistedQuery": { "version": 2, "sha256Hash": hash } } }),
     )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(v["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_SUPPORTED", "{v}");
-    let v: Value = send(&a1, json!({ "extensions": persisted("not a hash") }))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = post(&a1, json!({ "extensions": persisted("not a hash") })).await;
     assert_eq!(v["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{v}");
 }
 

@@ -2,7 +2,6 @@
 //! `spr_` + URL-safe base64 (47 characters), kept only as their SHA-256.
 
 use base64::Engine as _;
-use sha2::{Digest, Sha256};
 
 const PREFIX: &str = "spr_";
 
@@ -17,7 +16,13 @@ pub fn new_token() -> (String, String) {
 
 /// The digest a token is stored and looked up by (hex SHA-256).
 pub fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(token)
+}
+
+/// The SHA-256 of `text`, lower-case hex (also the key of a persisted query).
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether a text has the shape of one of our refresh tokens.

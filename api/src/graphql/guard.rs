@@ -41,11 +41,19 @@ pub const MAX_ERRORS: usize = 20;
 pub const CODE: &str = "QUERY_LIMIT";
 
 fn refusal(limit: &str, max: u64, message: String) -> ServerError {
+    let mut e = coded(&message, CODE);
+    if let Some(ext) = e.extensions.as_mut() {
+        ext.set("limit", limit);
+        ext.set("max", max);
+    }
+    e
+}
+
+/// An error of the request itself (nothing ran) with its `extensions.code`.
+pub fn coded(message: &str, code: &str) -> ServerError {
     let mut e = ServerError::new(message, None);
     let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", CODE);
-    ext.set("limit", limit);
-    ext.set("max", max);
+    ext.set("code", code);
     e.extensions = Some(ext);
     e
 }

@@ -349,3 +349,45 @@ fn subscription_after_variable(doc: &async_graphql::parser::types::ExecutableDoc
     });
     Some(variable)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group() -> Group {
+        let parsed = async_graphql::parser::parse_query("subscription { alertEvents { id } }").unwrap();
+        Group {
+            document: Arc::new(Document {
+                query: String::new(),
+                operation: None,
+                variables: Variables::default(),
+                kept: Arc::new((Arc::new(parsed), None)),
+            }),
+            answers: Mutex::default(),
+        }
+    }
+
+    #[test]
+    fn members_share_an_event_s_answer_and_the_kept_answers_are_bounded_and_swept() {
+        let g = group();
+        let first = g.answer(10);
+        assert!(Arc::ptr_eq(&first, &g.answer(10)), "one answer per event");
+        assert!(!Arc::ptr_eq(&first, &g.answer(11)));
+        // A late member's older event goes in its place, in order.
+        assert!(Arc::ptr_eq(&g.answer(5), &g.answer(5)));
+        let ids: Vec<i64> = g.answers.lock().unwrap().iter().map(|a| a.event_id).collect();
+        assert_eq!(ids, vec![5, 10, 11]);
+        // Bounded: the oldest go; one older than all kept is not kept.
+        for id in 100..100 + GROUP_ANSWERS as i64 {
+            g.answer(id);
+        }
+        assert_eq!(g.answers.lock().unwrap().len(), GROUP_ANSWERS);
+        assert!(!Arc::ptr_eq(&g.answer(10), &g.answer(10)), "evicted: resolved alone");
+        assert_eq!(g.answers.lock().unwrap().front().map(|a| a.event_id), Some(100));
+        // Swept once past their time, events or not.
+        g.sweep(std::time::Instant::now());
+        assert_eq!(g.answers.lock().unwrap().len(), GROUP_ANSWERS);
+        g.sweep(std::time::Instant::now() + ANSWER_TTL + Duration::from_secs(1));
+        assert!(g.answers.lock().unwrap().is_empty());
+    }
+}

@@ -15,32 +15,17 @@ use entity::{activity, opportunity, opportunity_history};
 /// 商机: a sales opportunity, with the rows it points at when they were
 /// read with it (a page or a lookup whose selection asks for them).
 #[derive(Clone)]
-pub struct Opportunity(pub opportunity::Model, Read);
-
-/// Owner, customer and track read in the opportunity's own statement.
-#[derive(Clone, Default)]
-struct Read {
-    owner: Option<entity::user::Model>,
-    customer: Option<entity::customer::Model>,
-    track: Option<entity::track::Model>,
-}
+pub struct Opportunity(pub opportunity::Model, svc::Relations);
 
 impl From<opportunity::Model> for Opportunity {
     fn from(model: opportunity::Model) -> Self {
-        Self(model, Read::default())
+        Self(model, svc::Relations::default())
     }
 }
 
 impl From<svc::WithRelations> for Opportunity {
     fn from(row: svc::WithRelations) -> Self {
-        Self(
-            row.opportunity,
-            Read {
-                owner: row.owner,
-                customer: row.customer,
-                track: row.track,
-            },
-        )
+        Self(row.opportunity, row.relations)
     }
 }
 

@@ -67,28 +67,6 @@ impl Default for Documents {
     }
 }
 
-/// An error of the persisted-query protocol, with the code and message
-/// Apollo's clients look for.
-fn persisted_error(message: &str, code: &str) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code);
-    e.extensions = Some(ext);
-    e
-}
-
-/// The SHA-256 of `text`, lower-case hex.
-pub(crate) fn sha256_hex(text: &str) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(text.as_bytes());
-    let mut hex = String::with_capacity(64);
-    for b in digest {
-        hex.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-        hex.push(char::from_digit(u32::from(b & 0xf), 16).unwrap_or('0'));
-    }
-    hex
-}
-
 impl Pipeline {
     pub fn new(schema: AppSchema, default_locale: Locale) -> Self {
         Self {
@@ -113,15 +91,15 @@ impl Pipeline {
             return Ok(None);
         };
         let Value::Object(pq) = pq else {
-            return Err(persisted_error("persistedQuery must be an object", "BAD_REQUEST"));
+            return Err(guard::coded("persistedQuery must be an object", "BAD_REQUEST"));
         };
         if !matches!(pq.get("version"), Some(Value::Number(n)) if n.as_u64() == Some(1)) {
-            return Err(persisted_error("PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED"));
+            return Err(guard::coded("PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED"));
         }
         let hash = match pq.get("sha256Hash") {
             Some(Value::String(h)) if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) => h.to_ascii_lowercase(),
             _ => {
-                return Err(persisted_error(
+                return Err(guard::coded(
                     "persistedQuery.sha256Hash must be 64 hexadecimal digits",
                     "BAD_REQUEST",
                 ));
@@ -133,11 +111,11 @@ impl Pipeline {
                     request.query = text.to_string();
                     Ok(None)
                 }
-                None => Err(persisted_error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")),
+                None => Err(guard::coded("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")),
             };
         }
-        if sha256_hex(&request.query) != hash {
-            return Err(persisted_error("provided sha does not match query", "BAD_REQUEST"));
+        if crate::auth::refresh::sha256_hex(&request.query) != hash {
+            return Err(guard::coded("provided sha does not match query", "BAD_REQUEST"));
         }
         Ok(Some(hash))
     }

@@ -7,7 +7,7 @@ use crate::domain::text::{self, TextKind};
 use crate::domain::{calendar, money, opportunity as rules};
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
-pub use crate::store::opportunities::WithRelations;
+pub use crate::store::opportunities::{Relations, WithRelations};
 use crate::store::{self, opportunities as repo};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{ActivityKind, HistoryField, OpportunityKind, OpportunityStatus, Role, ShelveReason, Stage, activity, opportunity};
@@ -165,10 +165,12 @@ pub async fn search_customers(state: &AppState, viewer: &Viewer, search: &str, f
 /// With `with_relations`, its owner, customer and track come with it, read
 /// in the same statement.
 pub async fn get(state: &AppState, viewer: &Viewer, id: i64, with_relations: bool) -> AppResult<WithRelations> {
-    if !with_relations {
-        return find(&state.db, viewer, id).await.map(WithRelations::from);
-    }
-    match repo::by_id_with_relations(&state.db, id).await? {
+    let row = if with_relations {
+        repo::by_id_with_relations(&state.db, id).await?
+    } else {
+        repo::by_id(&state.db, id).await?.map(WithRelations::from)
+    };
+    match row {
         Some(row) if viewer.can_see(row.opportunity.owner_id, row.opportunity.track_id) => Ok(row),
         _ => Err(AppError::not_found("opportunity")),
     }

@@ -125,6 +125,13 @@ pub async fn page(
 #[derive(Debug, Clone)]
 pub struct WithRelations {
     pub opportunity: opportunity::Model,
+    pub relations: Relations,
+}
+
+/// Owner, customer and track, each `Some` when read in the opportunity's
+/// own statement.
+#[derive(Debug, Clone, Default)]
+pub struct Relations {
     pub owner: Option<user::Model>,
     pub customer: Option<customer::Model>,
     pub track: Option<track::Model>,
@@ -134,15 +141,11 @@ impl From<opportunity::Model> for WithRelations {
     fn from(opportunity: opportunity::Model) -> Self {
         Self {
             opportunity,
-            owner: None,
-            customer: None,
-            track: None,
+            relations: Relations::default(),
         }
     }
 }
 
-/// The rows of `q` with their owner, customer and track joined in: one
-/// statement where the loaders would take four.
 async fn joined_rows(db: &impl ConnectionTrait, q: sea_orm::Select<opportunity::Entity>) -> Result<Vec<WithRelations>, sea_orm::DbErr> {
     let rows = q
         .find_also_related(user::Entity)
@@ -154,9 +157,7 @@ async fn joined_rows(db: &impl ConnectionTrait, q: sea_orm::Select<opportunity::
         .into_iter()
         .map(|(opportunity, owner, customer, track)| WithRelations {
             opportunity,
-            owner,
-            customer,
-            track,
+            relations: Relations { owner, customer, track },
         })
         .collect())
 }

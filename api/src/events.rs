@@ -111,7 +111,18 @@ pub struct EventFeed {
     /// out now); [`UNKNOWN`] until its first read. A subscription from
     /// "now" starts here instead of asking the database.
     position: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    /// What is done with each range before it goes out (the subscriptions'
+    /// answers resolved once per group, `graphql::live`), set by the first
+    /// subscription.
+    prepare: std::sync::Arc<std::sync::OnceLock<Preparer>>,
 }
+
+/// Work on a range of the log before the feed hands it out.
+pub type Preparer = std::sync::Arc<dyn Fn(Batch) -> futures_util::future::BoxFuture<'static, ()> + Send + Sync>;
+
+/// The longest the feed waits for its [`Preparer`] before it hands a range
+/// out anyway (each subscription then resolves what is not ready).
+const PREPARE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The feed's position before its first read.
 const UNKNOWN: i64 = i64::MIN;
@@ -125,6 +136,7 @@ impl Default for EventFeed {
         Self {
             tx: broadcast::channel(1024).0,
             position: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(UNKNOWN)),
+            prepare: std::sync::Arc::default(),
         }
     }
 }
@@ -135,6 +147,14 @@ const FEED_BATCH: u64 = 500;
 impl EventFeed {
     pub fn subscribe(&self) -> broadcast::Receiver<Batch> {
         self.tx.subscribe()
+    }
+
+    /// Sets the work done on each range before it goes out; the first one
+    /// set stays.
+    pub fn prepare_with(&self, preparer: Preparer) {
+        if self.prepare.get().is_none() {
+            let _ = self.prepare.set(preparer);
+        }
     }
 
     /// The newest id read so far, once the reader has read.
@@ -171,10 +191,11 @@ impl EventFeed {
                                     // who starts from here either receives them
                                     // or started after them.
                                     state.feed.position.fetch_max(at, std::sync::atomic::Ordering::SeqCst);
-                                    let _ = state
-                                        .feed
-                                        .tx
-                                        .send(std::sync::Arc::new(rows.into_iter().map(std::sync::Arc::new).collect()));
+                                    let batch: Batch = std::sync::Arc::new(rows.into_iter().map(std::sync::Arc::new).collect());
+                                    if let Some(prepare) = state.feed.prepare.get().cloned() {
+                                        let _ = tokio::time::timeout(PREPARE_PATIENCE, prepare(batch.clone())).await;
+                                    }
+                                    let _ = state.feed.tx.send(batch);
                                     if !full {
                                         break;
                                     }

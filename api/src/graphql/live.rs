@@ -79,8 +79,22 @@ struct GroupKey {
 struct Group {
     document: Arc<Document>,
     /// The answers of the group's recent events, oldest first: each
-    /// resolved by the first member to reach it, the others wait for it.
+    /// resolved before the members are woken (`Live::prepare`), or by the
+    /// first member to reach it, the others waiting for it.
     answers: Mutex<std::collections::VecDeque<Answer>>,
+    /// What the members resolve as: one viewer, one language.
+    resolver: Option<Resolver>,
+}
+
+/// What a group needs to resolve an event's answer without a member: the
+/// members' viewer (one for the whole group), their events and language.
+struct Resolver {
+    schema: super::AppSchema,
+    app: Arc<AppState>,
+    auth: Auth,
+    locale: Locale,
+    scope: crate::auth::Scope,
+    kinds: &'static [entity::EventKind],
 }
 
 /// One event's answer in a group, once resolved.
@@ -91,6 +105,34 @@ struct Answer {
 }
 
 impl Group {
+    /// Whether the group's members receive `row`.
+    fn receives(&self, row: &entity::event::Model) -> bool {
+        self.resolver
+            .as_ref()
+            .is_some_and(|r| r.kinds.contains(&row.kind) && crate::store::events::admits(&r.scope, row))
+    }
+
+    /// The answer the members are sent for `row`, resolved once.
+    async fn answer_for(&self, live: &Live, row: Arc<entity::event::Model>) -> Arc<str> {
+        let cell = self.answer(row.id);
+        cell.get_or_init(|| self.resolve(live, row)).await.clone()
+    }
+
+    /// The answer the members are sent for `row`.
+    async fn resolve(&self, live: &Live, row: Arc<entity::event::Model>) -> Arc<str> {
+        let Some(r) = &self.resolver else {
+            return Arc::from("{}");
+        };
+        let loaders = live.loaders.get_with(row.id, || Arc::new(Loaders::new(&r.app)));
+        let request = self.document.request(&r.auth, r.locale).data(Current(row)).data(loaders);
+        let mut resp = Executor::execute_stream(&r.schema, request, None)
+            .next()
+            .await
+            .unwrap_or_else(|| Response::from_errors(vec![async_graphql::ServerError::new("no answer for the event", None)]));
+        Pipeline::finish(&mut resp, Some(&self.document.kept), r.locale);
+        Arc::from(serde_json::to_string(&resp).unwrap_or_else(|_| String::from("{}")))
+    }
+
     /// Where the answer to `event_id` is (or will be) kept: the answers are
     /// in event order, found by binary search.
     fn answer(&self, event_id: i64) -> Arc<tokio::sync::OnceCell<Arc<str>>> {
@@ -158,7 +200,7 @@ impl Default for Live {
 
 impl Live {
     /// The group of `key`, made with `document` when there is none.
-    fn group(&self, key: GroupKey, document: Document) -> Arc<Group> {
+    fn group(&self, key: GroupKey, document: Document, resolver: Resolver) -> Arc<Group> {
         let mut groups = self.groups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(found) = groups.by_key.get(&key).and_then(Weak::upgrade) {
             return found;
@@ -166,6 +208,7 @@ impl Live {
         let group = Arc::new(Group {
             document: Arc::new(document),
             answers: Mutex::default(),
+            resolver: Some(resolver),
         });
         groups.by_key.insert(key, Arc::downgrade(&group));
         if groups.by_key.len() >= groups.prune_at {
@@ -198,6 +241,32 @@ impl Live {
                 }
             }
         });
+    }
+
+    /// Resolves, once per group, the answers to the events of `batch` its
+    /// members receive, before the feed wakes them: a member then finds
+    /// its answer ready and is woken once, to send it, instead of waiting
+    /// for the first member to resolve it. The groups resolve side by side
+    /// (a task each); a group's own events go in order.
+    async fn prepare(self: Arc<Self>, batch: crate::events::Batch) {
+        let groups: Vec<Arc<Group>> = {
+            let groups = self.groups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            groups.by_key.values().filter_map(Weak::upgrade).collect()
+        };
+        let mut tasks = tokio::task::JoinSet::new();
+        for group in groups {
+            let rows: Vec<Arc<entity::event::Model>> = batch.iter().filter(|r| group.receives(r)).cloned().collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let live = self.clone();
+            tasks.spawn(async move {
+                for row in rows {
+                    group.answer_for(&live, row).await;
+                }
+            });
+        }
+        while tasks.join_next().await.is_some() {}
     }
 
     /// The groups alive now (for the benchmark's report and tests).
@@ -265,23 +334,38 @@ impl Pipeline {
             operation: document.operation.clone(),
             variables: serde_json::to_string(&shared_variables).unwrap_or_default(),
         };
+        let resolver = Resolver {
+            schema: self.schema.clone(),
+            app: app.clone(),
+            auth: auth.clone(),
+            locale,
+            scope: viewer.scope(),
+            kinds,
+        };
         // Alike subscriptions share one document (and its parsed form).
-        let group = self.live.group(key, document);
+        let group = self.live.group(key, document, resolver);
         self.live.start_sweeping();
+        // The feed resolves each group's answers before it wakes the
+        // members (held weakly: the feed lives in the state the schema holds).
+        let weak = Arc::downgrade(&self.live);
+        app.feed.prepare_with(Arc::new(move |batch| {
+            let weak = weak.clone();
+            Box::pin(async move {
+                if let Some(live) = weak.upgrade() {
+                    live.prepare(batch).await;
+                }
+            })
+        }));
 
         let rows = crate::events::stream(app.clone(), viewer.scope(), kinds, after);
-        let (pipeline, app, auth) = (self.clone(), app.clone(), auth.clone());
+        let live = self.live.clone();
         let deliveries = rows.then(move |(row, replayed)| {
-            let (pipeline, app, auth, group) = (pipeline.clone(), app.clone(), auth.clone(), group.clone());
+            let (live, group) = (live.clone(), group.clone());
             // Boxed, so that an idle subscription holds a pointer, not the
             // resolution's whole state.
             Box::pin(async move {
                 let event_id = row.id;
-                let cell = group.answer(event_id);
-                let payload = cell
-                    .get_or_init(|| pipeline.resolve(&app, &auth, locale, &group.document, row))
-                    .await
-                    .clone();
+                let payload = group.answer_for(&live, row).await;
                 Delivery {
                     event_id,
                     payload,
@@ -290,25 +374,6 @@ impl Pipeline {
             })
         });
         Subscribed::Live(deliveries.boxed())
-    }
-
-    /// The answer one group's members are sent for `row`.
-    async fn resolve(
-        &self,
-        app: &Arc<AppState>,
-        auth: &Auth,
-        locale: Locale,
-        document: &Document,
-        row: Arc<entity::event::Model>,
-    ) -> Arc<str> {
-        let loaders = self.live.loaders.get_with(row.id, || Arc::new(Loaders::new(app)));
-        let request = document.request(auth, locale).data(Current(row)).data(loaders);
-        let mut resp = Executor::execute_stream(&self.schema, request, None)
-            .next()
-            .await
-            .unwrap_or_else(|| Response::from_errors(vec![async_graphql::ServerError::new("no answer for the event", None)]));
-        Self::finish(&mut resp, Some(&document.kept), locale);
-        Arc::from(serde_json::to_string(&resp).unwrap_or_else(|_| String::from("{}")))
     }
 }
 
@@ -364,6 +429,7 @@ mod tests {
                 kept: Arc::new((Arc::new(parsed), None)),
             }),
             answers: Mutex::default(),
+            resolver: None,
         }
     }
 

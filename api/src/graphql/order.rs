@@ -7,9 +7,16 @@
 //! into the order of their selection sets (aliases, fragments and
 //! repeated fields merged as the spec's field collection does) — one walk
 //! over the answer, after execution.
+//!
+//! The walk is cheap on the usual answer: the order of each selection is
+//! collected once per field of the query (not once per object of the
+//! answer: the 50 rows of a page share it), and an object already in
+//! order — most are, since fields that complete at once come out in
+//! order — is checked, not rebuilt.
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
 use async_graphql::{Name, Positioned, Response, Value};
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 /// Rewrites the answer's objects into the order of the selection sets of
@@ -22,30 +29,60 @@ pub(crate) fn reorder_response(doc: &ExecutableDocument, operation_name: Option<
         _ => None,
     };
     if let Some(op) = operation {
-        let data = std::mem::take(&mut resp.data);
-        resp.data = reorder(data, &[&op.node.selection_set.node], &doc.fragments);
+        let plan = Plan::new(&[&op.node.selection_set.node], &doc.fragments);
+        reorder(&mut resp.data, &plan, &doc.fragments);
     }
 }
 
 type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
 
-/// The response keys of `sets`, in order, each with the selection sets of
+/// The response keys of one selection, in order, each with the selection
+/// sets of its fields and (made when an answer first needs it) their own
+/// order.
+struct Plan<'a> {
+    keys: Vec<Key<'a>>,
+}
+
+struct Key<'a> {
+    name: &'a str,
+    sets: Vec<&'a SelectionSet>,
+    plan: OnceCell<Plan<'a>>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(sets: &[&'a SelectionSet], fragments: &'a Fragments) -> Self {
+        let mut keys = Vec::new();
+        let mut visited = HashSet::new();
+        for set in sets {
+            collect(set, fragments, &mut keys, &mut visited);
+        }
+        Self { keys }
+    }
+
+    /// Whether the object's keys already come in this order (keys the
+    /// answer lacks are passed over).
+    fn holds(&self, map: &async_graphql::indexmap::IndexMap<Name, Value>) -> bool {
+        let mut keys = self.keys.iter();
+        map.keys().all(|k| keys.any(|p| p.name == k.as_str()))
+    }
+}
+
+/// The response keys of `set`, in order, each with the selection sets of
 /// its fields (CollectFields of the spec, without the type conditions:
 /// keys absent from the answer are simply passed over).
-fn collect<'a>(
-    set: &'a SelectionSet,
-    fragments: &'a Fragments,
-    keys: &mut Vec<(&'a str, Vec<&'a SelectionSet>)>,
-    visited: &mut HashSet<&'a str>,
-) {
+fn collect<'a>(set: &'a SelectionSet, fragments: &'a Fragments, keys: &mut Vec<Key<'a>>, visited: &mut HashSet<&'a str>) {
     for sel in &set.items {
         match &sel.node {
             Selection::Field(f) => {
-                let key = f.node.response_key().node.as_str();
+                let name = f.node.response_key().node.as_str();
                 let sub = &f.node.selection_set.node;
-                match keys.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, sets)) => sets.push(sub),
-                    None => keys.push((key, vec![sub])),
+                match keys.iter_mut().find(|k| k.name == name) {
+                    Some(k) => k.sets.push(sub),
+                    None => keys.push(Key {
+                        name,
+                        sets: vec![sub],
+                        plan: OnceCell::new(),
+                    }),
                 }
             }
             Selection::InlineFragment(f) => collect(&f.node.selection_set.node, fragments, keys, visited),
@@ -61,26 +98,37 @@ fn collect<'a>(
     }
 }
 
-fn reorder(value: Value, sets: &[&SelectionSet], fragments: &Fragments) -> Value {
+fn reorder<'a>(value: &mut Value, plan: &Plan<'a>, fragments: &'a Fragments) {
     match value {
-        Value::Object(mut map) => {
-            let mut keys = Vec::new();
-            let mut visited = HashSet::new();
-            for set in sets {
-                collect(set, fragments, &mut keys, &mut visited);
+        Value::Object(map) => {
+            if !plan.holds(map) {
+                let mut rest = std::mem::take(map);
+                let mut ordered = async_graphql::indexmap::IndexMap::with_capacity(rest.len());
+                for key in &plan.keys {
+                    if let Some((name, v)) = rest.shift_remove_entry(key.name) {
+                        ordered.insert(name, v);
+                    }
+                }
+                // Nothing should be left; if anything is, it keeps its place at the end.
+                ordered.extend(rest);
+                *map = ordered;
             }
-            let mut ordered = async_graphql::indexmap::IndexMap::with_capacity(map.len());
-            for (key, subsets) in keys {
-                if let Some((name, v)) = map.shift_remove_entry(key) {
-                    ordered.insert(name, reorder(v, &subsets, fragments));
+            // The object is in the plan's order now: walk both in step.
+            let mut keys = plan.keys.iter();
+            for (name, v) in map.iter_mut() {
+                let Some(key) = keys.find(|k| k.name == name.as_str()) else { break };
+                if matches!(v, Value::Object(_) | Value::List(_)) {
+                    let sub = key.plan.get_or_init(|| Plan::new(&key.sets, fragments));
+                    reorder(v, sub, fragments);
                 }
             }
-            // Nothing should be left; if anything is, it keeps its place at the end.
-            ordered.extend(map);
-            Value::Object(ordered)
         }
-        Value::List(items) => Value::List(items.into_iter().map(|v| reorder(v, sets, fragments)).collect()),
-        other => other,
+        Value::List(items) => {
+            for item in items {
+                reorder(item, plan, fragments);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -103,6 +151,32 @@ mod tests {
         assert_eq!(
             resp.data.to_string(),
             r#"{b: [{y: "y", z: "z", x: "x"}], a: {x: "x", z: "z", y: "y"}}"#
+        );
+    }
+
+    #[test]
+    fn every_row_of_a_list_is_put_in_order_by_the_one_plan_and_rows_in_order_stay_as_they_are() {
+        let doc = async_graphql::parser::parse_query("{ list { id owner { name id } tail } }").unwrap();
+        let obj = |keys: &[(&str, Value)]| {
+            let mut m = async_graphql::indexmap::IndexMap::new();
+            for (k, v) in keys {
+                m.insert(Name::new(*k), v.clone());
+            }
+            Value::Object(m)
+        };
+        let owner_ok = obj(&[("name", Value::from("n")), ("id", Value::from("1"))]);
+        let owner_swapped = obj(&[("id", Value::from("1")), ("name", Value::from("n"))]);
+        let rows = vec![
+            obj(&[("id", Value::from("1")), ("owner", owner_ok.clone()), ("tail", Value::Null)]),
+            obj(&[("tail", Value::Null), ("owner", owner_swapped.clone()), ("id", Value::from("2"))]),
+            obj(&[("id", Value::from("3")), ("tail", Value::Null), ("owner", owner_swapped)]),
+            obj(&[("owner", Value::Null), ("id", Value::from("4"))]),
+        ];
+        let mut resp = Response::new(obj(&[("list", Value::List(rows))]));
+        reorder_response(&doc, None, &mut resp);
+        assert_eq!(
+            resp.data.to_string(),
+            r#"{list: [{id: "1", owner: {name: "n", id: "1"}, tail: null}, {id: "2", owner: {name: "n", id: "1"}, tail: null}, {id: "3", owner: {name: "n", id: "1"}, tail: null}, {id: "4", owner: null}]}"#
         );
     }
 }

@@ -18,6 +18,7 @@ mod opportunities;
 mod schema;
 mod scope;
 mod scope_matrix;
+mod secured;
 mod seed;
 mod settings;
 mod subscriptions;

@@ -171,6 +171,19 @@ words!(AlertDecision {
     Reactivate => "重启", "Reactivate";
 });
 
+/// The words of `decision` in answer to an alert of `rule`: a secured
+/// deal's `SECURED_NO_MOLD` alert is closed as lost when the project never
+/// started (项目未正式启动), and says so.
+pub fn decision_in_answer_to(rule: AlertRule, decision: AlertDecision, locale: Locale, s: &Settings) -> String {
+    match (rule, decision) {
+        (AlertRule::SecuredNoMold, AlertDecision::Lose) => match locale {
+            Locale::ZhCn => "项目未正式启动，输单关闭".to_owned(),
+            Locale::En => "Project never started: close as lost".to_owned(),
+        },
+        _ => decision.label(locale, s),
+    }
+}
+
 words!(ReviewAction {
     Acknowledge => "已阅", "Acknowledged";
     Assist => "协助推进", "Assist";

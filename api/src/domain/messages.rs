@@ -143,9 +143,15 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("you belong to no track yet: ask an admin", "您尚未加入任何赛道：请联系系统管理员"),
     // Opportunities.
     ("a lost opportunity cannot be shelved", "已输单的商机不能搁置"),
-    ("a secured opportunity cannot be shelved", "已Secured的商机不能搁置"),
+    (
+        "a secured opportunity cannot be shelved: it is closed only by answering its SECURED_NO_MOLD alert with LOSE when the project never started",
+        "已Secured的商机不能搁置：只有在回复其“Secured后未分配模号”告警时选择输单（项目未正式启动）才能关闭",
+    ),
     ("a shelved opportunity cannot be shelved", "已搁置的商机不能再次搁置"),
-    ("a secured opportunity cannot be lost", "已Secured的商机不能输单"),
+    (
+        "a secured opportunity is closed only by answering its SECURED_NO_MOLD alert with LOSE when the project never started",
+        "已Secured的商机只有在回复其“Secured后未分配模号”告警时选择输单（项目未正式启动）才能关闭",
+    ),
     (
         "a secured opportunity is won and cannot change stage",
         "已Secured的商机已赢单，不能变更阶段",

@@ -5,7 +5,7 @@ use super::calendar;
 use super::settings::Settings;
 use crate::error::{AppResult, Problems};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{OpportunityStatus, ShelveReason, Stage};
+use entity::{AlertRule, OpportunityStatus, ShelveReason, Stage};
 
 /// The facts of an opportunity the rules look at.
 #[derive(Debug, Clone, Copy)]
@@ -108,7 +108,7 @@ pub fn check_shelve(
     match facts.status {
         OpportunityStatus::Lost => p.add(at.decision, "a lost opportunity cannot be shelved"),
         OpportunityStatus::Shelved if !at.reshelve => p.add(at.decision, "a shelved opportunity cannot be shelved"),
-        _ if facts.stage == Stage::Secured => p.add(at.decision, "a secured opportunity cannot be shelved"),
+        _ if facts.stage == Stage::Secured => p.add(at.decision, SECURED_CANNOT_BE_SHELVED),
         _ => {}
     }
     match reason {
@@ -148,12 +148,20 @@ pub fn check_keep(facts: Facts, at: &DecisionFields, p: &mut Problems) {
     }
 }
 
-/// Losing (输单): an open deal that is not yet won, with a reason.
-pub fn check_lose(facts: Facts, reason: Option<&str>, at: &DecisionFields, p: &mut Problems) {
+/// How a secured deal is closed, said wherever another way is refused.
+pub const SECURED_CLOSES_ONE_WAY: &str =
+    "a secured opportunity is closed only by answering its SECURED_NO_MOLD alert with LOSE when the project never started";
+const SECURED_CANNOT_BE_SHELVED: &str = "a secured opportunity cannot be shelved: it is closed only by answering its SECURED_NO_MOLD alert with LOSE when the project never started";
+
+/// Losing (输单): an open deal with a reason. A secured (won) deal is lost
+/// only in answer to its `SECURED_NO_MOLD` alert — the project never
+/// started (项目未正式启动); `via` is the rule of the alert answered, `None`
+/// for the direct mutation.
+pub fn check_lose(facts: Facts, via: Option<AlertRule>, reason: Option<&str>, at: &DecisionFields, p: &mut Problems) {
     if facts.status == OpportunityStatus::Lost {
         p.add(at.decision, "the opportunity is already lost");
-    } else if facts.stage == Stage::Secured {
-        p.add(at.decision, "a secured opportunity cannot be lost");
+    } else if facts.stage == Stage::Secured && via != Some(AlertRule::SecuredNoMold) {
+        p.add(at.decision, SECURED_CLOSES_ONE_WAY);
     }
     p.check(blank(reason), at.loss_reason, "is required to lose");
 }
@@ -256,6 +264,31 @@ mod tests {
             fields(p.into_result()),
             ["input.decision", "input.shelveReason", "input.restartDate"]
         );
+    }
+
+    #[test]
+    fn a_secured_deal_is_lost_only_through_its_secured_no_mold_alert() {
+        let secured = facts(Stage::Secured, OpportunityStatus::Active, true);
+        let lose = |f: Facts, via: Option<AlertRule>, at: &DecisionFields| {
+            let mut p = Problems::new();
+            check_lose(f, via, Some("项目未正式启动"), at, &mut p);
+            fields(p.into_result())
+        };
+        assert!(lose(secured, Some(AlertRule::SecuredNoMold), &VIA_ALERT).is_empty());
+        assert_eq!(lose(secured, None, &DIRECT), ["id"]);
+        for rule in [AlertRule::NoFollowUp, AlertRule::StalledNegotiation, AlertRule::ShelveRestartDue] {
+            assert_eq!(lose(secured, Some(rule), &VIA_ALERT), ["input.decision"], "{rule:?}");
+        }
+        // An unsecured deal is lost through any alert or directly.
+        let open = facts(Stage::Quotation, OpportunityStatus::Active, false);
+        assert!(lose(open, None, &DIRECT).is_empty());
+        assert!(lose(open, Some(AlertRule::StalledQuotation), &VIA_ALERT).is_empty());
+        // Lost already: refused whichever way, and a reason is still required.
+        let lost = facts(Stage::Secured, OpportunityStatus::Lost, true);
+        assert_eq!(lose(lost, Some(AlertRule::SecuredNoMold), &VIA_ALERT), ["input.decision"]);
+        let mut p = Problems::new();
+        check_lose(secured, Some(AlertRule::SecuredNoMold), Some("  "), &VIA_ALERT, &mut p);
+        assert_eq!(fields(p.into_result()), ["input.lossReason"]);
     }
 
     #[test]

@@ -59,7 +59,8 @@ pub struct AlertResolution {
     pub review_due_at: Option<Instant>,
     /// The attribution in words, in the request's language.
     pub attribution_label: String,
-    /// The decision in words, in the request's language.
+    /// The decision in words, in the request's language (`LOSE` on a
+    /// `SECURED_NO_MOLD` alert: 项目未正式启动，输单关闭).
     pub decision_label: String,
 }
 
@@ -126,6 +127,18 @@ impl Alert {
     /// The status in words (待处理), in the request's language.
     async fn status_label(&self, ctx: &Context<'_>) -> Result<String> {
         label(ctx, self.0.status).await
+    }
+    /// A decision in words as an answer to this alert, in the request's
+    /// language: `LOSE` on a `SECURED_NO_MOLD` alert reads 项目未正式启动，输单关闭
+    /// (the only way a secured deal is closed); any other, its plain label.
+    async fn decision_label(&self, ctx: &Context<'_>, #[graphql(desc = "The decision.")] decision: AlertDecision) -> Result<String> {
+        let settings = ctx::settings(ctx).await?;
+        Ok(crate::domain::labels::decision_in_answer_to(
+            self.0.rule,
+            decision.into(),
+            ctx::locale(ctx),
+            settings,
+        ))
     }
     /// The opportunity (null once it left the viewer's scope, e.g. after a reassignment).
     async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
@@ -200,7 +213,7 @@ impl Alert {
             resolved_at: Instant(resolved_at),
             review_due_at: a.review_due_at.map(Instant),
             attribution_label: label(ctx, attribution).await?,
-            decision_label: label(ctx, decision).await?,
+            decision_label: crate::domain::labels::decision_in_answer_to(a.rule, decision, ctx::locale(ctx), ctx::settings(ctx).await?),
         }))
     }
     /// The director's review.

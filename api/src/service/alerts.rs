@@ -180,7 +180,7 @@ pub async fn resolve(state: &AppState, viewer: &Viewer, id: i64, r: Resolution) 
             at,
             &mut p,
         ),
-        AlertDecision::Lose => opp_rules::check_lose(facts, r.loss_reason.as_deref(), at, &mut p),
+        AlertDecision::Lose => opp_rules::check_lose(facts, Some(a.rule), r.loss_reason.as_deref(), at, &mut p),
         AlertDecision::Reactivate => opp_rules::check_reactivate(facts, at, &mut p),
     }
     p.into_result()?;

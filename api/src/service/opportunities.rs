@@ -664,7 +664,7 @@ pub async fn lose(state: &AppState, viewer: &Viewer, id: i64, version: i32, reas
     let txn = store::begin_write(&state.db).await?;
     let o = load_for_write(&txn, viewer, id, Some(version)).await?;
     let mut p = Problems::new();
-    rules::check_lose(facts(&o), Some(reason), &rules::DIRECT, &mut p);
+    rules::check_lose(facts(&o), None, Some(reason), &rules::DIRECT, &mut p);
     let reason = text::optional(&mut p, "reason", Some(reason), TextKind::Reason);
     p.into_result()?;
     let decision = Decision::Lose {

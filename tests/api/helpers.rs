@@ -366,6 +366,20 @@ impl TestApp {
             .unwrap();
         row.try_get::<i64>("", "n").unwrap()
     }
+
+    /// The newest event's id (0 before any).
+    pub async fn max_event_id(&self) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                "SELECT COALESCE(MAX(id), 0) AS m FROM event",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "m").unwrap()
+    }
 }
 
 /// An opportunity written straight into the database, dated as a test needs.

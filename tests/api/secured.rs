@@ -25,20 +25,6 @@ async fn alert_of(app: &TestApp, token: &str, opp: i64, rule: &str) -> String {
         .to_owned()
 }
 
-async fn max_event_id(app: &TestApp) -> i64 {
-    use sea_orm::{ConnectionTrait, Statement};
-    let row = app
-        .db
-        .query_one_raw(Statement::from_string(
-            app.db.get_database_backend(),
-            "SELECT COALESCE(MAX(id), 0) AS m FROM event",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "m").unwrap()
-}
-
 fn message(r: &Gql) -> String {
     r.0["errors"][0]["message"].as_str().unwrap_or_default().to_owned()
 }
@@ -77,7 +63,7 @@ async fn a_secured_deal_is_lost_through_its_secured_no_mold_alert_and_no_other_w
 
     let a1 = app.login("a1@test.local").await;
     // The director and a director of another track watch the alert events.
-    let after = max_event_id(&app).await.to_string();
+    let after = app.max_event_id().await.to_string();
     let mut watch = Vec::new();
     for email in ["d1@test.local", "d2@test.local"] {
         let token = app.login(email).await;

@@ -256,7 +256,7 @@ async fn a_subscription_survives_the_database_dropping_every_connection() {
 /// would write them) and wakes this process's feed; returns the new ids.
 async fn burst(app: &TestApp, of: i64, n: usize) -> Vec<i64> {
     use sea_orm::ConnectionTrait;
-    let before: i64 = max_event_id(app).await;
+    let before: i64 = app.max_event_id().await;
     let sql = format!(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) \
          INSERT INTO event (kind, subject_kind, subject_id, opportunity_id, rule, audience_user_id, audience_track_id, actor_id, created_at) \
@@ -264,23 +264,9 @@ async fn burst(app: &TestApp, of: i64, n: usize) -> Vec<i64> {
          FROM event e, n WHERE e.id = {of} ORDER BY n.i"
     );
     app.db.execute_unprepared(&sql).await.unwrap();
-    let after = max_event_id(app).await;
+    let after = app.max_event_id().await;
     app.state.bus.wake(after);
     ((before + 1)..=after).collect()
-}
-
-async fn max_event_id(app: &TestApp) -> i64 {
-    use sea_orm::{ConnectionTrait, Statement};
-    let row = app
-        .db
-        .query_one_raw(Statement::from_string(
-            app.db.get_database_backend(),
-            "SELECT COALESCE(MAX(id), 0) AS m FROM event",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "m").unwrap()
 }
 
 /// The ids of the next `n` events of subscription `sub`, or fewer when an
@@ -307,7 +293,7 @@ async fn a_slow_socket_is_told_where_to_resume_and_holds_up_nobody() {
     use org::*;
     let app = spawn_app().await;
     app.deal_with_alert(A1, T1).await;
-    let first = max_event_id(&app).await;
+    let first = app.max_event_id().await;
     // Large answers (25 notification lines each), so that the kernel's
     // buffers fill long before the burst ends.
     let lines: String = (0..25).map(|i| format!("n{i}: notification ")).collect();
@@ -353,7 +339,7 @@ async fn shared_answers_never_cross_viewers_and_one_viewer_costs_one_resolution(
     let statements = std::sync::Arc::new(AtomicUsize::new(0));
     let app = spawn_app_counting(statements.clone()).await;
     app.deal_with_alert(A1, T1).await;
-    let first = max_event_id(&app).await;
+    let first = app.max_event_id().await;
     // One document for everyone; its answer depends on who asks.
     let query = "subscription($after: ID) { alertEvents(after: $after) { id alert { viewerCanResolve owner { email } } } }";
     let mut a1 = subscribe(&app, "a1@test.local", query, &first.to_string()).await;

@@ -81,10 +81,14 @@ struct Group {
     /// The answers of the group's recent events, oldest first: each
     /// resolved before the members are woken (`Live::prepare`), or by the
     /// first member to reach it, the others waiting for it.
-    answers: Mutex<std::collections::VecDeque<Answer>>,
+    answers: Answers,
     /// What the members resolve as: one viewer, one language.
-    resolver: Option<Resolver>,
+    resolver: Resolver,
 }
+
+/// The answers of a group's recent events, oldest first, bounded and swept.
+#[derive(Default)]
+struct Answers(Mutex<std::collections::VecDeque<Answer>>);
 
 /// What a group needs to resolve an event's answer without a member: the
 /// members' viewer (one for the whole group), their events and language.
@@ -107,22 +111,18 @@ struct Answer {
 impl Group {
     /// Whether the group's members receive `row`.
     fn receives(&self, row: &entity::event::Model) -> bool {
-        self.resolver
-            .as_ref()
-            .is_some_and(|r| r.kinds.contains(&row.kind) && crate::store::events::admits(&r.scope, row))
+        self.resolver.kinds.contains(&row.kind) && crate::store::events::admits(&self.resolver.scope, row)
     }
 
     /// The answer the members are sent for `row`, resolved once.
     async fn answer_for(&self, live: &Live, row: Arc<entity::event::Model>) -> Arc<str> {
-        let cell = self.answer(row.id);
+        let cell = self.answers.of(row.id);
         cell.get_or_init(|| self.resolve(live, row)).await.clone()
     }
 
     /// The answer the members are sent for `row`.
     async fn resolve(&self, live: &Live, row: Arc<entity::event::Model>) -> Arc<str> {
-        let Some(r) = &self.resolver else {
-            return Arc::from("{}");
-        };
+        let r = &self.resolver;
         let loaders = live.loaders.get_with(row.id, || Arc::new(Loaders::new(&r.app)));
         let request = self.document.request(&r.auth, r.locale).data(Current(row)).data(loaders);
         let mut resp = Executor::execute_stream(&r.schema, request, None)
@@ -132,11 +132,13 @@ impl Group {
         Pipeline::finish(&mut resp, Some(&self.document.kept), r.locale);
         Arc::from(serde_json::to_string(&resp).unwrap_or_else(|_| String::from("{}")))
     }
+}
 
+impl Answers {
     /// Where the answer to `event_id` is (or will be) kept: the answers are
     /// in event order, found by binary search.
-    fn answer(&self, event_id: i64) -> Arc<tokio::sync::OnceCell<Arc<str>>> {
-        let mut answers = self.answers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    fn of(&self, event_id: i64) -> Arc<tokio::sync::OnceCell<Arc<str>>> {
+        let mut answers = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let at = match answers.binary_search_by_key(&event_id, |a| a.event_id) {
             Ok(i) => return answers[i].cell.clone(),
             Err(i) => i,
@@ -162,7 +164,7 @@ impl Group {
 
     /// Drops the answers kept longer than [`ANSWER_TTL`].
     fn sweep(&self, now: std::time::Instant) {
-        let mut answers = self.answers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut answers = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         answers.retain(|a| now.duration_since(a.made) <= ANSWER_TTL);
         if answers.is_empty() {
             answers.shrink_to_fit();
@@ -207,8 +209,8 @@ impl Live {
         }
         let group = Arc::new(Group {
             document: Arc::new(document),
-            answers: Mutex::default(),
-            resolver: Some(resolver),
+            answers: Answers::default(),
+            resolver,
         });
         groups.by_key.insert(key, Arc::downgrade(&group));
         if groups.by_key.len() >= groups.prune_at {
@@ -237,7 +239,7 @@ impl Live {
                 };
                 let now = std::time::Instant::now();
                 for g in groups {
-                    g.sweep(now);
+                    g.answers.sweep(now);
                 }
             }
         });
@@ -419,41 +421,27 @@ fn subscription_after_variable(doc: &async_graphql::parser::types::ExecutableDoc
 mod tests {
     use super::*;
 
-    fn group() -> Group {
-        let parsed = async_graphql::parser::parse_query("subscription { alertEvents { id } }").unwrap();
-        Group {
-            document: Arc::new(Document {
-                query: String::new(),
-                operation: None,
-                variables: Variables::default(),
-                kept: Arc::new((Arc::new(parsed), None)),
-            }),
-            answers: Mutex::default(),
-            resolver: None,
-        }
-    }
-
     #[test]
     fn members_share_an_event_s_answer_and_the_kept_answers_are_bounded_and_swept() {
-        let g = group();
-        let first = g.answer(10);
-        assert!(Arc::ptr_eq(&first, &g.answer(10)), "one answer per event");
-        assert!(!Arc::ptr_eq(&first, &g.answer(11)));
+        let g = Answers::default();
+        let first = g.of(10);
+        assert!(Arc::ptr_eq(&first, &g.of(10)), "one answer per event");
+        assert!(!Arc::ptr_eq(&first, &g.of(11)));
         // A late member's older event goes in its place, in order.
-        assert!(Arc::ptr_eq(&g.answer(5), &g.answer(5)));
-        let ids: Vec<i64> = g.answers.lock().unwrap().iter().map(|a| a.event_id).collect();
+        assert!(Arc::ptr_eq(&g.of(5), &g.of(5)));
+        let ids: Vec<i64> = g.0.lock().unwrap().iter().map(|a| a.event_id).collect();
         assert_eq!(ids, vec![5, 10, 11]);
         // Bounded: the oldest go; one older than all kept is not kept.
         for id in 100..100 + GROUP_ANSWERS as i64 {
-            g.answer(id);
+            g.of(id);
         }
-        assert_eq!(g.answers.lock().unwrap().len(), GROUP_ANSWERS);
-        assert!(!Arc::ptr_eq(&g.answer(10), &g.answer(10)), "evicted: resolved alone");
-        assert_eq!(g.answers.lock().unwrap().front().map(|a| a.event_id), Some(100));
+        assert_eq!(g.0.lock().unwrap().len(), GROUP_ANSWERS);
+        assert!(!Arc::ptr_eq(&g.of(10), &g.of(10)), "evicted: resolved alone");
+        assert_eq!(g.0.lock().unwrap().front().map(|a| a.event_id), Some(100));
         // Swept once past their time, events or not.
         g.sweep(std::time::Instant::now());
-        assert_eq!(g.answers.lock().unwrap().len(), GROUP_ANSWERS);
+        assert_eq!(g.0.lock().unwrap().len(), GROUP_ANSWERS);
         g.sweep(std::time::Instant::now() + ANSWER_TTL + Duration::from_secs(1));
-        assert!(g.answers.lock().unwrap().is_empty());
+        assert!(g.0.lock().unwrap().is_empty());
     }
 }

@@ -13,6 +13,7 @@ pub mod events;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;
+pub mod import_cli;
 pub mod jobs;
 pub mod seed;
 pub mod server;
@@ -71,6 +72,21 @@ impl App {
     /// Like [`App::build`], on a connection the caller opened (tests use it
     /// to count the statements a request sends).
     pub async fn build_on(config: Config, clock: SharedClock, db: DatabaseConnection) -> AppResult<Self> {
+        let state = Self::state_on(config, clock, db).await?;
+        let listener = tokio::net::TcpListener::bind(state.config.bind)
+            .await
+            .map_err(|e| AppError::Internal(format!("cannot listen on {}: {e}", state.config.bind)))?;
+        let schema = graphql::build(state.clone());
+        let router = http::router(http::HttpState {
+            app: state.clone(),
+            schema,
+        });
+        Ok(Self { state, listener, router })
+    }
+
+    /// The service's state on a prepared database, without a listener: what
+    /// the server runs on, and what the command line's use cases call.
+    pub async fn state_on(config: Config, clock: SharedClock, db: DatabaseConnection) -> AppResult<Arc<AppState>> {
         prepare_connection(&db, &config, &clock).await?;
         if config.seed_demo && seed::is_empty(&db).await? {
             seed::demo_company(&db, clock.now()).await?;
@@ -87,21 +103,13 @@ impl App {
         };
         let dummy_hash = auth::password::hash_async("no such user".to_owned()).await?;
         let keys = auth::jwt::Keys::new(&secret, config.token_ttl_minutes);
-        let listener = tokio::net::TcpListener::bind(config.bind)
-            .await
-            .map_err(|e| AppError::Internal(format!("cannot listen on {}: {e}", config.bind)))?;
         let bus = events::EventBus::new();
         if !config.is_sqlite() {
             events::listen_postgres(&config, bus.clone()).await?;
         }
         let state = Arc::new(AppState::new(db, clock, keys, config, dummy_hash, bus));
         events::EventFeed::spawn(&state);
-        let schema = graphql::build(state.clone());
-        let router = http::router(http::HttpState {
-            app: state.clone(),
-            schema,
-        });
-        Ok(Self { state, listener, router })
+        Ok(state)
     }
 
     /// The address actually bound.
@@ -192,6 +200,30 @@ enum BenchCommand {
     },
 }
 
+/// The kinds of file `salespulse import` takes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportKind {
+    Orders,
+    Sales,
+    Expenses,
+    Receivables,
+    SalesTargets,
+    OrderTargets,
+}
+
+impl From<ImportKind> for entity::ErpKind {
+    fn from(k: ImportKind) -> Self {
+        match k {
+            ImportKind::Orders => Self::Orders,
+            ImportKind::Sales => Self::Sales,
+            ImportKind::Expenses => Self::Expenses,
+            ImportKind::Receivables => Self::Receivables,
+            ImportKind::SalesTargets => Self::SalesTargets,
+            ImportKind::OrderTargets => Self::OrderTargets,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API (the default).
@@ -202,6 +234,21 @@ enum Command {
     Seed,
     /// Print the GraphQL SDL.
     Schema,
+    /// Import a CSV file of ERP facts or targets, all or nothing, as an admin
+    /// (password from SALESPULSE_PASSWORD, or asked for on a terminal).
+    Import {
+        /// What the file holds.
+        #[arg(value_enum)]
+        kind: ImportKind,
+        /// The CSV file: a header row, UTF-8 with or without BOM; Chinese headers accepted.
+        file: std::path::PathBuf,
+        /// The admin's login e-mail.
+        #[arg(long, env = "SALESPULSE_USER", default_value = "admin@demo.local")]
+        user: String,
+        /// The admin's password (asked for on a terminal when not given).
+        #[arg(long, env = "SALESPULSE_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
     /// Benchmarks: the anomaly scan (default) or the read path over HTTP.
     Bench {
         #[command(subcommand)]
@@ -260,6 +307,15 @@ pub async fn run_cli() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => prepare_database(&config, &clock).await.map(|_| println!("migrations applied")),
         Command::Seed => seed_command(&config, &clock).await,
+        Command::Import { kind, file, user, password } => {
+            let opts = import_cli::Options {
+                kind: kind.into(),
+                file,
+                user,
+                password,
+            };
+            import_cli::run(config, clock, opts).await
+        }
         Command::Bench {
             what,
             opportunities,

@@ -311,3 +311,55 @@ pub enum EventSubject {
     #[sea_orm(string_value = "ALERT")]
     Alert,
 }
+
+/// What an ERP write-back batch (or a target batch) carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum ErpKind {
+    /// 订单: orders booked.
+    #[sea_orm(string_value = "ORDERS")]
+    Orders,
+    /// 销售: sales (revenue and cost).
+    #[sea_orm(string_value = "SALES")]
+    Sales,
+    /// 费用: a track's expenses of a month.
+    #[sea_orm(string_value = "EXPENSES")]
+    Expenses,
+    /// 应收: a track's receivables at a month's end.
+    #[sea_orm(string_value = "RECEIVABLES")]
+    Receivables,
+    /// 销售目标: monthly sales targets.
+    #[sea_orm(string_value = "SALES_TARGETS")]
+    SalesTargets,
+    /// 接单目标: monthly order targets.
+    #[sea_orm(string_value = "ORDER_TARGETS")]
+    OrderTargets,
+}
+
+/// Which figure a target is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TargetKind {
+    #[sea_orm(string_value = "SALES")]
+    Sales,
+    #[sea_orm(string_value = "ORDERS")]
+    Orders,
+}
+
+/// How a batch came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum BatchSource {
+    /// `importErpBatch`: rows in the request.
+    #[sea_orm(string_value = "GRAPHQL")]
+    Graphql,
+    /// `importErpFile`: a CSV file uploaded.
+    #[sea_orm(string_value = "UPLOAD")]
+    Upload,
+    /// `salespulse import`: a CSV file on the server.
+    #[sea_orm(string_value = "CLI")]
+    Cli,
+}

@@ -8,6 +8,7 @@ mod m20261124_000003_token_generation;
 mod m20261125_000004_typed_events;
 mod m20261125_000005_alert_evidence;
 mod m20261126_000006_sessions_and_seen;
+mod m20261203_000007_erp_facts;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_typed_events::Migration),
             Box::new(m20261125_000005_alert_evidence::Migration),
             Box::new(m20261126_000006_sessions_and_seen::Migration),
+            Box::new(m20261203_000007_erp_facts::Migration),
         ]
     }
 }

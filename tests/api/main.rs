@@ -10,6 +10,7 @@ mod auth;
 mod branches;
 mod clients;
 mod differential;
+mod erp;
 mod graphiql;
 mod helpers;
 mod http;

@@ -26,6 +26,16 @@ pub const COMMENT_CHARS: usize = 2_000;
 pub const REASON_CHARS: usize = 1_000;
 /// Characters of a search or filter text.
 pub const SEARCH_CHARS: usize = 100;
+/// Characters of an ERP record's external id.
+pub const EXTERNAL_ID_CHARS: usize = 64;
+/// Rows one `importErpBatch` carries (larger batches come as a file).
+pub const ERP_BATCH_ROWS: usize = 1_000;
+/// Rows one uploaded or command-line CSV file carries.
+pub const ERP_FILE_ROWS: usize = 1_000_000;
+/// Bytes of one uploaded CSV file.
+pub const ERP_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// Row problems one answer lists (the rest are counted).
+pub const ERP_PROBLEMS_SHOWN: usize = 1_000;
 
 /// A page of a list (connections, loss reviews): its size when the client
 /// says nothing, and the largest he may ask for.

@@ -33,6 +33,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("list users", "查看用户列表"),
     ("reset passwords", "重置密码"),
     ("run the scan", "运行告警扫描"),
+    ("import ERP data or targets", "导入ERP数据或目标"),
     // Logging in.
     ("account deactivated", "账号已停用"),
     ("expected Authorization: Bearer <token>", "请求头应为 Authorization: Bearer <token>"),
@@ -72,6 +73,34 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("is not an event id", "不是事件编号"),
     ("is not a refresh token", "不是刷新令牌"),
     ("is not a track", "不是赛道"),
+    // ERP and target imports.
+    ("has no rows", "没有数据行"),
+    ("has more than {} rows: split the batch", "超过{}行：请拆分后分批导入"),
+    ("has {} more problems not listed", "另有{}个问题未列出"),
+    (
+        "the file is empty: it needs a header row and rows",
+        "文件为空：需要一行表头和数据行",
+    ),
+    ("is not valid CSV", "不是有效的CSV"),
+    ("is not UTF-8: save the file as CSV UTF-8", "不是UTF-8编码：请另存为“CSV UTF-8”格式"),
+    (
+        "is not a column of this kind of file; its columns are {}",
+        "不是此类文件的列；此类文件的列为{}",
+    ),
+    ("is a required column and is missing", "是必需的列，但文件中没有"),
+    ("has more cells than the header", "单元格数多于表头"),
+    ("is not a column of this kind of batch", "不是此类数据的列"),
+    (
+        "expected a month as YYYY-MM between 2000-01 and 2100-12",
+        "应为2000-01至2100-12之间的月份，格式YYYY-MM",
+    ),
+    ("is not the e-mail of a user", "不是任何用户的邮箱"),
+    ("is not an account manager", "不是客户经理"),
+    ("is not an account manager of this track", "不是该赛道的客户经理"),
+    ("is not an opportunity", "不是商机"),
+    ("belongs to another track", "属于其他赛道"),
+    ("is given twice in this batch, first in {}", "在本批数据中重复，首次出现在{}"),
+    ("gives the same target as {}", "与{}的目标重复"),
     ("is not a track you can create opportunities in", "不是您可以创建商机的赛道"),
     ("is not your current password", "不是您当前的密码"),
     ("is given twice", "重复填写"),
@@ -324,6 +353,8 @@ mod tests {
         let files = [
             "service/alerts.rs",
             "service/auth.rs",
+            "service/erp.rs",
+            "domain/erp.rs",
             "service/opportunities.rs",
             "service/settings.rs",
             "service/users.rs",
@@ -338,6 +369,7 @@ mod tests {
             "domain/text.rs",
             "domain/limits.rs",
             "graphql/common.rs",
+            "graphql/erp.rs",
             "error.rs",
         ];
         // Written for the log or for developers, never to a user.

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod calendar;
+pub mod erp;
 pub mod events;
 pub mod labels;
 pub mod limits;

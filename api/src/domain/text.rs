@@ -29,6 +29,8 @@ pub enum TextKind {
     Reason,
     /// A search string or a filter text.
     Search,
+    /// An ERP record's external id.
+    ExternalId,
 }
 
 impl TextKind {
@@ -44,6 +46,7 @@ impl TextKind {
             Self::Comment => limits::COMMENT_CHARS,
             Self::Reason => limits::REASON_CHARS,
             Self::Search => limits::SEARCH_CHARS,
+            Self::ExternalId => limits::EXTERNAL_ID_CHARS,
         }
     }
 

@@ -268,3 +268,21 @@ pub enum OpportunityOrder {
     /// The largest amount first.
     AmountLargest,
 }
+
+/// What a batch of ERP write-back (or of targets) carries.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::ErpKind")]
+pub enum ErpKind {
+    /// 订单: orders booked (date, track, account manager, customer, opportunity, amount).
+    Orders,
+    /// 销售: sales (date, track, account manager, revenue, cost).
+    Sales,
+    /// 费用: a track's expenses of a month.
+    Expenses,
+    /// 应收账款: a track's receivables at a month's end.
+    Receivables,
+    /// 销售目标: monthly sales targets of a track or of an account manager in it.
+    SalesTargets,
+    /// 接单目标: monthly order targets of a track or of an account manager in it.
+    OrderTargets,
+}

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod common;
 pub mod ctx;
 pub mod enums;
+pub mod erp;
 pub mod events;
 pub mod guard;
 pub mod labels;
@@ -45,6 +46,7 @@ pub struct MutationRoot(
     organisation::OrganisationMutation,
     settings::SettingsMutation,
     alerts::AlertMutation,
+    erp::ErpMutation,
 );
 
 /// All subscriptions.

@@ -14,10 +14,12 @@ pub enum Lock {
     Scan,
     /// Orders the writers of the event log, so ids commit in id order.
     EventAppend,
+    /// One ERP or target import at a time: a second batch sees the first's rows.
+    ErpImport,
 }
 
 impl Lock {
-    pub const ALL: [Lock; 3] = [Lock::JobLeader, Lock::Scan, Lock::EventAppend];
+    pub const ALL: [Lock; 4] = [Lock::JobLeader, Lock::Scan, Lock::EventAppend, Lock::ErpImport];
 
     /// The key, unique among the service's locks.
     pub const fn key(self) -> i64 {
@@ -25,6 +27,7 @@ impl Lock {
             Lock::JobLeader => 0x5a1e_0001,
             Lock::Scan => 0x5ca4_0001,
             Lock::EventAppend => 0x5a1e_5e7e,
+            Lock::ErpImport => 0x5a1e_e4b0,
         }
     }
 }

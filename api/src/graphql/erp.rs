@@ -1,0 +1,156 @@
+//! The ERP write-back and the targets: `importErpBatch`.
+
+use super::common::{Money, id};
+use super::ctx;
+use super::enums::ErpKind;
+use crate::domain::calendar;
+use crate::domain::erp::{Column, RawRow};
+use crate::domain::limits;
+use crate::error::{AppError, FieldError};
+use crate::service::{self, erp::ImportCommand, erp::ImportReport, erp::RowNames};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use entity::BatchSource;
+
+/// One row of a batch. Which fields a kind takes (and which it requires):
+/// ORDERS externalId*, date*, track*, accountManager*, customer*,
+/// opportunity, amount*; SALES externalId*, date*, track*, accountManager*,
+/// revenue*, cost*; EXPENSES externalId*, month*, track*, amount*;
+/// RECEIVABLES externalId*, month*, track*, balance*; SALES_TARGETS and
+/// ORDER_TARGETS month*, track*, accountManager (none: the track's own
+/// target), amount*. A field a kind does not take is an error.
+#[derive(InputObject, Default, Clone)]
+pub struct ErpRowInput {
+    /// The ERP's id of the record (at most 64 characters), unique within its kind.
+    pub external_id: Option<String>,
+    /// The day it was booked: `2026-11-03` or `2026/11/3`.
+    pub date: Option<String>,
+    /// The month it counts in: `2026-11` (or a date of that month).
+    pub month: Option<String>,
+    /// The track's name, as the API lists it (e.g. 消费电子I).
+    pub track: Option<String>,
+    /// The account manager's login e-mail.
+    pub account_manager: Option<String>,
+    /// The customer's name as the ERP has it.
+    pub customer: Option<String>,
+    /// The opportunity the order closes, if the ERP knows it.
+    pub opportunity: Option<ID>,
+    /// The order amount, the expenses or the target.
+    pub amount: Option<Money>,
+    /// A sale's revenue.
+    pub revenue: Option<Money>,
+    /// A sale's cost.
+    pub cost: Option<Money>,
+    /// Receivables at the month's end.
+    pub balance: Option<Money>,
+}
+
+impl From<ErpRowInput> for RawRow {
+    fn from(i: ErpRowInput) -> Self {
+        let mut row = RawRow::default();
+        let cells = [
+            (Column::ExternalId, i.external_id),
+            (Column::Date, i.date),
+            (Column::Month, i.month),
+            (Column::Track, i.track),
+            (Column::AccountManager, i.account_manager),
+            (Column::Customer, i.customer),
+            (Column::Opportunity, i.opportunity.map(|v| v.0)),
+            (Column::Amount, i.amount.map(|m| m.0)),
+            (Column::Revenue, i.revenue.map(|m| m.0)),
+            (Column::Cost, i.cost.map(|m| m.0)),
+            (Column::Balance, i.balance.map(|m| m.0)),
+        ];
+        for (column, value) in cells {
+            if let Some(v) = value {
+                row.set(column, v);
+            }
+        }
+        row
+    }
+}
+
+/// What an accepted batch did. The same batch again inserts and updates
+/// nothing and writes no batch.
+#[derive(SimpleObject)]
+pub struct ErpImportResult {
+    /// The batch as logged; none when nothing changed.
+    pub batch_id: Option<ID>,
+    pub kind: ErpKind,
+    /// Rows in the batch.
+    pub rows: i64,
+    /// Rows with a new key.
+    pub inserted: i64,
+    /// Rows that replaced different values under their key.
+    pub updated: i64,
+    /// Rows already stored with the same values.
+    pub unchanged: i64,
+    /// The keys of the updated rows (external ids; for a target
+    /// `trackId/accountManagerId/month`, 0 for the track's own), the first
+    /// 1,000.
+    pub updated_keys: Vec<String>,
+    /// The first month the batch covers (`YYYY-MM`).
+    pub first_month: Option<String>,
+    /// The last month the batch covers (`YYYY-MM`).
+    pub last_month: Option<String>,
+}
+
+impl From<ImportReport> for ErpImportResult {
+    fn from(r: ImportReport) -> Self {
+        Self {
+            batch_id: r.batch_id.map(id),
+            kind: r.kind.into(),
+            rows: r.rows as i64,
+            inserted: r.inserted as i64,
+            updated: r.updated as i64,
+            unchanged: r.unchanged as i64,
+            updated_keys: r.updated_keys.into_iter().take(limits::ERP_PROBLEMS_SHOWN).collect(),
+            first_month: r.first_month.map(calendar::format_year_month),
+            last_month: r.last_month.map(calendar::format_year_month),
+        }
+    }
+}
+
+/// An answer lists at most [`limits::ERP_PROBLEMS_SHOWN`] bad fields and
+/// counts the rest in one more.
+pub fn capped(err: AppError) -> AppError {
+    match err {
+        AppError::Validation(mut fields) if fields.len() > limits::ERP_PROBLEMS_SHOWN => {
+            let more = fields.len() - limits::ERP_PROBLEMS_SHOWN;
+            fields.truncate(limits::ERP_PROBLEMS_SHOWN);
+            fields.push(FieldError::new("rows", format!("has {more} more problems not listed")));
+            AppError::Validation(fields)
+        }
+        other => other,
+    }
+}
+
+#[derive(Default)]
+pub struct ErpMutation;
+
+#[Object]
+impl ErpMutation {
+    /// Admin: imports one batch of ERP facts or targets, all or nothing. Every problem of every
+    /// row is reported (`VALIDATION`, fields named `rows.<index>.<field>`) and nothing is
+    /// written; rows are matched by external id (targets by track, account manager and month),
+    /// so the same batch twice changes nothing and a corrected row replaces the old one. At most
+    /// 1,000 rows; larger batches come as a file (`salespulse import`).
+    async fn import_erp_batch(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the rows are.")] kind: ErpKind,
+        #[graphql(desc = "The rows, at most 1,000.")] rows: Vec<ErpRowInput>,
+    ) -> Result<ErpImportResult> {
+        let viewer = ctx::viewer(ctx)?;
+        let cmd = ImportCommand {
+            kind: kind.into(),
+            source: BatchSource::Graphql,
+            file_name: None,
+            max_rows: limits::ERP_BATCH_ROWS,
+            rows: rows.into_iter().map(RawRow::from).collect(),
+        };
+        let report = service::erp::import(ctx::state(ctx)?, viewer, cmd, &RowNames::Index)
+            .await
+            .map_err(capped)?;
+        Ok(report.into())
+    }
+}

@@ -1,0 +1,153 @@
+//! `salespulse import <kind> <file.csv>`: the admin's CSV exports, through
+//! the same use case as `importErpBatch` (real login, real role check, one
+//! transaction). A progress bar while the file is read; every bad row
+//! printed as a table of line, column and problem; nothing is written
+//! unless the whole file is good.
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::error::{AppError, AppResult};
+use crate::service;
+use crate::service::erp::{ImportCommand, ImportReport};
+use entity::{BatchSource, ErpKind};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// What to import, and as whom.
+pub struct Options {
+    pub kind: ErpKind,
+    pub file: PathBuf,
+    /// The admin's login e-mail.
+    pub user: String,
+    /// His password (`SALESPULSE_PASSWORD`); asked for on the terminal when absent.
+    pub password: Option<String>,
+}
+
+/// Runs the import; `Err` after printing the problems when the file is refused.
+pub async fn run(mut config: Config, clock: SharedClock, opts: Options) -> AppResult<()> {
+    let bytes = std::fs::read(&opts.file)
+        .map_err(|e| AppError::Internal(format!("cannot read {}: {e}", opts.file.display())))?;
+    let password = match opts.password.clone() {
+        Some(p) => p,
+        None if std::io::stdin().is_terminal() => rpassword::prompt_password(format!("password of {}: ", opts.user))
+            .map_err(|e| AppError::Internal(format!("cannot read the password: {e}")))?,
+        None => {
+            return Err(AppError::Internal(
+                "give the password in SALESPULSE_PASSWORD (or run on a terminal to be asked)".to_owned(),
+            ));
+        }
+    };
+    if config.jwt_secret.is_none() {
+        // The token lives inside this process only.
+        let mut bytes = [0u8; 32];
+        rand::fill(&mut bytes);
+        config.jwt_secret = Some(bytes.iter().map(|b| format!("{b:02x}")).collect());
+    }
+    let db = crate::store::connect(&config).await?;
+    let state = crate::App::state_on(config, clock, db).await?;
+    let tokens = service::auth::login(&state, &opts.user, &password, None).await?;
+    let auth = service::auth::authenticate(&state, Some(&format!("Bearer {}", tokens.access_token))).await?;
+    let viewer = auth.viewer()?.clone();
+
+    let bar = progress(bytes.len() as u64);
+    let parsed = service::erp::rows_from_csv(opts.kind, &bytes, |at| bar.set_position(at));
+    bar.finish_and_clear();
+    let result = match parsed {
+        Ok((rows, names)) => {
+            let spinner = indicatif::ProgressBar::new_spinner();
+            if std::io::stderr().is_terminal() {
+                spinner.set_message(format!("validating and writing {} rows…", rows.len()));
+                spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+            let cmd = ImportCommand {
+                kind: opts.kind,
+                source: BatchSource::Cli,
+                file_name: opts.file.file_name().map(|n| n.to_string_lossy().chars().take(255).collect()),
+                max_rows: crate::domain::limits::ERP_FILE_ROWS,
+                rows,
+            };
+            let r = service::erp::import(&state, &viewer, cmd, &names).await;
+            spinner.finish_and_clear();
+            r
+        }
+        Err(e) => Err(e),
+    };
+    let _ = service::auth::logout(&state, &viewer, false).await;
+    match result {
+        Ok(report) => {
+            print!("{}", summary(&opts, &report));
+            Ok(())
+        }
+        Err(AppError::Validation(fields)) => {
+            println!("{}", problem_table(&fields));
+            Err(AppError::Conflict(format!(
+                "the file was refused: nothing was written ({} problems)",
+                fields.len()
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn progress(len: u64) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() || len < 1_000_000 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("reading {bar:40} {bytes}/{total_bytes} {eta}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// What an accepted file did, in lines for the terminal.
+pub fn summary(opts: &Options, r: &ImportReport) -> String {
+    let mut out = format!(
+        "{}: {} rows of {:?} — inserted {}, updated {}, unchanged {}",
+        opts.file.display(),
+        r.rows,
+        r.kind,
+        r.inserted,
+        r.updated,
+        r.unchanged
+    );
+    match (r.first_month, r.last_month) {
+        (Some(a), Some(b)) if a != b => out.push_str(&format!(
+            " ({} to {})",
+            crate::domain::calendar::format_year_month(a),
+            crate::domain::calendar::format_year_month(b)
+        )),
+        (Some(a), _) => out.push_str(&format!(" ({})", crate::domain::calendar::format_year_month(a))),
+        _ => {}
+    }
+    out.push('\n');
+    if r.batch_id.is_none() {
+        out.push_str("nothing changed: every row was already there with the same values\n");
+    }
+    if !r.updated_keys.is_empty() {
+        let shown: Vec<&str> = r.updated_keys.iter().take(20).map(String::as_str).collect();
+        let more = r.updated_keys.len().saturating_sub(shown.len());
+        out.push_str(&format!("updated: {}", shown.join(", ")));
+        if more > 0 {
+            out.push_str(&format!(" and {more} more"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Every problem as a row of line, column and message.
+pub fn problem_table(fields: &[crate::error::FieldError]) -> String {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header(["line", "column", "problem"]);
+    for f in fields {
+        let mut parts = f.field.splitn(3, '.');
+        let (line, column) = match (parts.next(), parts.next(), parts.next()) {
+            (Some("line"), Some(n), c) => (n.to_owned(), c.unwrap_or("").to_owned()),
+            _ => (String::new(), f.field.clone()),
+        };
+        table.add_row([line, column, f.message.clone()]);
+    }
+    table.to_string()
+}

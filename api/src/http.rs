@@ -15,7 +15,7 @@ use crate::state::AppState;
 use async_graphql::ServerError;
 use async_graphql::parser::types::OperationType;
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
@@ -33,6 +33,7 @@ pub struct HttpState {
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+const MULTIPART: &str = "multipart/form-data";
 
 /// The service's routes.
 pub fn router(state: HttpState) -> Router {
@@ -143,6 +144,17 @@ async fn execute(s: &HttpState, headers: &HeaderMap, client: ClientAddr, media: 
         Ok(a) => a,
         Err(e) => return error_body(StatusCode::INTERNAL_SERVER_ERROR, media, &e.message(), e.code()),
     };
+    execute_as(s, headers, client, media, request, auth).await
+}
+
+async fn execute_as(
+    s: &HttpState,
+    headers: &HeaderMap,
+    client: ClientAddr,
+    media: &'static str,
+    request: async_graphql::Request,
+    auth: crate::auth::Auth,
+) -> Response {
     let request = request
         .data(auth)
         .data(locale_of(headers, &s.app))
@@ -175,7 +187,7 @@ fn client_of(extensions: &Extensions) -> ClientAddr {
     ClientAddr(crate::server::client_address(extensions).map(|a| a.ip()))
 }
 
-async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, headers: HeaderMap, body: Bytes) -> Response {
+async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, headers: HeaderMap, body: Body) -> Response {
     let Some(media) = negotiate(&headers) else {
         return error_body(
             StatusCode::NOT_ACCEPTABLE,
@@ -185,14 +197,22 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
         );
     };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !content_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(JSON) {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case(MULTIPART) {
+        return upload(&s, client_of(&extensions), &headers, media, content_type, body).await;
+    }
+    if !essence.eq_ignore_ascii_case(JSON) {
         return error_body(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             media,
-            "send the request as application/json",
+            "send the request as application/json (a file as multipart/form-data)",
             "UNSUPPORTED_MEDIA_TYPE",
         );
     }
+    let body = match read_body(body, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(resp) => return resp,
+    };
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
@@ -205,6 +225,56 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
         }
     };
     execute(&s, &headers, client_of(&extensions), media, request).await
+}
+
+/// A body of at most `limit` bytes, or the 413 that says it is larger.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        // The only cause besides the limit is a client that stopped sending.
+        let too_large = std::error::Error::source(&e)
+            .is_some_and(|c| c.is::<http_body_util::LengthLimitError>());
+        if too_large {
+            (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response()
+        } else {
+            (StatusCode::BAD_REQUEST, "the body could not be read").into_response()
+        }
+    })
+}
+
+/// A GraphQL multipart request (a file upload: `importErpFile`). Files are
+/// the admin's: the caller is authenticated before the body is read, and a
+/// body larger than the ordinary limit is read only for an admin.
+async fn upload(s: &HttpState, client: ClientAddr, headers: &HeaderMap, media: &'static str, content_type: &str, body: Body) -> Response {
+    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let auth = match service::auth::authenticate(&s.app, authorization).await {
+        Ok(a) => a,
+        Err(e) => return error_body(StatusCode::INTERNAL_SERVER_ERROR, media, &e.message(), e.code()),
+    };
+    let may_upload = auth.viewer().is_ok_and(|v| v.role == entity::Role::Admin);
+    let limit = if may_upload {
+        crate::domain::limits::ERP_FILE_BYTES + MAX_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    let body = match read_body(body, limit).await {
+        Ok(b) => b,
+        Err(resp) => return resp,
+    };
+    let opts = async_graphql::http::MultipartOptions::default()
+        .max_num_files(1)
+        .max_file_size(crate::domain::limits::ERP_FILE_BYTES);
+    let request = match async_graphql::http::receive_body(Some(content_type), futures_util::io::Cursor::new(body), opts).await {
+        Ok(r) => r,
+        Err(e) => {
+            return error_body(
+                StatusCode::BAD_REQUEST,
+                media,
+                &format!("the body is not a GraphQL multipart request: {e}"),
+                "BAD_REQUEST",
+            );
+        }
+    };
+    execute_as(s, headers, client, media, request, auth).await
 }
 
 async fn graphql_get(

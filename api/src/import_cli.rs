@@ -8,7 +8,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::service;
-use crate::service::erp::{ImportCommand, ImportReport};
+use crate::service::erp::{FileImport, ImportReport};
 use entity::{BatchSource, ErpKind};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -50,28 +50,22 @@ pub async fn run(mut config: Config, clock: SharedClock, opts: Options) -> AppRe
     let viewer = auth.viewer()?.clone();
 
     let bar = progress(bytes.len() as u64);
-    let parsed = service::erp::rows_from_csv(opts.kind, &bytes, |at| bar.set_position(at));
-    bar.finish_and_clear();
-    let result = match parsed {
-        Ok((rows, names)) => {
-            let spinner = indicatif::ProgressBar::new_spinner();
-            if std::io::stderr().is_terminal() {
-                spinner.set_message(format!("validating and writing {} rows…", rows.len()));
-                spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-            }
-            let cmd = ImportCommand {
-                kind: opts.kind,
-                source: BatchSource::Cli,
-                file_name: opts.file.file_name().map(|n| n.to_string_lossy().chars().take(255).collect()),
-                max_rows: crate::domain::limits::ERP_FILE_ROWS,
-                rows,
-            };
-            let r = service::erp::import(&state, &viewer, cmd, &names).await;
-            spinner.finish_and_clear();
-            r
-        }
-        Err(e) => Err(e),
+    let file_name = opts.file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let file = FileImport {
+        kind: opts.kind,
+        source: BatchSource::Cli,
+        file_name: file_name.as_deref(),
+        bytes: &bytes,
     };
+    let result = service::erp::import_file(&state, &viewer, file, |at| {
+        bar.set_position(at);
+        if at == bytes.len() as u64 {
+            // Read: what remains is validating and writing.
+            bar.finish_and_clear();
+        }
+    })
+    .await;
+    bar.finish_and_clear();
     let _ = service::auth::logout(&state, &viewer, false).await;
     match result {
         Ok(report) => {

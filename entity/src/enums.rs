@@ -300,6 +300,9 @@ pub enum EventKind {
     /// The director raised an alert to the CEO.
     #[sea_orm(string_value = "ALERT_RAISED_TO_CEO")]
     AlertRaisedToCeo,
+    /// A batch of ERP facts or targets was imported: the board's figures changed.
+    #[sea_orm(string_value = "ERP_IMPORTED")]
+    ErpImported,
 }
 
 /// What kind of record an event is about.
@@ -310,6 +313,9 @@ pub enum EventSubject {
     /// An alert task (`subject_id` is the alert's id).
     #[sea_orm(string_value = "ALERT")]
     Alert,
+    /// An imported ERP batch (`subject_id` is the `erp_batch` id).
+    #[sea_orm(string_value = "ERP_BATCH")]
+    ErpBatch,
 }
 
 /// What an ERP write-back batch (or a target batch) carries.

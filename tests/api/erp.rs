@@ -345,3 +345,109 @@ async fn the_command_line_imports_a_file_once_and_prints_every_bad_line() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("wrong e-mail or password"));
 }
+
+async fn upload(app: &TestApp, token: Option<&str>, kind: &str, file_name: &str, csv: &[u8]) -> (reqwest::StatusCode, Value) {
+    let m = "mutation($k: ErpKind!, $f: Upload!) { importErpFile(kind: $k, file: $f) { batchId rows inserted updated unchanged firstMonth lastMonth } }";
+    app.post_files(token, m, json!({ "k": kind }), &[("f", file_name, csv)]).await
+}
+
+#[tokio::test]
+async fn a_file_uploaded_by_the_multipart_spec_is_imported_like_a_batch() {
+    let app = spawn_app().await;
+    let admin = app.login("admin@test.local").await;
+    let csv = "\u{feff}外部编号,日期,赛道,客户经理,收入,成本\r\nS-1,2026-10-02,消费电子I,a1@test.local,100.00,60.00\r\nS-2,2026-11-03,消费电子I,a2@test.local,50,55.5\r\n";
+    let (status, v) = upload(&app, Some(&admin), "SALES", "十月.csv", csv.as_bytes()).await;
+    assert_eq!(status, 200, "{v}");
+    let r = &v["data"]["importErpFile"];
+    assert_eq!((r["rows"].as_i64(), r["inserted"].as_i64(), r["unchanged"].as_i64()), (Some(2), Some(2), Some(0)), "{v}");
+    assert_eq!((r["firstMonth"].as_str(), r["lastMonth"].as_str()), (Some("2026-10"), Some("2026-11")));
+    let logged = entity::erp_batch::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(logged.len(), 1);
+    assert_eq!((logged[0].source, logged[0].file_name.as_deref()), (entity::BatchSource::Upload, Some("十月.csv")));
+    // The same file again changes nothing.
+    let (_, v) = upload(&app, Some(&admin), "SALES", "十月.csv", csv.as_bytes()).await;
+    assert_eq!(v["data"]["importErpFile"]["unchanged"], 2, "{v}");
+    assert!(v["data"]["importErpFile"]["batchId"].is_null());
+    // A bad line: every problem named by its line, nothing written.
+    let bad = "externalId,date,track,accountManager,revenue,cost\nS-3,2026-11-04,消费电子I,a1@test.local,1,1\nS-4,2026-13-01,消费电子I,nobody@test.local,-1,1\n";
+    let (_, v) = upload(&app, Some(&admin), "SALES", "bad.csv", bad.as_bytes()).await;
+    let got = Gql(v.clone());
+    assert_eq!(got.code(), "VALIDATION", "{v}");
+    assert_eq!(got.fields(), vec!["line.3.date", "line.3.accountManager", "line.3.revenue"]);
+    assert_eq!(app.count_rows("erp_sale").await, 2);
+
+    // Not the admin: refused, nothing read into the store.
+    let a1 = app.login("a1@test.local").await;
+    let (_, v) = upload(&app, Some(&a1), "SALES", "x.csv", bad.as_bytes()).await;
+    assert_eq!(Gql(v.clone()).code(), "FORBIDDEN", "{v}");
+    let (_, v) = upload(&app, None, "SALES", "x.csv", bad.as_bytes()).await;
+    assert_eq!(Gql(v.clone()).code(), "UNAUTHENTICATED", "{v}");
+    // A large body is read only for an admin.
+    let big = vec![b'x'; 300 * 1024];
+    let (status, _) = upload(&app, Some(&a1), "SALES", "big.csv", &big).await;
+    assert_eq!(status, reqwest::StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, v) = upload(&app, Some(&admin), "SALES", "big.csv", &big).await;
+    assert_eq!((status, Gql(v.clone()).code()), (reqwest::StatusCode::OK, "VALIDATION"), "{v}");
+    assert_eq!(app.count_rows("erp_sale").await, 2);
+}
+
+#[tokio::test]
+async fn a_file_reference_outside_a_multipart_request_is_refused_not_a_panic() {
+    let app = spawn_app().await;
+    let admin = app.login("admin@test.local").await;
+    let m = "mutation($f: Upload!) { importErpFile(kind: SALES, file: $f) { rows } }";
+    for forged in ["#__graphql_file__:7", "#__graphql_file__:x", "#__graphql_file__:"] {
+        let r = app.post(Some(&admin), m, json!({ "f": forged })).await;
+        assert_eq!(r.code(), "BAD_REQUEST", "{forged}: {}", r.0);
+    }
+    let inline = "mutation { importErpFile(kind: SALES, file: \"#__graphql_file__:x\") { rows } }";
+    let r = app.post(Some(&admin), inline, json!({})).await;
+    assert_eq!(r.code(), "BAD_REQUEST", "{}", r.0);
+    // Not a file at all: the engine's own type error.
+    let r = app.post(Some(&admin), m, json!({ "f": "sales.csv" })).await;
+    assert_ne!(r.code(), "INTERNAL", "{}", r.0);
+}
+
+#[tokio::test]
+async fn every_accepted_batch_reaches_every_role_as_an_erp_event() {
+    use crate::websocket::{Got, next, next_json, open, send};
+    let app = spawn_app().await;
+    let admin = app.login("admin@test.local").await;
+    let sub = "subscription($a: ID) { erpEvents(after: $a) { id kind kindLabel actor { email } batch { kind rows inserted updated firstMonth lastMonth } } }";
+    let mut sockets = Vec::new();
+    for who in ["a3", "d1", "ceo"] {
+        let token = app.login(&format!("{who}@test.local")).await;
+        let mut ws = open(&app, &token).await;
+        send(&mut ws, json!({ "id": "erp", "type": "subscribe", "payload": { "query": sub, "variables": {} } })).await;
+        let alerts = "subscription { alertEvents { id kind } }";
+        send(&mut ws, json!({ "id": "alerts", "type": "subscribe", "payload": { "query": alerts } })).await;
+        sockets.push((who, ws));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let rows = json!([order("SO-1", "2026-11-02", "a1@test.local", "10"), order("SO-2", "2026-10-02", "a2@test.local", "20")]);
+    import(&app, &admin, "ORDERS", rows.clone()).await.data();
+    let mut first_id = None;
+    for (who, ws) in &mut sockets {
+        let m = next_json(ws).await;
+        assert_eq!((m["type"].as_str(), m["id"].as_str()), (Some("next"), Some("erp")), "{who}: {m}");
+        let e = &m["payload"]["data"]["erpEvents"];
+        assert_eq!(e["kind"], "ERP_IMPORTED", "{who}: {m}");
+        assert_eq!(e["actor"]["email"], "admin@test.local");
+        assert_eq!(e["batch"], json!({ "kind": "ORDERS", "rows": 2, "inserted": 2, "updated": 0, "firstMonth": "2026-10", "lastMonth": "2026-11" }));
+        first_id = e["id"].as_str().map(str::to_owned);
+    }
+    // The same batch again writes no event; no alert subscription hears of imports.
+    import(&app, &admin, "ORDERS", rows).await.data();
+    for (who, ws) in &mut sockets {
+        if let Some(Got::Json(m)) = next(ws, 1).await {
+            panic!("{who} was sent {m}");
+        }
+    }
+    // Replayed after an id: the stored event, to a late dashboard.
+    let a3 = app.login("a3@test.local").await;
+    let mut late = open(&app, &a3).await;
+    let before: i64 = first_id.unwrap().parse::<i64>().unwrap() - 1;
+    send(&mut late, json!({ "id": "1", "type": "subscribe", "payload": { "query": sub, "variables": { "a": before.to_string() } } })).await;
+    let m = next_json(&mut late).await;
+    assert_eq!(m["payload"]["data"]["erpEvents"]["batch"]["inserted"], 2, "{m}");
+}

@@ -314,6 +314,51 @@ impl TestApp {
         Gql(resp.json().await.unwrap())
     }
 
+    /// A GraphQL multipart request (the spec's `operations`, `map` and one
+    /// part per file) as a browser's form sends it: each `(variable, file
+    /// name, bytes)` fills the variable of that name. Returns the status and
+    /// the body (JSON, or the text when it is not JSON).
+    pub async fn post_files(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        mut variables: Value,
+        files: &[(&str, &str, &[u8])],
+    ) -> (reqwest::StatusCode, Value) {
+        let boundary = "----salespulse-test-boundary";
+        let mut map = serde_json::Map::new();
+        for (i, (var, _, _)) in files.iter().enumerate() {
+            variables[*var] = Value::Null;
+            map.insert(i.to_string(), json!([format!("variables.{var}")]));
+        }
+        let operations = json!({ "query": query, "variables": variables });
+        let mut body = Vec::new();
+        for (name, value) in [("operations", operations.to_string()), ("map", Value::Object(map).to_string())] {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        for (i, (_, file_name, bytes)) in files.iter().enumerate() {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{i}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut req = self
+            .client
+            .post(self.url("/graphql"))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
     pub async fn login(&self, email: &str) -> String {
         let r = self
             .post(

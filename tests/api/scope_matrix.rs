@@ -105,6 +105,8 @@ impl Schema {
             (_, "Date") => json!("2027-06-01"),
             (_, "Money") => json!("1.00"),
             (_, "DateTime") => json!("2026-11-20T00:00:00Z"),
+            // Filled by the multipart request's file (see `Schema::files`).
+            (_, "Upload") => Value::Null,
             ("ENUM", _) => self.types[name]["enumValues"][0]["name"].clone(),
             ("INPUT_OBJECT", _) => {
                 let mut obj = Map::new();
@@ -159,6 +161,30 @@ impl Schema {
             Value::Object(vars),
         )
     }
+}
+
+/// The variables of a call that take a file: sent as a multipart request.
+fn files(field: &Value) -> Vec<String> {
+    field["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| named(&a["type"]).0 == "Upload")
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Posts a generated call: JSON, or a multipart request with a small CSV
+/// file in each `Upload` variable (`id` in every cell).
+async fn post_call(app: &TestApp, token: Option<&str>, field: &Value, query: &str, vars: Value, id: &str) -> Gql {
+    let names = files(field);
+    if names.is_empty() {
+        return app.post(token, query, vars).await;
+    }
+    let csv = format!("externalId,month,track,amount\n{id},2026-11,{id},1\n");
+    let files: Vec<(&str, &str, &[u8])> = names.iter().map(|n| (n.as_str(), "scope.csv", csv.as_bytes())).collect();
+    let (_, v) = app.post_files(token, query, vars, &files).await;
+    Gql(v)
 }
 
 fn type_text(t: &Value) -> String {
@@ -276,7 +302,7 @@ async fn no_field_of_the_schema_returns_counts_sends_or_changes_anything_outside
             }
             let (body, vars) = schema.call(&f, &deals[0].id);
             let op = if *root == schema.roots[1] { "mutation" } else { "query" };
-            let r = app.post(None, &format!("{op}{body}"), vars).await;
+            let r = post_call(&app, None, &f, &format!("{op}{body}"), vars, &deals[0].id).await;
             assert_eq!(r.code(), "UNAUTHENTICATED", "{name}: {}", r.0);
         }
     }
@@ -333,7 +359,7 @@ async fn no_field_of_the_schema_returns_counts_sends_or_changes_anything_outside
                 }
                 for id in &ids {
                     let (body, vars) = schema.call(&f, id);
-                    let r = app.post(Some(&token), &format!("{op}{body}"), vars).await;
+                    let r = post_call(&app, Some(&token), &f, &format!("{op}{body}"), vars, id).await;
                     let mut found = Vec::new();
                     leaks(&r.0, &outside, &name, &mut found);
                     assert!(found.is_empty(), "{who} {op} {name}({id}) leaks: {found:?}");

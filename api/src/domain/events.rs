@@ -1,6 +1,8 @@
-//! Who hears of what. Every event goes to the directors of its track (and
-//! so to the CEO, the secretary and the admin, who see everything); some go
-//! to the account manager concerned as well. Adding a kind of event is one
+//! Who hears of what. Every alert event goes to the directors of its track
+//! (and so to the CEO, the secretary and the admin, who see everything);
+//! some go to the account manager concerned as well. An ERP import goes to
+//! everyone: the board it refreshes is public inside the company, and the
+//! event names no record. Adding a kind of event is one
 //! variant of `entity::EventKind` and one line here: the match is
 //! exhaustive, so a kind without an audience does not compile.
 
@@ -13,6 +15,8 @@ pub enum Audience {
     OwnerAndTrack,
     /// The track's directors only.
     Track,
+    /// Every user (the event carries nothing a scope hides).
+    Everyone,
 }
 
 /// The audience of each kind of event.
@@ -23,7 +27,14 @@ pub const fn audience(kind: EventKind) -> Audience {
         EventKind::ReviewOverdue => Audience::Track,
         // Between the director and the CEO.
         EventKind::AlertRaisedToCeo => Audience::Track,
+        EventKind::ErpImported => Audience::Everyone,
     }
+}
+
+/// The kinds every user receives, whatever his scope.
+pub fn for_everyone() -> impl Iterator<Item = EventKind> {
+    use sea_orm::Iterable;
+    EventKind::iter().filter(|k| audience(*k) == Audience::Everyone)
 }
 
 /// Everything the alert subscription carries.
@@ -36,6 +47,9 @@ pub const ALERT_EVENTS: &[EventKind] = &[
     EventKind::AlertRaisedToCeo,
 ];
 
+/// What the board's subscription carries: new ERP figures or targets.
+pub const ERP_EVENTS: &[EventKind] = &[EventKind::ErpImported];
+
 /// Escalations only.
 pub const ESCALATIONS: &[EventKind] = &[EventKind::AlertOverdue, EventKind::ReviewOverdue, EventKind::AlertRaisedToCeo];
 
@@ -45,10 +59,14 @@ mod tests {
     use sea_orm::Iterable;
 
     #[test]
-    fn every_kind_reaches_the_alert_subscription_and_escalations_are_a_subset() {
+    fn every_kind_reaches_one_subscription_and_escalations_are_a_subset() {
         for kind in EventKind::iter() {
-            assert!(ALERT_EVENTS.contains(&kind), "{kind:?} is carried by no subscription");
+            let carried = [ALERT_EVENTS, ERP_EVENTS].iter().filter(|s| s.contains(&kind)).count();
+            assert_eq!(carried, 1, "{kind:?} is carried by {carried} subscriptions");
         }
         assert!(ESCALATIONS.iter().all(|k| ALERT_EVENTS.contains(k)));
+        // Nothing an alert subscription carries goes to everyone.
+        assert!(for_everyone().all(|k| !ALERT_EVENTS.contains(&k)));
+        assert_eq!(for_everyone().collect::<Vec<_>>(), ERP_EVENTS);
     }
 }

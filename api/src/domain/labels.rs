@@ -4,10 +4,11 @@
 //! Every match is exhaustive: a new value does not compile without its words.
 
 use super::alerts::Unit;
+use super::board::{Dimension, PeriodKind, StandingKind, Unit as BoardUnit};
 use super::page::{AlertOrder, OpportunityOrder};
 use super::settings::Settings;
 use entity::{
-    ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, EventKind, HistoryField, OpportunityKind,
+    ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, ErpKind, EventKind, HistoryField, OpportunityKind,
     OpportunityStatus, ReviewAction, Role, ShelveReason, Stage,
 };
 
@@ -198,6 +199,47 @@ words!(EventKind {
     AlertOverdue => "告警逾期", "Alert overdue";
     ReviewOverdue => "审阅逾期", "Review overdue";
     AlertRaisedToCeo => "已上报CEO", "Raised to the CEO";
+    ErpImported => "ERP数据已导入", "ERP data imported";
+});
+
+words!(Dimension {
+    TrackSalesAchievement => "各赛道销售达成率", "Track sales achievement";
+    AccountManagerSalesAchievement => "客户经理销售达成率", "Account-manager sales achievement";
+    TrackOrderAchievement => "各赛道接单达成率", "Track order achievement";
+    AccountManagerOrderAchievement => "客户经理接单达成率", "Account-manager order achievement";
+    TrackGrossMargin => "各赛道毛利率", "Track gross margin";
+    TrackForecastAccuracy => "各赛道销售预测准确率", "Track sales forecast accuracy";
+    TrackExpenseRatio => "各赛道费用占销售千分比", "Track expenses per mille of sales";
+    TrackDso => "各赛道应收周转天数（DSO）", "Track DSO (days sales outstanding)";
+});
+
+words!(PeriodKind {
+    Month => "月度", "Month";
+    Quarter => "季度", "Quarter";
+    YearToDate => "年初至今", "Year to date";
+});
+
+words!(BoardUnit {
+    Percent => "%", "%";
+    PerMille => "‰", "‰";
+    Days => "天", "days";
+});
+
+words!(StandingKind {
+    Ranked => "已排名", "Ranked";
+    NoTarget => "无目标", "No target";
+    NoSales => "无销售", "No sales";
+    NoData => "无数据", "No data";
+    NotAvailable => "暂未提供", "Not yet available";
+});
+
+words!(ErpKind {
+    Orders => "订单", "Orders";
+    Sales => "销售", "Sales";
+    Expenses => "费用", "Expenses";
+    Receivables => "应收账款", "Receivables";
+    SalesTargets => "销售目标", "Sales targets";
+    OrderTargets => "接单目标", "Order targets";
 });
 
 words!(Unit {

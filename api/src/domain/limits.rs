@@ -32,7 +32,9 @@ pub const EXTERNAL_ID_CHARS: usize = 64;
 pub const ERP_BATCH_ROWS: usize = 1_000;
 /// Rows one uploaded or command-line CSV file carries.
 pub const ERP_FILE_ROWS: usize = 1_000_000;
-/// Bytes of one uploaded CSV file.
+/// An imported file's name as logged (longer ones are cut).
+pub const FILE_NAME_CHARS: usize = 255;
+/// The largest CSV file imported (bytes).
 pub const ERP_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// Row problems one answer lists (the rest are counted).
 pub const ERP_PROBLEMS_SHOWN: usize = 1_000;

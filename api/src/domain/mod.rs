@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod board;
 pub mod calendar;
 pub mod erp;
 pub mod events;

@@ -217,10 +217,10 @@ pub enum ReviewAction {
     SuggestClose,
 }
 
-/// Kinds of alert events.
+/// Kinds of events: those of alerts (`alertEvents`, `escalationEvents`) and of the board (`erpEvents`).
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::EventKind")]
-pub enum AlertEventKind {
+pub enum EventKind {
     /// A scan raised an alert.
     AlertRaised,
     /// The account manager resolved an alert.
@@ -233,6 +233,8 @@ pub enum AlertEventKind {
     ReviewOverdue,
     /// The director raised an alert to the CEO.
     AlertRaisedToCeo,
+    /// A batch of ERP figures or targets was imported: the board's figures changed.
+    ErpImported,
 }
 
 /// The order of an alert list.

@@ -1,4 +1,5 @@
-//! The ERP write-back and the targets: `importErpBatch`.
+//! The ERP write-back and the targets: `importErpBatch`, `importErpFile`,
+//! and the `erpEvents` dashboards refresh on.
 
 use super::common::{Money, id};
 use super::ctx;
@@ -7,8 +8,8 @@ use crate::domain::calendar;
 use crate::domain::erp::{Column, RawRow};
 use crate::domain::limits;
 use crate::error::{AppError, FieldError};
-use crate::service::{self, erp::ImportCommand, erp::ImportReport, erp::RowNames};
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use crate::service::{self, erp::FileImport, erp::ImportCommand, erp::ImportReport, erp::RowNames};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject, Upload};
 use entity::BatchSource;
 
 /// One row of a batch. Which fields a kind takes (and which it requires):
@@ -75,6 +76,7 @@ impl From<ErpRowInput> for RawRow {
 pub struct ErpImportResult {
     /// The batch as logged; none when nothing changed.
     pub batch_id: Option<ID>,
+    /// What the rows were.
     pub kind: ErpKind,
     /// Rows in the batch.
     pub rows: i64,
@@ -124,6 +126,98 @@ pub fn capped(err: AppError) -> AppError {
     }
 }
 
+/// An imported batch as its log has it: what it carried and how much it changed.
+pub struct ErpBatch(pub entity::erp_batch::Model);
+
+/// An imported batch as its log has it: what it carried and how much it changed.
+#[Object]
+impl ErpBatch {
+    /// The batch's id in the import log.
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    /// What the rows were.
+    async fn kind(&self) -> ErpKind {
+        self.0.kind.into()
+    }
+    /// What the rows were, in words (销售), in the request's language.
+    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+        super::labels::label(ctx, self.0.kind).await
+    }
+    /// The file's name, when it came as a file.
+    async fn file_name(&self) -> Option<&str> {
+        self.0.file_name.as_deref()
+    }
+    /// Rows in the batch.
+    async fn rows(&self) -> i64 {
+        self.0.row_count
+    }
+    /// Rows with a new key.
+    async fn inserted(&self) -> i64 {
+        self.0.inserted
+    }
+    /// Rows that replaced different values.
+    async fn updated(&self) -> i64 {
+        self.0.updated
+    }
+    /// Rows already stored with the same values.
+    async fn unchanged(&self) -> i64 {
+        self.0.unchanged
+    }
+    /// The first month the batch covers (`YYYY-MM`): the board's periods from here on changed.
+    async fn first_month(&self) -> Option<String> {
+        self.0.first_month.map(calendar::format_year_month)
+    }
+    /// The last month the batch covers (`YYYY-MM`).
+    async fn last_month(&self) -> Option<String> {
+        self.0.last_month.map(calendar::format_year_month)
+    }
+    /// When it was imported.
+    async fn at(&self) -> super::common::Instant {
+        super::common::Instant(self.0.created_at)
+    }
+}
+
+/// An ERP import, stored before it was sent: a dashboard refreshes the
+/// board's periods between `batch.firstMonth` and `batch.lastMonth`; pass
+/// its `id` as `after` to resume.
+pub struct ErpEvent(pub entity::event::Model);
+
+/// An ERP import, stored before it was sent: a dashboard refreshes the
+/// board's periods between `batch.firstMonth` and `batch.lastMonth`; pass
+/// its `id` as `after` to resume.
+#[Object]
+impl ErpEvent {
+    /// Increasing id: the value to pass as `after` when reconnecting.
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    /// What happened (`ERP_IMPORTED`).
+    async fn kind(&self) -> super::enums::EventKind {
+        self.0.kind.into()
+    }
+    /// What happened, in words (ERP数据已导入), in the request's language.
+    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+        super::labels::label(ctx, self.0.kind).await
+    }
+    /// When.
+    async fn at(&self) -> super::common::Instant {
+        super::common::Instant(self.0.created_at)
+    }
+    /// The admin who imported it.
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<super::organisation::User>> {
+        let Some(id) = self.0.actor_id else { return Ok(None) };
+        Ok(ctx::loaders(ctx)?.users.load_one(id).await?.map(super::organisation::User))
+    }
+    /// The batch imported.
+    async fn batch(&self, ctx: &Context<'_>) -> Result<Option<ErpBatch>> {
+        if self.0.subject_kind != entity::EventSubject::ErpBatch {
+            return Ok(None);
+        }
+        Ok(service::erp::batch(ctx::state(ctx)?, self.0.subject_id).await?.map(ErpBatch))
+    }
+}
+
 #[derive(Default)]
 pub struct ErpMutation;
 
@@ -149,6 +243,31 @@ impl ErpMutation {
             rows: rows.into_iter().map(RawRow::from).collect(),
         };
         let report = service::erp::import(ctx::state(ctx)?, viewer, cmd, &RowNames::Index)
+            .await
+            .map_err(capped)?;
+        Ok(report.into())
+    }
+
+    /// Admin: imports one CSV file of ERP facts or targets, sent as the GraphQL multipart
+    /// request spec says (a dashboard's file picker): a header row naming the columns (the
+    /// fields of `ErpRowInput`, snake case, or the ERP's Chinese headers), UTF-8 with or without
+    /// BOM, at most 1,000,000 rows and 64 MiB. The same rules as `importErpBatch`; problems are
+    /// named `line.<line>.<field>` (the header is line 1).
+    async fn import_erp_file(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the rows are.")] kind: ErpKind,
+        #[graphql(desc = "The CSV file (multipart request).")] file: Upload,
+    ) -> Result<ErpImportResult> {
+        let viewer = ctx::viewer(ctx)?;
+        let upload = file.value(ctx).map_err(|_| AppError::invalid("file", "is not a file of this request"))?;
+        let import = FileImport {
+            kind: kind.into(),
+            source: BatchSource::Upload,
+            file_name: Some(&upload.filename),
+            bytes: &upload.content,
+        };
+        let report = service::erp::import_file(ctx::state(ctx)?, viewer, import, |_| {})
             .await
             .map_err(capped)?;
         Ok(report.into())

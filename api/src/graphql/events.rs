@@ -4,7 +4,7 @@
 use super::alerts::Alert;
 use super::common::{Instant, id};
 use super::ctx;
-use super::enums::{AlertEventKind, AlertRule};
+use super::enums::{AlertRule, EventKind as EventKindEnum};
 use crate::domain::events as audience;
 use crate::error::AppError;
 use async_graphql::{Context, ID, Object, Result, Subscription};
@@ -28,7 +28,7 @@ impl AlertEvent {
         id(self.0.id)
     }
     /// What happened.
-    async fn kind(&self) -> AlertEventKind {
+    async fn kind(&self) -> EventKindEnum {
         self.0.kind.into()
     }
     /// What happened, in words (新告警), in the request's language.
@@ -166,6 +166,16 @@ impl EventSubscription {
         #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
     ) -> Result<impl Stream<Item = Result<AlertEvent>>> {
         subscribe(ctx, audience::ALERT_EVENTS, after, AlertEvent)
+    }
+
+    /// ERP imports, for every user: each accepted batch of ERP figures or targets, so that a
+    /// dashboard showing the board refreshes. With `after`, the stored ones after that id first.
+    async fn erp_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
+    ) -> Result<impl Stream<Item = Result<super::erp::ErpEvent>>> {
+        subscribe(ctx, audience::ERP_EVENTS, after, super::erp::ErpEvent)
     }
 
     /// Escalations in the viewer's scope: overdue alerts, overdue reviews, alerts raised to the CEO.

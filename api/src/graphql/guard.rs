@@ -15,7 +15,7 @@
 //! caps the number of errors an answer carries ([`cap_errors`]).
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
-use async_graphql::{Name, Positioned, ServerError, Variables};
+use async_graphql::{Name, Positioned, ServerError, Value, Variables};
 use std::collections::HashMap;
 
 /// Deepest nesting of `(`, `[` and `{` in a document (selection sets,
@@ -224,6 +224,37 @@ pub fn check_variables(variables: &Variables) -> Result<(), ServerError> {
         ));
     }
     Ok(())
+}
+
+/// What async-graphql writes in a variable that holds a file of a
+/// multipart request: the marker and the file's index.
+const FILE_MARKER: &str = "__graphql_file__";
+
+/// Files come only the way the multipart request spec sends them: every
+/// variable value carrying the file marker names a file of this request,
+/// and a document never spells it (async-graphql would panic on anything
+/// else: an index out of range, or not a number).
+pub fn check_uploads(query: Option<&str>, variables: &Variables, files: usize) -> Result<(), ServerError> {
+    fn valid(v: &Value, files: usize) -> bool {
+        match v {
+            Value::String(s) if s.contains(FILE_MARKER) => s
+                .strip_prefix("#__graphql_file__:")
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_some_and(|n| n < files),
+            Value::List(items) => items.iter().all(|i| valid(i, files)),
+            Value::Object(fields) => fields.values().all(|f| valid(f, files)),
+            _ => true,
+        }
+    }
+    let refused = || coded("a file is sent as a multipart request (GraphQL multipart request spec)", "BAD_REQUEST");
+    if query.is_some_and(|q| q.contains(FILE_MARKER)) {
+        return Err(refused());
+    }
+    if variables.values().all(|v| valid(v, files)) {
+        Ok(())
+    } else {
+        Err(refused())
+    }
 }
 
 pub fn check_document(doc: &ExecutableDocument, variables: &Variables) -> Result<(), ServerError> {

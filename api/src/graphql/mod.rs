@@ -7,6 +7,7 @@
 
 pub mod alerts;
 pub mod auth;
+pub mod board;
 pub mod common;
 pub mod ctx;
 pub mod enums;
@@ -36,6 +37,7 @@ pub struct QueryRoot(
     settings::SettingsQuery,
     alerts::AlertQuery,
     labels::LabelQuery,
+    board::BoardQuery,
 );
 
 /// All mutations.

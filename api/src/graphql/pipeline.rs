@@ -127,10 +127,12 @@ impl Pipeline {
         let doc = match self.documents.parsed.get(request.query.as_str()) {
             Some(doc) => {
                 guard::check_variables(&request.variables)?;
+                guard::check_uploads(None, &request.variables, request.uploads.len())?;
                 doc
             }
             None => {
                 guard::scan_text(&request.query)?;
+                guard::check_uploads(Some(&request.query), &request.variables, request.uploads.len())?;
                 let doc = async_graphql::parser::parse_query(&request.query)?;
                 guard::check_document(&doc, &request.variables)?;
                 let doc = Arc::new(doc);

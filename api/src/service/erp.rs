@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
 use crate::store::{self, locks};
 use chrono::NaiveDate;
-use entity::{BatchSource, ErpKind, Role};
+use entity::{BatchSource, ErpKind, EventKind, EventSubject, Role};
 use std::collections::BTreeSet;
 
 /// One batch to import.
@@ -66,8 +66,8 @@ pub struct ImportReport {
 /// by `names`) and writes it in one transaction: new keys inserted,
 /// changed ones replaced, the rest left alone; the monthly rollup of sales
 /// and orders recomputed for what the batch touched, in the same
-/// transaction. Imports run one at a time, so two identical batches at
-/// once insert once.
+/// transaction, with the `ERP_IMPORTED` event dashboards refresh on.
+/// Imports run one at a time, so two identical batches at once insert once.
 pub async fn import(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names: &RowNames) -> AppResult<ImportReport> {
     viewer.require_role(&[Role::Admin], "import ERP data or targets")?;
     if cmd.rows.is_empty() {
@@ -163,9 +163,54 @@ pub async fn import(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names
     if matches!(kind, ErpKind::Orders | ErpKind::Sales) {
         store::erp::refresh_rollup(&txn, &months, &managers).await?;
     }
+    // Dashboards hear of it and refresh (`erpEvents`).
+    store::events::lock_for_append(&txn).await?;
+    store::events::append_for_everyone(&txn, EventKind::ErpImported, EventSubject::ErpBatch, batch_id, Some(viewer.user_id), now).await?;
+    let max = store::events::announce(&txn).await?;
     txn.commit().await?;
+    state.bus.wake(max);
     report.batch_id = Some(batch_id);
     Ok(report)
+}
+
+/// One CSV file to import (`importErpFile`, `salespulse import`).
+#[derive(Debug, Clone, Copy)]
+pub struct FileImport<'a> {
+    pub kind: ErpKind,
+    pub source: BatchSource,
+    pub file_name: Option<&'a str>,
+    pub bytes: &'a [u8],
+}
+
+/// Admin only: a CSV file read ([`rows_from_csv`], `progress` hearing the
+/// bytes read) and imported as one batch, its problems named by line.
+pub async fn import_file(state: &AppState, viewer: &Viewer, file: FileImport<'_>, progress: impl FnMut(u64)) -> AppResult<ImportReport> {
+    viewer.require_role(&[Role::Admin], "import ERP data or targets")?;
+    if file.bytes.len() > limits::ERP_FILE_BYTES {
+        return Err(AppError::invalid(
+            "file",
+            format!("is larger than {} MiB: split it", limits::ERP_FILE_BYTES / (1024 * 1024)),
+        ));
+    }
+    let (rows, names) = rows_from_csv(file.kind, file.bytes, progress)?;
+    let cmd = ImportCommand {
+        kind: file.kind,
+        source: file.source,
+        // As the client named it, without control characters (a NUL is refused by PostgreSQL).
+        file_name: file
+            .file_name
+            .map(|n| n.chars().filter(|c| !c.is_control()).take(limits::FILE_NAME_CHARS).collect()),
+        max_rows: limits::ERP_FILE_ROWS,
+        rows,
+    };
+    import(state, viewer, cmd, &names).await
+}
+
+/// The log row of an imported batch, for the event that announced it: what
+/// it carried and how much it changed (no record of it). Everyone may read
+/// it, as everyone receives the event.
+pub async fn batch(state: &AppState, id: i64) -> AppResult<Option<entity::erp_batch::Model>> {
+    store::erp::batch(&state.db, id).await
 }
 
 /// The rows of a CSV file as ERP exports and spreadsheets write it: a

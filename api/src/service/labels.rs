@@ -2,6 +2,7 @@
 //! `domain::labels`, keyed by the names the API gives the enumerations).
 
 use crate::domain::alerts::Unit;
+use crate::domain::board::{Dimension, PeriodKind, StandingKind, Unit as BoardUnit};
 use crate::domain::labels::{Labelled, Locale};
 use crate::domain::page::{AlertOrder, OpportunityOrder};
 use crate::domain::settings::Settings;
@@ -51,7 +52,8 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
         stored::<Attribution>("Attribution", locale, s),
         stored::<AlertDecision>("AlertDecision", locale, s),
         stored::<ReviewAction>("ReviewAction", locale, s),
-        stored::<EventKind>("AlertEventKind", locale, s),
+        stored::<EventKind>("EventKind", locale, s),
+        stored::<ErpKind>("ErpKind", locale, s),
         plain(
             "ThresholdUnit",
             &[
@@ -81,8 +83,52 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
             ],
         ),
         plain(
+            "BoardDimension",
+            &Dimension::ALL.map(|d| (dimension_value(d), d.label(locale, s))),
+        ),
+        plain(
+            "BoardPeriodKind",
+            &[
+                ("MONTH", PeriodKind::Month.label(locale, s)),
+                ("QUARTER", PeriodKind::Quarter.label(locale, s)),
+                ("YEAR_TO_DATE", PeriodKind::YearToDate.label(locale, s)),
+            ],
+        ),
+        plain(
+            "BoardUnit",
+            &[
+                ("PERCENT", BoardUnit::Percent.label(locale, s)),
+                ("PER_MILLE", BoardUnit::PerMille.label(locale, s)),
+                ("DAYS", BoardUnit::Days.label(locale, s)),
+            ],
+        ),
+        plain(
+            "BoardStanding",
+            &[
+                ("RANKED", StandingKind::Ranked.label(locale, s)),
+                ("NO_TARGET", StandingKind::NoTarget.label(locale, s)),
+                ("NO_SALES", StandingKind::NoSales.label(locale, s)),
+                ("NO_DATA", StandingKind::NoData.label(locale, s)),
+                ("NOT_AVAILABLE", StandingKind::NotAvailable.label(locale, s)),
+            ],
+        ),
+        plain(
             "Locale",
             &[("ZH_CN", Locale::ZhCn.label(locale, s)), ("EN", Locale::En.label(locale, s))],
         ),
     ]
+}
+
+/// A dimension's value as the schema spells it.
+const fn dimension_value(d: Dimension) -> &'static str {
+    match d {
+        Dimension::TrackSalesAchievement => "TRACK_SALES_ACHIEVEMENT",
+        Dimension::AccountManagerSalesAchievement => "ACCOUNT_MANAGER_SALES_ACHIEVEMENT",
+        Dimension::TrackOrderAchievement => "TRACK_ORDER_ACHIEVEMENT",
+        Dimension::AccountManagerOrderAchievement => "ACCOUNT_MANAGER_ORDER_ACHIEVEMENT",
+        Dimension::TrackGrossMargin => "TRACK_GROSS_MARGIN",
+        Dimension::TrackForecastAccuracy => "TRACK_FORECAST_ACCURACY",
+        Dimension::TrackExpenseRatio => "TRACK_EXPENSE_RATIO",
+        Dimension::TrackDso => "TRACK_DSO",
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod auth;
+pub mod board;
 pub mod erp;
 pub mod labels;
 pub mod opportunities;

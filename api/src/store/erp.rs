@@ -16,7 +16,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use std::collections::{BTreeSet, HashMap};
 
 /// Rows per statement: well inside SQLite's 32,766 bound parameters.
-const CHUNK: usize = 1_000;
+pub(crate) const CHUNK: usize = 1_000;
 
 /// What the names and ids of `rows` stand for.
 pub async fn refs(db: &impl ConnectionTrait, rows: &[RawRow]) -> AppResult<Refs> {
@@ -187,6 +187,11 @@ pub struct NewBatch {
 }
 
 /// Logs an accepted batch; its id marks the rows it writes.
+/// One batch's log row.
+pub async fn batch(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<erp_batch::Model>> {
+    Ok(erp_batch::Entity::find_by_id(id).one(db).await?)
+}
+
 pub async fn insert_batch(db: &impl ConnectionTrait, b: NewBatch) -> AppResult<i64> {
     let row = erp_batch::ActiveModel {
         kind: Set(b.kind),

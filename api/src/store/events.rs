@@ -28,6 +28,35 @@ pub async fn announce(txn: &impl ConnectionTrait) -> AppResult<i64> {
     Ok(max)
 }
 
+/// Appends one event that concerns no opportunity and no one in
+/// particular (its kind's audience is everyone), such as an ERP import.
+pub async fn append_for_everyone(
+    txn: &impl ConnectionTrait,
+    kind: EventKind,
+    subject: entity::EventSubject,
+    subject_id: i64,
+    actor: Option<i64>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    use sea_orm::{ActiveValue::Set, NotSet};
+    debug_assert_eq!(crate::domain::events::audience(kind), crate::domain::events::Audience::Everyone);
+    event::Entity::insert(event::ActiveModel {
+        id: NotSet,
+        kind: Set(kind),
+        subject_kind: Set(subject),
+        subject_id: Set(subject_id),
+        opportunity_id: Set(None),
+        rule: Set(None),
+        audience_user_id: Set(None),
+        audience_track_id: Set(None),
+        actor_id: Set(actor),
+        created_at: Set(at),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
 pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {
     let max: Option<Option<i64>> = event::Entity::find()
         .select_only()
@@ -38,9 +67,12 @@ pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {
     Ok(max.flatten().unwrap_or(0))
 }
 
-/// Who may receive which events.
+/// Who may receive which events: those in the scope's audience, and the
+/// kinds that go to everyone.
 pub fn scope_condition(scope: &Scope) -> Condition {
-    super::scope_on(scope, event::Column::AudienceUserId, event::Column::AudienceTrackId)
+    Condition::any()
+        .add(super::scope_on(scope, event::Column::AudienceUserId, event::Column::AudienceTrackId))
+        .add(event::Column::Kind.is_in(crate::domain::events::for_everyone()))
 }
 
 /// Every event after `after`, in id order (the per-process feed). Only the
@@ -60,6 +92,9 @@ pub async fn all_after(db: &impl ConnectionTrait, after: i64, limit: u64) -> App
 /// The scope's rule on one event, in memory: the same rule as
 /// [`scope_condition`] applies in SQL (a test holds them together).
 pub fn admits(scope: &Scope, e: &event::Model) -> bool {
+    if crate::domain::events::audience(e.kind) == crate::domain::events::Audience::Everyone {
+        return true;
+    }
     match scope {
         Scope::All => true,
         Scope::Tracks(ids) => e.audience_track_id.is_some_and(|t| ids.contains(&t)),

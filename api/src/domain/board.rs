@@ -1,0 +1,592 @@
+//! The ranking board (晾晒排名看板, `DOMAIN.md` section 3): its periods, its
+//! eight dimensions, what each one's value is made of, and how rows are
+//! ranked. No I/O: the store sums the figures in SQL (`store::board`), this
+//! module turns each subject's sums into a value and ranks them. Values are
+//! exact fractions of integer fen, so two rows tie only when their values
+//! are equal, never by rounding.
+
+use super::calendar;
+use chrono::{Datelike, NaiveDate};
+use std::cmp::Ordering;
+
+/// How long a period is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeriodKind {
+    Month,
+    Quarter,
+    YearToDate,
+}
+
+/// A period of the board: whole months from `first` to `last` (each the
+/// first day of its month), on the company calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub year: i32,
+    /// The month (1–12), the quarter (1–4), or for the year to date its last month.
+    pub number: u32,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+fn month(year: i32, m: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, m, 1).unwrap_or(NaiveDate::MIN)
+}
+
+impl Period {
+    /// One month.
+    pub fn month(year: i32, m: u32) -> Result<Period, &'static str> {
+        check_year(year)?;
+        if !(1..=12).contains(&m) {
+            return Err("a month is 1 to 12");
+        }
+        Ok(Period {
+            kind: PeriodKind::Month,
+            year,
+            number: m,
+            first: month(year, m),
+            last: month(year, m),
+        })
+    }
+
+    /// One quarter (1: January to March).
+    pub fn quarter(year: i32, q: u32) -> Result<Period, &'static str> {
+        check_year(year)?;
+        if !(1..=4).contains(&q) {
+            return Err("a quarter is 1 to 4");
+        }
+        Ok(Period {
+            kind: PeriodKind::Quarter,
+            year,
+            number: q,
+            first: month(year, q * 3 - 2),
+            last: month(year, q * 3),
+        })
+    }
+
+    /// January to this month for this year (`today` is the company's
+    /// date); the whole year for a past one. A year that has not begun has
+    /// no year to date.
+    pub fn year_to_date(year: i32, today: NaiveDate) -> Result<Period, &'static str> {
+        check_year(year)?;
+        let last_month = match year.cmp(&today.year()) {
+            Ordering::Greater => return Err("the year has not begun"),
+            Ordering::Equal => today.month(),
+            Ordering::Less => 12,
+        };
+        Ok(Period {
+            kind: PeriodKind::YearToDate,
+            year,
+            number: last_month,
+            first: month(year, 1),
+            last: month(year, last_month),
+        })
+    }
+
+    /// The period as far as it has gone: a period that is not over counts
+    /// its months up to `today`'s (the quarter to date); one that has not
+    /// begun has nothing to show.
+    pub fn so_far(self, today: NaiveDate) -> Result<Period, &'static str> {
+        let this_month = calendar::month_start(today);
+        if self.first > this_month {
+            return Err("the period has not begun");
+        }
+        Ok(Period {
+            last: self.last.min(this_month),
+            ..self
+        })
+    }
+
+    /// Its number of months.
+    pub fn len(&self) -> u32 {
+        let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+        (months(self.last) - months(self.first) + 1).max(1) as u32
+    }
+
+    /// The period it is compared with, as long as this one: the month or
+    /// quarter before (for a quarter to date, the same months of the
+    /// quarter before), or for the year to date the same months of the
+    /// year before.
+    pub fn previous(&self) -> Period {
+        let back = |months: u32| {
+            let first = calendar::sub_months(self.first, months);
+            (first, calendar::add_months(first, self.len() - 1))
+        };
+        let (first, last, year, number) = match self.kind {
+            PeriodKind::Month => {
+                let (f, l) = back(1);
+                (f, l, f.year(), f.month())
+            }
+            PeriodKind::Quarter => {
+                let (f, l) = back(3);
+                (f, l, f.year(), f.month0() / 3 + 1)
+            }
+            PeriodKind::YearToDate => {
+                let (f, l) = back(12);
+                (f, l, self.year - 1, self.number)
+            }
+        };
+        Period {
+            kind: self.kind,
+            year,
+            number,
+            first,
+            last,
+        }
+    }
+
+    /// The day after the period.
+    pub fn end(&self) -> NaiveDate {
+        calendar::add_months(self.last, 1)
+    }
+
+    /// Calendar days of the period's months (the DSO's days).
+    pub fn days(&self) -> i64 {
+        (self.end() - self.first).num_days()
+    }
+
+    /// The period's months, first to last.
+    pub fn months(&self) -> Vec<NaiveDate> {
+        let mut out = Vec::new();
+        let mut m = self.first;
+        while m <= self.last {
+            out.push(m);
+            m = calendar::add_months(m, 1);
+        }
+        out
+    }
+
+    /// `2026-11`, `2026-Q4`, `2026-01..2026-11`.
+    pub fn label(&self) -> String {
+        match self.kind {
+            PeriodKind::Month => calendar::format_year_month(self.first),
+            PeriodKind::Quarter => format!("{}-Q{}", self.year, self.number),
+            PeriodKind::YearToDate => format!(
+                "{}..{}",
+                calendar::format_year_month(self.first),
+                calendar::format_year_month(self.last)
+            ),
+        }
+    }
+}
+
+fn check_year(year: i32) -> Result<(), &'static str> {
+    if (calendar::FIRST_YEAR + 1..=calendar::LAST_YEAR).contains(&year) {
+        Ok(())
+    } else {
+        Err("a year is 2001 to 2100")
+    }
+}
+
+/// Whose rows a dimension ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Track,
+    AccountManager,
+}
+
+/// What a dimension's value is measured in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Per cent (achievement, margin, accuracy).
+    Percent,
+    /// Per mille (expenses per mille of sales).
+    PerMille,
+    /// Days (DSO).
+    Days,
+}
+
+/// The eight dimensions, in the board's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    /// (1) actual sales ÷ sales target, per track.
+    TrackSalesAchievement,
+    /// (2) the same per account manager.
+    AccountManagerSalesAchievement,
+    /// (3) actual orders ÷ order target, per track.
+    TrackOrderAchievement,
+    /// (4) the same per account manager.
+    AccountManagerOrderAchievement,
+    /// (5) (revenue − cost) ÷ revenue, per track.
+    TrackGrossMargin,
+    /// (6) the sales forecast's accuracy, per track: not yet available.
+    TrackForecastAccuracy,
+    /// (7) expenses ÷ sales in ‰, per track; lower is better.
+    TrackExpenseRatio,
+    /// (8) receivables at the period's latest month-end ÷ sales × days, per track; lower is better.
+    TrackDso,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 8] = [
+        Dimension::TrackSalesAchievement,
+        Dimension::AccountManagerSalesAchievement,
+        Dimension::TrackOrderAchievement,
+        Dimension::AccountManagerOrderAchievement,
+        Dimension::TrackGrossMargin,
+        Dimension::TrackForecastAccuracy,
+        Dimension::TrackExpenseRatio,
+        Dimension::TrackDso,
+    ];
+
+    /// Its number on the board, 1 to 8.
+    pub fn number(self) -> usize {
+        Self::ALL.iter().position(|d| *d == self).map_or(0, |i| i + 1)
+    }
+
+    pub const fn subject(self) -> Subject {
+        match self {
+            Dimension::AccountManagerSalesAchievement | Dimension::AccountManagerOrderAchievement => Subject::AccountManager,
+            _ => Subject::Track,
+        }
+    }
+
+    pub const fn unit(self) -> Unit {
+        match self {
+            Dimension::TrackExpenseRatio => Unit::PerMille,
+            Dimension::TrackDso => Unit::Days,
+            _ => Unit::Percent,
+        }
+    }
+
+    pub const fn lower_is_better(self) -> bool {
+        matches!(self, Dimension::TrackExpenseRatio | Dimension::TrackDso)
+    }
+
+    /// Whether the figures it needs exist yet (the forecast does not).
+    pub const fn available(self) -> bool {
+        !matches!(self, Dimension::TrackForecastAccuracy)
+    }
+
+    /// Whether the dimension measures against a target.
+    pub const fn has_target(self) -> bool {
+        matches!(
+            self,
+            Dimension::TrackSalesAchievement
+                | Dimension::AccountManagerSalesAchievement
+                | Dimension::TrackOrderAchievement
+                | Dimension::AccountManagerOrderAchievement
+        )
+    }
+}
+
+/// What the store summed for one subject over one period (fen). Absent
+/// sums are `None`: no row at all, which is not the same as a zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sums {
+    pub revenue: Option<i64>,
+    pub cost: Option<i64>,
+    pub orders: Option<i64>,
+    pub sales_target: Option<i64>,
+    pub order_target: Option<i64>,
+    pub expenses: Option<i64>,
+    /// The month-end balance of the latest month of the period that has one.
+    pub receivables: Option<i64>,
+}
+
+/// An exact value: `num / den` in the dimension's unit, `den > 0`.
+#[derive(Debug, Clone, Copy)]
+pub struct Fraction {
+    pub num: i128,
+    pub den: i128,
+}
+
+impl Fraction {
+    fn new(num: i128, den: i128) -> Fraction {
+        Fraction { num, den }
+    }
+
+    pub fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+}
+
+impl PartialEq for Fraction {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Fraction {}
+impl PartialOrd for Fraction {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Fraction {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Denominators are positive, so cross-multiplying keeps the order;
+        // fen sums below 10^16 keep the products inside i128.
+        (self.num * other.den).cmp(&(other.num * self.den))
+    }
+}
+
+/// Where a row stands on a dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// A value, with what it was made of.
+    Value {
+        value: Fraction,
+        numerator: i64,
+        denominator: i64,
+    },
+    /// Figures, but no target (none set, or zero): an achievement cannot be computed.
+    NoTarget,
+    /// No sales to divide by (zero or none), but other figures.
+    NoSales,
+    /// Nothing at all for the period.
+    NoData,
+    /// The dimension's figures do not exist yet (the forecast).
+    NotAvailable,
+}
+
+/// A [`Standing`] without its figures: what a client shows beside a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandingKind {
+    Ranked,
+    NoTarget,
+    NoSales,
+    NoData,
+    NotAvailable,
+}
+
+impl Standing {
+    pub fn kind(&self) -> StandingKind {
+        match self {
+            Standing::Value { .. } => StandingKind::Ranked,
+            Standing::NoTarget => StandingKind::NoTarget,
+            Standing::NoSales => StandingKind::NoSales,
+            Standing::NoData => StandingKind::NoData,
+            Standing::NotAvailable => StandingKind::NotAvailable,
+        }
+    }
+
+    pub fn value(&self) -> Option<Fraction> {
+        match self {
+            Standing::Value { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The order of the rows without a value, after every valued row.
+    fn missing_order(&self) -> u8 {
+        match self {
+            Standing::Value { .. } => 0,
+            Standing::NoTarget => 1,
+            Standing::NoSales => 2,
+            Standing::NoData => 3,
+            Standing::NotAvailable => 4,
+        }
+    }
+}
+
+/// A dimension's standing for one subject's sums; `days` is the period's
+/// (for the DSO). Never divides by zero: a zero or missing target is
+/// [`Standing::NoTarget`], zero or missing sales [`Standing::NoSales`].
+pub fn standing(dim: Dimension, s: &Sums, days: i64) -> Standing {
+    let nothing = |xs: &[Option<i64>]| xs.iter().all(Option::is_none);
+    let achievement = |actual: Option<i64>, target: Option<i64>| {
+        if nothing(&[actual, target]) {
+            return Standing::NoData;
+        }
+        match target.filter(|t| *t > 0) {
+            None => Standing::NoTarget,
+            Some(t) => {
+                let a = actual.unwrap_or(0);
+                Standing::Value {
+                    value: Fraction::new(i128::from(a) * 100, i128::from(t)),
+                    numerator: a,
+                    denominator: t,
+                }
+            }
+        }
+    };
+    let per_sales = |others: &[Option<i64>], make: &dyn Fn(i64) -> (i128, i64)| {
+        match s.revenue.filter(|r| *r > 0) {
+            Some(revenue) => {
+                let (num, numerator) = make(revenue);
+                Standing::Value {
+                    value: Fraction::new(num, i128::from(revenue)),
+                    numerator,
+                    denominator: revenue,
+                }
+            }
+            None if nothing(others) && s.revenue.is_none() => Standing::NoData,
+            None => Standing::NoSales,
+        }
+    };
+    match dim {
+        Dimension::TrackSalesAchievement | Dimension::AccountManagerSalesAchievement => achievement(s.revenue, s.sales_target),
+        Dimension::TrackOrderAchievement | Dimension::AccountManagerOrderAchievement => achievement(s.orders, s.order_target),
+        Dimension::TrackGrossMargin => per_sales(&[s.cost], &|revenue| {
+            let margin = revenue - s.cost.unwrap_or(0);
+            (i128::from(margin) * 100, margin)
+        }),
+        Dimension::TrackForecastAccuracy => Standing::NotAvailable,
+        Dimension::TrackExpenseRatio => per_sales(&[s.expenses], &|_| {
+            let e = s.expenses.unwrap_or(0);
+            (i128::from(e) * 1000, e)
+        }),
+        Dimension::TrackDso => match s.receivables {
+            // Without a balance there is no DSO, whatever the sales.
+            None => Standing::NoData,
+            Some(r) => per_sales(&[Some(r)], &|_| (i128::from(r) * i128::from(days), r)),
+        },
+    }
+}
+
+/// Ranks rows best first: ties share a rank (1, 2, 2, 4); the rows without
+/// a value come last, all with the rank after the last valued one, in the
+/// order no target, no sales, no data. `key` orders equal rows (a name).
+/// Returns the rank of each row, in the order given.
+pub fn rank<K: Ord>(dim: Dimension, rows: &[(Standing, K)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| compare(dim, &rows[a], &rows[b]));
+    let valued = rows.iter().filter(|(s, _)| s.value().is_some()).count();
+    let mut ranks = vec![0; rows.len()];
+    let mut previous: Option<Fraction> = None;
+    let mut current = 0;
+    for (position, &i) in order.iter().enumerate() {
+        ranks[i] = match rows[i].0.value() {
+            Some(v) => {
+                if previous != Some(v) {
+                    current = position + 1;
+                    previous = Some(v);
+                }
+                current
+            }
+            None => valued + 1,
+        };
+    }
+    ranks
+}
+
+/// The board's order of two rows: better value first, then rows without a
+/// value, then `key`.
+pub fn compare<K: Ord>(dim: Dimension, a: &(Standing, K), b: &(Standing, K)) -> Ordering {
+    let by_value = match (a.0.value(), b.0.value()) {
+        (Some(x), Some(y)) if dim.lower_is_better() => x.cmp(&y),
+        (Some(x), Some(y)) => y.cmp(&x),
+        _ => a.0.missing_order().cmp(&b.0.missing_order()),
+    };
+    by_value.then_with(|| a.1.cmp(&b.1))
+}
+
+/// The change of a value against the previous period's, in the
+/// dimension's unit (percentage points, ‰, days); none when either has no value.
+pub fn change(now: &Standing, before: &Standing) -> Option<f64> {
+    Some(now.value()?.to_f64() - before.value()?.to_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn periods_and_the_ones_they_are_compared_with() {
+        let q1 = Period::quarter(2026, 1).unwrap();
+        assert_eq!((q1.first, q1.last, q1.days(), q1.len()), (d(2026, 1, 1), d(2026, 3, 1), 90, 3));
+        assert_eq!(q1.previous(), Period::quarter(2025, 4).unwrap());
+        // A quarter not over: its months so far, against the same months of the quarter before.
+        let q4 = Period::quarter(2026, 4).unwrap().so_far(d(2026, 11, 23)).unwrap();
+        assert_eq!((q4.first, q4.last, q4.days()), (d(2026, 10, 1), d(2026, 11, 1), 61));
+        let q3 = q4.previous();
+        assert_eq!((q3.first, q3.last, q3.number, q3.days()), (d(2026, 7, 1), d(2026, 8, 1), 3, 62));
+        assert_eq!(Period::quarter(2026, 3).unwrap().so_far(d(2026, 11, 23)).unwrap(), Period::quarter(2026, 3).unwrap());
+        assert!(Period::month(2026, 12).unwrap().so_far(d(2026, 11, 30)).is_err());
+        assert_eq!(Period::month(2026, 1).unwrap().previous(), Period::month(2025, 12).unwrap());
+        assert_eq!(Period::month(2024, 2).unwrap().days(), 29);
+        let ytd = Period::year_to_date(2026, d(2026, 12, 3)).unwrap();
+        assert_eq!((ytd.first, ytd.last, ytd.label()), (d(2026, 1, 1), d(2026, 12, 1), "2026-01..2026-12".into()));
+        let ytd = Period::year_to_date(2026, d(2026, 4, 30)).unwrap();
+        assert_eq!(ytd.previous().first, d(2025, 1, 1));
+        assert_eq!(ytd.previous().last, d(2025, 4, 1));
+        assert_eq!(Period::year_to_date(2025, d(2026, 4, 30)).unwrap().last, d(2025, 12, 1));
+        assert!(Period::year_to_date(2027, d(2026, 4, 30)).is_err());
+        assert!(Period::month(2026, 13).is_err() && Period::quarter(2026, 0).is_err() && Period::month(1999, 1).is_err());
+        assert_eq!(Period::quarter(2026, 4).unwrap().label(), "2026-Q4");
+    }
+
+    fn sums(revenue: Option<i64>, target: Option<i64>) -> Sums {
+        Sums {
+            revenue,
+            sales_target: target,
+            ..Sums::default()
+        }
+    }
+
+    #[test]
+    fn zero_or_missing_targets_and_sales_never_divide() {
+        let dim = Dimension::TrackSalesAchievement;
+        assert_eq!(standing(dim, &sums(Some(90), Some(0)), 30), Standing::NoTarget);
+        assert_eq!(standing(dim, &sums(Some(90), None), 30), Standing::NoTarget);
+        assert_eq!(standing(dim, &sums(None, None), 30), Standing::NoData);
+        // A target and no sales: 0 %.
+        let Standing::Value { value, .. } = standing(dim, &sums(None, Some(100)), 30) else { panic!() };
+        assert_eq!(value.to_f64(), 0.0);
+        let margin = Dimension::TrackGrossMargin;
+        assert_eq!(standing(margin, &sums(Some(0), None), 30), Standing::NoSales);
+        assert_eq!(standing(margin, &Sums::default(), 30), Standing::NoData);
+        let costly = Sums {
+            revenue: Some(100),
+            cost: Some(130),
+            ..Sums::default()
+        };
+        assert_eq!(standing(margin, &costly, 30).value().unwrap().to_f64(), -30.0);
+        let dso = Sums {
+            revenue: Some(200),
+            receivables: Some(100),
+            ..Sums::default()
+        };
+        assert_eq!(standing(Dimension::TrackDso, &dso, 30).value().unwrap().to_f64(), 15.0);
+        assert_eq!(standing(Dimension::TrackDso, &sums(Some(100), None), 30), Standing::NoData);
+        let no_sales = Sums {
+            receivables: Some(100),
+            ..Sums::default()
+        };
+        assert_eq!(standing(Dimension::TrackDso, &no_sales, 30), Standing::NoSales);
+        let spend = Sums {
+            revenue: Some(4000),
+            expenses: Some(3),
+            ..Sums::default()
+        };
+        assert_eq!(standing(Dimension::TrackExpenseRatio, &spend, 30).value().unwrap().to_f64(), 0.75);
+        assert_eq!(standing(Dimension::TrackForecastAccuracy, &spend, 30), Standing::NotAvailable);
+    }
+
+    #[test]
+    fn ties_share_a_rank_and_rows_without_a_value_come_last() {
+        let v = |n: i128, den: i128| Standing::Value {
+            value: Fraction::new(n, den),
+            numerator: 0,
+            denominator: 1,
+        };
+        // 1/2 and 2/4 are the same value: a tie.
+        let rows = vec![
+            (v(1, 2), "b"),
+            (Standing::NoData, "a"),
+            (v(3, 4), "c"),
+            (v(2, 4), "d"),
+            (Standing::NoTarget, "e"),
+            (v(1, 4), "f"),
+        ];
+        assert_eq!(rank(Dimension::TrackSalesAchievement, &rows), vec![2, 5, 1, 2, 5, 4]);
+        // Lower is better for expenses and DSO.
+        assert_eq!(rank(Dimension::TrackDso, &rows), vec![2, 5, 4, 2, 5, 1]);
+        let mut sorted: Vec<_> = rows.clone();
+        sorted.sort_by(|a, b| compare(Dimension::TrackSalesAchievement, a, b));
+        let names: Vec<_> = sorted.iter().map(|r| r.1).collect();
+        assert_eq!(names, vec!["c", "b", "d", "f", "e", "a"]);
+    }
+
+    #[test]
+    fn every_dimension_has_its_number_and_place() {
+        let numbers: Vec<usize> = Dimension::ALL.iter().map(|d| d.number()).collect();
+        assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
+        assert!(!Dimension::TrackForecastAccuracy.available());
+        assert!(Dimension::TrackExpenseRatio.lower_is_better() && Dimension::TrackDso.lower_is_better());
+    }
+}

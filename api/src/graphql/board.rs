@@ -1,0 +1,284 @@
+//! The ranking board (晾晒排名看板): `rankingBoard(period)`.
+
+use super::common::{Money, id};
+use super::ctx;
+use super::organisation::{Track, User};
+use crate::domain::board::{self as rules, Standing as DomainStanding};
+use crate::service::{self, board as svc};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+
+/// How long a board's period is.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::domain::board::PeriodKind")]
+pub enum BoardPeriodKind {
+    /// One month.
+    Month,
+    /// One quarter (Q1: January to March).
+    Quarter,
+    /// January to this month (a past year: the whole year).
+    YearToDate,
+}
+
+/// The eight dimensions of the board, in its order.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::domain::board::Dimension")]
+pub enum BoardDimension {
+    /// (1) 各赛道销售达成率: sales ÷ sales target, per track.
+    TrackSalesAchievement,
+    /// (2) 客户经理销售达成率: sales ÷ sales target, per account manager.
+    AccountManagerSalesAchievement,
+    /// (3) 各赛道接单达成率: orders ÷ order target, per track.
+    TrackOrderAchievement,
+    /// (4) 客户经理接单达成率: orders ÷ order target, per account manager.
+    AccountManagerOrderAchievement,
+    /// (5) 各赛道毛利率: (revenue − cost) ÷ revenue, per track.
+    TrackGrossMargin,
+    /// (6) 各赛道销售预测准确率: not yet available (the forecast comes later).
+    TrackForecastAccuracy,
+    /// (7) 各赛道费用占销售千分比: expenses ÷ sales in ‰; lower is better.
+    TrackExpenseRatio,
+    /// (8) 各赛道应收周转天数（DSO）: receivables at the period's latest month-end ÷ sales × the period's days; lower is better.
+    TrackDso,
+}
+
+/// What a value is measured in.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::domain::board::Unit")]
+pub enum BoardUnit {
+    /// Per cent.
+    Percent,
+    /// Per mille.
+    PerMille,
+    /// Days.
+    Days,
+}
+
+/// Where a row stands: ranked by its value, or last for want of one.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::domain::board::StandingKind")]
+pub enum BoardStanding {
+    /// It has a value and is ranked by it.
+    Ranked,
+    /// Figures but no target (none set, or zero): ranked last.
+    NoTarget,
+    /// No sales to divide by: ranked last.
+    NoSales,
+    /// Nothing for the period: ranked last.
+    NoData,
+    /// The dimension's figures do not exist yet.
+    NotAvailable,
+}
+
+/// A board's period.
+#[derive(InputObject, Clone, Copy)]
+pub struct BoardPeriodInput {
+    /// A month, a quarter or the year to date.
+    pub kind: BoardPeriodKind,
+    /// The year, 2001 to 2100.
+    pub year: i32,
+    /// The month, 1 to 12 (a MONTH period only).
+    pub month: Option<i32>,
+    /// The quarter, 1 to 4 (a QUARTER period only).
+    pub quarter: Option<i32>,
+}
+
+fn small(v: Option<i32>) -> Option<u32> {
+    // Out of range either way: the service names the field.
+    v.map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+impl From<BoardPeriodInput> for svc::PeriodRequest {
+    fn from(i: BoardPeriodInput) -> Self {
+        svc::PeriodRequest {
+            kind: i.kind.into(),
+            year: i.year,
+            month: small(i.month),
+            quarter: small(i.quarter),
+        }
+    }
+}
+
+/// A period as the board counts it: whole months on the company calendar.
+pub struct BoardPeriod(rules::Period);
+
+/// A period as the board counts it: whole months on the company calendar.
+#[Object]
+impl BoardPeriod {
+    /// A month, a quarter or the year to date.
+    async fn kind(&self) -> BoardPeriodKind {
+        self.0.kind.into()
+    }
+    /// `2026-11`, `2026-Q4`, `2026-01..2026-11`.
+    async fn label(&self) -> String {
+        self.0.label()
+    }
+    /// Its first month (`YYYY-MM`).
+    async fn first_month(&self) -> String {
+        crate::domain::calendar::format_year_month(self.0.first)
+    }
+    /// Its last month (`YYYY-MM`); a period not over ends with this month.
+    async fn last_month(&self) -> String {
+        crate::domain::calendar::format_year_month(self.0.last)
+    }
+    /// Its calendar days (the DSO's days).
+    async fn days(&self) -> i64 {
+        self.0.days()
+    }
+}
+
+/// The ranking board of one period: eight dimensions, each ranked.
+pub struct RankingBoard(svc::Board);
+
+/// The ranking board of one period: eight dimensions, each ranked.
+#[Object]
+impl RankingBoard {
+    /// The period shown.
+    async fn period(&self) -> BoardPeriod {
+        BoardPeriod(self.0.period)
+    }
+    /// The period each row is compared with: the month or quarter before, or the same months a
+    /// year earlier for the year to date.
+    async fn previous_period(&self) -> BoardPeriod {
+        BoardPeriod(self.0.previous)
+    }
+    /// The eight dimensions, in the board's order.
+    async fn dimensions(&self) -> Vec<BoardTable> {
+        self.0.dimensions.iter().cloned().map(BoardTable).collect()
+    }
+}
+
+/// One dimension of the board, ranked best first.
+pub struct BoardTable(svc::Table);
+
+/// One dimension of the board, ranked best first.
+#[Object]
+impl BoardTable {
+    /// Which dimension.
+    async fn dimension(&self) -> BoardDimension {
+        self.0.dimension.into()
+    }
+    /// Its number on the board, 1 to 8.
+    async fn number(&self) -> i32 {
+        self.0.dimension.number() as i32
+    }
+    /// Its name, in the request's language (各赛道销售达成率).
+    async fn label(&self, ctx: &Context<'_>) -> Result<String> {
+        super::labels::label(ctx, self.0.dimension).await
+    }
+    /// Whether its rows are account managers (else tracks).
+    async fn by_account_manager(&self) -> bool {
+        self.0.dimension.subject() == rules::Subject::AccountManager
+    }
+    /// What its values are in.
+    async fn unit(&self) -> BoardUnit {
+        self.0.dimension.unit().into()
+    }
+    /// Lower is better (expenses per mille, DSO).
+    async fn lower_is_better(&self) -> bool {
+        self.0.dimension.lower_is_better()
+    }
+    /// False until its figures exist (the forecast accuracy): no row has a value.
+    async fn available(&self) -> bool {
+        self.0.dimension.available()
+    }
+    /// The rows, best first; rows without a value last.
+    async fn rows(&self) -> Vec<BoardRow> {
+        self.0.rows.iter().cloned().map(BoardRow).collect()
+    }
+}
+
+/// One ranked row.
+pub struct BoardRow(svc::Row);
+
+/// One ranked row.
+#[Object]
+impl BoardRow {
+    /// 1 for the best; ties share a rank (1, 2, 2, 4); rows without a value share the last.
+    async fn rank(&self) -> i32 {
+        self.0.rank as i32
+    }
+    /// Ranked, or why not.
+    async fn standing(&self) -> BoardStanding {
+        self.0.standing.kind().into()
+    }
+    /// The standing in words (无目标), in the request's language.
+    async fn standing_label(&self, ctx: &Context<'_>) -> Result<String> {
+        super::labels::label(ctx, self.0.standing.kind()).await
+    }
+    /// The track of the row (an account manager's track now).
+    async fn track(&self, ctx: &Context<'_>) -> Result<Option<Track>> {
+        Ok(ctx::loaders(ctx)?.tracks.load_one(self.0.track_id).await?.map(Track))
+    }
+    /// The track's id.
+    async fn track_id(&self) -> ID {
+        id(self.0.track_id)
+    }
+    /// The account manager of an account-manager row.
+    async fn account_manager(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some((am, _)) = &self.0.account_manager else { return Ok(None) };
+        Ok(ctx::loaders(ctx)?.users.load_one(*am).await?.map(User))
+    }
+    /// The name shown: the track's or the account manager's.
+    async fn name(&self) -> &str {
+        match &self.0.account_manager {
+            Some((_, name)) => name,
+            None => &self.0.track_name,
+        }
+    }
+    /// The value in the dimension's unit, rounded to 2 decimals; none without one.
+    async fn value(&self) -> Option<f64> {
+        self.0.standing.value().map(|v| round2(v.to_f64()))
+    }
+    /// What the value is made of, on top: sales, orders, the margin (revenue − cost, negative at
+    /// a loss), expenses or receivables.
+    async fn numerator(&self) -> Option<Money> {
+        match self.0.standing {
+            DomainStanding::Value { numerator, .. } => Some(Money::from_cents(numerator)),
+            _ => None,
+        }
+    }
+    /// What it is divided by: the target, or the sales.
+    async fn denominator(&self) -> Option<Money> {
+        match self.0.standing {
+            DomainStanding::Value { denominator, .. } => Some(Money::from_cents(denominator)),
+            _ => None,
+        }
+    }
+    /// The target of the period, for the achievements (none: no target).
+    async fn target(&self) -> Option<Money> {
+        self.0.target.map(Money::from_cents)
+    }
+    /// The value in the previous period.
+    async fn previous_value(&self) -> Option<f64> {
+        self.0.previous.value().map(|v| round2(v.to_f64()))
+    }
+    /// Value minus the previous period's (percentage points, ‰ or days); none unless both exist.
+    async fn change(&self) -> Option<f64> {
+        rules::change(&self.0.standing, &self.0.previous).map(round2)
+    }
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+#[derive(Default)]
+pub struct BoardQuery;
+
+#[Object]
+impl BoardQuery {
+    /// The ranking board (晾晒排名看板) of a month, a quarter or the year to date: eight
+    /// dimensions, each a ranked table with the figures behind every value and the change
+    /// against the previous period. Every track row is shown to everyone; account-manager rows
+    /// to CEO, secretary and admin for every track, to anyone else for his own tracks only,
+    /// ranked among the rows shown.
+    async fn ranking_board(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The period.")] period: BoardPeriodInput,
+    ) -> Result<RankingBoard> {
+        let viewer = ctx::viewer(ctx)?;
+        let board = service::board::ranking_board(ctx::state(ctx)?, viewer, period.into()).await?;
+        Ok(RankingBoard(board))
+    }
+}

@@ -368,4 +368,7 @@ pub enum BatchSource {
     /// `salespulse import`: a CSV file on the server.
     #[sea_orm(string_value = "CLI")]
     Cli,
+    /// The demo company's figures, written when it is seeded.
+    #[sea_orm(string_value = "SEED")]
+    Seed,
 }

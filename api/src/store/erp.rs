@@ -186,12 +186,12 @@ pub struct NewBatch {
     pub at: DateTime<Utc>,
 }
 
-/// Logs an accepted batch; its id marks the rows it writes.
 /// One batch's log row.
 pub async fn batch(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<erp_batch::Model>> {
     Ok(erp_batch::Entity::find_by_id(id).one(db).await?)
 }
 
+/// Logs an accepted batch; its id marks the rows it writes.
 pub async fn insert_batch(db: &impl ConnectionTrait, b: NewBatch) -> AppResult<i64> {
     let row = erp_batch::ActiveModel {
         kind: Set(b.kind),

@@ -1,0 +1,308 @@
+//! The ranking board (issue 10): each dimension's arithmetic on a small
+//! hand-computed fixture — ties, lower-is-better, zero and missing targets,
+//! no sales, no data, the quarter to date and the year to date on the
+//! company calendar — and the scope of its account-manager rows.
+
+use crate::helpers::*;
+use sea_orm::{ActiveValue::Set, EntityTrait};
+use serde_json::{Value, json};
+
+const IMPORT: &str = "mutation($k: ErpKind!, $rows: [ErpRowInput!]!) { importErpBatch(kind: $k, rows: $rows) { inserted } }";
+
+const BOARD: &str = "query($p: BoardPeriodInput!) { rankingBoard(period: $p) {
+    period { kind label firstMonth lastMonth days } previousPeriod { label firstMonth lastMonth days }
+    dimensions { dimension number label byAccountManager unit lowerIsBetter available
+      rows { rank standing standingLabel name trackId track { name } accountManager { email }
+             value numerator denominator target previousValue change } } } }";
+
+/// T3, a track with a sales target and expenses, no sales and no members.
+const T3: i64 = 3;
+
+async fn fixture(app: &TestApp) {
+    entity::track::Entity::insert(entity::track::ActiveModel {
+        id: Set(T3),
+        name: Set("汽车零部件".into()),
+        business_line: Set(entity::BusinessLine::MoldingIntegrated),
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    let admin = app.login("admin@test.local").await;
+    let sale = |ext: &str, date: &str, track: &str, am: &str, revenue: &str, cost: &str| {
+        json!({ "externalId": ext, "date": date, "track": track, "accountManager": am, "revenue": revenue, "cost": cost })
+    };
+    let (t1, t2, t3) = ("消费电子I", "医疗器械", "汽车零部件");
+    let batches = [
+        (
+            "SALES",
+            json!([
+                sale("S-1", "2026-10-02", t1, "a1@test.local", "600", "400"),
+                sale("S-2", "2026-11-20", t1, "a1@test.local", "400", "300"),
+                sale("S-3", "2026-11-03", t1, "a2@test.local", "500", "200"),
+                sale("S-4", "2026-10-31", t2, "a3@test.local", "300", "360"),
+                // The previous period (July–August).
+                sale("S-0", "2026-07-15", t1, "a1@test.local", "1000", "500"),
+                // December has not come: outside the quarter so far (a fact may not be in the future anyway).
+            ]),
+        ),
+        (
+            "ORDERS",
+            json!([
+                { "externalId": "O-1", "date": "2026-10-09", "track": t1, "accountManager": "a1@test.local", "customer": "华为", "amount": "800" },
+                { "externalId": "O-2", "date": "2026-11-09", "track": t2, "accountManager": "a3@test.local", "customer": "迈瑞", "amount": "200" },
+            ]),
+        ),
+        (
+            "SALES_TARGETS",
+            json!([
+                { "month": "2026-10", "track": t1, "amount": "1000" },
+                { "month": "2026-11", "track": t1, "amount": "1000" },
+                // December's target is not yet due: the quarter so far is October and November.
+                { "month": "2026-12", "track": t1, "amount": "1000" },
+                { "month": "2026-10", "track": t2, "amount": "0" },
+                { "month": "2026-10", "track": t3, "amount": "600" },
+                { "month": "2026-07", "track": t1, "amount": "1000" },
+                { "month": "2026-10", "track": t1, "accountManager": "a1@test.local", "amount": "500" },
+                { "month": "2026-11", "track": t1, "accountManager": "a1@test.local", "amount": "500" },
+                { "month": "2026-11", "track": t1, "accountManager": "a2@test.local", "amount": "500" },
+                { "month": "2026-10", "track": t2, "accountManager": "a3@test.local", "amount": "600" },
+            ]),
+        ),
+        (
+            "ORDER_TARGETS",
+            json!([
+                { "month": "2026-10", "track": t1, "amount": "1600" },
+                { "month": "2026-11", "track": t2, "amount": "100" },
+            ]),
+        ),
+        (
+            "EXPENSES",
+            json!([
+                { "externalId": "E-1", "month": "2026-10", "track": t1, "amount": "3" },
+                { "externalId": "E-2", "month": "2026-11", "track": t1, "amount": "3" },
+                { "externalId": "E-3", "month": "2026-11", "track": t2, "amount": "3" },
+                { "externalId": "E-4", "month": "2026-11", "track": t3, "amount": "5" },
+            ]),
+        ),
+        (
+            "RECEIVABLES",
+            json!([
+                { "externalId": "R-1", "month": "2026-10", "track": t1, "balance": "100" },
+                { "externalId": "R-2", "month": "2026-11", "track": t1, "balance": "150" },
+                { "externalId": "R-3", "month": "2026-10", "track": t2, "balance": "60" },
+            ]),
+        ),
+    ];
+    for (kind, rows) in batches {
+        app.post(Some(&admin), IMPORT, json!({ "k": kind, "rows": rows })).await.data();
+    }
+}
+
+fn quarter(q: i64) -> Value {
+    json!({ "p": { "kind": "QUARTER", "year": 2026, "quarter": q } })
+}
+
+async fn board(app: &TestApp, who: &str, vars: Value) -> Value {
+    let token = app.login(&format!("{who}@test.local")).await;
+    app.post(Some(&token), BOARD, vars).await.data()["rankingBoard"].clone()
+}
+
+/// `(name, rank, standing, value)` of each row of dimension `n` (1–8).
+fn table(board: &Value, n: usize) -> Vec<(String, i64, String, Option<f64>)> {
+    board["dimensions"][n - 1]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().to_owned(),
+                r["rank"].as_i64().unwrap(),
+                r["standing"].as_str().unwrap().to_owned(),
+                r["value"].as_f64(),
+            )
+        })
+        .collect()
+}
+
+fn row<'a>(board: &'a Value, n: usize, name: &str) -> &'a Value {
+    board["dimensions"][n - 1]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no row {name} in dimension {n}"))
+}
+
+fn r(name: &str, rank: i64, standing: &str, value: Option<f64>) -> (String, i64, String, Option<f64>) {
+    (name.to_owned(), rank, standing.to_owned(), value)
+}
+
+#[tokio::test]
+async fn each_dimension_is_computed_and_ranked_as_by_hand() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    // 23 November 2026: the fourth quarter so far is October and November (61 days), against July and August.
+    let b = board(&app, "ceo", quarter(4)).await;
+    assert_eq!(
+        b["period"],
+        json!({ "kind": "QUARTER", "label": "2026-Q4", "firstMonth": "2026-10", "lastMonth": "2026-11", "days": 61 })
+    );
+    assert_eq!(
+        b["previousPeriod"],
+        json!({ "label": "2026-Q3", "firstMonth": "2026-07", "lastMonth": "2026-08", "days": 62 })
+    );
+    let numbers: Vec<i64> = b["dimensions"].as_array().unwrap().iter().map(|d| d["number"].as_i64().unwrap()).collect();
+    assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
+
+    // (1) T1 1,500 / 2,000 (October and November) = 75 %; T3 a target of 600 and no sales = 0 %;
+    // T2's target is zero: no target, last.
+    assert_eq!(
+        table(&b, 1),
+        vec![r("消费电子I", 1, "RANKED", Some(75.0)), r("汽车零部件", 2, "RANKED", Some(0.0)), r("医疗器械", 3, "NO_TARGET", None)]
+    );
+    let t1 = row(&b, 1, "消费电子I");
+    assert_eq!((t1["numerator"].as_str(), t1["denominator"].as_str(), t1["target"].as_str()), (Some("1500.00"), Some("2000.00"), Some("2000.00")));
+    // July and August: 1,000 of 1,000 = 100 %, so −25 points.
+    assert_eq!((t1["previousValue"].as_f64(), t1["change"].as_f64()), (Some(100.0), Some(-25.0)));
+    assert_eq!(row(&b, 1, "医疗器械")["standingLabel"], "无目标");
+    // (2) a1 1,000 / 1,000 and a2 500 / 500 tie at 100 %; a3 300 / 600 = 50 % is third.
+    assert_eq!(table(&b, 2), vec![r("a1", 1, "RANKED", Some(100.0)), r("a2", 1, "RANKED", Some(100.0)), r("a3", 3, "RANKED", Some(50.0))]);
+    assert_eq!(b["dimensions"][1]["byAccountManager"], true);
+    assert_eq!(row(&b, 2, "a3")["track"]["name"], "医疗器械");
+    // (3) T2 200 / 100 = 200 %, T1 800 / 1,600 = 50 %, T3 nothing.
+    assert_eq!(
+        table(&b, 3),
+        vec![r("医疗器械", 1, "RANKED", Some(200.0)), r("消费电子I", 2, "RANKED", Some(50.0)), r("汽车零部件", 3, "NO_DATA", None)]
+    );
+    // (4) no account-manager order targets: nobody is ranked by value; all share the last rank.
+    assert_eq!(
+        table(&b, 4),
+        vec![r("a1", 1, "NO_TARGET", None), r("a3", 1, "NO_TARGET", None), r("a2", 1, "NO_DATA", None)]
+    );
+    // (5) T1 (1,500 − 900) / 1,500 = 40 %; T2 (300 − 360) / 300 = −20 %, a loss; T3 no sales data.
+    assert_eq!(
+        table(&b, 5),
+        vec![r("消费电子I", 1, "RANKED", Some(40.0)), r("医疗器械", 2, "RANKED", Some(-20.0)), r("汽车零部件", 3, "NO_DATA", None)]
+    );
+    assert_eq!(row(&b, 5, "医疗器械")["numerator"], "-60.00");
+    // (6) not yet available, in its place.
+    let d6 = &b["dimensions"][5];
+    assert_eq!((d6["dimension"].as_str(), d6["available"].as_bool()), (Some("TRACK_FORECAST_ACCURACY"), Some(false)));
+    assert!(table(&b, 6).iter().all(|(_, rank, s, v)| *rank == 1 && s == "NOT_AVAILABLE" && v.is_none()));
+    // (7) lower is better: T1 6 / 1,500 = 4 ‰, T2 3 / 300 = 10 ‰; T3 spent 5 without sales.
+    assert_eq!(b["dimensions"][6]["lowerIsBetter"], true);
+    assert_eq!(
+        table(&b, 7),
+        vec![r("消费电子I", 1, "RANKED", Some(4.0)), r("医疗器械", 2, "RANKED", Some(10.0)), r("汽车零部件", 3, "NO_SALES", None)]
+    );
+    // (8) the latest month-end balance ÷ sales × 61 days: T1 150 / 1,500 × 61 = 6.1; T2 60 / 300 × 61 = 12.2.
+    assert_eq!(
+        table(&b, 8),
+        vec![r("消费电子I", 1, "RANKED", Some(6.1)), r("医疗器械", 2, "RANKED", Some(12.2)), r("汽车零部件", 3, "NO_DATA", None)]
+    );
+    assert_eq!(b["dimensions"][7]["unit"], "DAYS");
+
+    // A month: November alone. T1 sales 900 / 1,000 = 90 %.
+    let nov = board(&app, "ceo", json!({ "p": { "kind": "MONTH", "year": 2026, "month": 11 } })).await;
+    assert_eq!(row(&nov, 1, "消费电子I")["value"], 90.0);
+    assert_eq!(nov["previousPeriod"]["label"], "2026-10");
+    // October alone: 600 / 1,000 = 60 %, so November's change is +30 points.
+    assert_eq!(row(&nov, 1, "消费电子I")["change"], 30.0);
+    // The year to date: January to November, against January to November 2025 (no data: no change).
+    let ytd = board(&app, "ceo", json!({ "p": { "kind": "YEAR_TO_DATE", "year": 2026 } })).await;
+    assert_eq!((ytd["period"]["firstMonth"].as_str(), ytd["period"]["lastMonth"].as_str()), (Some("2026-01"), Some("2026-11")));
+    assert_eq!(ytd["previousPeriod"]["label"], "2025-01..2025-11");
+    // T1: 2,500 of 3,000 (July, October, November).
+    assert_eq!(row(&ytd, 1, "消费电子I")["value"], 83.33);
+    assert!(row(&ytd, 1, "消费电子I")["change"].is_null());
+}
+
+#[tokio::test]
+async fn periods_follow_the_company_calendar_and_bad_ones_name_their_field() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    // 00:30 on 1 October in Shanghai is still 30 September in UTC: the fourth quarter has begun.
+    app.clock.set("2026-09-30T16:30:00Z".parse().unwrap());
+    let b = board(&app, "ceo", quarter(4)).await;
+    assert_eq!((b["period"]["firstMonth"].as_str(), b["period"]["lastMonth"].as_str()), (Some("2026-10"), Some("2026-10")));
+    let ytd = board(&app, "ceo", json!({ "p": { "kind": "YEAR_TO_DATE", "year": 2026 } })).await;
+    assert_eq!(ytd["period"]["lastMonth"], "2026-10");
+    // A minute earlier it is 30 September there too: the quarter has not begun.
+    app.clock.set("2026-09-30T15:59:00Z".parse().unwrap());
+    let token = app.login("ceo@test.local").await;
+    let r = app.post(Some(&token), BOARD, quarter(4)).await;
+    assert_eq!(r.fields(), vec!["period"]);
+    for (p, fields) in [
+        (json!({ "kind": "MONTH", "year": 2026 }), vec!["period.month"]),
+        (json!({ "kind": "MONTH", "year": 2026, "month": 13, "quarter": 1 }), vec!["period.quarter", "period.month"]),
+        (json!({ "kind": "QUARTER", "year": 2026, "quarter": -1 }), vec!["period.quarter"]),
+        (json!({ "kind": "QUARTER", "year": 1999, "quarter": 1 }), vec!["period.year"]),
+        (json!({ "kind": "YEAR_TO_DATE", "year": 2027 }), vec!["period.year"]),
+    ] {
+        let r = app.post(Some(&token), BOARD, json!({ "p": p })).await;
+        assert_eq!(r.fields(), fields, "{p}");
+    }
+}
+
+#[tokio::test]
+async fn rankings_are_public_and_account_manager_rows_are_of_the_viewers_tracks() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    let names = |b: &Value, n: usize| table(b, n).into_iter().map(|(name, rank, _, _)| (name, rank)).collect::<Vec<_>>();
+    for who in ["ceo", "secretary", "admin"] {
+        let b = board(&app, who, quarter(4)).await;
+        assert_eq!(names(&b, 2).len(), 3, "{who}");
+    }
+    // Every role sees every track row.
+    for who in ["a1", "a3", "d1", "d2"] {
+        let b = board(&app, who, quarter(4)).await;
+        for n in [1, 3, 5, 6, 7, 8] {
+            assert_eq!(names(&b, n).len(), 3, "{who} dimension {n}");
+        }
+    }
+    // An account manager sees his track's account managers, ranked among them; a director his tracks'.
+    let a1 = board(&app, "a1", quarter(4)).await;
+    assert_eq!(names(&a1, 2), vec![("a1".to_owned(), 1), ("a2".to_owned(), 1)]);
+    let a3 = board(&app, "a3", quarter(4)).await;
+    assert_eq!(names(&a3, 2), vec![("a3".to_owned(), 1)]);
+    assert_eq!(names(&a3, 4), vec![("a3".to_owned(), 1)]);
+    let d2 = board(&app, "d2", quarter(4)).await;
+    assert_eq!(names(&d2, 2), vec![("a3".to_owned(), 1)]);
+    let d1 = board(&app, "d1", quarter(4)).await;
+    assert_eq!(names(&d1, 4).len(), 2);
+    // Anonymous: nothing.
+    let r = app.post(None, BOARD, quarter(4)).await;
+    assert_eq!(r.code(), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn the_demo_company_board_tells_a_story_on_first_run() {
+    let app = spawn_bare(|_| {}).await;
+    api::seed::demo_company(&app.db, t0()).await.unwrap();
+    let token = app.login("ceo@demo.local").await;
+    let b = app.post(Some(&token), BOARD, quarter(4)).await.data()["rankingBoard"].clone();
+    assert_eq!(b["dimensions"].as_array().unwrap().len(), 8);
+    // Above and below target.
+    let sales = table(&b, 1);
+    assert_eq!(sales[0].0, "消费电子I");
+    assert!(sales[0].3.unwrap() > 100.0 && sales.last().unwrap().3.unwrap() < 90.0, "{sales:?}");
+    // 消费电子II and 家电 tie, sharing a rank, with the next rank skipped.
+    let tied: Vec<_> = sales.iter().filter(|r| r.0 == "消费电子II" || r.0 == "家电").collect();
+    assert_eq!((tied[0].1, tied[0].3), (tied[1].1, tied[1].3), "{sales:?}");
+    assert!(sales.iter().all(|r| r.1 != tied[0].1 + 1), "{sales:?}");
+    // Every account manager has a row.
+    assert_eq!(table(&b, 2).len(), 30);
+    // 汽车内外饰's DSO rises: last in the quarter and higher than the quarter before.
+    let dso = row(&b, 8, "汽车内外饰");
+    assert_eq!(table(&b, 8).last().unwrap().0, "汽车内外饰");
+    assert!(dso["change"].as_f64().unwrap() > 0.0, "{dso}");
+    // One month sold at a loss: 汽车内外饰, five months back (June 2026).
+    let mut loss = 0;
+    for back in 0..18 {
+        let month = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap() - chrono::Months::new(back);
+        let p = json!({ "p": { "kind": "MONTH", "year": chrono::Datelike::year(&month), "month": chrono::Datelike::month(&month) } });
+        let m = app.post(Some(&token), BOARD, p).await.data()["rankingBoard"].clone();
+        loss += table(&m, 5).iter().filter(|r| r.3.is_some_and(|v| v < 0.0)).count();
+    }
+    assert_eq!(loss, 1);
+}

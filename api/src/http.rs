@@ -231,8 +231,7 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
     axum::body::to_bytes(body, limit).await.map_err(|e| {
         // The only cause besides the limit is a client that stopped sending.
-        let too_large = std::error::Error::source(&e)
-            .is_some_and(|c| c.is::<http_body_util::LengthLimitError>());
+        let too_large = std::error::Error::source(&e).is_some_and(|c| c.is::<http_body_util::LengthLimitError>());
         if too_large {
             (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response()
         } else {

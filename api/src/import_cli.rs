@@ -25,8 +25,7 @@ pub struct Options {
 
 /// Runs the import; `Err` after printing the problems when the file is refused.
 pub async fn run(mut config: Config, clock: SharedClock, opts: Options) -> AppResult<()> {
-    let bytes = std::fs::read(&opts.file)
-        .map_err(|e| AppError::Internal(format!("cannot read {}: {e}", opts.file.display())))?;
+    let bytes = std::fs::read(&opts.file).map_err(|e| AppError::Internal(format!("cannot read {}: {e}", opts.file.display())))?;
     let password = match opts.password.clone() {
         Some(p) => p,
         None if std::io::stdin().is_terminal() => rpassword::prompt_password(format!("password of {}: ", opts.user))

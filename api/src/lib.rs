@@ -307,7 +307,12 @@ pub async fn run_cli() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => prepare_database(&config, &clock).await.map(|_| println!("migrations applied")),
         Command::Seed => seed_command(&config, &clock).await,
-        Command::Import { kind, file, user, password } => {
+        Command::Import {
+            kind,
+            file,
+            user,
+            password,
+        } => {
             let opts = import_cli::Options {
                 kind: kind.into(),
                 file,

@@ -421,7 +421,11 @@ async fn erp_figures(txn: &impl ConnectionTrait, today: chrono::NaiveDate, now: 
     for (i, &month) in months.iter().enumerate() {
         let season = SEASON[month.month0() as usize];
         // This month so far: booked on the 1st, or today's date.
-        let day = if month == this_month { today } else { month.with_day(15).unwrap_or(month) };
+        let day = if month == this_month {
+            today
+        } else {
+            month.with_day(15).unwrap_or(month)
+        };
         let ym = format!("{}{:02}", month.year(), month.month());
         for (t, &(target, sell, book, margin, spend, dso)) in TRACK_FIGURES.iter().enumerate() {
             let track_id = t as i64 + 1;
@@ -433,7 +437,15 @@ async fn erp_figures(txn: &impl ConnectionTrait, today: chrono::NaiveDate, now: 
                 // Two invoices a month: 60 % and 40 %.
                 for (n, part) in [(1, 60), (2, 40)] {
                     let r = revenue * part / 100;
-                    sales.push(fact(format!("XS{ym}-{am}-{n}"), month, Some(day), track_id, Some(am), r, Some(r * cost_pct / 100)));
+                    sales.push(fact(
+                        format!("XS{ym}-{am}-{n}"),
+                        month,
+                        Some(day),
+                        track_id,
+                        Some(am),
+                        r,
+                        Some(r * cost_pct / 100),
+                    ));
                 }
                 let mut order = fact(
                     format!("DD{ym}-{am}"),
@@ -448,10 +460,26 @@ async fn erp_figures(txn: &impl ConnectionTrait, today: chrono::NaiveDate, now: 
                 orders.push(order);
                 track_revenue += revenue;
             }
-            expenses.push(fact(format!("FY{ym}-{track_id}"), month, None, track_id, None, track_revenue * spend / 1000, None));
+            expenses.push(fact(
+                format!("FY{ym}-{track_id}"),
+                month,
+                None,
+                track_id,
+                None,
+                track_revenue * spend / 1000,
+                None,
+            ));
             // 汽车内外饰 collects ever more slowly: its DSO climbs from 40 to 91 days.
             let days = if track_id == 3 { 40 + 3 * i as i64 } else { dso };
-            receivables.push(fact(format!("YS{ym}-{track_id}"), month, None, track_id, None, track_revenue * days / 30, None));
+            receivables.push(fact(
+                format!("YS{ym}-{track_id}"),
+                month,
+                None,
+                track_id,
+                None,
+                track_revenue * days / 30,
+                None,
+            ));
         }
     }
     // This year's targets, every month: each account manager's, and each track's (their sum).

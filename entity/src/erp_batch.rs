@@ -1,7 +1,7 @@
 //! `erp_batch`: one accepted import of ERP facts or targets.
 
-use sea_orm::entity::prelude::*;
 use crate::{BatchSource, ErpKind};
+use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "erp_batch")]

@@ -1,7 +1,7 @@
 //! `target`: a monthly sales or order target of a track (no account manager) or of an account manager in it.
 
-use sea_orm::entity::prelude::*;
 use crate::TargetKind;
+use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "target")]

@@ -153,14 +153,29 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        // The board's scans: every track's figures of a range of months,
+        // and one track's or one account manager's months (its drill-down).
+        for (table, name, cols) in [
+            ("erp_expense", "ix_erp_expense_month", &["month"][..]),
+            ("erp_receivable", "ix_erp_receivable_month", &["month"][..]),
+            ("erp_month", "ix_erp_month_track_month", &["track_id", "month"][..]),
+            ("erp_month", "ix_erp_month_manager_month", &["account_manager_id", "month"][..]),
+            ("target", "ix_target_track_month", &["track_id", "month"][..]),
+            ("target", "ix_target_manager_month", &["account_manager_id", "month"][..]),
+        ] {
+            let mut index = Index::create();
+            index.name(name).table(table);
+            for c in cols {
+                index.col(*c);
+            }
+            manager.create_index(index.to_owned()).await?;
+        }
         // One target per kind, track, account manager (none for the track's
         // own) and month: an expression, so both databases treat "no account
         // manager" as one value.
         manager
             .get_connection()
-            .execute_unprepared(
-                "CREATE UNIQUE INDEX ux_target_key ON target (kind, track_id, COALESCE(account_manager_id, 0), month)",
-            )
+            .execute_unprepared("CREATE UNIQUE INDEX ux_target_key ON target (kind, track_id, COALESCE(account_manager_id, 0), month)")
             .await?;
         manager
             .create_index(Index::create().name("ix_target_month").table("target").col("month").to_owned())

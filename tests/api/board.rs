@@ -28,9 +28,7 @@ async fn fixture(app: &TestApp) {
     .await
     .unwrap();
     let admin = app.login("admin@test.local").await;
-    let sale = |ext: &str, date: &str, track: &str, am: &str, revenue: &str, cost: &str| {
-        json!({ "externalId": ext, "date": date, "track": track, "accountManager": am, "revenue": revenue, "cost": cost })
-    };
+    let sale = |ext: &str, date: &str, track: &str, am: &str, revenue: &str, cost: &str| json!({ "externalId": ext, "date": date, "track": track, "accountManager": am, "revenue": revenue, "cost": cost });
     let (t1, t2, t3) = ("消费电子I", "医疗器械", "汽车零部件");
     let batches = [
         (
@@ -151,54 +149,100 @@ async fn each_dimension_is_computed_and_ranked_as_by_hand() {
         b["previousPeriod"],
         json!({ "label": "2026-Q3", "firstMonth": "2026-07", "lastMonth": "2026-08", "days": 62 })
     );
-    let numbers: Vec<i64> = b["dimensions"].as_array().unwrap().iter().map(|d| d["number"].as_i64().unwrap()).collect();
+    let numbers: Vec<i64> = b["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["number"].as_i64().unwrap())
+        .collect();
     assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
 
     // (1) T1 1,500 / 2,000 (October and November) = 75 %; T3 a target of 600 and no sales = 0 %;
     // T2's target is zero: no target, last.
     assert_eq!(
         table(&b, 1),
-        vec![r("消费电子I", 1, "RANKED", Some(75.0)), r("汽车零部件", 2, "RANKED", Some(0.0)), r("医疗器械", 3, "NO_TARGET", None)]
+        vec![
+            r("消费电子I", 1, "RANKED", Some(75.0)),
+            r("汽车零部件", 2, "RANKED", Some(0.0)),
+            r("医疗器械", 3, "NO_TARGET", None)
+        ]
     );
     let t1 = row(&b, 1, "消费电子I");
-    assert_eq!((t1["numerator"].as_str(), t1["denominator"].as_str(), t1["target"].as_str()), (Some("1500.00"), Some("2000.00"), Some("2000.00")));
+    assert_eq!(
+        (t1["numerator"].as_str(), t1["denominator"].as_str(), t1["target"].as_str()),
+        (Some("1500.00"), Some("2000.00"), Some("2000.00"))
+    );
     // July and August: 1,000 of 1,000 = 100 %, so −25 points.
     assert_eq!((t1["previousValue"].as_f64(), t1["change"].as_f64()), (Some(100.0), Some(-25.0)));
     assert_eq!(row(&b, 1, "医疗器械")["standingLabel"], "无目标");
     // (2) a1 1,000 / 1,000 and a2 500 / 500 tie at 100 %; a3 300 / 600 = 50 % is third.
-    assert_eq!(table(&b, 2), vec![r("a1", 1, "RANKED", Some(100.0)), r("a2", 1, "RANKED", Some(100.0)), r("a3", 3, "RANKED", Some(50.0))]);
+    assert_eq!(
+        table(&b, 2),
+        vec![
+            r("a1", 1, "RANKED", Some(100.0)),
+            r("a2", 1, "RANKED", Some(100.0)),
+            r("a3", 3, "RANKED", Some(50.0))
+        ]
+    );
     assert_eq!(b["dimensions"][1]["byAccountManager"], true);
     assert_eq!(row(&b, 2, "a3")["track"]["name"], "医疗器械");
     // (3) T2 200 / 100 = 200 %, T1 800 / 1,600 = 50 %, T3 nothing.
     assert_eq!(
         table(&b, 3),
-        vec![r("医疗器械", 1, "RANKED", Some(200.0)), r("消费电子I", 2, "RANKED", Some(50.0)), r("汽车零部件", 3, "NO_DATA", None)]
+        vec![
+            r("医疗器械", 1, "RANKED", Some(200.0)),
+            r("消费电子I", 2, "RANKED", Some(50.0)),
+            r("汽车零部件", 3, "NO_DATA", None)
+        ]
     );
     // (4) no account-manager order targets: nobody is ranked by value; all share the last rank.
     assert_eq!(
         table(&b, 4),
-        vec![r("a1", 1, "NO_TARGET", None), r("a3", 1, "NO_TARGET", None), r("a2", 1, "NO_DATA", None)]
+        vec![
+            r("a1", 1, "NO_TARGET", None),
+            r("a3", 1, "NO_TARGET", None),
+            r("a2", 1, "NO_DATA", None)
+        ]
     );
     // (5) T1 (1,500 − 900) / 1,500 = 40 %; T2 (300 − 360) / 300 = −20 %, a loss; T3 no sales data.
     assert_eq!(
         table(&b, 5),
-        vec![r("消费电子I", 1, "RANKED", Some(40.0)), r("医疗器械", 2, "RANKED", Some(-20.0)), r("汽车零部件", 3, "NO_DATA", None)]
+        vec![
+            r("消费电子I", 1, "RANKED", Some(40.0)),
+            r("医疗器械", 2, "RANKED", Some(-20.0)),
+            r("汽车零部件", 3, "NO_DATA", None)
+        ]
     );
     assert_eq!(row(&b, 5, "医疗器械")["numerator"], "-60.00");
     // (6) not yet available, in its place.
     let d6 = &b["dimensions"][5];
-    assert_eq!((d6["dimension"].as_str(), d6["available"].as_bool()), (Some("TRACK_FORECAST_ACCURACY"), Some(false)));
-    assert!(table(&b, 6).iter().all(|(_, rank, s, v)| *rank == 1 && s == "NOT_AVAILABLE" && v.is_none()));
+    assert_eq!(
+        (d6["dimension"].as_str(), d6["available"].as_bool()),
+        (Some("TRACK_FORECAST_ACCURACY"), Some(false))
+    );
+    assert!(
+        table(&b, 6)
+            .iter()
+            .all(|(_, rank, s, v)| *rank == 1 && s == "NOT_AVAILABLE" && v.is_none())
+    );
     // (7) lower is better: T1 6 / 1,500 = 4 ‰, T2 3 / 300 = 10 ‰; T3 spent 5 without sales.
     assert_eq!(b["dimensions"][6]["lowerIsBetter"], true);
     assert_eq!(
         table(&b, 7),
-        vec![r("消费电子I", 1, "RANKED", Some(4.0)), r("医疗器械", 2, "RANKED", Some(10.0)), r("汽车零部件", 3, "NO_SALES", None)]
+        vec![
+            r("消费电子I", 1, "RANKED", Some(4.0)),
+            r("医疗器械", 2, "RANKED", Some(10.0)),
+            r("汽车零部件", 3, "NO_SALES", None)
+        ]
     );
     // (8) the latest month-end balance ÷ sales × 61 days: T1 150 / 1,500 × 61 = 6.1; T2 60 / 300 × 61 = 12.2.
     assert_eq!(
         table(&b, 8),
-        vec![r("消费电子I", 1, "RANKED", Some(6.1)), r("医疗器械", 2, "RANKED", Some(12.2)), r("汽车零部件", 3, "NO_DATA", None)]
+        vec![
+            r("消费电子I", 1, "RANKED", Some(6.1)),
+            r("医疗器械", 2, "RANKED", Some(12.2)),
+            r("汽车零部件", 3, "NO_DATA", None)
+        ]
     );
     assert_eq!(b["dimensions"][7]["unit"], "DAYS");
 
@@ -210,7 +254,10 @@ async fn each_dimension_is_computed_and_ranked_as_by_hand() {
     assert_eq!(row(&nov, 1, "消费电子I")["change"], 30.0);
     // The year to date: January to November, against January to November 2025 (no data: no change).
     let ytd = board(&app, "ceo", json!({ "p": { "kind": "YEAR_TO_DATE", "year": 2026 } })).await;
-    assert_eq!((ytd["period"]["firstMonth"].as_str(), ytd["period"]["lastMonth"].as_str()), (Some("2026-01"), Some("2026-11")));
+    assert_eq!(
+        (ytd["period"]["firstMonth"].as_str(), ytd["period"]["lastMonth"].as_str()),
+        (Some("2026-01"), Some("2026-11"))
+    );
     assert_eq!(ytd["previousPeriod"]["label"], "2025-01..2025-11");
     // T1: 2,500 of 3,000 (July, October, November).
     assert_eq!(row(&ytd, 1, "消费电子I")["value"], 83.33);
@@ -224,7 +271,10 @@ async fn periods_follow_the_company_calendar_and_bad_ones_name_their_field() {
     // 00:30 on 1 October in Shanghai is still 30 September in UTC: the fourth quarter has begun.
     app.clock.set("2026-09-30T16:30:00Z".parse().unwrap());
     let b = board(&app, "ceo", quarter(4)).await;
-    assert_eq!((b["period"]["firstMonth"].as_str(), b["period"]["lastMonth"].as_str()), (Some("2026-10"), Some("2026-10")));
+    assert_eq!(
+        (b["period"]["firstMonth"].as_str(), b["period"]["lastMonth"].as_str()),
+        (Some("2026-10"), Some("2026-10"))
+    );
     let ytd = board(&app, "ceo", json!({ "p": { "kind": "YEAR_TO_DATE", "year": 2026 } })).await;
     assert_eq!(ytd["period"]["lastMonth"], "2026-10");
     // A minute earlier it is 30 September there too: the quarter has not begun.
@@ -234,7 +284,10 @@ async fn periods_follow_the_company_calendar_and_bad_ones_name_their_field() {
     assert_eq!(r.fields(), vec!["period"]);
     for (p, fields) in [
         (json!({ "kind": "MONTH", "year": 2026 }), vec!["period.month"]),
-        (json!({ "kind": "MONTH", "year": 2026, "month": 13, "quarter": 1 }), vec!["period.quarter", "period.month"]),
+        (
+            json!({ "kind": "MONTH", "year": 2026, "month": 13, "quarter": 1 }),
+            vec!["period.quarter", "period.month"],
+        ),
         (json!({ "kind": "QUARTER", "year": 2026, "quarter": -1 }), vec!["period.quarter"]),
         (json!({ "kind": "QUARTER", "year": 1999, "quarter": 1 }), vec!["period.year"]),
         (json!({ "kind": "YEAR_TO_DATE", "year": 2027 }), vec!["period.year"]),
@@ -305,4 +358,153 @@ async fn the_demo_company_board_tells_a_story_on_first_run() {
         loss += table(&m, 5).iter().filter(|r| r.3.is_some_and(|v| v < 0.0)).count();
     }
     assert_eq!(loss, 1);
+}
+
+const DRILL: &str =
+    "query($d: BoardDimension!, $p: BoardPeriodInput!, $t: ID, $a: ID, $k: ErpKind, $o: ErpFactOrder, $first: Int, $after: String) {
+  boardDrill(dimension: $d, period: $p, trackId: $t, accountManagerId: $a) {
+    dimension period { label }
+    row { rank name value }
+    accountManagers { rank name value }
+    trend { month standing value numerator denominator target }
+    facts(kind: $k, orderBy: $o, first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor }
+      nodes { kind externalId date month amount cost customer track { name } accountManager { email } } } } }";
+
+async fn drill(app: &TestApp, who: &str, vars: Value) -> Gql {
+    let token = app.login(&format!("{who}@test.local")).await;
+    let mut v = json!({ "p": { "kind": "QUARTER", "year": 2026, "quarter": 4 } });
+    for (k, x) in vars.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    app.post(Some(&token), DRILL, v).await
+}
+
+fn ids(d: &Value) -> Vec<String> {
+    d["facts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["externalId"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn any_row_drills_down_to_its_account_managers_months_and_records() {
+    use org::*;
+    let app = spawn_app().await;
+    fixture(&app).await;
+    let r = drill(&app, "ceo", json!({ "d": "TRACK_SALES_ACHIEVEMENT", "t": T1.to_string() })).await;
+    let d = &r.data()["boardDrill"];
+    assert_eq!(d["row"], json!({ "rank": 1, "name": "消费电子I", "value": 75.0 }));
+    assert_eq!(
+        d["accountManagers"],
+        json!([{ "rank": 1, "name": "a1", "value": 100.0 }, { "rank": 1, "name": "a2", "value": 100.0 }])
+    );
+    // Twelve months, December 2025 to November 2026.
+    let trend = d["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 12);
+    assert_eq!(
+        (trend[0]["month"].as_str(), trend[11]["month"].as_str()),
+        (Some("2025-12"), Some("2026-11"))
+    );
+    let point = |m: &str| trend.iter().find(|p| p["month"] == m).unwrap().clone();
+    assert_eq!(point("2026-07")["value"], 100.0);
+    assert_eq!(point("2026-08")["standing"], "NO_DATA");
+    assert_eq!(
+        point("2026-11"),
+        json!({ "month": "2026-11", "standing": "RANKED", "value": 90.0, "numerator": "900.00", "denominator": "1000.00", "target": "1000.00" })
+    );
+    // The records behind 1,500: the quarter's sales of the track, newest first.
+    assert_eq!(d["facts"]["totalCount"], 3);
+    assert_eq!(ids(d), vec!["S-2", "S-3", "S-1"]);
+    assert_eq!(d["facts"]["nodes"][0]["amount"], "400.00");
+    assert_eq!(d["facts"]["nodes"][0]["cost"], "300.00");
+    // Largest first, two at a time.
+    let r = drill(
+        &app,
+        "ceo",
+        json!({ "d": "TRACK_SALES_ACHIEVEMENT", "t": T1.to_string(), "o": "AMOUNT_LARGEST", "first": 2 }),
+    )
+    .await;
+    let d = &r.data()["boardDrill"];
+    assert_eq!(
+        (ids(d), d["facts"]["pageInfo"]["hasNextPage"].as_bool()),
+        (vec!["S-1".to_owned(), "S-3".to_owned()], Some(true))
+    );
+    let after = d["facts"]["pageInfo"]["endCursor"].clone();
+    let r = drill(
+        &app,
+        "ceo",
+        json!({ "d": "TRACK_SALES_ACHIEVEMENT", "t": T1.to_string(), "o": "AMOUNT_LARGEST", "first": 2, "after": after }),
+    )
+    .await;
+    assert_eq!(ids(&r.data()["boardDrill"]), vec!["S-2"]);
+    // The DSO traces to its balances and to the sales.
+    let r = drill(&app, "ceo", json!({ "d": "TRACK_DSO", "t": T1.to_string(), "o": "DATE_OLDEST" })).await;
+    assert_eq!(ids(&r.data()["boardDrill"]), vec!["R-1", "R-2"]);
+    assert!(r.data()["boardDrill"]["accountManagers"].as_array().unwrap().is_empty());
+    let r = drill(&app, "ceo", json!({ "d": "TRACK_DSO", "t": T1.to_string(), "k": "SALES" })).await;
+    assert_eq!(r.data()["boardDrill"]["facts"]["totalCount"], 3);
+    let r = drill(&app, "ceo", json!({ "d": "TRACK_DSO", "t": T1.to_string(), "k": "ORDERS" })).await;
+    assert_eq!(r.fields(), vec!["kind"]);
+    // An account manager: his achievement, his months, his records.
+    let r = drill(&app, "ceo", json!({ "d": "TRACK_SALES_ACHIEVEMENT", "a": A3.to_string() })).await;
+    let d = &r.data()["boardDrill"];
+    assert_eq!(d["dimension"], "ACCOUNT_MANAGER_SALES_ACHIEVEMENT");
+    assert_eq!(d["row"], json!({ "rank": 3, "name": "a3", "value": 50.0 }));
+    assert_eq!(d["trend"][10]["value"], 50.0);
+    assert_eq!(ids(d), vec!["S-4"]);
+    // Bad requests name their field.
+    let r = drill(&app, "ceo", json!({ "d": "TRACK_DSO", "a": A3.to_string() })).await;
+    assert_eq!(r.fields(), vec!["dimension"]);
+    let r = drill(&app, "ceo", json!({ "d": "TRACK_DSO", "a": A3.to_string(), "t": T1.to_string() })).await;
+    assert_eq!(r.fields(), vec!["trackId"]);
+    let r = drill(&app, "ceo", json!({ "d": "TRACK_DSO", "t": "x" })).await;
+    assert_eq!(r.fields(), vec!["trackId"]);
+    let r = drill(&app, "ceo", json!({ "d": "TRACK_DSO", "t": "99" })).await;
+    assert_eq!(r.code(), "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn a_drill_down_shows_records_only_in_the_viewers_scope() {
+    use org::*;
+    let app = spawn_app().await;
+    fixture(&app).await;
+    let t1 = json!({ "d": "TRACK_SALES_ACHIEVEMENT", "t": T1.to_string() });
+    // a1: his track's account managers, and only his own sales.
+    let r = drill(&app, "a1", t1.clone()).await;
+    let d = &r.data()["boardDrill"];
+    assert_eq!(d["accountManagers"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        (d["facts"]["totalCount"].as_i64(), ids(d)),
+        (Some(2), vec!["S-2".to_owned(), "S-1".to_owned()])
+    );
+    // Another track: its row is public, its people and records are not.
+    let r = drill(&app, "a1", json!({ "d": "TRACK_SALES_ACHIEVEMENT", "t": T2.to_string() })).await;
+    let d = &r.data()["boardDrill"];
+    assert_eq!(d["row"]["name"], "医疗器械");
+    assert!(d["accountManagers"].as_array().unwrap().is_empty());
+    assert_eq!(d["facts"]["totalCount"], 0);
+    // A peer: his figures as in the weekly meeting, none of his records; another track's account manager: not found.
+    let r = drill(&app, "a1", json!({ "d": "TRACK_SALES_ACHIEVEMENT", "a": A2.to_string() })).await;
+    let d = &r.data()["boardDrill"];
+    assert_eq!(d["row"]["name"], "a2");
+    assert_eq!(d["facts"]["totalCount"], 0);
+    let r = drill(&app, "a1", json!({ "d": "TRACK_SALES_ACHIEVEMENT", "a": A3.to_string() })).await;
+    assert_eq!(r.code(), "NOT_FOUND");
+    // Expenses are the track's: no account manager's own.
+    let r = drill(&app, "a1", json!({ "d": "TRACK_EXPENSE_RATIO", "t": T1.to_string() })).await;
+    assert_eq!(r.data()["boardDrill"]["facts"]["totalCount"], 0);
+    // A director: his tracks' records and people only.
+    let r = drill(&app, "d1", json!({ "d": "TRACK_EXPENSE_RATIO", "t": T1.to_string() })).await;
+    assert_eq!(ids(&r.data()["boardDrill"]), vec!["E-2", "E-1"]);
+    let r = drill(&app, "d2", t1).await;
+    let d = &r.data()["boardDrill"];
+    assert!(d["accountManagers"].as_array().unwrap().is_empty());
+    assert_eq!(d["facts"]["totalCount"], 0);
+    let r = drill(&app, "d2", json!({ "d": "TRACK_SALES_ACHIEVEMENT", "a": A1.to_string() })).await;
+    assert_eq!(r.code(), "NOT_FOUND");
+    let r = drill(&app, "d2", json!({ "d": "TRACK_ORDER_ACHIEVEMENT", "a": A3.to_string() })).await;
+    assert_eq!(ids(&r.data()["boardDrill"]), vec!["O-2"]);
 }

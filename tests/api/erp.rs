@@ -58,7 +58,9 @@ async fn rollup_from_facts(app: &TestApp) -> Vec<(i64, i64, String, i64, i64, i6
         e[2] += o.amount_cents;
         e[4] += 1;
     }
-    sums.into_iter().map(|((t, a, m), v)| (t, a, m, v[0], v[1], v[2], v[3], v[4])).collect()
+    sums.into_iter()
+        .map(|((t, a, m), v)| (t, a, m, v[0], v[1], v[2], v[3], v[4]))
+        .collect()
 }
 
 #[tokio::test]
@@ -73,12 +75,26 @@ async fn an_order_batch_is_written_once_and_a_corrected_row_replaces_the_old_one
     ]);
     let first = import(&app, &admin, "ORDERS", batch.clone()).await;
     let r = &first.data()["importErpBatch"];
-    assert_eq!((r["rows"].as_i64(), r["inserted"].as_i64(), r["updated"].as_i64(), r["unchanged"].as_i64()), (Some(3), Some(3), Some(0), Some(0)));
+    assert_eq!(
+        (
+            r["rows"].as_i64(),
+            r["inserted"].as_i64(),
+            r["updated"].as_i64(),
+            r["unchanged"].as_i64()
+        ),
+        (Some(3), Some(3), Some(0), Some(0))
+    );
     assert!(r["batchId"].is_string());
-    assert_eq!((r["firstMonth"].as_str(), r["lastMonth"].as_str()), (Some("2026-10"), Some("2026-11")));
+    assert_eq!(
+        (r["firstMonth"].as_str(), r["lastMonth"].as_str()),
+        (Some("2026-10"), Some("2026-11"))
+    );
     let stored = entity::erp_order::Entity::find().all(&app.db).await.unwrap();
     let so2 = stored.iter().find(|o| o.external_id == "SO-2").unwrap();
-    assert_eq!((so2.account_manager_id, so2.amount_cents, so2.order_date.to_string()), (A2, 20_000, "2026-11-03".to_owned()));
+    assert_eq!(
+        (so2.account_manager_id, so2.amount_cents, so2.order_date.to_string()),
+        (A2, 20_000, "2026-11-03".to_owned())
+    );
     assert_eq!(
         rollup(&app).await,
         vec![
@@ -91,7 +107,10 @@ async fn an_order_batch_is_written_once_and_a_corrected_row_replaces_the_old_one
     // The same batch again changes nothing, not even the batch log.
     let again = import(&app, &admin, "ORDERS", batch).await;
     let r = &again.data()["importErpBatch"];
-    assert_eq!((r["inserted"].as_i64(), r["updated"].as_i64(), r["unchanged"].as_i64()), (Some(0), Some(0), Some(3)));
+    assert_eq!(
+        (r["inserted"].as_i64(), r["updated"].as_i64(), r["unchanged"].as_i64()),
+        (Some(0), Some(0), Some(3))
+    );
     assert!(r["batchId"].is_null());
     assert_eq!(app.count_rows("erp_batch").await, 1);
     assert_eq!(app.count_rows("erp_order").await, 3);
@@ -101,17 +120,26 @@ async fn an_order_batch_is_written_once_and_a_corrected_row_replaces_the_old_one
         &app,
         &admin,
         "ORDERS",
-        json!([order("SO-2", "2026-10-30", "a1@test.local", "300"), order("SO-3", "2026-11-20", "a1@test.local", "0.05")]),
+        json!([
+            order("SO-2", "2026-10-30", "a1@test.local", "300"),
+            order("SO-3", "2026-11-20", "a1@test.local", "0.05")
+        ]),
     )
     .await;
     let r = &fixed.data()["importErpBatch"];
-    assert_eq!((r["inserted"].as_i64(), r["updated"].as_i64(), r["unchanged"].as_i64()), (Some(0), Some(1), Some(1)));
+    assert_eq!(
+        (r["inserted"].as_i64(), r["updated"].as_i64(), r["unchanged"].as_i64()),
+        (Some(0), Some(1), Some(1))
+    );
     assert_eq!(r["updatedKeys"], json!(["SO-2"]));
     assert_eq!(app.count_rows("erp_order").await, 3);
     // The rollup follows the row out of a2's November into a1's October.
     assert_eq!(
         rollup(&app).await,
-        vec![(T1, A1, "2026-10-01".into(), 0, 0, 130_050, 0, 2), (T1, A1, "2026-11-01".into(), 0, 0, 5, 0, 1)]
+        vec![
+            (T1, A1, "2026-10-01".into(), 0, 0, 130_050, 0, 2),
+            (T1, A1, "2026-11-01".into(), 0, 0, 5, 0, 1)
+        ]
     );
     assert_eq!(rollup(&app).await, rollup_from_facts(&app).await);
 }
@@ -146,22 +174,37 @@ async fn one_bad_row_rejects_the_batch_and_every_bad_row_is_listed() {
             "rows.3.opportunity",
         ]
     );
-    let en = app.post_in(Some("en"), Some(&admin), IMPORT, json!({ "k": "ORDERS", "rows": batch })).await;
+    let en = app
+        .post_in(Some("en"), Some(&admin), IMPORT, json!({ "k": "ORDERS", "rows": batch }))
+        .await;
     let text = en.0["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
     assert!(text.contains("is given twice in this batch, first in rows.0"), "{text}");
     assert!(text.contains("must not be in the future"), "{text}");
     // In Chinese for a Chinese client.
-    let zh = app.post_in(Some("zh-CN"), Some(&admin), IMPORT, json!({ "k": "ORDERS", "rows": batch })).await;
+    let zh = app
+        .post_in(Some("zh-CN"), Some(&admin), IMPORT, json!({ "k": "ORDERS", "rows": batch }))
+        .await;
     let text = zh.0["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
-    assert!(text.contains("在本批数据中重复，首次出现在rows.0") && text.contains("不是客户经理"), "{text}");
+    assert!(
+        text.contains("在本批数据中重复，首次出现在rows.0") && text.contains("不是客户经理"),
+        "{text}"
+    );
     for table in ["erp_order", "erp_batch", "erp_month"] {
         assert_eq!(app.count_rows(table).await, 0, "{table}");
     }
     // A field the kind does not take, an empty batch, too many rows.
-    let r = import(&app, &admin, "EXPENSES", json!([{ "externalId": "E1", "month": "2026-11", "track": "消费电子I", "amount": "5", "customer": "x" }])).await;
+    let r = import(
+        &app,
+        &admin,
+        "EXPENSES",
+        json!([{ "externalId": "E1", "month": "2026-11", "track": "消费电子I", "amount": "5", "customer": "x" }]),
+    )
+    .await;
     assert_eq!(r.fields(), vec!["rows.0.customer"]);
     assert_eq!(import(&app, &admin, "SALES", json!([])).await.fields(), vec!["rows"]);
-    let many: Vec<Value> = (0..1001).map(|i| order(&format!("X{i}"), "2026-11-01", "a1@test.local", "1")).collect();
+    let many: Vec<Value> = (0..1001)
+        .map(|i| order(&format!("X{i}"), "2026-11-01", "a1@test.local", "1"))
+        .collect();
     assert_eq!(import(&app, &admin, "ORDERS", Value::Array(many)).await.fields(), vec!["rows"]);
 }
 
@@ -173,7 +216,10 @@ async fn only_the_admin_imports() {
         let r = import(&app, &token, "ORDERS", json!([order("SO-1", "2026-10-05", "a1@test.local", "10")])).await;
         assert_eq!(r.code(), "FORBIDDEN", "{email}");
     }
-    assert_eq!(app.post(None, IMPORT, json!({ "k": "ORDERS", "rows": [] })).await.code(), "UNAUTHENTICATED");
+    assert_eq!(
+        app.post(None, IMPORT, json!({ "k": "ORDERS", "rows": [] })).await.code(),
+        "UNAUTHENTICATED"
+    );
     assert_eq!(app.count_rows("erp_order").await, 0);
 }
 
@@ -182,9 +228,11 @@ async fn two_identical_batches_at_once_insert_once() {
     let app = spawn_app().await;
     let admin = app.login("admin@test.local").await;
     let rows: Vec<Value> = (0..200)
-        .map(|i| json!({ "externalId": format!("INV-{i}"), "date": "2026-11-02", "track": "消费电子I",
+        .map(|i| {
+            json!({ "externalId": format!("INV-{i}"), "date": "2026-11-02", "track": "消费电子I",
                          "accountManager": if i % 2 == 0 { "a1@test.local" } else { "a2@test.local" },
-                         "revenue": format!("{i}.10"), "cost": "1" }))
+                         "revenue": format!("{i}.10"), "cost": "1" })
+        })
         .collect();
     let rows = Value::Array(rows);
     let (a, b) = tokio::join!(import(&app, &admin, "SALES", rows.clone()), import(&app, &admin, "SALES", rows));
@@ -214,7 +262,13 @@ async fn targets_are_matched_by_track_account_manager_and_month() {
     let r = import(&app, &admin, "SALES_TARGETS", targets.clone()).await;
     assert_eq!(r.data()["importErpBatch"]["inserted"], 3);
     // The same month's order targets are another kind: no clash.
-    let r = import(&app, &admin, "ORDER_TARGETS", json!([{ "month": "2027-01", "track": "消费电子I", "amount": "7" }])).await;
+    let r = import(
+        &app,
+        &admin,
+        "ORDER_TARGETS",
+        json!([{ "month": "2027-01", "track": "消费电子I", "amount": "7" }]),
+    )
+    .await;
     assert_eq!(r.data()["importErpBatch"]["inserted"], 1);
     let r = import(
         &app,
@@ -228,7 +282,11 @@ async fn targets_are_matched_by_track_account_manager_and_month() {
     assert_eq!(r["updatedKeys"], json!([format!("{T1}/{A1}/2027-01-01")]));
     let stored = entity::target::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(stored.len(), 4);
-    assert!(stored.iter().any(|t| t.account_manager_id == Some(A1) && t.amount_cents == 65_000_000));
+    assert!(
+        stored
+            .iter()
+            .any(|t| t.account_manager_id == Some(A1) && t.amount_cents == 65_000_000)
+    );
     // a3 is not in track 1; the same target twice in a batch.
     let r = import(
         &app,
@@ -289,7 +347,16 @@ async fn a_csv_file_with_a_bom_and_chinese_headers_is_read_with_its_line_numbers
         panic!("a bad header was accepted")
     };
     let got: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
-    assert_eq!(got, vec!["line.1.colour", "line.1.track", "line.1.accountManager", "line.1.revenue", "line.1.cost"]);
+    assert_eq!(
+        got,
+        vec![
+            "line.1.colour",
+            "line.1.track",
+            "line.1.accountManager",
+            "line.1.revenue",
+            "line.1.cost"
+        ]
+    );
     // Not UTF-8 (a GBK export): said so, with the line.
     let mut gbk = b"externalId,date,track,accountManager,revenue,cost\nX,2026-11-01,".to_vec();
     gbk.extend_from_slice(&[0xcf, 0xfb, 0xb7, 0xd1]);
@@ -331,7 +398,10 @@ async fn the_command_line_imports_a_file_once_and_prints_every_bad_line() {
     assert!(stdout.contains("inserted 2, updated 0, unchanged 0"), "{stdout}");
     let out = run(&good, PASSWORD);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("inserted 0, updated 0, unchanged 2") && stdout.contains("nothing changed"), "{stdout}");
+    assert!(
+        stdout.contains("inserted 0, updated 0, unchanged 2") && stdout.contains("nothing changed"),
+        "{stdout}"
+    );
     assert_eq!(app.count_rows("erp_order").await, 2);
 
     let out = run(&bad, PASSWORD);
@@ -359,11 +429,21 @@ async fn a_file_uploaded_by_the_multipart_spec_is_imported_like_a_batch() {
     let (status, v) = upload(&app, Some(&admin), "SALES", "十月.csv", csv.as_bytes()).await;
     assert_eq!(status, 200, "{v}");
     let r = &v["data"]["importErpFile"];
-    assert_eq!((r["rows"].as_i64(), r["inserted"].as_i64(), r["unchanged"].as_i64()), (Some(2), Some(2), Some(0)), "{v}");
-    assert_eq!((r["firstMonth"].as_str(), r["lastMonth"].as_str()), (Some("2026-10"), Some("2026-11")));
+    assert_eq!(
+        (r["rows"].as_i64(), r["inserted"].as_i64(), r["unchanged"].as_i64()),
+        (Some(2), Some(2), Some(0)),
+        "{v}"
+    );
+    assert_eq!(
+        (r["firstMonth"].as_str(), r["lastMonth"].as_str()),
+        (Some("2026-10"), Some("2026-11"))
+    );
     let logged = entity::erp_batch::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(logged.len(), 1);
-    assert_eq!((logged[0].source, logged[0].file_name.as_deref()), (entity::BatchSource::Upload, Some("十月.csv")));
+    assert_eq!(
+        (logged[0].source, logged[0].file_name.as_deref()),
+        (entity::BatchSource::Upload, Some("十月.csv"))
+    );
     // The same file again changes nothing.
     let (_, v) = upload(&app, Some(&admin), "SALES", "十月.csv", csv.as_bytes()).await;
     assert_eq!(v["data"]["importErpFile"]["unchanged"], 2, "{v}");
@@ -418,13 +498,24 @@ async fn every_accepted_batch_reaches_every_role_as_an_erp_event() {
     for who in ["a3", "d1", "ceo"] {
         let token = app.login(&format!("{who}@test.local")).await;
         let mut ws = open(&app, &token).await;
-        send(&mut ws, json!({ "id": "erp", "type": "subscribe", "payload": { "query": sub, "variables": {} } })).await;
+        send(
+            &mut ws,
+            json!({ "id": "erp", "type": "subscribe", "payload": { "query": sub, "variables": {} } }),
+        )
+        .await;
         let alerts = "subscription { alertEvents { id kind } }";
-        send(&mut ws, json!({ "id": "alerts", "type": "subscribe", "payload": { "query": alerts } })).await;
+        send(
+            &mut ws,
+            json!({ "id": "alerts", "type": "subscribe", "payload": { "query": alerts } }),
+        )
+        .await;
         sockets.push((who, ws));
     }
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let rows = json!([order("SO-1", "2026-11-02", "a1@test.local", "10"), order("SO-2", "2026-10-02", "a2@test.local", "20")]);
+    let rows = json!([
+        order("SO-1", "2026-11-02", "a1@test.local", "10"),
+        order("SO-2", "2026-10-02", "a2@test.local", "20")
+    ]);
     import(&app, &admin, "ORDERS", rows.clone()).await.data();
     let mut first_id = None;
     for (who, ws) in &mut sockets {
@@ -433,7 +524,10 @@ async fn every_accepted_batch_reaches_every_role_as_an_erp_event() {
         let e = &m["payload"]["data"]["erpEvents"];
         assert_eq!(e["kind"], "ERP_IMPORTED", "{who}: {m}");
         assert_eq!(e["actor"]["email"], "admin@test.local");
-        assert_eq!(e["batch"], json!({ "kind": "ORDERS", "rows": 2, "inserted": 2, "updated": 0, "firstMonth": "2026-10", "lastMonth": "2026-11" }));
+        assert_eq!(
+            e["batch"],
+            json!({ "kind": "ORDERS", "rows": 2, "inserted": 2, "updated": 0, "firstMonth": "2026-10", "lastMonth": "2026-11" })
+        );
         first_id = e["id"].as_str().map(str::to_owned);
     }
     // The same batch again writes no event; no alert subscription hears of imports.
@@ -447,7 +541,11 @@ async fn every_accepted_batch_reaches_every_role_as_an_erp_event() {
     let a3 = app.login("a3@test.local").await;
     let mut late = open(&app, &a3).await;
     let before: i64 = first_id.unwrap().parse::<i64>().unwrap() - 1;
-    send(&mut late, json!({ "id": "1", "type": "subscribe", "payload": { "query": sub, "variables": { "a": before.to_string() } } })).await;
+    send(
+        &mut late,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": sub, "variables": { "a": before.to_string() } } }),
+    )
+    .await;
     let m = next_json(&mut late).await;
     assert_eq!(m["payload"]["data"]["erpEvents"]["batch"]["inserted"], 2, "{m}");
 }

@@ -334,7 +334,9 @@ impl TestApp {
         let operations = json!({ "query": query, "variables": variables });
         let mut body = Vec::new();
         for (name, value) in [("operations", operations.to_string()), ("map", Value::Object(map).to_string())] {
-            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+            );
         }
         for (i, (_, file_name, bytes)) in files.iter().enumerate() {
             body.extend_from_slice(

@@ -7,6 +7,7 @@
 
 use super::calendar;
 use chrono::{Datelike, NaiveDate};
+use entity::ErpKind;
 use std::cmp::Ordering;
 
 /// How long a period is.
@@ -98,7 +99,7 @@ impl Period {
     }
 
     /// Its number of months.
-    pub fn len(&self) -> u32 {
+    pub fn months_count(&self) -> u32 {
         let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
         (months(self.last) - months(self.first) + 1).max(1) as u32
     }
@@ -110,7 +111,7 @@ impl Period {
     pub fn previous(&self) -> Period {
         let back = |months: u32| {
             let first = calendar::sub_months(self.first, months);
-            (first, calendar::add_months(first, self.len() - 1))
+            (first, calendar::add_months(first, self.months_count() - 1))
         };
         let (first, last, year, number) = match self.kind {
             PeriodKind::Month => {
@@ -258,6 +259,31 @@ impl Dimension {
         !matches!(self, Dimension::TrackForecastAccuracy)
     }
 
+    /// The measure an account manager is drilled down on: the account
+    /// managers' own dimension for the achievements, the margin of his
+    /// sales for the margin; none where the figures are the track's only
+    /// (expenses, receivables) or do not exist yet.
+    pub const fn for_account_manager(self) -> Option<Dimension> {
+        match self {
+            Dimension::TrackSalesAchievement | Dimension::AccountManagerSalesAchievement => Some(Dimension::AccountManagerSalesAchievement),
+            Dimension::TrackOrderAchievement | Dimension::AccountManagerOrderAchievement => Some(Dimension::AccountManagerOrderAchievement),
+            Dimension::TrackGrossMargin => Some(Dimension::TrackGrossMargin),
+            _ => None,
+        }
+    }
+
+    /// The ERP records a value is made of, the main one first (the
+    /// targets are the admin's, not records).
+    pub const fn sources(self) -> &'static [ErpKind] {
+        match self {
+            Dimension::TrackSalesAchievement | Dimension::AccountManagerSalesAchievement | Dimension::TrackGrossMargin => &[ErpKind::Sales],
+            Dimension::TrackOrderAchievement | Dimension::AccountManagerOrderAchievement => &[ErpKind::Orders],
+            Dimension::TrackForecastAccuracy => &[],
+            Dimension::TrackExpenseRatio => &[ErpKind::Expenses, ErpKind::Sales],
+            Dimension::TrackDso => &[ErpKind::Receivables, ErpKind::Sales],
+        }
+    }
+
     /// Whether the dimension measures against a target.
     pub const fn has_target(self) -> bool {
         matches!(
@@ -324,11 +350,7 @@ impl Ord for Fraction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
     /// A value, with what it was made of.
-    Value {
-        value: Fraction,
-        numerator: i64,
-        denominator: i64,
-    },
+    Value { value: Fraction, numerator: i64, denominator: i64 },
     /// Figures, but no target (none set, or zero): an achievement cannot be computed.
     NoTarget,
     /// No sales to divide by (zero or none), but other figures.
@@ -400,19 +422,17 @@ pub fn standing(dim: Dimension, s: &Sums, days: i64) -> Standing {
             }
         }
     };
-    let per_sales = |others: &[Option<i64>], make: &dyn Fn(i64) -> (i128, i64)| {
-        match s.revenue.filter(|r| *r > 0) {
-            Some(revenue) => {
-                let (num, numerator) = make(revenue);
-                Standing::Value {
-                    value: Fraction::new(num, i128::from(revenue)),
-                    numerator,
-                    denominator: revenue,
-                }
+    let per_sales = |others: &[Option<i64>], make: &dyn Fn(i64) -> (i128, i64)| match s.revenue.filter(|r| *r > 0) {
+        Some(revenue) => {
+            let (num, numerator) = make(revenue);
+            Standing::Value {
+                value: Fraction::new(num, i128::from(revenue)),
+                numerator,
+                denominator: revenue,
             }
-            None if nothing(others) && s.revenue.is_none() => Standing::NoData,
-            None => Standing::NoSales,
         }
+        None if nothing(others) && s.revenue.is_none() => Standing::NoData,
+        None => Standing::NoSales,
     };
     match dim {
         Dimension::TrackSalesAchievement | Dimension::AccountManagerSalesAchievement => achievement(s.revenue, s.sales_target),
@@ -488,19 +508,28 @@ mod tests {
     #[test]
     fn periods_and_the_ones_they_are_compared_with() {
         let q1 = Period::quarter(2026, 1).unwrap();
-        assert_eq!((q1.first, q1.last, q1.days(), q1.len()), (d(2026, 1, 1), d(2026, 3, 1), 90, 3));
+        assert_eq!(
+            (q1.first, q1.last, q1.days(), q1.months_count()),
+            (d(2026, 1, 1), d(2026, 3, 1), 90, 3)
+        );
         assert_eq!(q1.previous(), Period::quarter(2025, 4).unwrap());
         // A quarter not over: its months so far, against the same months of the quarter before.
         let q4 = Period::quarter(2026, 4).unwrap().so_far(d(2026, 11, 23)).unwrap();
         assert_eq!((q4.first, q4.last, q4.days()), (d(2026, 10, 1), d(2026, 11, 1), 61));
         let q3 = q4.previous();
         assert_eq!((q3.first, q3.last, q3.number, q3.days()), (d(2026, 7, 1), d(2026, 8, 1), 3, 62));
-        assert_eq!(Period::quarter(2026, 3).unwrap().so_far(d(2026, 11, 23)).unwrap(), Period::quarter(2026, 3).unwrap());
+        assert_eq!(
+            Period::quarter(2026, 3).unwrap().so_far(d(2026, 11, 23)).unwrap(),
+            Period::quarter(2026, 3).unwrap()
+        );
         assert!(Period::month(2026, 12).unwrap().so_far(d(2026, 11, 30)).is_err());
         assert_eq!(Period::month(2026, 1).unwrap().previous(), Period::month(2025, 12).unwrap());
         assert_eq!(Period::month(2024, 2).unwrap().days(), 29);
         let ytd = Period::year_to_date(2026, d(2026, 12, 3)).unwrap();
-        assert_eq!((ytd.first, ytd.last, ytd.label()), (d(2026, 1, 1), d(2026, 12, 1), "2026-01..2026-12".into()));
+        assert_eq!(
+            (ytd.first, ytd.last, ytd.label()),
+            (d(2026, 1, 1), d(2026, 12, 1), "2026-01..2026-12".into())
+        );
         let ytd = Period::year_to_date(2026, d(2026, 4, 30)).unwrap();
         assert_eq!(ytd.previous().first, d(2025, 1, 1));
         assert_eq!(ytd.previous().last, d(2025, 4, 1));
@@ -525,7 +554,9 @@ mod tests {
         assert_eq!(standing(dim, &sums(Some(90), None), 30), Standing::NoTarget);
         assert_eq!(standing(dim, &sums(None, None), 30), Standing::NoData);
         // A target and no sales: 0 %.
-        let Standing::Value { value, .. } = standing(dim, &sums(None, Some(100)), 30) else { panic!() };
+        let Standing::Value { value, .. } = standing(dim, &sums(None, Some(100)), 30) else {
+            panic!()
+        };
         assert_eq!(value.to_f64(), 0.0);
         let margin = Dimension::TrackGrossMargin;
         assert_eq!(standing(margin, &sums(Some(0), None), 30), Standing::NoSales);
@@ -588,5 +619,12 @@ mod tests {
         assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
         assert!(!Dimension::TrackForecastAccuracy.available());
         assert!(Dimension::TrackExpenseRatio.lower_is_better() && Dimension::TrackDso.lower_is_better());
+        for d in Dimension::ALL {
+            // Every available figure traces to records; an account manager's measure is one of his own.
+            assert_eq!(d.sources().is_empty(), !d.available(), "{d:?}");
+            if let Some(am) = d.for_account_manager() {
+                assert!(am.subject() == Subject::AccountManager || am == Dimension::TrackGrossMargin);
+            }
+        }
     }
 }

@@ -80,9 +80,9 @@ impl Column {
     pub fn from_header(header: &str) -> Option<Column> {
         let h = header.trim_start_matches('\u{feff}').trim();
         let folded: String = h.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
-        Column::ALL.into_iter().find(|c| {
-            c.field().to_lowercase() == folded || c.aliases().iter().any(|a| a.to_lowercase() == folded)
-        })
+        Column::ALL
+            .into_iter()
+            .find(|c| c.field().to_lowercase() == folded || c.aliases().iter().any(|a| a.to_lowercase() == folded))
     }
 }
 
@@ -265,10 +265,10 @@ pub fn validate(kind: ErpKind, rows: &[RawRow], refs: &Refs, today: NaiveDate) -
         });
         // A target is set for a member of the track; a fact says what the
         // ERP booked, so an account manager who has since moved keeps it.
-        if let (Some(_), Some(am), Some(track)) = (target_kind(kind), account_manager_id, track_id) {
-            if !refs.memberships.contains(&(am, track)) {
-                p(Column::AccountManager, "is not an account manager of this track".to_owned());
-            }
+        if let (Some(_), Some(am), Some(track)) = (target_kind(kind), account_manager_id, track_id)
+            && !refs.memberships.contains(&(am, track))
+        {
+            p(Column::AccountManager, "is not an account manager of this track".to_owned());
         }
         let customer = cell(Column::Customer).and_then(|v| match text::problem(v, TextKind::CustomerName) {
             Some(why) => {
@@ -422,24 +422,45 @@ mod tests {
         let f = &facts[0];
         assert_eq!(f.key, "SO-1");
         assert_eq!(f.month, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default());
-        assert_eq!((f.track_id, f.account_manager_id, f.opportunity_id, f.amount_cents), (1, Some(10), Some(7), 123_450));
+        assert_eq!(
+            (f.track_id, f.account_manager_id, f.opportunity_id, f.amount_cents),
+            (1, Some(10), Some(7), 123_450)
+        );
     }
 
     #[test]
     fn every_problem_of_every_row_is_reported() {
         use Column::*;
         let rows = [
-            row(&[(ExternalId, "S1"), (Date, "2026-13-01"), (Track, "无"), (AccountManager, "d1@x"), (Revenue, "-5"), (Cost, "1")]),
-            row(&[(ExternalId, "S2"), (Date, "2026-12-04"), (Track, "汽车"), (AccountManager, "nobody@x"), (Revenue, "1"), (Cost, "1"), (Balance, "3")]),
-            row(&[(ExternalId, "S2"), (Date, "2026-12-01"), (Track, "汽车"), (AccountManager, "am1@x"), (Revenue, "1")]),
+            row(&[
+                (ExternalId, "S1"),
+                (Date, "2026-13-01"),
+                (Track, "无"),
+                (AccountManager, "d1@x"),
+                (Revenue, "-5"),
+                (Cost, "1"),
+            ]),
+            row(&[
+                (ExternalId, "S2"),
+                (Date, "2026-12-04"),
+                (Track, "汽车"),
+                (AccountManager, "nobody@x"),
+                (Revenue, "1"),
+                (Cost, "1"),
+                (Balance, "3"),
+            ]),
+            row(&[
+                (ExternalId, "S2"),
+                (Date, "2026-12-01"),
+                (Track, "汽车"),
+                (AccountManager, "am1@x"),
+                (Revenue, "1"),
+            ]),
         ];
         let Err(problems) = validate(ErpKind::Sales, &rows, &refs(), today()) else {
             panic!("accepted a bad batch")
         };
-        let got: Vec<(usize, &str, &str)> = problems
-            .iter()
-            .map(|p| (p.index, p.column.field(), p.message.as_str()))
-            .collect();
+        let got: Vec<(usize, &str, &str)> = problems.iter().map(|p| (p.index, p.column.field(), p.message.as_str())).collect();
         assert_eq!(
             got,
             vec![
@@ -472,10 +493,16 @@ mod tests {
         let got: Vec<(usize, &str, Option<usize>)> = problems.iter().map(|p| (p.index, p.message.as_str(), p.same_as)).collect();
         assert_eq!(
             got,
-            vec![(2, "gives the same target as {}", Some(0)), (3, "is not an account manager of this track", None)]
+            vec![
+                (2, "gives the same target as {}", Some(0)),
+                (3, "is not an account manager of this track", None)
+            ]
         );
         let ok = validate(ErpKind::SalesTargets, &rows[..2], &refs(), today()).unwrap_or_default();
-        assert_eq!(ok.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), vec!["1/0/2027-01-01", "1/10/2027-01-01"]);
+        assert_eq!(
+            ok.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(),
+            vec!["1/0/2027-01-01", "1/10/2027-01-01"]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::alerts::Unit;
 use super::board::{Dimension, PeriodKind, StandingKind, Unit as BoardUnit};
-use super::page::{AlertOrder, OpportunityOrder};
+use super::page::{AlertOrder, FactOrder, OpportunityOrder};
 use super::settings::Settings;
 use entity::{
     ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, ErpKind, EventKind, HistoryField, OpportunityKind,
@@ -231,6 +231,13 @@ words!(StandingKind {
     NoSales => "无销售", "No sales";
     NoData => "无数据", "No data";
     NotAvailable => "暂未提供", "Not yet available";
+});
+
+words!(FactOrder {
+    DateNewest => "日期最新在前", "Newest first";
+    DateOldest => "日期最早在前", "Oldest first";
+    AmountLargest => "金额最大在前", "Largest amount first";
+    AmountSmallest => "金额最小在前", "Smallest amount first";
 });
 
 words!(ErpKind {

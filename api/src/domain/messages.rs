@@ -71,6 +71,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("is not a valid id", "不是有效的编号"),
     ("is not a cursor of this list", "不是本列表的游标"),
     ("is not an event id", "不是事件编号"),
+    ("is not an id", "不是有效的编号"),
     ("is not a refresh token", "不是刷新令牌"),
     ("is not a track", "不是赛道"),
     // ERP and target imports.
@@ -108,6 +109,12 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("the year has not begun", "该年度尚未开始"),
     ("the period has not begun", "该期间尚未开始"),
     ("is not a period", "不是有效的期间"),
+    ("has no figures per account manager", "没有按客户经理的数据"),
+    ("is not a kind of record this figure is made of", "不是构成该数字的记录类型"),
+    (
+        "give a trackId or an accountManagerId, not both",
+        "请指定 trackId 或 accountManagerId 之一",
+    ),
     ("a year is 2001 to 2100", "年份须在2001到2100之间"),
     ("is the month of a month period", "仅用于按月的期间"),
     ("is the quarter of a quarter period", "仅用于按季度的期间"),

@@ -55,6 +55,18 @@ pub enum OpportunityOrder {
     AmountLargest,
 }
 
+/// The orders of the ERP records behind a board figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FactOrder {
+    /// The newest first (by date; for monthly records by month).
+    #[default]
+    DateNewest,
+    DateOldest,
+    /// The largest amount first (a sale's revenue, a balance).
+    AmountLargest,
+    AmountSmallest,
+}
+
 /// Which rows of a list a page holds: `size` rows after the cursor row
 /// (forwards) or before it (backwards, `last`/`before`); no cursor: from
 /// the start, or from the end going backwards.

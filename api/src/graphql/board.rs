@@ -1,9 +1,12 @@
 //! The ranking board (晾晒排名看板): `rankingBoard(period)`.
 
-use super::common::{Money, id};
+use super::common::{Connection, Money, Node, PageArgs, id, page_request};
 use super::ctx;
+use super::enums::ErpKind;
 use super::organisation::{Track, User};
 use crate::domain::board::{self as rules, Standing as DomainStanding};
+use crate::domain::limits;
+use crate::error::AppError;
 use crate::service::{self, board as svc};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 
@@ -262,6 +265,179 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
+/// The orders of the ERP records behind a figure.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
+#[graphql(remote = "crate::domain::page::FactOrder")]
+pub enum ErpFactOrder {
+    /// The newest first (by date; monthly records by month).
+    #[default]
+    DateNewest,
+    /// The oldest first.
+    DateOldest,
+    /// The largest amount first (a sale's revenue, a balance).
+    AmountLargest,
+    /// The smallest amount first.
+    AmountSmallest,
+}
+
+/// One ERP record behind a figure: an order, a sale, a month's expenses or a month-end balance.
+#[derive(Clone)]
+pub struct ErpFact(svc::Fact);
+
+impl Node for ErpFact {
+    fn cursor(&self) -> String {
+        self.0.id.to_string()
+    }
+}
+
+/// One ERP record behind a figure: an order, a sale, a month's expenses or a month-end balance.
+#[Object]
+impl ErpFact {
+    /// The record's id here (unique within its kind).
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    /// What it is.
+    async fn kind(&self) -> ErpKind {
+        self.0.kind.into()
+    }
+    /// The ERP's id of it.
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    /// The day it was booked (orders and sales; `YYYY-MM-DD`).
+    async fn date(&self) -> Option<String> {
+        self.0.date.map(|d| d.to_string())
+    }
+    /// The month it counts in (`YYYY-MM`).
+    async fn month(&self) -> String {
+        crate::domain::calendar::format_year_month(self.0.month)
+    }
+    /// Its track.
+    async fn track(&self, ctx: &Context<'_>) -> Result<Option<Track>> {
+        Ok(ctx::loaders(ctx)?.tracks.load_one(self.0.track_id).await?.map(Track))
+    }
+    /// The account manager it is booked to (orders and sales).
+    async fn account_manager(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(am) = self.0.account_manager_id else { return Ok(None) };
+        Ok(ctx::loaders(ctx)?.users.load_one(am).await?.map(User))
+    }
+    /// An order's customer, as the ERP names it.
+    async fn customer(&self) -> Option<&str> {
+        self.0.customer.as_deref()
+    }
+    /// The opportunity an order closes, when the ERP named it.
+    async fn opportunity_id(&self) -> Option<ID> {
+        self.0.opportunity_id.map(id)
+    }
+    /// An order's amount, a sale's revenue, the expenses or the balance.
+    async fn amount(&self) -> Money {
+        Money::from_cents(self.0.amount_cents)
+    }
+    /// A sale's cost.
+    async fn cost(&self) -> Option<Money> {
+        self.0.cost_cents.map(Money::from_cents)
+    }
+}
+
+/// One month of a row's trend.
+pub struct BoardPoint(svc::Point);
+
+/// One month of a row's trend.
+#[Object]
+impl BoardPoint {
+    /// The month (`YYYY-MM`).
+    async fn month(&self) -> String {
+        crate::domain::calendar::format_year_month(self.0.month)
+    }
+    /// Valued, or why not.
+    async fn standing(&self) -> BoardStanding {
+        self.0.standing.kind().into()
+    }
+    /// The month's value in the dimension's unit (the DSO over the month's days), rounded to 2 decimals.
+    async fn value(&self) -> Option<f64> {
+        self.0.standing.value().map(|v| round2(v.to_f64()))
+    }
+    /// What the value is made of, on top.
+    async fn numerator(&self) -> Option<Money> {
+        match self.0.standing {
+            DomainStanding::Value { numerator, .. } => Some(Money::from_cents(numerator)),
+            _ => None,
+        }
+    }
+    /// What it is divided by.
+    async fn denominator(&self) -> Option<Money> {
+        match self.0.standing {
+            DomainStanding::Value { denominator, .. } => Some(Money::from_cents(denominator)),
+            _ => None,
+        }
+    }
+    /// The month's target, for the achievements.
+    async fn target(&self) -> Option<Money> {
+        self.0.target.map(Money::from_cents)
+    }
+}
+
+/// What is under one board row: the row, a track's account managers on the same measure, the
+/// last 12 months, and the ERP records that made the figure.
+pub struct BoardDrill(svc::Drill);
+
+/// What is under one board row: the row, a track's account managers on the same measure, the
+/// last 12 months, and the ERP records that made the figure.
+#[Object]
+impl BoardDrill {
+    /// The measure shown (an account manager's achievement for an account manager).
+    async fn dimension(&self) -> BoardDimension {
+        self.0.dimension.into()
+    }
+    /// The period.
+    async fn period(&self) -> BoardPeriod {
+        BoardPeriod(self.0.period)
+    }
+    /// The row as the board shows it to the viewer.
+    async fn row(&self) -> Option<BoardRow> {
+        self.0.row.clone().map(BoardRow)
+    }
+    /// A track's account managers on the same measure, ranked among them: shown to CEO,
+    /// secretary and admin, and to the track's own director and account managers; empty for
+    /// an account manager's row and for the track-only figures (expenses, receivables).
+    async fn account_managers(&self) -> Vec<BoardRow> {
+        self.0.account_managers.iter().cloned().map(BoardRow).collect()
+    }
+    /// The last 12 months, ending with the period's last, oldest first.
+    async fn trend(&self) -> Vec<BoardPoint> {
+        self.0.trend.iter().cloned().map(BoardPoint).collect()
+    }
+    /// The ERP records of the period behind the figure, in the viewer's scope (CEO, secretary
+    /// and admin: all; a director: his tracks'; an account manager: his own).
+    #[graphql(complexity = "10 + limits::PAGE.for_cost(first.or(last).map(i64::from)) * child_complexity")]
+    #[allow(clippy::too_many_arguments)]
+    async fn facts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which records, when the figure is made of several (DSO: RECEIVABLES or SALES); its main one by default.")]
+        kind: Option<ErpKind>,
+        #[graphql(desc = "The order (default: newest first).")] order_by: Option<ErpFactOrder>,
+        #[graphql(desc = "Page size reading forwards, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")] after: Option<String>,
+        #[graphql(desc = "Page size reading backwards from the end or from `before`, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor before which the page ends (`pageInfo.startCursor`), with `last`.")] before: Option<String>,
+    ) -> Result<Connection<ErpFact>> {
+        let viewer = ctx::viewer(ctx)?;
+        let page = page_request(ctx, PageArgs::new(first, after, last, before));
+        let found = service::board::facts(
+            ctx::state(ctx)?,
+            viewer,
+            &self.0,
+            kind.map(Into::into),
+            order_by.unwrap_or_default().into(),
+            &page,
+        )
+        .await?;
+        Ok(Connection::new(found.map(ErpFact)))
+    }
+}
+
 #[derive(Default)]
 pub struct BoardQuery;
 
@@ -272,13 +448,43 @@ impl BoardQuery {
     /// against the previous period. Every track row is shown to everyone; account-manager rows
     /// to CEO, secretary and admin for every track, to anyone else for his own tracks only,
     /// ranked among the rows shown.
-    async fn ranking_board(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The period.")] period: BoardPeriodInput,
-    ) -> Result<RankingBoard> {
+    async fn ranking_board(&self, ctx: &Context<'_>, #[graphql(desc = "The period.")] period: BoardPeriodInput) -> Result<RankingBoard> {
         let viewer = ctx::viewer(ctx)?;
         let board = service::board::ranking_board(ctx::state(ctx)?, viewer, period.into()).await?;
         Ok(RankingBoard(board))
     }
+
+    /// Drills into one row of the board: a track's (`trackId`) or an account manager's
+    /// (`accountManagerId`), on a dimension, for a period — the row, a track's account managers
+    /// on the same measure, the last 12 months, and the ERP records behind the figure. An
+    /// account manager is found only when the viewer sees his row on the board.
+    async fn board_drill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The dimension of the row.")] dimension: BoardDimension,
+        #[graphql(desc = "The period.")] period: BoardPeriodInput,
+        #[graphql(desc = "A track's row.")] track_id: Option<ID>,
+        #[graphql(desc = "An account manager's row.")] account_manager_id: Option<ID>,
+    ) -> Result<BoardDrill> {
+        let viewer = ctx::viewer(ctx)?;
+        let who = match (track_id, account_manager_id) {
+            (Some(t), None) => svc::Who::Track(parse_id("trackId", &t)?),
+            (None, Some(a)) => svc::Who::Manager(parse_id("accountManagerId", &a)?),
+            _ => return Err(AppError::invalid("trackId", "give a trackId or an accountManagerId, not both").into()),
+        };
+        let req = svc::DrillRequest {
+            dimension: dimension.into(),
+            period: period.into(),
+            who,
+        };
+        Ok(BoardDrill(service::board::drill(ctx::state(ctx)?, viewer, req).await?))
+    }
+}
+
+/// An id argument: a positive number, else a `VALIDATION` error naming it.
+fn parse_id(field: &str, v: &ID) -> Result<i64> {
+    v.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| AppError::invalid(field, "is not an id").into())
 }

@@ -180,7 +180,8 @@ pub struct Edge<N>(N);
     concrete(name = "UserEdge", params(super::organisation::User)),
     concrete(name = "LossReviewEdge", params(super::alerts::LossReview)),
     concrete(name = "ActivityEdge", params(super::opportunities::Activity)),
-    concrete(name = "HistoryEntryEdge", params(super::opportunities::HistoryEntry))
+    concrete(name = "HistoryEntryEdge", params(super::opportunities::HistoryEntry)),
+    concrete(name = "ErpFactEdge", params(super::board::ErpFact))
 )]
 impl<N: Node> Edge<N> {
     /// Opaque cursor of this item.
@@ -211,7 +212,8 @@ impl<N: Node> Connection<N> {
     concrete(name = "UserConnection", params(super::organisation::User)),
     concrete(name = "LossReviewConnection", params(super::alerts::LossReview)),
     concrete(name = "ActivityConnection", params(super::opportunities::Activity)),
-    concrete(name = "HistoryEntryConnection", params(super::opportunities::HistoryEntry))
+    concrete(name = "HistoryEntryConnection", params(super::opportunities::HistoryEntry)),
+    concrete(name = "ErpFactConnection", params(super::board::ErpFact))
 )]
 impl<N: Node> Connection<N>
 where

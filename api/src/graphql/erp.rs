@@ -260,7 +260,9 @@ impl ErpMutation {
         #[graphql(desc = "The CSV file (multipart request).")] file: Upload,
     ) -> Result<ErpImportResult> {
         let viewer = ctx::viewer(ctx)?;
-        let upload = file.value(ctx).map_err(|_| AppError::invalid("file", "is not a file of this request"))?;
+        let upload = file
+            .value(ctx)
+            .map_err(|_| AppError::invalid("file", "is not a file of this request"))?;
         let import = FileImport {
             kind: kind.into(),
             source: BatchSource::Upload,

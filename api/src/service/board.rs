@@ -10,10 +10,10 @@
 use crate::auth::{Scope, Viewer};
 use crate::domain::board::{self, Dimension, Period, PeriodKind, Standing, Subject, Sums};
 use crate::domain::calendar;
-use crate::error::{AppResult, Problems};
+use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store;
-use std::collections::HashMap;
+pub use crate::store::board::{Fact, Who};
 
 /// The period a caller asks for.
 #[derive(Debug, Clone, Copy)]
@@ -99,88 +99,281 @@ pub fn period(p: &mut Problems, req: PeriodRequest, today: chrono::NaiveDate) ->
     }
 }
 
+/// What a period's rows are made of, read once for the whole board.
+struct Figures {
+    period: Period,
+    previous: Period,
+    now: store::board::PeriodSums,
+    before: store::board::PeriodSums,
+    tracks: Vec<entity::track::Model>,
+    /// The account managers whose rows the viewer sees.
+    managers: Vec<store::board::Manager>,
+}
+
+impl Figures {
+    async fn read(state: &AppState, viewer: &Viewer, req: PeriodRequest) -> AppResult<Figures> {
+        let settings = store::settings::load(&state.db).await?;
+        let today = calendar::local_date(state.clock.now(), settings.timezone);
+        let mut p = Problems::new();
+        let period = period(&mut p, req, today);
+        p.into_result()?;
+        let Some(period) = period else {
+            return Err(AppError::invalid("period", "is not a period"));
+        };
+        let period = period.so_far(today).map_err(|why| AppError::invalid("period", why))?;
+        let previous = period.previous();
+        let now = store::board::sums(&state.db, period.first, period.last).await?;
+        let before = store::board::sums(&state.db, previous.first, previous.last).await?;
+        let tracks = store::tracks::list(&state.db, &Scope::All, &[]).await?;
+        let with_figures: Vec<i64> = now.managers.keys().chain(before.managers.keys()).copied().collect();
+        let mut managers = store::board::managers(&state.db, &with_figures).await?;
+        // Account-manager rows: every track for those who see everything, else the viewer's own tracks.
+        if viewer.scope() != Scope::All {
+            managers.retain(|m| m.track_id.is_some_and(|t| viewer.track_ids.contains(&t)));
+        }
+        Ok(Figures {
+            period,
+            previous,
+            now,
+            before,
+            tracks,
+            managers,
+        })
+    }
+
+    fn track_name(&self, id: i64) -> String {
+        self.tracks.iter().find(|t| t.id == id).map(|t| t.name.clone()).unwrap_or_default()
+    }
+
+    /// Every track's row of `dim`, ranked.
+    fn track_rows(&self, dim: Dimension) -> Vec<Row> {
+        let empty = Sums::default();
+        let rows = self
+            .tracks
+            .iter()
+            .map(|t| {
+                let s = self.now.tracks.get(&t.id).unwrap_or(&empty);
+                Row {
+                    rank: 0,
+                    track_id: t.id,
+                    track_name: t.name.clone(),
+                    account_manager: None,
+                    standing: board::standing(dim, s, self.period.days()),
+                    previous: board::standing(dim, self.before.tracks.get(&t.id).unwrap_or(&empty), self.previous.days()),
+                    target: target_of(dim, s),
+                }
+            })
+            .collect();
+        ranked(dim, rows)
+    }
+
+    /// The rows of `dim` of these account managers, ranked among them.
+    fn manager_rows<'a>(&self, dim: Dimension, managers: impl Iterator<Item = &'a store::board::Manager>) -> Vec<Row> {
+        let empty = Sums::default();
+        let rows = managers
+            .map(|m| {
+                let s = self.now.managers.get(&m.id).unwrap_or(&empty);
+                let track_id = m.track_id.unwrap_or(0);
+                Row {
+                    rank: 0,
+                    track_id,
+                    track_name: self.track_name(track_id),
+                    account_manager: Some((m.id, m.name.clone())),
+                    standing: board::standing(dim, s, self.period.days()),
+                    previous: board::standing(dim, self.before.managers.get(&m.id).unwrap_or(&empty), self.previous.days()),
+                    target: target_of(dim, s),
+                }
+            })
+            .collect();
+        ranked(dim, rows)
+    }
+}
+
+/// The target a dimension measures against.
+fn target_of(dim: Dimension, s: &Sums) -> Option<i64> {
+    match dim {
+        Dimension::TrackSalesAchievement | Dimension::AccountManagerSalesAchievement => s.sales_target,
+        Dimension::TrackOrderAchievement | Dimension::AccountManagerOrderAchievement => s.order_target,
+        _ => None,
+    }
+}
+
+/// Rows ranked and in the board's order.
+fn ranked(dim: Dimension, mut rows: Vec<Row>) -> Vec<Row> {
+    let keyed: Vec<(Standing, (String, i64))> = rows.iter().map(|r| (r.standing, name_key(r))).collect();
+    for (row, rank) in rows.iter_mut().zip(board::rank(dim, &keyed)) {
+        row.rank = rank;
+    }
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| board::compare(dim, &keyed[a], &keyed[b]));
+    order.into_iter().map(|i| rows[i].clone()).collect()
+}
+
 /// The board for a period, as `viewer` may see it.
 pub async fn ranking_board(state: &AppState, viewer: &Viewer, req: PeriodRequest) -> AppResult<Board> {
-    let settings = store::settings::load(&state.db).await?;
-    let today = calendar::local_date(state.clock.now(), settings.timezone);
-    let mut p = Problems::new();
-    let period = period(&mut p, req, today);
-    p.into_result()?;
-    let Some(period) = period else {
-        return Err(crate::error::AppError::invalid("period", "is not a period"));
-    };
-    let period = period.so_far(today).map_err(|why| crate::error::AppError::invalid("period", why))?;
-    let previous = period.previous();
-    let now = store::board::sums(&state.db, period.first, period.last).await?;
-    let before = store::board::sums(&state.db, previous.first, previous.last).await?;
-    let tracks = store::tracks::list(&state.db, &Scope::All, &[]).await?;
-    let with_figures: Vec<i64> = now.managers.keys().chain(before.managers.keys()).copied().collect();
-    let mut managers = store::board::managers(&state.db, &with_figures).await?;
-    // Account-manager rows: every track for those who see everything, else the viewer's own tracks.
-    if viewer.scope() != Scope::All {
-        managers.retain(|m| m.track_id.is_some_and(|t| viewer.track_ids.contains(&t)));
-    }
-    let track_names: HashMap<i64, String> = tracks.iter().map(|t| (t.id, t.name.clone())).collect();
-    let empty = Sums::default();
-    let mut dimensions = Vec::with_capacity(Dimension::ALL.len());
-    for dim in Dimension::ALL {
-        let days = period.days();
-        let days_before = previous.days();
-        let target_of = |s: &Sums| match dim {
-            Dimension::TrackSalesAchievement | Dimension::AccountManagerSalesAchievement => s.sales_target,
-            Dimension::TrackOrderAchievement | Dimension::AccountManagerOrderAchievement => s.order_target,
-            _ => None,
-        };
-        let mut rows: Vec<Row> = match dim.subject() {
-            Subject::Track => tracks
-                .iter()
-                .map(|t| {
-                    let s = now.tracks.get(&t.id).unwrap_or(&empty);
-                    Row {
-                        rank: 0,
-                        track_id: t.id,
-                        track_name: t.name.clone(),
-                        account_manager: None,
-                        standing: board::standing(dim, s, days),
-                        previous: board::standing(dim, before.tracks.get(&t.id).unwrap_or(&empty), days_before),
-                        target: target_of(s),
-                    }
-                })
-                .collect(),
-            Subject::AccountManager => managers
-                .iter()
-                .map(|m| {
-                    let s = now.managers.get(&m.id).unwrap_or(&empty);
-                    let track_id = m.track_id.unwrap_or(0);
-                    Row {
-                        rank: 0,
-                        track_id,
-                        track_name: track_names.get(&track_id).cloned().unwrap_or_default(),
-                        account_manager: Some((m.id, m.name.clone())),
-                        standing: board::standing(dim, s, days),
-                        previous: board::standing(dim, before.managers.get(&m.id).unwrap_or(&empty), days_before),
-                        target: target_of(s),
-                    }
-                })
-                .collect(),
-        };
-        let keyed: Vec<(Standing, (String, i64))> = rows.iter().map(|r| (r.standing, name_key(r))).collect();
-        let ranks = board::rank(dim, &keyed);
-        for (row, rank) in rows.iter_mut().zip(ranks) {
-            row.rank = rank;
-        }
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by(|&a, &b| board::compare(dim, &keyed[a], &keyed[b]));
-        let rows = order.into_iter().map(|i| rows[i].clone()).collect();
-        dimensions.push(Table { dimension: dim, rows });
-    }
+    let fig = Figures::read(state, viewer, req).await?;
+    let dimensions = Dimension::ALL
+        .into_iter()
+        .map(|dim| Table {
+            dimension: dim,
+            rows: match dim.subject() {
+                Subject::Track => fig.track_rows(dim),
+                Subject::AccountManager => fig.manager_rows(dim, fig.managers.iter()),
+            },
+        })
+        .collect();
     Ok(Board {
-        period,
-        previous,
+        period: fig.period,
+        previous: fig.previous,
         dimensions,
     })
 }
 
+/// Months a drill-down's trend shows.
+pub const TREND_MONTHS: u32 = 12;
+
+/// A row drilled into: a track's or an account manager's, on a dimension.
+#[derive(Debug, Clone)]
+pub struct DrillRequest {
+    pub dimension: Dimension,
+    pub period: PeriodRequest,
+    pub who: Who,
+}
+
+/// One month of a trend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub month: chrono::NaiveDate,
+    pub standing: Standing,
+    pub target: Option<i64>,
+}
+
+/// What is under a board row.
+#[derive(Debug, Clone)]
+pub struct Drill {
+    /// The measure shown: the dimension asked, or the account managers' own
+    /// (the achievements) for an account manager.
+    pub dimension: Dimension,
+    pub period: Period,
+    pub who: Who,
+    /// The row as the board shows it.
+    pub row: Option<Row>,
+    /// A track's account managers on the same measure, ranked among them
+    /// (when the viewer sees them: CEO, secretary, admin, or his own track).
+    pub account_managers: Vec<Row>,
+    /// The last [`TREND_MONTHS`] months, ending with the period's last.
+    pub trend: Vec<Point>,
+}
+
+/// The measure of `dim` for `who`, or the problem with asking it.
+fn measure(dim: Dimension, who: Who) -> AppResult<Dimension> {
+    match who {
+        Who::Track(_) => Ok(match dim {
+            Dimension::AccountManagerSalesAchievement => Dimension::TrackSalesAchievement,
+            Dimension::AccountManagerOrderAchievement => Dimension::TrackOrderAchievement,
+            d => d,
+        }),
+        Who::Manager(_) => dim
+            .for_account_manager()
+            .ok_or_else(|| AppError::invalid("dimension", "has no figures per account manager")),
+    }
+}
+
+/// Drills into a board row: the row, a track's account managers on the
+/// same measure, the months of the trend. An account manager is found only
+/// when the viewer sees his row on the board.
+pub async fn drill(state: &AppState, viewer: &Viewer, req: DrillRequest) -> AppResult<Drill> {
+    let dimension = measure(req.dimension, req.who)?;
+    let fig = Figures::read(state, viewer, req.period).await?;
+    let (row, account_managers) = match req.who {
+        Who::Track(t) => {
+            let row = fig.track_rows(dimension).into_iter().find(|r| r.track_id == t);
+            if row.is_none() {
+                return Err(AppError::not_found("track"));
+            }
+            let managers = match dimension.for_account_manager() {
+                Some(am) => fig.manager_rows(am, fig.managers.iter().filter(|m| m.track_id == Some(t))),
+                None => Vec::new(),
+            };
+            (row, managers)
+        }
+        Who::Manager(m) => {
+            let row = fig
+                .manager_rows(dimension, fig.managers.iter())
+                .into_iter()
+                .find(|r| r.account_manager.as_ref().is_some_and(|(id, _)| *id == m));
+            if row.is_none() {
+                return Err(AppError::not_found("user"));
+            }
+            (row, Vec::new())
+        }
+    };
+    let last = fig.period.last;
+    let first = calendar::sub_months(last, TREND_MONTHS - 1);
+    let months = store::board::monthly(&state.db, req.who, first, last).await?;
+    let empty = Sums::default();
+    let trend = (0..TREND_MONTHS)
+        .map(|i| {
+            let month = calendar::add_months(first, i);
+            let s = months.get(&month).unwrap_or(&empty);
+            let days = (calendar::add_months(month, 1) - month).num_days();
+            Point {
+                month,
+                standing: board::standing(dimension, s, days),
+                target: target_of(dimension, s),
+            }
+        })
+        .collect();
+    Ok(Drill {
+        dimension,
+        period: fig.period,
+        who: req.who,
+        row,
+        account_managers,
+        trend,
+    })
+}
+
+/// The ERP records behind a drilled row, in the viewer's scope: of `kind`
+/// (one the measure is made of; its main one by default), of the row's
+/// track or account manager, in the period's months.
+pub async fn facts(
+    state: &AppState,
+    viewer: &Viewer,
+    drill: &Drill,
+    kind: Option<entity::ErpKind>,
+    order: crate::domain::page::FactOrder,
+    page: &super::PageRequest,
+) -> AppResult<crate::domain::page::Page<store::board::Fact>> {
+    let mut p = Problems::new();
+    let sources = drill.dimension.sources();
+    let kind = match kind {
+        Some(k) if sources.contains(&k) => Some(k),
+        Some(_) => {
+            p.add("kind", "is not a kind of record this figure is made of");
+            None
+        }
+        None => sources.first().copied(),
+    };
+    let window = super::page_args(&mut p, page);
+    p.into_result()?;
+    let Some(kind) = kind else {
+        return Ok(crate::domain::page::Page {
+            rows: Vec::new(),
+            has_next: false,
+            has_previous: false,
+            total: page.with_total.then_some(0),
+        });
+    };
+    let filter = store::board::FactFilter {
+        kind,
+        who: drill.who,
+        first: drill.period.first,
+        last: drill.period.last,
+        scope: viewer.scope(),
+    };
+    store::board::facts(&state.db, &filter, order, window, page.with_total).await
+}
 /// Equal rows in the order of their names (then ids).
 fn name_key(r: &Row) -> (String, i64) {
     match &r.account_manager {

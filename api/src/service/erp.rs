@@ -165,7 +165,15 @@ pub async fn import(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names
     }
     // Dashboards hear of it and refresh (`erpEvents`).
     store::events::lock_for_append(&txn).await?;
-    store::events::append_for_everyone(&txn, EventKind::ErpImported, EventSubject::ErpBatch, batch_id, Some(viewer.user_id), now).await?;
+    store::events::append_for_everyone(
+        &txn,
+        EventKind::ErpImported,
+        EventSubject::ErpBatch,
+        batch_id,
+        Some(viewer.user_id),
+        now,
+    )
+    .await?;
     let max = store::events::announce(&txn).await?;
     txn.commit().await?;
     state.bus.wake(max);

@@ -4,7 +4,7 @@
 use crate::domain::alerts::Unit;
 use crate::domain::board::{Dimension, PeriodKind, StandingKind, Unit as BoardUnit};
 use crate::domain::labels::{Labelled, Locale};
-use crate::domain::page::{AlertOrder, OpportunityOrder};
+use crate::domain::page::{AlertOrder, FactOrder, OpportunityOrder};
 use crate::domain::settings::Settings;
 use entity::*;
 use sea_orm::{ActiveEnum, Iterable};
@@ -83,9 +83,15 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
             ],
         ),
         plain(
-            "BoardDimension",
-            &Dimension::ALL.map(|d| (dimension_value(d), d.label(locale, s))),
+            "ErpFactOrder",
+            &[
+                ("DATE_NEWEST", FactOrder::DateNewest.label(locale, s)),
+                ("DATE_OLDEST", FactOrder::DateOldest.label(locale, s)),
+                ("AMOUNT_LARGEST", FactOrder::AmountLargest.label(locale, s)),
+                ("AMOUNT_SMALLEST", FactOrder::AmountSmallest.label(locale, s)),
+            ],
         ),
+        plain("BoardDimension", &Dimension::ALL.map(|d| (dimension_value(d), d.label(locale, s)))),
         plain(
             "BoardPeriodKind",
             &[

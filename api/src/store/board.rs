@@ -4,13 +4,16 @@
 //! receivables. Each is one GROUP BY over an index range of months; the
 //! values and ranks are `domain::board`'s.
 
+use super::SortKey;
+use crate::auth::Scope;
 use crate::domain::board::Sums;
+use crate::domain::page::{FactOrder, Page, Window};
 use crate::error::AppResult;
 use chrono::NaiveDate;
-use entity::{TargetKind, erp_expense, erp_month, erp_receivable, target, track_member, user};
+use entity::{ErpKind, TargetKind, erp_expense, erp_month, erp_receivable, target, track_member, user};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use std::collections::HashMap;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{BTreeMap, HashMap};
 
 /// What one period sums to, per track and per account manager.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -168,4 +171,286 @@ pub async fn managers(db: &impl ConnectionTrait, also: &[i64]) -> AppResult<Vec<
         );
     }
     Ok(out)
+}
+
+/// Whose figures: one track's, or one account manager's (in every track).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Track(i64),
+    Manager(i64),
+}
+
+/// One subject's figures month by month over `first..=last`: one GROUP BY
+/// month per source. Months without any figure are absent.
+pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last: NaiveDate) -> AppResult<BTreeMap<NaiveDate, Sums>> {
+    let mut out: BTreeMap<NaiveDate, Sums> = BTreeMap::new();
+    let rollup = match who {
+        Who::Track(t) => erp_month::Column::TrackId.eq(t),
+        Who::Manager(m) => erp_month::Column::AccountManagerId.eq(m),
+    };
+    let rows: Vec<(NaiveDate, i64, i64, i64, i64, i64)> = erp_month::Entity::find()
+        .select_only()
+        .column(erp_month::Column::Month)
+        .expr(sum(erp_month::Column::RevenueCents))
+        .expr(sum(erp_month::Column::CostCents))
+        .expr(sum(erp_month::Column::OrdersCents))
+        .expr(sum(erp_month::Column::SaleRows))
+        .expr(sum(erp_month::Column::OrderRows))
+        .filter(rollup)
+        .filter(erp_month::Column::Month.between(first, last))
+        .group_by(erp_month::Column::Month)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (month, revenue, cost, orders, sale_rows, order_rows) in rows {
+        let s = out.entry(month).or_default();
+        if sale_rows > 0 {
+            s.revenue = Some(revenue);
+            s.cost = Some(cost);
+        }
+        if order_rows > 0 {
+            s.orders = Some(orders);
+        }
+    }
+    let whose = match who {
+        Who::Track(t) => target::Column::TrackId.eq(t).and(target::Column::AccountManagerId.is_null()),
+        Who::Manager(m) => target::Column::AccountManagerId.eq(m),
+    };
+    let targets: Vec<(NaiveDate, TargetKind, i64)> = target::Entity::find()
+        .select_only()
+        .column(target::Column::Month)
+        .column(target::Column::Kind)
+        .expr(sum(target::Column::AmountCents))
+        .filter(whose)
+        .filter(target::Column::Month.between(first, last))
+        .group_by(target::Column::Month)
+        .group_by(target::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (month, kind, amount) in targets {
+        let s = out.entry(month).or_default();
+        match kind {
+            TargetKind::Sales => s.sales_target = Some(amount),
+            TargetKind::Orders => s.order_target = Some(amount),
+        }
+    }
+    // Expenses and receivables are a track's only.
+    let Who::Track(track) = who else { return Ok(out) };
+    let expenses: Vec<(NaiveDate, i64)> = erp_expense::Entity::find()
+        .select_only()
+        .column(erp_expense::Column::Month)
+        .expr(sum(erp_expense::Column::AmountCents))
+        .filter(erp_expense::Column::TrackId.eq(track))
+        .filter(erp_expense::Column::Month.between(first, last))
+        .group_by(erp_expense::Column::Month)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (month, amount) in expenses {
+        out.entry(month).or_default().expenses = Some(amount);
+    }
+    let balances: Vec<(NaiveDate, i64)> = erp_receivable::Entity::find()
+        .select_only()
+        .column(erp_receivable::Column::Month)
+        .expr(sum(erp_receivable::Column::BalanceCents))
+        .filter(erp_receivable::Column::TrackId.eq(track))
+        .filter(erp_receivable::Column::Month.between(first, last))
+        .group_by(erp_receivable::Column::Month)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (month, balance) in balances {
+        out.entry(month).or_default().receivables = Some(balance);
+    }
+    Ok(out)
+}
+
+/// One ERP record, whatever its kind: `amount_cents` is an order's amount,
+/// a sale's revenue, the expenses or the balance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub kind: ErpKind,
+    pub id: i64,
+    pub external_id: String,
+    /// The day it was booked (orders and sales).
+    pub date: Option<NaiveDate>,
+    pub month: NaiveDate,
+    pub track_id: i64,
+    pub account_manager_id: Option<i64>,
+    pub customer: Option<String>,
+    pub opportunity_id: Option<i64>,
+    pub amount_cents: i64,
+    /// A sale's cost.
+    pub cost_cents: Option<i64>,
+}
+
+/// Which records: of a kind, one subject's, in a range of months, in a scope.
+#[derive(Debug, Clone)]
+pub struct FactFilter {
+    pub kind: ErpKind,
+    pub who: Who,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub scope: Scope,
+}
+
+/// The columns a fact table is filtered and sorted by.
+struct FactColumns<C> {
+    id: C,
+    track: C,
+    month: C,
+    /// None for the track-only kinds.
+    manager: Option<C>,
+    date: C,
+    amount: C,
+}
+
+fn fact_condition<C: ColumnTrait>(f: &FactFilter, c: &FactColumns<C>) -> Option<Condition> {
+    let mut cond = Condition::all().add(c.month.between(f.first, f.last));
+    cond = match (f.who, c.manager) {
+        (Who::Track(t), _) => cond.add(c.track.eq(t)),
+        (Who::Manager(m), Some(col)) => cond.add(col.eq(m)),
+        (Who::Manager(_), None) => return None,
+    };
+    Some(match (&f.scope, c.manager) {
+        (Scope::All, _) => cond,
+        (Scope::Tracks(ids), _) => cond.add(c.track.is_in(ids.iter().copied())),
+        (Scope::Owner(me), Some(col)) => cond.add(col.eq(*me)),
+        // An account manager's own records carry his name; these carry none.
+        (Scope::Owner(_), None) => return None,
+    })
+}
+
+fn fact_keys<E: EntityTrait>(c: &FactColumns<E::Column>, order: FactOrder) -> Vec<SortKey> {
+    let col = |x: E::Column| Expr::col((E::default(), x));
+    let (key, descending) = match order {
+        FactOrder::DateNewest => (c.date, true),
+        FactOrder::DateOldest => (c.date, false),
+        FactOrder::AmountLargest => (c.amount, true),
+        FactOrder::AmountSmallest => (c.amount, false),
+    };
+    if descending {
+        vec![SortKey::desc(col(key)), SortKey::desc(col(c.id))]
+    } else {
+        vec![SortKey::asc(col(key)), SortKey::asc(col(c.id))]
+    }
+}
+
+async fn fact_page<E>(
+    db: &impl ConnectionTrait,
+    f: &FactFilter,
+    c: FactColumns<E::Column>,
+    order: FactOrder,
+    window: Window,
+    with_total: bool,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let Some(cond) = fact_condition(f, &c) else {
+        return Ok(Page {
+            rows: Vec::new(),
+            has_next: false,
+            has_previous: false,
+            total: with_total.then_some(0),
+        });
+    };
+    let keys = fact_keys::<E>(&c, order);
+    super::sorted_page(db, E::find().filter(cond), c.id, &keys, window, with_total).await
+}
+
+/// One page of the records behind a figure, in `order`.
+pub async fn facts(db: &impl ConnectionTrait, f: &FactFilter, order: FactOrder, window: Window, with_total: bool) -> AppResult<Page<Fact>> {
+    use entity::{erp_order as o, erp_sale as s};
+    let base = |kind, id, external_id, month, track_id| Fact {
+        kind,
+        id,
+        external_id,
+        date: None,
+        month,
+        track_id,
+        account_manager_id: None,
+        customer: None,
+        opportunity_id: None,
+        amount_cents: 0,
+        cost_cents: None,
+    };
+    Ok(match f.kind {
+        ErpKind::Sales => {
+            let c = FactColumns {
+                id: s::Column::Id,
+                track: s::Column::TrackId,
+                month: s::Column::Month,
+                manager: Some(s::Column::AccountManagerId),
+                date: s::Column::SaleDate,
+                amount: s::Column::RevenueCents,
+            };
+            fact_page::<s::Entity>(db, f, c, order, window, with_total).await?.map(|r| Fact {
+                date: Some(r.sale_date),
+                account_manager_id: Some(r.account_manager_id),
+                amount_cents: r.revenue_cents,
+                cost_cents: Some(r.cost_cents),
+                ..base(ErpKind::Sales, r.id, r.external_id, r.month, r.track_id)
+            })
+        }
+        ErpKind::Orders => {
+            let c = FactColumns {
+                id: o::Column::Id,
+                track: o::Column::TrackId,
+                month: o::Column::Month,
+                manager: Some(o::Column::AccountManagerId),
+                date: o::Column::OrderDate,
+                amount: o::Column::AmountCents,
+            };
+            fact_page::<o::Entity>(db, f, c, order, window, with_total).await?.map(|r| Fact {
+                date: Some(r.order_date),
+                account_manager_id: Some(r.account_manager_id),
+                customer: Some(r.customer),
+                opportunity_id: r.opportunity_id,
+                amount_cents: r.amount_cents,
+                ..base(ErpKind::Orders, r.id, r.external_id, r.month, r.track_id)
+            })
+        }
+        ErpKind::Expenses => {
+            let c = FactColumns {
+                id: erp_expense::Column::Id,
+                track: erp_expense::Column::TrackId,
+                month: erp_expense::Column::Month,
+                manager: None,
+                date: erp_expense::Column::Month,
+                amount: erp_expense::Column::AmountCents,
+            };
+            fact_page::<erp_expense::Entity>(db, f, c, order, window, with_total)
+                .await?
+                .map(|r| Fact {
+                    amount_cents: r.amount_cents,
+                    ..base(ErpKind::Expenses, r.id, r.external_id, r.month, r.track_id)
+                })
+        }
+        ErpKind::Receivables => {
+            let c = FactColumns {
+                id: erp_receivable::Column::Id,
+                track: erp_receivable::Column::TrackId,
+                month: erp_receivable::Column::Month,
+                manager: None,
+                date: erp_receivable::Column::Month,
+                amount: erp_receivable::Column::BalanceCents,
+            };
+            fact_page::<erp_receivable::Entity>(db, f, c, order, window, with_total)
+                .await?
+                .map(|r| Fact {
+                    amount_cents: r.balance_cents,
+                    ..base(ErpKind::Receivables, r.id, r.external_id, r.month, r.track_id)
+                })
+        }
+        // Targets are not records of the ERP.
+        ErpKind::SalesTargets | ErpKind::OrderTargets => Page {
+            rows: Vec::new(),
+            has_next: false,
+            has_previous: false,
+            total: with_total.then_some(0),
+        },
+    })
 }

@@ -8,8 +8,8 @@ use crate::domain::erp::{Column, FactRow, RawRow, Refs, target_key};
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    BatchSource, ErpKind, Role, TargetKind, erp_batch, erp_expense, erp_month, erp_order, erp_receivable, erp_sale, opportunity,
-    target, track, track_member, user,
+    BatchSource, ErpKind, Role, TargetKind, erp_batch, erp_expense, erp_month, erp_order, erp_receivable, erp_sale, opportunity, target,
+    track, track_member, user,
 };
 use sea_orm::sea_query::{Alias, Expr, Query, UnionType};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set, Unchanged};
@@ -247,19 +247,43 @@ pub async fn write(db: &impl ConnectionTrait, kind: ErpKind, batch_id: i64, new:
         let (row_id, id) = (*row_id, Unchanged(*row_id));
         match (kind, target) {
             (_, Some(tk)) => {
-                let m = target::ActiveModel { id, ..target_model(tk, batch_id, f) };
-                target::Entity::update_many().set(m).filter(target::Column::Id.eq(row_id)).exec(db).await?;
+                let m = target::ActiveModel {
+                    id,
+                    ..target_model(tk, batch_id, f)
+                };
+                target::Entity::update_many()
+                    .set(m)
+                    .filter(target::Column::Id.eq(row_id))
+                    .exec(db)
+                    .await?;
             }
             (ErpKind::Orders, _) => {
-                let m = erp_order::ActiveModel { id, ..order_model(batch_id, f) };
-                erp_order::Entity::update_many().set(m).filter(erp_order::Column::Id.eq(row_id)).exec(db).await?;
+                let m = erp_order::ActiveModel {
+                    id,
+                    ..order_model(batch_id, f)
+                };
+                erp_order::Entity::update_many()
+                    .set(m)
+                    .filter(erp_order::Column::Id.eq(row_id))
+                    .exec(db)
+                    .await?;
             }
             (ErpKind::Sales, _) => {
-                let m = erp_sale::ActiveModel { id, ..sale_model(batch_id, f) };
-                erp_sale::Entity::update_many().set(m).filter(erp_sale::Column::Id.eq(row_id)).exec(db).await?;
+                let m = erp_sale::ActiveModel {
+                    id,
+                    ..sale_model(batch_id, f)
+                };
+                erp_sale::Entity::update_many()
+                    .set(m)
+                    .filter(erp_sale::Column::Id.eq(row_id))
+                    .exec(db)
+                    .await?;
             }
             (ErpKind::Expenses, _) => {
-                let m = erp_expense::ActiveModel { id, ..expense_model(batch_id, f) };
+                let m = erp_expense::ActiveModel {
+                    id,
+                    ..expense_model(batch_id, f)
+                };
                 erp_expense::Entity::update_many()
                     .set(m)
                     .filter(erp_expense::Column::Id.eq(row_id))
@@ -267,7 +291,10 @@ pub async fn write(db: &impl ConnectionTrait, kind: ErpKind, batch_id: i64, new:
                     .await?;
             }
             (ErpKind::Receivables, _) => {
-                let m = erp_receivable::ActiveModel { id, ..receivable_model(batch_id, f) };
+                let m = erp_receivable::ActiveModel {
+                    id,
+                    ..receivable_model(batch_id, f)
+                };
                 erp_receivable::Entity::update_many()
                     .set(m)
                     .filter(erp_receivable::Column::Id.eq(row_id))

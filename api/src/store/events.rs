@@ -71,7 +71,11 @@ pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {
 /// kinds that go to everyone.
 pub fn scope_condition(scope: &Scope) -> Condition {
     Condition::any()
-        .add(super::scope_on(scope, event::Column::AudienceUserId, event::Column::AudienceTrackId))
+        .add(super::scope_on(
+            scope,
+            event::Column::AudienceUserId,
+            event::Column::AudienceTrackId,
+        ))
         .add(event::Column::Kind.is_in(crate::domain::events::for_everyone()))
 }
 

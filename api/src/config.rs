@@ -34,6 +34,10 @@ pub struct Config {
     pub seed_demo: bool,
     /// `SALESPULSE_SCHEDULER`: run the scheduled jobs (daily scan) in this process.
     pub scheduler: bool,
+    /// `SALESPULSE_BOARD_CACHE`: keep the ranking board's figures between
+    /// requests until an import or a change of people (off: every request
+    /// sums them again).
+    pub board_cache: bool,
     /// `SALESPULSE_DB_MAX_CONNECTIONS`: size of the connection pool.
     pub db_max_connections: u32,
     /// `SALESPULSE_DB_CONNECT_TIMEOUT_SECONDS`: how long to wait for the database.
@@ -70,6 +74,7 @@ impl Default for Config {
             introspection: true,
             seed_demo: true,
             scheduler: true,
+            board_cache: true,
             db_max_connections: 10,
             db_connect_timeout_seconds: 5,
             max_sockets_per_user: 10,
@@ -155,6 +160,7 @@ impl Config {
         flag("SALESPULSE_INTROSPECTION", &mut cfg.introspection);
         flag("SALESPULSE_SEED_DEMO", &mut cfg.seed_demo);
         flag("SALESPULSE_SCHEDULER", &mut cfg.scheduler);
+        flag("SALESPULSE_BOARD_CACHE", &mut cfg.board_cache);
         if let Some(n) = get("SALESPULSE_DB_MAX_CONNECTIONS") {
             match n.parse::<u32>() {
                 Ok(v) if (1..=1000).contains(&v) => cfg.db_max_connections = v,

@@ -25,6 +25,10 @@ pub struct EventBus {
     users: broadcast::Sender<i64>,
     /// Verified viewers, forgotten here when a user changes.
     pub viewers: std::sync::Arc<crate::auth::cache::ViewerCache>,
+    /// The ranking board's figures, forgotten when ERP figures are
+    /// imported (here or by another process) or a user changes (a name, a
+    /// role, a track).
+    pub boards: std::sync::Arc<crate::service::board::BoardCache>,
 }
 
 impl Default for EventBus {
@@ -39,6 +43,7 @@ impl EventBus {
             tx: broadcast::channel(256).0,
             users: broadcast::channel(256).0,
             viewers: std::sync::Arc::default(),
+            boards: std::sync::Arc::default(),
         }
     }
 
@@ -50,6 +55,7 @@ impl EventBus {
         } else {
             self.viewers.forget(user_id);
         }
+        self.boards.forget_all();
         let _ = self.users.send(user_id);
     }
 
@@ -191,6 +197,10 @@ impl EventFeed {
                                     // who starts from here either receives them
                                     // or started after them.
                                     state.feed.position.fetch_max(at, std::sync::atomic::Ordering::SeqCst);
+                                    // New ERP figures: the board is summed again, before anyone hears of them.
+                                    if rows.iter().any(|r| r.kind == entity::EventKind::ErpImported) {
+                                        state.bus.boards.forget_all();
+                                    }
                                     let batch: Batch = std::sync::Arc::new(rows.into_iter().map(std::sync::Arc::new).collect());
                                     if let Some(prepare) = state.feed.prepare.get().cloned() {
                                         let _ = tokio::time::timeout(PREPARE_PATIENCE, prepare(batch.clone())).await;

@@ -508,3 +508,31 @@ async fn a_drill_down_shows_records_only_in_the_viewers_scope() {
     let r = drill(&app, "d2", json!({ "d": "TRACK_ORDER_ACHIEVEMENT", "a": A3.to_string() })).await;
     assert_eq!(ids(&r.data()["boardDrill"]), vec!["O-2"]);
 }
+
+#[tokio::test]
+async fn the_board_shows_an_import_at_once_and_takes_slices_of_rows() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    let before = board(&app, "ceo", quarter(4)).await;
+    assert_eq!(row(&before, 1, "医疗器械")["standing"], "NO_TARGET");
+    // The admin sets 医疗器械's November target: the next board has it.
+    let admin = app.login("admin@test.local").await;
+    let rows = json!([{ "month": "2026-11", "track": "医疗器械", "amount": "600" }]);
+    app.post(Some(&admin), IMPORT, json!({ "k": "SALES_TARGETS", "rows": rows }))
+        .await
+        .data();
+    let after = board(&app, "ceo", quarter(4)).await;
+    assert_eq!(row(&after, 1, "医疗器械")["value"], 50.0);
+    // A slice of a dimension's rows: the top one, the bottom one.
+    let token = app.login("ceo@test.local").await;
+    let q = "query($p: BoardPeriodInput!, $f: Int, $o: Int) { rankingBoard(period: $p) { dimensions { totalRows rows(first: $f, offset: $o) { name } } } }";
+    let top = app.post(Some(&token), q, json!({ "p": quarter(4)["p"], "f": 1 })).await;
+    assert_eq!(
+        top.data()["rankingBoard"]["dimensions"][1],
+        json!({ "totalRows": 3, "rows": [{ "name": "a1" }] })
+    );
+    let bottom = app.post(Some(&token), q, json!({ "p": quarter(4)["p"], "f": 1, "o": 2 })).await;
+    assert_eq!(bottom.data()["rankingBoard"]["dimensions"][1]["rows"], json!([{ "name": "a3" }]));
+    let bad = app.post(Some(&token), q, json!({ "p": quarter(4)["p"], "f": 5000, "o": -1 })).await;
+    assert_eq!(bad.fields(), vec!["first", "offset"]);
+}

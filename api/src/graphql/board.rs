@@ -184,9 +184,36 @@ impl BoardTable {
     async fn available(&self) -> bool {
         self.0.dimension.available()
     }
-    /// The rows, best first; rows without a value last.
-    async fn rows(&self) -> Vec<BoardRow> {
-        self.0.rows.iter().cloned().map(BoardRow).collect()
+    /// The rows, best first; rows without a value last. A dashboard may take a slice (the top
+    /// 10: `first: 10`; the bottom: `offset: totalRows - 10`).
+    async fn rows(
+        &self,
+        #[graphql(desc = "At most this many rows (0 to 2,000; default: all).")] first: Option<i32>,
+        #[graphql(desc = "Rows skipped from the top (default 0).")] offset: Option<i32>,
+    ) -> Result<Vec<BoardRow>> {
+        let mut p = crate::error::Problems::new();
+        let first = match first {
+            None => usize::MAX,
+            Some(n) if (0..=limits::BOARD_ROWS as i32).contains(&n) => n as usize,
+            Some(_) => {
+                p.add("first", format!("must be between {} and {}", 0, limits::BOARD_ROWS));
+                0
+            }
+        };
+        let offset = match offset {
+            None => 0,
+            Some(n) if n >= 0 => n as usize,
+            Some(_) => {
+                p.add("offset", "must not be negative");
+                0
+            }
+        };
+        p.into_result()?;
+        Ok(self.0.rows.iter().skip(offset).take(first).cloned().map(BoardRow).collect())
+    }
+    /// How many rows the dimension has (for the viewer).
+    async fn total_rows(&self) -> i32 {
+        self.0.rows.len() as i32
     }
 }
 

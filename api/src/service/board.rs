@@ -14,6 +14,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store;
 pub use crate::store::board::{Fact, Who};
+use std::sync::Arc;
 
 /// The period a caller asks for.
 #[derive(Debug, Clone, Copy)]
@@ -99,8 +100,31 @@ pub fn period(p: &mut Problems, req: PeriodRequest, today: chrono::NaiveDate) ->
     }
 }
 
+/// The figures of recent boards, by period and by whose account-manager
+/// rows they hold: the figures change only when ERP figures are imported
+/// or people change, and both forget them all (`EventBus::boards`). At
+/// most a minute old in any case.
+pub struct BoardCache(moka::sync::Cache<(Period, Option<Vec<i64>>), Arc<Figures>>);
+
+impl Default for BoardCache {
+    fn default() -> Self {
+        Self(
+            moka::sync::Cache::builder()
+                .max_capacity(64)
+                .time_to_live(std::time::Duration::from_secs(60))
+                .build(),
+        )
+    }
+}
+
+impl BoardCache {
+    pub fn forget_all(&self) {
+        self.0.invalidate_all();
+    }
+}
+
 /// What a period's rows are made of, read once for the whole board.
-struct Figures {
+pub struct Figures {
     period: Period,
     previous: Period,
     now: store::board::PeriodSums,
@@ -111,7 +135,8 @@ struct Figures {
 }
 
 impl Figures {
-    async fn read(state: &AppState, viewer: &Viewer, req: PeriodRequest) -> AppResult<Figures> {
+    /// The figures of a period for `viewer`, from the cache when they are there.
+    async fn of(state: &AppState, viewer: &Viewer, req: PeriodRequest) -> AppResult<Arc<Figures>> {
         let settings = store::settings::load(&state.db).await?;
         let today = calendar::local_date(state.clock.now(), settings.timezone);
         let mut p = Problems::new();
@@ -121,6 +146,21 @@ impl Figures {
             return Err(AppError::invalid("period", "is not a period"));
         };
         let period = period.so_far(today).map_err(|why| AppError::invalid("period", why))?;
+        let whose = (viewer.scope() != Scope::All).then(|| viewer.track_ids.clone());
+        let key = (period, whose);
+        if state.config.board_cache
+            && let Some(hit) = state.bus.boards.0.get(&key)
+        {
+            return Ok(hit);
+        }
+        let figures = Arc::new(Self::read(state, viewer, period).await?);
+        if state.config.board_cache {
+            state.bus.boards.0.insert(key, figures.clone());
+        }
+        Ok(figures)
+    }
+
+    async fn read(state: &AppState, viewer: &Viewer, period: Period) -> AppResult<Figures> {
         let previous = period.previous();
         let now = store::board::sums(&state.db, period.first, period.last).await?;
         let before = store::board::sums(&state.db, previous.first, previous.last).await?;
@@ -211,7 +251,7 @@ fn ranked(dim: Dimension, mut rows: Vec<Row>) -> Vec<Row> {
 
 /// The board for a period, as `viewer` may see it.
 pub async fn ranking_board(state: &AppState, viewer: &Viewer, req: PeriodRequest) -> AppResult<Board> {
-    let fig = Figures::read(state, viewer, req).await?;
+    let fig = Figures::of(state, viewer, req).await?;
     let dimensions = Dimension::ALL
         .into_iter()
         .map(|dim| Table {
@@ -284,7 +324,7 @@ fn measure(dim: Dimension, who: Who) -> AppResult<Dimension> {
 /// when the viewer sees his row on the board.
 pub async fn drill(state: &AppState, viewer: &Viewer, req: DrillRequest) -> AppResult<Drill> {
     let dimension = measure(req.dimension, req.who)?;
-    let fig = Figures::read(state, viewer, req.period).await?;
+    let fig = Figures::of(state, viewer, req.period).await?;
     let (row, account_managers) = match req.who {
         Who::Track(t) => {
             let row = fig.track_rows(dimension).into_iter().find(|r| r.track_id == t);

@@ -176,6 +176,7 @@ pub async fn import(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names
     .await?;
     let max = store::events::announce(&txn).await?;
     txn.commit().await?;
+    state.bus.boards.forget_all();
     state.bus.wake(max);
     report.batch_id = Some(batch_id);
     Ok(report)

@@ -47,7 +47,7 @@ fn figures(mut lat: Vec<Duration>, elapsed: Duration) -> Figures {
 
 /// Runs `work` from `concurrency` tasks for a warm-up second, then for
 /// `seconds`, and returns the latencies of the measured part.
-async fn drive<F, Fut>(concurrency: usize, seconds: u64, work: F) -> AppResult<Figures>
+pub(crate) async fn drive<F, Fut>(concurrency: usize, seconds: u64, work: F) -> AppResult<Figures>
 where
     F: Fn(u64) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = AppResult<()>> + Send,
@@ -82,9 +82,9 @@ where
     Ok(figures(all, Duration::from_secs(seconds)))
 }
 
-type Client = hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+pub(crate) type Client = hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
 
-async fn post(client: &Client, url: &str, token: &str, body: Bytes) -> AppResult<()> {
+pub(crate) async fn post(client: &Client, url: &str, token: &str, body: Bytes) -> AppResult<()> {
     let req = hyper::Request::post(url)
         .header("content-type", "application/json")
         .header("authorization", format!("Bearer {token}"))

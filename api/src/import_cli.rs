@@ -25,6 +25,16 @@ pub struct Options {
 
 /// Runs the import; `Err` after printing the problems when the file is refused.
 pub async fn run(mut config: Config, clock: SharedClock, opts: Options) -> AppResult<()> {
+    let size = std::fs::metadata(&opts.file)
+        .map_err(|e| AppError::Internal(format!("cannot read {}: {e}", opts.file.display())))?
+        .len();
+    if size > crate::domain::limits::ERP_FILE_BYTES as u64 {
+        return Err(AppError::Internal(format!(
+            "{} is larger than {} MiB: split it",
+            opts.file.display(),
+            crate::domain::limits::ERP_FILE_BYTES / (1024 * 1024)
+        )));
+    }
     let bytes = std::fs::read(&opts.file).map_err(|e| AppError::Internal(format!("cannot read {}: {e}", opts.file.display())))?;
     let password = match opts.password.clone() {
         Some(p) => p,

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod bench;
+pub mod bench_board;
 pub mod bench_http;
 pub mod bench_ws;
 pub mod clock;
@@ -181,6 +182,17 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Write the board's company into an EMPTY database (50 tracks, 1,000 account managers,
+    /// 24 months of ERP figures imported in batches of 100,000 rows, timed), serve it, and load
+    /// `rankingBoard` and a `boardDrill` page beside the raw SQL of the same aggregates.
+    Board {
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Seconds each measurement runs (after one second of warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// Seed the demo company (if the database is empty), start the server as child process(es),
     /// subscribe many WebSocket clients, and time one alert and a scan's burst reaching them.
     Ws {
@@ -330,6 +342,7 @@ pub async fn run_cli() -> ExitCode {
             match what {
                 None | Some(BenchCommand::Scan) => bench::run(config, clock, size).await,
                 Some(BenchCommand::Http { concurrency, seconds }) => bench_http::run(config, clock, size, concurrency, seconds).await,
+                Some(BenchCommand::Board { concurrency, seconds }) => bench_board::run(config, clock, concurrency, seconds).await,
                 Some(BenchCommand::Ws {
                     subscribers,
                     processes,

@@ -341,8 +341,11 @@ impl PartialOrd for Fraction {
 impl Ord for Fraction {
     fn cmp(&self, other: &Self) -> Ordering {
         // Denominators are positive, so cross-multiplying keeps the order;
-        // fen sums below 10^16 keep the products inside i128.
-        (self.num * other.den).cmp(&(other.num * self.den))
+        // products past i128 (sums of 10^18 fen) compare as floats.
+        match (self.num.checked_mul(other.den), other.num.checked_mul(self.den)) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => self.to_f64().total_cmp(&other.to_f64()),
+        }
     }
 }
 
@@ -407,7 +410,8 @@ impl Standing {
 pub fn standing(dim: Dimension, s: &Sums, days: i64) -> Standing {
     let nothing = |xs: &[Option<i64>]| xs.iter().all(Option::is_none);
     let achievement = |actual: Option<i64>, target: Option<i64>| {
-        if nothing(&[actual, target]) {
+        // No figures and no target worth the name: nothing to show.
+        if actual.is_none() && target.is_none_or(|t| t <= 0) {
             return Standing::NoData;
         }
         match target.filter(|t| *t > 0) {
@@ -442,10 +446,11 @@ pub fn standing(dim: Dimension, s: &Sums, days: i64) -> Standing {
             (i128::from(margin) * 100, margin)
         }),
         Dimension::TrackForecastAccuracy => Standing::NotAvailable,
-        Dimension::TrackExpenseRatio => per_sales(&[s.expenses], &|_| {
-            let e = s.expenses.unwrap_or(0);
-            (i128::from(e) * 1000, e)
-        }),
+        // Without an expense record there is no ratio (not a ratio of zero).
+        Dimension::TrackExpenseRatio => match s.expenses {
+            None => Standing::NoData,
+            Some(e) => per_sales(&[Some(e)], &|_| (i128::from(e) * 1000, e)),
+        },
         Dimension::TrackDso => match s.receivables {
             // Without a balance there is no DSO, whatever the sales.
             None => Standing::NoData,
@@ -553,6 +558,7 @@ mod tests {
         assert_eq!(standing(dim, &sums(Some(90), Some(0)), 30), Standing::NoTarget);
         assert_eq!(standing(dim, &sums(Some(90), None), 30), Standing::NoTarget);
         assert_eq!(standing(dim, &sums(None, None), 30), Standing::NoData);
+        assert_eq!(standing(dim, &sums(None, Some(0)), 30), Standing::NoData);
         // A target and no sales: 0 %.
         let Standing::Value { value, .. } = standing(dim, &sums(None, Some(100)), 30) else {
             panic!()
@@ -586,6 +592,16 @@ mod tests {
         };
         assert_eq!(standing(Dimension::TrackExpenseRatio, &spend, 30).value().unwrap().to_f64(), 0.75);
         assert_eq!(standing(Dimension::TrackForecastAccuracy, &spend, 30), Standing::NotAvailable);
+        assert_eq!(standing(Dimension::TrackExpenseRatio, &sums(Some(4000), None), 30), Standing::NoData);
+        // Sums near i64's limit still compare (as floats past i128).
+        let huge = |r: i64, b: i64| Sums {
+            revenue: Some(r),
+            receivables: Some(b),
+            ..Sums::default()
+        };
+        let a = standing(Dimension::TrackDso, &huge(i64::MAX, i64::MAX), 366).value().unwrap();
+        let b = standing(Dimension::TrackDso, &huge(i64::MAX, i64::MAX / 2), 366).value().unwrap();
+        assert!(a > b);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! names a batch uses ([`Refs`]) and the existing rows; this module decides.
 
 use super::calendar;
+use super::limits;
 use super::money;
 use super::text::{self, TextKind};
 use chrono::NaiveDate;
@@ -296,6 +297,11 @@ pub fn validate(kind: ErpKind, rows: &[RawRow], refs: &Refs, today: NaiveDate) -
         });
         let mut money = |c: Column| {
             cell(c).and_then(|v| match money::parse_yuan(v) {
+                // Bounded so that no sum of the board can leave 64 bits.
+                Ok(cents) if cents > limits::ERP_ROW_MAX_CENTS => {
+                    p(c, "is more than 10,000,000,000 yuan: no ERP record is that large".to_owned());
+                    None
+                }
                 Ok(cents) => Some(cents),
                 Err(why) => {
                     p(c, why.to_owned());

@@ -3,7 +3,7 @@
 use super::common::{Connection, Money, Node, PageArgs, id, page_request};
 use super::ctx;
 use super::enums::ErpKind;
-use super::organisation::{Track, User};
+use super::organisation::User;
 use crate::domain::board::{self as rules, Standing as DomainStanding};
 use crate::domain::limits;
 use crate::error::AppError;
@@ -235,9 +235,10 @@ impl BoardRow {
     async fn standing_label(&self, ctx: &Context<'_>) -> Result<String> {
         super::labels::label(ctx, self.0.standing.kind()).await
     }
-    /// The track of the row (an account manager's track now).
-    async fn track(&self, ctx: &Context<'_>) -> Result<Option<Track>> {
-        Ok(ctx::loaders(ctx)?.tracks.load_one(self.0.track_id).await?.map(Track))
+    /// The track's name (an account manager's track now). Only the name: who else is in
+    /// another track is not the viewer's to read.
+    async fn track_name(&self) -> &str {
+        &self.0.track_name
     }
     /// The track's id.
     async fn track_id(&self) -> ID {
@@ -340,9 +341,9 @@ impl ErpFact {
     async fn month(&self) -> String {
         crate::domain::calendar::format_year_month(self.0.month)
     }
-    /// Its track.
-    async fn track(&self, ctx: &Context<'_>) -> Result<Option<Track>> {
-        Ok(ctx::loaders(ctx)?.tracks.load_one(self.0.track_id).await?.map(Track))
+    /// Its track's id.
+    async fn track_id(&self) -> ID {
+        id(self.0.track_id)
     }
     /// The account manager it is booked to (orders and sales).
     async fn account_manager(&self, ctx: &Context<'_>) -> Result<Option<User>> {

@@ -284,3 +284,41 @@ impl From<AppError> for async_graphql::Error {
         err.extend()
     }
 }
+
+/// A file of a GraphQL multipart request (the spec's `Upload`). Our own
+/// scalar rather than async-graphql's, whose parsing unwraps the file's
+/// index and whose lookup indexes without a bound: here a value that is
+/// not a file of this request is an error, never a panic.
+#[derive(Debug, Clone, Copy)]
+pub struct FileUpload(usize);
+
+/// The marker async-graphql's multipart reader writes in a file's variable.
+const FILE_MARKER: &str = "#__graphql_file__:";
+
+#[async_graphql::Scalar(
+    name = "Upload",
+    specified_by_url = "https://github.com/jaydenseric/graphql-multipart-request-spec"
+)]
+impl async_graphql::ScalarType for FileUpload {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        if let async_graphql::Value::String(s) = &value
+            && let Some(index) = s.strip_prefix(FILE_MARKER).and_then(|n| n.parse::<usize>().ok())
+        {
+            return Ok(FileUpload(index));
+        }
+        Err(async_graphql::InputValueError::custom(
+            "expected a file of the multipart request (GraphQL multipart request spec)",
+        ))
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::Null
+    }
+}
+
+impl FileUpload {
+    /// The file's name and bytes, when it is a file of this request.
+    pub fn get<'a>(&self, ctx: &'a Context<'_>) -> Option<&'a async_graphql::UploadValue> {
+        ctx.query_env.uploads.get(self.0)
+    }
+}

@@ -1,15 +1,15 @@
 //! The ERP write-back and the targets: `importErpBatch`, `importErpFile`,
 //! and the `erpEvents` dashboards refresh on.
 
-use super::common::{Money, id};
+use super::common::{FileUpload, Money, id};
 use super::ctx;
 use super::enums::ErpKind;
 use crate::domain::calendar;
 use crate::domain::erp::{Column, RawRow};
 use crate::domain::limits;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::service::{self, erp::FileImport, erp::ImportCommand, erp::ImportReport, erp::RowNames};
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject, Upload};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::BatchSource;
 
 /// One row of a batch. Which fields a kind takes (and which it requires):
@@ -109,20 +109,6 @@ impl From<ImportReport> for ErpImportResult {
             first_month: r.first_month.map(calendar::format_year_month),
             last_month: r.last_month.map(calendar::format_year_month),
         }
-    }
-}
-
-/// An answer lists at most [`limits::ERP_PROBLEMS_SHOWN`] bad fields and
-/// counts the rest in one more.
-pub fn capped(err: AppError) -> AppError {
-    match err {
-        AppError::Validation(mut fields) if fields.len() > limits::ERP_PROBLEMS_SHOWN => {
-            let more = fields.len() - limits::ERP_PROBLEMS_SHOWN;
-            fields.truncate(limits::ERP_PROBLEMS_SHOWN);
-            fields.push(FieldError::new("rows", format!("has {more} more problems not listed")));
-            AppError::Validation(fields)
-        }
-        other => other,
     }
 }
 
@@ -243,8 +229,7 @@ impl ErpMutation {
             rows: rows.into_iter().map(RawRow::from).collect(),
         };
         let report = service::erp::import(ctx::state(ctx)?, viewer, cmd, &RowNames::Index)
-            .await
-            .map_err(capped)?;
+            .await?;
         Ok(report.into())
     }
 
@@ -257,12 +242,12 @@ impl ErpMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What the rows are.")] kind: ErpKind,
-        #[graphql(desc = "The CSV file (multipart request).")] file: Upload,
+        #[graphql(desc = "The CSV file (multipart request).")] file: FileUpload,
     ) -> Result<ErpImportResult> {
         let viewer = ctx::viewer(ctx)?;
         let upload = file
-            .value(ctx)
-            .map_err(|_| AppError::invalid("file", "is not a file of this request"))?;
+            .get(ctx)
+            .ok_or_else(|| AppError::invalid("file", "is not a file of this request"))?;
         let import = FileImport {
             kind: kind.into(),
             source: BatchSource::Upload,
@@ -270,8 +255,7 @@ impl ErpMutation {
             bytes: &upload.content,
         };
         let report = service::erp::import_file(ctx::state(ctx)?, viewer, import, |_| {})
-            .await
-            .map_err(capped)?;
+            .await?;
         Ok(report.into())
     }
 }

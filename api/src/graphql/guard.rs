@@ -235,31 +235,39 @@ const FILE_MARKER: &str = "__graphql_file__";
 /// and a document never spells it (async-graphql would panic on anything
 /// else: an index out of range, or not a number).
 pub fn check_uploads(query: Option<&str>, variables: &Variables, files: usize) -> Result<(), ServerError> {
-    fn valid(v: &Value, files: usize) -> bool {
+    /// Collects the file indexes the values name; false on a marker that names none.
+    fn valid(v: &Value, files: usize, named: &mut Vec<usize>) -> bool {
         match v {
-            Value::String(s) if s.contains(FILE_MARKER) => s
-                .strip_prefix("#__graphql_file__:")
-                .and_then(|n| n.parse::<usize>().ok())
-                .is_some_and(|n| n < files),
-            Value::List(items) => items.iter().all(|i| valid(i, files)),
-            Value::Object(fields) => fields.values().all(|f| valid(f, files)),
+            Value::String(s) if s.contains(FILE_MARKER) => {
+                match s.strip_prefix("#__graphql_file__:").and_then(|n| n.parse::<usize>().ok()) {
+                    Some(n) if n < files => {
+                        named.push(n);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            Value::List(items) => items.iter().all(|i| valid(i, files, named)),
+            Value::Object(fields) => fields.values().all(|f| valid(f, files, named)),
             _ => true,
         }
     }
-    let refused = || {
-        coded(
-            "a file is sent as a multipart request (GraphQL multipart request spec)",
-            "BAD_REQUEST",
-        )
-    };
+    let refused = || coded("a file is sent as a multipart request (GraphQL multipart request spec)", "BAD_REQUEST");
     if query.is_some_and(|q| q.contains(FILE_MARKER)) {
         return Err(refused());
     }
-    if variables.values().all(|v| valid(v, files)) {
-        Ok(())
-    } else {
-        Err(refused())
+    let mut named = Vec::new();
+    if !variables.values().all(|v| valid(v, files, &mut named)) {
+        return Err(refused());
     }
+    // One file, one variable: the multipart map may not feed one file to many imports.
+    let count = named.len();
+    named.sort_unstable();
+    named.dedup();
+    if named.len() != count {
+        return Err(coded("each file of the request is given to one variable", "BAD_REQUEST"));
+    }
+    Ok(())
 }
 
 pub fn check_document(doc: &ExecutableDocument, variables: &Variables) -> Result<(), ServerError> {

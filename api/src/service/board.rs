@@ -104,22 +104,33 @@ pub fn period(p: &mut Problems, req: PeriodRequest, today: chrono::NaiveDate) ->
 /// rows they hold: the figures change only when ERP figures are imported
 /// or people change, and both forget them all (`EventBus::boards`). At
 /// most a minute old in any case.
-pub struct BoardCache(moka::sync::Cache<(Period, Option<Vec<i64>>), Arc<Figures>>);
+pub struct BoardCache {
+    figures: moka::sync::Cache<(Period, Option<Vec<i64>>), Arc<Figures>>,
+    /// Moved on by every [`BoardCache::forget_all`]: figures summed while
+    /// it moved are not kept (they may predate the import).
+    generation: std::sync::atomic::AtomicU64,
+}
 
 impl Default for BoardCache {
     fn default() -> Self {
-        Self(
-            moka::sync::Cache::builder()
+        Self {
+            figures: moka::sync::Cache::builder()
                 .max_capacity(64)
                 .time_to_live(std::time::Duration::from_secs(60))
                 .build(),
-        )
+            generation: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 }
 
 impl BoardCache {
     pub fn forget_all(&self) {
-        self.0.invalidate_all();
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.figures.invalidate_all();
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -148,14 +159,16 @@ impl Figures {
         let period = period.so_far(today).map_err(|why| AppError::invalid("period", why))?;
         let whose = (viewer.scope() != Scope::All).then(|| viewer.track_ids.clone());
         let key = (period, whose);
+        let cache = &state.bus.boards;
         if state.config.board_cache
-            && let Some(hit) = state.bus.boards.0.get(&key)
+            && let Some(hit) = cache.figures.get(&key)
         {
             return Ok(hit);
         }
+        let generation = cache.generation();
         let figures = Arc::new(Self::read(state, viewer, period).await?);
-        if state.config.board_cache {
-            state.bus.boards.0.insert(key, figures.clone());
+        if state.config.board_cache && cache.generation() == generation {
+            cache.figures.insert(key, figures.clone());
         }
         Ok(figures)
     }

@@ -69,6 +69,24 @@ pub struct ImportReport {
 /// transaction, with the `ERP_IMPORTED` event dashboards refresh on.
 /// Imports run one at a time, so two identical batches at once insert once.
 pub async fn import(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names: &RowNames) -> AppResult<ImportReport> {
+    import_all(state, viewer, cmd, names).await.map_err(capped)
+}
+
+/// An answer lists at most [`limits::ERP_PROBLEMS_SHOWN`] problems and
+/// counts the rest in one more.
+pub fn capped(err: AppError) -> AppError {
+    match err {
+        AppError::Validation(mut fields) if fields.len() > limits::ERP_PROBLEMS_SHOWN => {
+            let more = fields.len() - limits::ERP_PROBLEMS_SHOWN;
+            fields.truncate(limits::ERP_PROBLEMS_SHOWN);
+            fields.push(FieldError::new("rows", format!("has {more} more problems not listed")));
+            AppError::Validation(fields)
+        }
+        other => other,
+    }
+}
+
+async fn import_all(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names: &RowNames) -> AppResult<ImportReport> {
     viewer.require_role(&[Role::Admin], "import ERP data or targets")?;
     if cmd.rows.is_empty() {
         return Err(AppError::invalid("rows", "has no rows"));
@@ -201,7 +219,7 @@ pub async fn import_file(state: &AppState, viewer: &Viewer, file: FileImport<'_>
             format!("is larger than {} MiB: split it", limits::ERP_FILE_BYTES / (1024 * 1024)),
         ));
     }
-    let (rows, names) = rows_from_csv(file.kind, file.bytes, progress)?;
+    let (rows, names) = rows_from_csv(file.kind, file.bytes, progress).map_err(capped)?;
     let cmd = ImportCommand {
         kind: file.kind,
         source: file.source,

@@ -128,6 +128,8 @@ pub async fn create(state: &AppState, viewer: &Viewer, new: NewUser) -> AppResul
     };
     store::users::set_role_and_tracks(&txn, created.id, &created.name, created.role, &tracks).await?;
     txn.commit().await?;
+    // A new account manager has a row on the board.
+    state.bus.boards.forget_all();
     Ok(created)
 }
 

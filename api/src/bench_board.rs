@@ -71,7 +71,10 @@ async fn people(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>) -> 
         must_change_password: Set(false),
         created_at: Set(now),
     };
-    let mut users = vec![person(1, "ceo@bench.local".into(), Role::Ceo), person(2, "admin@bench.local".into(), Role::Admin)];
+    let mut users = vec![
+        person(1, "ceo@bench.local".into(), Role::Ceo),
+        person(2, "admin@bench.local".into(), Role::Admin),
+    ];
     users.extend((1..=MANAGERS).map(|a| person(1000 + a, email(a), Role::AccountManager)));
     for chunk in users.chunks(500) {
         user::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
@@ -162,7 +165,10 @@ fn rows_of(kind: ErpKind, months: &[NaiveDate], offset: usize, today: NaiveDate)
                 ErpKind::Expenses | ErpKind::Receivables => {}
             }
         }
-        if matches!(kind, ErpKind::Expenses | ErpKind::Receivables | ErpKind::SalesTargets | ErpKind::OrderTargets) {
+        if matches!(
+            kind,
+            ErpKind::Expenses | ErpKind::Receivables | ErpKind::SalesTargets | ErpKind::OrderTargets
+        ) {
             for t in 1..=TRACKS {
                 let amount = 20 * 60 * 100_000 + t * 1_000_003 + i as i64 * 10_007;
                 let mut cells = vec![(Column::Month, ym.clone()), (Column::Track, track_name(t))];
@@ -222,7 +228,8 @@ async fn raw_drill(db: &DatabaseConnection, track: i64, period: (NaiveDate, Naiv
         "SELECT month, CAST(SUM(amount_cents) AS BIGINT) FROM erp_expense WHERE track_id = ? AND month BETWEEN ? AND ? GROUP BY month",
         "SELECT month, CAST(SUM(balance_cents) AS BIGINT) FROM erp_receivable WHERE track_id = ? AND month BETWEEN ? AND ? GROUP BY month",
     ] {
-        db.query_all_raw(statement(backend, sql, vec![track.into(), trend.0.into(), trend.1.into()])).await?;
+        db.query_all_raw(statement(backend, sql, vec![track.into(), trend.0.into(), trend.1.into()]))
+            .await?;
     }
     Ok(())
 }
@@ -301,7 +308,10 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     let warm = crate::App::build_on(config, clock.clone(), db.clone()).await?;
     let cold = crate::App::build_on(cold_config, clock.clone(), db.clone()).await?;
     let state = warm.state();
-    let (warm_url, cold_url) = (format!("http://{}/graphql", warm.address()), format!("http://{}/graphql", cold.address()));
+    let (warm_url, cold_url) = (
+        format!("http://{}/graphql", warm.address()),
+        format!("http://{}/graphql", cold.address()),
+    );
     tokio::spawn(warm.serve());
     tokio::spawn(cold.serve());
     let session = crate::store::sessions::create(&state.db, 1, now, now + chrono::Duration::days(1)).await?;
@@ -360,14 +370,31 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
         "PostgreSQL"
     };
     println!();
-    println!("| {backend}: {TRACKS} tracks, {MANAGERS} account managers, {MONTHS} months, {facts} sales and orders; concurrency {concurrency}, {seconds} s | req/s | p50 | p99 |");
+    println!(
+        "| {backend}: {TRACKS} tracks, {MANAGERS} account managers, {MONTHS} months, {facts} sales and orders; concurrency {concurrency}, {seconds} s | req/s | p50 | p99 |"
+    );
     println!("|---|---|---|---|");
-    line("`rankingBoard`, the whole board (6 × 50 track rows + 2 × 1,000 account-manager rows)", full);
-    line("`rankingBoard`, a dashboard's board (every track row, the top 20 account managers)", dashboard);
-    line("the same, `SALESPULSE_BOARD_CACHE=false` (summed for every request)", dashboard_cold);
+    line(
+        "`rankingBoard`, the whole board (6 × 50 track rows + 2 × 1,000 account-manager rows)",
+        full,
+    );
+    line(
+        "`rankingBoard`, a dashboard's board (every track row, the top 20 account managers)",
+        dashboard,
+    );
+    line(
+        "the same, `SALESPULSE_BOARD_CACHE=false` (summed for every request)",
+        dashboard_cold,
+    );
     line("raw SQL of the same aggregates (12 GROUP BYs, two periods)", sql);
-    line("`boardDrill` page (a track's row, its 20 account managers, 12 months, 50 records)", drill);
-    line("raw SQL of the drill page (the records' page and the 4 monthly GROUP BYs)", drill_sql);
+    line(
+        "`boardDrill` page (a track's row, its 20 account managers, 12 months, 50 records)",
+        drill,
+    );
+    line(
+        "raw SQL of the drill page (the records' page and the 4 monthly GROUP BYs)",
+        drill_sql,
+    );
     println!(
         "\nAPI / raw SQL, the board summed for every request: {:.2}× the SQL's req/s; kept between imports: {:.2}×",
         dashboard_cold.per_second / sql.per_second.max(f64::MIN_POSITIVE),

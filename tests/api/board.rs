@@ -11,9 +11,9 @@ const IMPORT: &str = "mutation($k: ErpKind!, $rows: [ErpRowInput!]!) { importErp
 
 const BOARD: &str = "query($p: BoardPeriodInput!) { rankingBoard(period: $p) {
     period { kind label firstMonth lastMonth days } previousPeriod { label firstMonth lastMonth days }
-    dimensions { dimension number label byAccountManager unit lowerIsBetter available
+    dimensions { dimension number label byAccountManager unit lowerIsBetter available targetLine
       rows { rank standing standingLabel name trackId trackName accountManager { email }
-             value numerator denominator target previousValue change } } } }";
+             value numerator denominator target previousValue change notReached notReachedTwice } } } }";
 
 /// T3, a track with a sales target and expenses, no sales and no members.
 const T3: i64 = 3;
@@ -175,6 +175,15 @@ async fn each_dimension_is_computed_and_ranked_as_by_hand() {
     // July and August: 1,000 of 1,000 = 100 %, so −25 points.
     assert_eq!((t1["previousValue"].as_f64(), t1["change"].as_f64()), (Some(100.0), Some(-25.0)));
     assert_eq!(row(&b, 1, "医疗器械")["standingLabel"], "无目标");
+    // 未达标 below the 90 % line; not twice (July and August made 100 %); nothing to judge without a value.
+    assert_eq!(b["dimensions"][0]["targetLine"], 90.0);
+    assert_eq!(
+        (t1["notReached"].as_bool(), t1["notReachedTwice"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert!(row(&b, 1, "医疗器械")["notReached"].is_null());
+    // Lower is better: the DSO line is at most 60 days.
+    assert_eq!(row(&b, 8, "医疗器械")["notReached"], false);
     // (2) a1 1,000 / 1,000 and a2 500 / 500 tie at 100 %; a3 300 / 600 = 50 % is third.
     assert_eq!(
         table(&b, 2),
@@ -252,6 +261,19 @@ async fn each_dimension_is_computed_and_ranked_as_by_hand() {
     assert_eq!(nov["previousPeriod"]["label"], "2026-10");
     // October alone: 600 / 1,000 = 60 %, so November's change is +30 points.
     assert_eq!(row(&nov, 1, "消费电子I")["change"], 30.0);
+    assert_eq!(row(&nov, 1, "消费电子I")["notReached"], false);
+    // With the line at 95 %, November (90 %) after October (60 %) is 未达标 twice over.
+    let admin = app.login("admin@test.local").await;
+    let set = "mutation { updateSettings(input: { board: { salesAchievementPercent: 95 } }) { board { salesAchievementPercent } } }";
+    app.post(Some(&admin), set, json!({})).await.data();
+    let nov = board(&app, "ceo", json!({ "p": { "kind": "MONTH", "year": 2026, "month": 11 } })).await;
+    assert_eq!(nov["dimensions"][0]["targetLine"], 95.0);
+    assert_eq!(row(&nov, 1, "消费电子I")["notReachedTwice"], true);
+    let bad = "mutation { updateSettings(input: { board: { dsoDays: -1, grossMarginPercent: 101 } }) { timezone } }";
+    assert_eq!(
+        app.post(Some(&admin), bad, json!({})).await.fields(),
+        vec!["input.board.grossMarginPercent", "input.board.dsoDays"]
+    );
     // The year to date: January to November, against January to November 2025 (no data: no change).
     let ytd = board(&app, "ceo", json!({ "p": { "kind": "YEAR_TO_DATE", "year": 2026 } })).await;
     assert_eq!(
@@ -346,7 +368,14 @@ async fn the_demo_company_board_tells_a_story_on_first_run() {
     let ranks: Vec<(String, i64)> = sales.iter().map(|r| (r.0.clone(), r.1)).collect();
     // Tied rows are listed by name.
     let names = ["消费电子I", "医疗器械", "家电", "消费电子II", "汽车内外饰", "日用消费品"];
-    assert_eq!(ranks, names.iter().zip([1, 2, 3, 3, 5, 6]).map(|(n, r)| (n.to_string(), r)).collect::<Vec<_>>());
+    assert_eq!(
+        ranks,
+        names
+            .iter()
+            .zip([1, 2, 3, 3, 5, 6])
+            .map(|(n, r)| (n.to_string(), r))
+            .collect::<Vec<_>>()
+    );
     // Every account manager has a row.
     assert_eq!(table(&b, 2).len(), 30);
     // am1: his track's five account managers, none of another track's records.

@@ -496,6 +496,26 @@ pub fn compare<K: Ord>(dim: Dimension, a: &(Standing, K), b: &(Standing, K)) -> 
     by_value.then_with(|| a.1.cmp(&b.1))
 }
 
+/// A dimension's target line (达标线) in its unit, from the settings.
+pub fn target_line(dim: Dimension, lines: &super::settings::BoardLines) -> f64 {
+    match dim {
+        Dimension::TrackSalesAchievement | Dimension::AccountManagerSalesAchievement => lines.sales_achievement_percent,
+        Dimension::TrackOrderAchievement | Dimension::AccountManagerOrderAchievement => lines.order_achievement_percent,
+        Dimension::TrackGrossMargin => lines.gross_margin_percent,
+        Dimension::TrackForecastAccuracy => lines.forecast_accuracy_percent,
+        Dimension::TrackExpenseRatio => lines.expense_per_mille,
+        Dimension::TrackDso => lines.dso_days,
+    }
+}
+
+/// 未达标: the value is on the wrong side of the target line (below it;
+/// above it where lower is better). None for a row without a value: there
+/// is nothing to judge.
+pub fn not_reached(dim: Dimension, standing: &Standing, line: f64) -> Option<bool> {
+    let v = standing.value()?.to_f64();
+    Some(if dim.lower_is_better() { v > line } else { v < line })
+}
+
 /// The change of a value against the previous period's, in the
 /// dimension's unit (percentage points, ‰, days); none when either has no value.
 pub fn change(now: &Standing, before: &Standing) -> Option<f64> {
@@ -592,7 +612,10 @@ mod tests {
         };
         assert_eq!(standing(Dimension::TrackExpenseRatio, &spend, 30).value().unwrap().to_f64(), 0.75);
         assert_eq!(standing(Dimension::TrackForecastAccuracy, &spend, 30), Standing::NotAvailable);
-        assert_eq!(standing(Dimension::TrackExpenseRatio, &sums(Some(4000), None), 30), Standing::NoData);
+        assert_eq!(
+            standing(Dimension::TrackExpenseRatio, &sums(Some(4000), None), 30),
+            Standing::NoData
+        );
         // Sums near i64's limit still compare (as floats past i128).
         let huge = |r: i64, b: i64| Sums {
             revenue: Some(r),
@@ -627,6 +650,24 @@ mod tests {
         sorted.sort_by(|a, b| compare(Dimension::TrackSalesAchievement, a, b));
         let names: Vec<_> = sorted.iter().map(|r| r.1).collect();
         assert_eq!(names, vec!["c", "b", "d", "f", "e", "a"]);
+    }
+
+    #[test]
+    fn rows_on_the_wrong_side_of_the_line_are_not_reached() {
+        let v = |n: i128| Standing::Value {
+            value: Fraction::new(n, 1),
+            numerator: 0,
+            denominator: 1,
+        };
+        let lines = super::super::settings::BoardLines::default();
+        let line = target_line(Dimension::TrackSalesAchievement, &lines);
+        assert_eq!(line, 90.0);
+        assert_eq!(not_reached(Dimension::TrackSalesAchievement, &v(89), line), Some(true));
+        assert_eq!(not_reached(Dimension::TrackSalesAchievement, &v(90), line), Some(false));
+        let dso = target_line(Dimension::TrackDso, &lines);
+        assert_eq!(not_reached(Dimension::TrackDso, &v(61), dso), Some(true));
+        assert_eq!(not_reached(Dimension::TrackDso, &v(60), dso), Some(false));
+        assert_eq!(not_reached(Dimension::TrackDso, &Standing::NoData, dso), None);
     }
 
     #[test]

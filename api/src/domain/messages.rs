@@ -113,8 +113,14 @@ const CATALOGUE: &[(&str, &str)] = &[
         "expected a file of the multipart request (GraphQL multipart request spec)",
         "应为多部分请求中的文件（GraphQL multipart request spec）",
     ),
-    ("is more than 10,000,000,000 yuan: no ERP record is that large", "超过100亿元：没有这么大的ERP记录"),
-    ("each file of the request is given to one variable", "请求中的每个文件只能对应一个变量"),
+    (
+        "is more than 10,000,000,000 yuan: no ERP record is that large",
+        "超过100亿元：没有这么大的ERP记录",
+    ),
+    (
+        "each file of the request is given to one variable",
+        "请求中的每个文件只能对应一个变量",
+    ),
     ("has no figures per account manager", "没有按客户经理的数据"),
     ("is not a kind of record this figure is made of", "不是构成该数字的记录类型"),
     (

@@ -77,6 +77,70 @@ impl LineSettings {
     }
 }
 
+/// The ranking board's target lines (达标线): a row on the wrong side is
+/// 未达标. Per cent for the achievements, the margin and the accuracy; ‰
+/// for expenses; days for the DSO (lower is better for those two).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BoardLines {
+    pub sales_achievement_percent: f64,
+    pub order_achievement_percent: f64,
+    pub gross_margin_percent: f64,
+    pub forecast_accuracy_percent: f64,
+    pub expense_per_mille: f64,
+    pub dso_days: f64,
+}
+
+impl Default for BoardLines {
+    fn default() -> Self {
+        Self {
+            sales_achievement_percent: 90.0,
+            order_achievement_percent: 90.0,
+            gross_margin_percent: 20.0,
+            forecast_accuracy_percent: 80.0,
+            expense_per_mille: 60.0,
+            dso_days: 60.0,
+        }
+    }
+}
+
+impl BoardLines {
+    fn check(&self, p: &mut Problems) {
+        for (field, v, max) in [
+            ("input.board.salesAchievementPercent", self.sales_achievement_percent, 1000.0),
+            ("input.board.orderAchievementPercent", self.order_achievement_percent, 1000.0),
+            ("input.board.grossMarginPercent", self.gross_margin_percent, 100.0),
+            ("input.board.forecastAccuracyPercent", self.forecast_accuracy_percent, 100.0),
+            ("input.board.expensePerMille", self.expense_per_mille, 1000.0),
+            ("input.board.dsoDays", self.dso_days, 3650.0),
+        ] {
+            p.check(!(0.0..=max).contains(&v), field, &format!("must be between {} and {}", 0, max));
+        }
+    }
+}
+
+/// Changes to the board's target lines; `None` leaves a value.
+#[derive(Debug, Clone, Default)]
+pub struct BoardLinesPatch {
+    pub sales_achievement_percent: Option<f64>,
+    pub order_achievement_percent: Option<f64>,
+    pub gross_margin_percent: Option<f64>,
+    pub forecast_accuracy_percent: Option<f64>,
+    pub expense_per_mille: Option<f64>,
+    pub dso_days: Option<f64>,
+}
+
+impl BoardLinesPatch {
+    fn apply(self, b: &mut BoardLines) {
+        set(&mut b.sales_achievement_percent, self.sales_achievement_percent);
+        set(&mut b.order_achievement_percent, self.order_achievement_percent);
+        set(&mut b.gross_margin_percent, self.gross_margin_percent);
+        set(&mut b.forecast_accuracy_percent, self.forecast_accuracy_percent);
+        set(&mut b.expense_per_mille, self.expense_per_mille);
+        set(&mut b.dso_days, self.dso_days);
+    }
+}
+
 /// Every configurable number of the business rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -108,6 +172,8 @@ pub struct Settings {
     pub review_due_days: i64,
     pub molding_integrated: LineSettings,
     pub commodity_mold: LineSettings,
+    /// The ranking board's target lines.
+    pub board: BoardLines,
 }
 
 impl Default for Settings {
@@ -127,6 +193,7 @@ impl Default for Settings {
             review_due_days: 2,
             molding_integrated: LineSettings::defaults(BusinessLine::MoldingIntegrated),
             commodity_mold: LineSettings::defaults(BusinessLine::CommodityMold),
+            board: BoardLines::default(),
         }
     }
 }
@@ -174,6 +241,7 @@ impl Settings {
         p.check(self.daily_scan_hour > 23, "input.dailyScanHour", "must be an hour between 0 and 23");
         self.molding_integrated.validate("input.moldingIntegrated", p);
         self.commodity_mold.validate("input.commodityMold", p);
+        self.board.check(p);
     }
 }
 
@@ -207,6 +275,7 @@ pub struct SettingsPatch {
     pub review_due_days: Option<i64>,
     pub molding_integrated: Option<LinePatch>,
     pub commodity_mold: Option<LinePatch>,
+    pub board: Option<BoardLinesPatch>,
 }
 
 fn set<T>(slot: &mut T, value: Option<T>) {
@@ -255,6 +324,9 @@ impl SettingsPatch {
         }
         if let Some(l) = self.commodity_mold {
             l.apply(&mut s.commodity_mold);
+        }
+        if let Some(b) = self.board {
+            b.apply(&mut s.board);
         }
         s.check(&mut p);
         p.into_result()?;

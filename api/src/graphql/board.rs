@@ -180,6 +180,11 @@ impl BoardTable {
     async fn lower_is_better(&self) -> bool {
         self.0.dimension.lower_is_better()
     }
+    /// The target line (达标线) in the dimension's unit (`settings.board`): at least this, or at
+    /// most this where lower is better.
+    async fn target_line(&self) -> f64 {
+        self.0.target_line
+    }
     /// False until its figures exist (the forecast accuracy): no row has a value.
     async fn available(&self) -> bool {
         self.0.dimension.available()
@@ -278,6 +283,14 @@ impl BoardRow {
     /// The target of the period, for the achievements (none: no target).
     async fn target(&self) -> Option<Money> {
         self.0.target.map(Money::from_cents)
+    }
+    /// 未达标: on the wrong side of the dimension's target line; null without a value.
+    async fn not_reached(&self) -> Option<bool> {
+        self.0.not_reached
+    }
+    /// 未达标 this period and the previous one too: marked twice over.
+    async fn not_reached_twice(&self) -> bool {
+        self.0.not_reached_twice
     }
     /// The value in the previous period.
     async fn previous_value(&self) -> Option<f64> {

@@ -228,8 +228,7 @@ impl ErpMutation {
             max_rows: limits::ERP_BATCH_ROWS,
             rows: rows.into_iter().map(RawRow::from).collect(),
         };
-        let report = service::erp::import(ctx::state(ctx)?, viewer, cmd, &RowNames::Index)
-            .await?;
+        let report = service::erp::import(ctx::state(ctx)?, viewer, cmd, &RowNames::Index).await?;
         Ok(report.into())
     }
 
@@ -254,8 +253,7 @@ impl ErpMutation {
             file_name: Some(&upload.filename),
             bytes: &upload.content,
         };
-        let report = service::erp::import_file(ctx::state(ctx)?, viewer, import, |_| {})
-            .await?;
+        let report = service::erp::import_file(ctx::state(ctx)?, viewer, import, |_| {}).await?;
         Ok(report.into())
     }
 }

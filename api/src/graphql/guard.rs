@@ -252,7 +252,12 @@ pub fn check_uploads(query: Option<&str>, variables: &Variables, files: usize) -
             _ => true,
         }
     }
-    let refused = || coded("a file is sent as a multipart request (GraphQL multipart request spec)", "BAD_REQUEST");
+    let refused = || {
+        coded(
+            "a file is sent as a multipart request (GraphQL multipart request spec)",
+            "BAD_REQUEST",
+        )
+    };
     if query.is_some_and(|q| q.contains(FILE_MARKER)) {
         return Err(refused());
     }

@@ -39,6 +39,50 @@ impl From<&LineSettings> for LineSettingsView {
     }
 }
 
+/// The ranking board's target lines (达标线): a row on the wrong side is 未达标.
+#[derive(SimpleObject, InputObject, Default)]
+#[graphql(input_name = "BoardLinesInput")]
+pub struct BoardLines {
+    /// Sales achievement at least (%), dimensions 1 and 2.
+    pub sales_achievement_percent: Option<f64>,
+    /// Order achievement at least (%), dimensions 3 and 4.
+    pub order_achievement_percent: Option<f64>,
+    /// Gross margin at least (%), dimension 5.
+    pub gross_margin_percent: Option<f64>,
+    /// Forecast accuracy at least (%), dimension 6.
+    pub forecast_accuracy_percent: Option<f64>,
+    /// Expenses at most (‰ of sales), dimension 7.
+    pub expense_per_mille: Option<f64>,
+    /// DSO at most (days), dimension 8.
+    pub dso_days: Option<f64>,
+}
+
+impl From<&crate::domain::settings::BoardLines> for BoardLines {
+    fn from(b: &crate::domain::settings::BoardLines) -> Self {
+        Self {
+            sales_achievement_percent: Some(b.sales_achievement_percent),
+            order_achievement_percent: Some(b.order_achievement_percent),
+            gross_margin_percent: Some(b.gross_margin_percent),
+            forecast_accuracy_percent: Some(b.forecast_accuracy_percent),
+            expense_per_mille: Some(b.expense_per_mille),
+            dso_days: Some(b.dso_days),
+        }
+    }
+}
+
+impl From<BoardLines> for crate::domain::settings::BoardLinesPatch {
+    fn from(b: BoardLines) -> Self {
+        Self {
+            sales_achievement_percent: b.sales_achievement_percent,
+            order_achievement_percent: b.order_achievement_percent,
+            gross_margin_percent: b.gross_margin_percent,
+            forecast_accuracy_percent: b.forecast_accuracy_percent,
+            expense_per_mille: b.expense_per_mille,
+            dso_days: b.dso_days,
+        }
+    }
+}
+
 /// Every configurable number of the business rules.
 #[derive(SimpleObject)]
 #[graphql(name = "Settings")]
@@ -71,6 +115,8 @@ pub struct SettingsView {
     pub molding_integrated: LineSettingsView,
     /// Thresholds of 商品模.
     pub commodity_mold: LineSettingsView,
+    /// The ranking board's target lines.
+    pub board: BoardLines,
 }
 
 impl From<&Settings> for SettingsView {
@@ -90,6 +136,7 @@ impl From<&Settings> for SettingsView {
             review_due_days: s.review_due_days,
             molding_integrated: (&s.molding_integrated).into(),
             commodity_mold: (&s.commodity_mold).into(),
+            board: (&s.board).into(),
         }
     }
 }
@@ -144,6 +191,8 @@ pub struct SettingsInput {
     pub molding_integrated: Option<LineSettingsInput>,
     /// Thresholds of 商品模.
     pub commodity_mold: Option<LineSettingsInput>,
+    /// The ranking board's target lines.
+    pub board: Option<BoardLines>,
 }
 
 impl From<LineSettingsInput> for LinePatch {
@@ -177,6 +226,7 @@ impl From<SettingsInput> for SettingsPatch {
             review_due_days: i.review_due_days,
             molding_integrated: i.molding_integrated.map(Into::into),
             commodity_mold: i.commodity_mold.map(Into::into),
+            board: i.board.map(Into::into),
         }
     }
 }

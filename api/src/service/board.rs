@@ -10,6 +10,7 @@
 use crate::auth::{Scope, Viewer};
 use crate::domain::board::{self, Dimension, Period, PeriodKind, Standing, Subject, Sums};
 use crate::domain::calendar;
+use crate::domain::settings::BoardLines;
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store;
@@ -38,12 +39,18 @@ pub struct Row {
     pub previous: Standing,
     /// The target the value is measured against (the achievements).
     pub target: Option<i64>,
+    /// 未达标: on the wrong side of the dimension's target line (none without a value).
+    pub not_reached: Option<bool>,
+    /// 未达标 in the previous period too: marked twice over.
+    pub not_reached_twice: bool,
 }
 
 /// One dimension, ranked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub dimension: Dimension,
+    /// The target line (达标线) in the dimension's unit.
+    pub target_line: f64,
     pub rows: Vec<Row>,
 }
 
@@ -147,8 +154,9 @@ pub struct Figures {
 
 impl Figures {
     /// The figures of a period for `viewer`, from the cache when they are there.
-    async fn of(state: &AppState, viewer: &Viewer, req: PeriodRequest) -> AppResult<Arc<Figures>> {
+    async fn of(state: &AppState, viewer: &Viewer, req: PeriodRequest) -> AppResult<(Arc<Figures>, BoardLines)> {
         let settings = store::settings::load(&state.db).await?;
+        let lines = settings.board.clone();
         let today = calendar::local_date(state.clock.now(), settings.timezone);
         let mut p = Problems::new();
         let period = period(&mut p, req, today);
@@ -163,14 +171,14 @@ impl Figures {
         if state.config.board_cache
             && let Some(hit) = cache.figures.get(&key)
         {
-            return Ok(hit);
+            return Ok((hit, lines));
         }
         let generation = cache.generation();
         let figures = Arc::new(Self::read(state, viewer, period).await?);
         if state.config.board_cache && cache.generation() == generation {
             cache.figures.insert(key, figures.clone());
         }
-        Ok(figures)
+        Ok((figures, lines))
     }
 
     async fn read(state: &AppState, viewer: &Viewer, period: Period) -> AppResult<Figures> {
@@ -214,6 +222,8 @@ impl Figures {
                     standing: board::standing(dim, s, self.period.days()),
                     previous: board::standing(dim, self.before.tracks.get(&t.id).unwrap_or(&empty), self.previous.days()),
                     target: target_of(dim, s),
+                    not_reached: None,
+                    not_reached_twice: false,
                 }
             })
             .collect();
@@ -235,11 +245,23 @@ impl Figures {
                     standing: board::standing(dim, s, self.period.days()),
                     previous: board::standing(dim, self.before.managers.get(&m.id).unwrap_or(&empty), self.previous.days()),
                     target: target_of(dim, s),
+                    not_reached: None,
+                    not_reached_twice: false,
                 }
             })
             .collect();
         ranked(dim, rows)
     }
+}
+
+/// Marks the rows on the wrong side of the dimension's target line, and
+/// twice over those that were in the previous period too.
+fn marked(dim: Dimension, line: f64, mut rows: Vec<Row>) -> Vec<Row> {
+    for r in &mut rows {
+        r.not_reached = board::not_reached(dim, &r.standing, line);
+        r.not_reached_twice = r.not_reached == Some(true) && board::not_reached(dim, &r.previous, line) == Some(true);
+    }
+    rows
 }
 
 /// The target a dimension measures against.
@@ -264,15 +286,20 @@ fn ranked(dim: Dimension, mut rows: Vec<Row>) -> Vec<Row> {
 
 /// The board for a period, as `viewer` may see it.
 pub async fn ranking_board(state: &AppState, viewer: &Viewer, req: PeriodRequest) -> AppResult<Board> {
-    let fig = Figures::of(state, viewer, req).await?;
+    let (fig, lines) = Figures::of(state, viewer, req).await?;
     let dimensions = Dimension::ALL
         .into_iter()
-        .map(|dim| Table {
-            dimension: dim,
-            rows: match dim.subject() {
+        .map(|dim| {
+            let line = board::target_line(dim, &lines);
+            let rows = match dim.subject() {
                 Subject::Track => fig.track_rows(dim),
                 Subject::AccountManager => fig.manager_rows(dim, fig.managers.iter()),
-            },
+            };
+            Table {
+                dimension: dim,
+                target_line: line,
+                rows: marked(dim, line, rows),
+            }
         })
         .collect();
     Ok(Board {
@@ -337,22 +364,28 @@ fn measure(dim: Dimension, who: Who) -> AppResult<Dimension> {
 /// when the viewer sees his row on the board.
 pub async fn drill(state: &AppState, viewer: &Viewer, req: DrillRequest) -> AppResult<Drill> {
     let dimension = measure(req.dimension, req.who)?;
-    let fig = Figures::of(state, viewer, req.period).await?;
+    let (fig, lines) = Figures::of(state, viewer, req.period).await?;
+    let line = |d: Dimension| board::target_line(d, &lines);
     let (row, account_managers) = match req.who {
         Who::Track(t) => {
-            let row = fig.track_rows(dimension).into_iter().find(|r| r.track_id == t);
+            let row = marked(dimension, line(dimension), fig.track_rows(dimension))
+                .into_iter()
+                .find(|r| r.track_id == t);
             if row.is_none() {
                 return Err(AppError::not_found("track"));
             }
             let managers = match dimension.for_account_manager() {
-                Some(am) => fig.manager_rows(am, fig.managers.iter().filter(|m| m.track_id == Some(t))),
+                Some(am) => marked(
+                    am,
+                    line(am),
+                    fig.manager_rows(am, fig.managers.iter().filter(|m| m.track_id == Some(t))),
+                ),
                 None => Vec::new(),
             };
             (row, managers)
         }
         Who::Manager(m) => {
-            let row = fig
-                .manager_rows(dimension, fig.managers.iter())
+            let row = marked(dimension, line(dimension), fig.manager_rows(dimension, fig.managers.iter()))
                 .into_iter()
                 .find(|r| r.account_manager.as_ref().is_some_and(|(id, _)| *id == m));
             if row.is_none() {

@@ -181,6 +181,9 @@ async fn import_all(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names
     if matches!(kind, ErpKind::Orders | ErpKind::Sales) {
         store::erp::refresh_rollup(&txn, &months, &managers).await?;
     }
+    if new.len() + changed.len() >= store::erp::ANALYZE_AFTER_ROWS {
+        store::erp::analyze(&txn, kind).await?;
+    }
     // Dashboards hear of it and refresh (`erpEvents`).
     store::events::lock_for_append(&txn).await?;
     store::events::append_for_everyone(

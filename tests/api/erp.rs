@@ -483,6 +483,13 @@ async fn a_file_reference_outside_a_multipart_request_is_refused_not_a_panic() {
     let inline = "mutation { importErpFile(kind: SALES, file: \"#__graphql_file__:x\") { rows } }";
     let r = app.post(Some(&admin), inline, json!({})).await;
     assert_eq!(r.code(), "BAD_REQUEST", "{}", r.0);
+    // Spelled with an escape, the marker passes the text check and reaches the scalar: refused, no panic.
+    let escaped = "mutation { importErpFile(kind: SALES, file: \"#\\u005F_graphql_file__:x\") { rows } }";
+    let r = app.post(Some(&admin), escaped, json!({})).await;
+    assert_eq!(r.code(), "BAD_USER_INPUT", "{}", r.0);
+    let escaped = "mutation { importErpFile(kind: SALES, file: \"#\\u005F_graphql_file__:99\") { rows } }";
+    let r = app.post(Some(&admin), escaped, json!({})).await;
+    assert_eq!(r.fields(), vec!["file"], "{}", r.0);
     // Not a file at all: the engine's own type error.
     let r = app.post(Some(&admin), m, json!({ "f": "sales.csv" })).await;
     assert_ne!(r.code(), "INTERNAL", "{}", r.0);

@@ -263,22 +263,16 @@ impl BoardRow {
     }
     /// The value in the dimension's unit, rounded to 2 decimals; none without one.
     async fn value(&self) -> Option<f64> {
-        self.0.standing.value().map(|v| round2(v.to_f64()))
+        value_of(&self.0.standing)
     }
     /// What the value is made of, on top: sales, orders, the margin (revenue − cost, negative at
     /// a loss), expenses or receivables.
     async fn numerator(&self) -> Option<Money> {
-        match self.0.standing {
-            DomainStanding::Value { numerator, .. } => Some(Money::from_cents(numerator)),
-            _ => None,
-        }
+        numerator_of(&self.0.standing)
     }
     /// What it is divided by: the target, or the sales.
     async fn denominator(&self) -> Option<Money> {
-        match self.0.standing {
-            DomainStanding::Value { denominator, .. } => Some(Money::from_cents(denominator)),
-            _ => None,
-        }
+        denominator_of(&self.0.standing)
     }
     /// The target of the period, for the achievements (none: no target).
     async fn target(&self) -> Option<Money> {
@@ -294,11 +288,32 @@ impl BoardRow {
     }
     /// The value in the previous period.
     async fn previous_value(&self) -> Option<f64> {
-        self.0.previous.value().map(|v| round2(v.to_f64()))
+        value_of(&self.0.previous)
     }
     /// Value minus the previous period's (percentage points, ‰ or days); none unless both exist.
     async fn change(&self) -> Option<f64> {
         rules::change(&self.0.standing, &self.0.previous).map(round2)
+    }
+}
+
+/// A standing's value as shown: rounded to 2 decimals.
+fn value_of(s: &DomainStanding) -> Option<f64> {
+    s.value().map(|v| round2(v.to_f64()))
+}
+
+/// What a value is made of, on top.
+fn numerator_of(s: &DomainStanding) -> Option<Money> {
+    match s {
+        DomainStanding::Value { numerator, .. } => Some(Money::from_cents(*numerator)),
+        _ => None,
+    }
+}
+
+/// What a value is divided by.
+fn denominator_of(s: &DomainStanding) -> Option<Money> {
+    match s {
+        DomainStanding::Value { denominator, .. } => Some(Money::from_cents(*denominator)),
+        _ => None,
     }
 }
 
@@ -397,21 +412,15 @@ impl BoardPoint {
     }
     /// The month's value in the dimension's unit (the DSO over the month's days), rounded to 2 decimals.
     async fn value(&self) -> Option<f64> {
-        self.0.standing.value().map(|v| round2(v.to_f64()))
+        value_of(&self.0.standing)
     }
     /// What the value is made of, on top.
     async fn numerator(&self) -> Option<Money> {
-        match self.0.standing {
-            DomainStanding::Value { numerator, .. } => Some(Money::from_cents(numerator)),
-            _ => None,
-        }
+        numerator_of(&self.0.standing)
     }
     /// What it is divided by.
     async fn denominator(&self) -> Option<Money> {
-        match self.0.standing {
-            DomainStanding::Value { denominator, .. } => Some(Money::from_cents(denominator)),
-            _ => None,
-        }
+        denominator_of(&self.0.standing)
     }
     /// The month's target, for the achievements.
     async fn target(&self) -> Option<Money> {

@@ -171,7 +171,8 @@ impl Period {
     }
 }
 
-fn check_year(year: i32) -> Result<(), &'static str> {
+/// A year a board may show.
+pub fn check_year(year: i32) -> Result<(), &'static str> {
     if (calendar::FIRST_YEAR + 1..=calendar::LAST_YEAR).contains(&year) {
         Ok(())
     } else {

@@ -69,42 +69,31 @@ pub fn period(p: &mut Problems, req: PeriodRequest, today: chrono::NaiveDate) ->
             p.add(field, message);
         }
     };
-    let result = match req.kind {
-        PeriodKind::Month => {
-            extra(p, "period.quarter", req.quarter, "is the quarter of a quarter period");
-            match req.month {
-                None => {
-                    p.add("period.month", "is required for this kind of period");
-                    return None;
-                }
-                Some(m) => Period::month(req.year, m).map_err(|e| ("period.month", e)),
-            }
-        }
-        PeriodKind::Quarter => {
-            extra(p, "period.month", req.month, "is the month of a month period");
-            match req.quarter {
-                None => {
-                    p.add("period.quarter", "is required for this kind of period");
-                    return None;
-                }
-                Some(q) => Period::quarter(req.year, q).map_err(|e| ("period.quarter", e)),
-            }
-        }
+    match req.kind {
+        PeriodKind::Month => extra(p, "period.quarter", req.quarter, "is the quarter of a quarter period"),
+        PeriodKind::Quarter => extra(p, "period.month", req.month, "is the month of a month period"),
         PeriodKind::YearToDate => {
             extra(p, "period.month", req.month, "is the month of a month period");
             extra(p, "period.quarter", req.quarter, "is the quarter of a quarter period");
-            Period::year_to_date(req.year, today).map_err(|e| ("period.year", e))
-        }
-    };
-    // A bad year is the year's problem whichever kind it is.
-    match result {
-        Ok(period) => Some(period),
-        Err((field, why)) => {
-            let field = if why.contains("year") { "period.year" } else { field };
-            p.add(field, why);
-            None
         }
     }
+    // A bad year is the year's problem whichever kind it is.
+    if let Err(why) = board::check_year(req.year) {
+        p.add("period.year", why);
+        return None;
+    }
+    let (field, number) = match req.kind {
+        PeriodKind::Month => ("period.month", req.month),
+        PeriodKind::Quarter => ("period.quarter", req.quarter),
+        PeriodKind::YearToDate => ("period.year", None),
+    };
+    let result = match (req.kind, number) {
+        (PeriodKind::YearToDate, _) => Period::year_to_date(req.year, today),
+        (_, None) => Err("is required for this kind of period"),
+        (PeriodKind::Month, Some(m)) => Period::month(req.year, m),
+        (PeriodKind::Quarter, Some(q)) => Period::quarter(req.year, q),
+    };
+    result.map_err(|why| p.add(field, why)).ok()
 }
 
 /// The figures of recent boards, by period and by whose account-manager
@@ -208,49 +197,46 @@ impl Figures {
 
     /// Every track's row of `dim`, ranked.
     fn track_rows(&self, dim: Dimension) -> Vec<Row> {
-        let empty = Sums::default();
         let rows = self
             .tracks
             .iter()
-            .map(|t| {
-                let s = self.now.tracks.get(&t.id).unwrap_or(&empty);
-                Row {
-                    rank: 0,
-                    track_id: t.id,
-                    track_name: t.name.clone(),
-                    account_manager: None,
-                    standing: board::standing(dim, s, self.period.days()),
-                    previous: board::standing(dim, self.before.tracks.get(&t.id).unwrap_or(&empty), self.previous.days()),
-                    target: target_of(dim, s),
-                    not_reached: None,
-                    not_reached_twice: false,
-                }
-            })
+            .map(|t| self.row(dim, t.id, None, self.now.tracks.get(&t.id), self.before.tracks.get(&t.id)))
             .collect();
         ranked(dim, rows)
     }
 
     /// The rows of `dim` of these account managers, ranked among them.
     fn manager_rows<'a>(&self, dim: Dimension, managers: impl Iterator<Item = &'a store::board::Manager>) -> Vec<Row> {
-        let empty = Sums::default();
         let rows = managers
             .map(|m| {
-                let s = self.now.managers.get(&m.id).unwrap_or(&empty);
-                let track_id = m.track_id.unwrap_or(0);
-                Row {
-                    rank: 0,
-                    track_id,
-                    track_name: self.track_name(track_id),
-                    account_manager: Some((m.id, m.name.clone())),
-                    standing: board::standing(dim, s, self.period.days()),
-                    previous: board::standing(dim, self.before.managers.get(&m.id).unwrap_or(&empty), self.previous.days()),
-                    target: target_of(dim, s),
-                    not_reached: None,
-                    not_reached_twice: false,
-                }
+                let who = Some((m.id, m.name.clone()));
+                self.row(
+                    dim,
+                    m.track_id.unwrap_or(0),
+                    who,
+                    self.now.managers.get(&m.id),
+                    self.before.managers.get(&m.id),
+                )
             })
             .collect();
         ranked(dim, rows)
+    }
+
+    /// One unranked row: its standing now and in the previous period.
+    fn row(&self, dim: Dimension, track_id: i64, account_manager: Option<(i64, String)>, now: Option<&Sums>, before: Option<&Sums>) -> Row {
+        let empty = Sums::default();
+        let s = now.unwrap_or(&empty);
+        Row {
+            rank: 0,
+            track_id,
+            track_name: self.track_name(track_id),
+            account_manager,
+            standing: board::standing(dim, s, self.period.days()),
+            previous: board::standing(dim, before.unwrap_or(&empty), self.previous.days()),
+            target: target_of(dim, s),
+            not_reached: None,
+            not_reached_twice: false,
+        }
     }
 }
 

@@ -27,6 +27,18 @@ fn sum(col: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
     Expr::col(col).sum().cast_as(Alias::new("BIGINT"))
 }
 
+/// The rollup's sums into `s`: sales and orders only where rows were
+/// summed (no row is not a zero).
+fn rolled_up(s: &mut Sums, revenue: i64, cost: i64, orders: i64, sale_rows: i64, order_rows: i64) {
+    if sale_rows > 0 {
+        s.revenue = Some(revenue);
+        s.cost = Some(cost);
+    }
+    if order_rows > 0 {
+        s.orders = Some(orders);
+    }
+}
+
 /// Every figure of the months `first..=last` (first days of months).
 pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) -> AppResult<PeriodSums> {
     let mut out = PeriodSums::default();
@@ -52,14 +64,7 @@ pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) 
             .await?;
         let into = if by_track { &mut out.tracks } else { &mut out.managers };
         for (id, revenue, cost, orders, sale_rows, order_rows) in rows {
-            let s = into.entry(id).or_default();
-            if sale_rows > 0 {
-                s.revenue = Some(revenue);
-                s.cost = Some(cost);
-            }
-            if order_rows > 0 {
-                s.orders = Some(orders);
-            }
+            rolled_up(into.entry(id).or_default(), revenue, cost, orders, sale_rows, order_rows);
         }
     }
     // Targets: a track's own (no account manager), and each account manager's.
@@ -203,14 +208,7 @@ pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last
         .all(db)
         .await?;
     for (month, revenue, cost, orders, sale_rows, order_rows) in rows {
-        let s = out.entry(month).or_default();
-        if sale_rows > 0 {
-            s.revenue = Some(revenue);
-            s.cost = Some(cost);
-        }
-        if order_rows > 0 {
-            s.orders = Some(orders);
-        }
+        rolled_up(out.entry(month).or_default(), revenue, cost, orders, sale_rows, order_rows);
     }
     let whose = match who {
         Who::Track(t) => target::Column::TrackId.eq(t).and(target::Column::AccountManagerId.is_null()),

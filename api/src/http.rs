@@ -29,6 +29,8 @@ use std::sync::Arc;
 pub struct HttpState {
     pub app: Arc<AppState>,
     pub schema: crate::graphql::pipeline::Pipeline,
+    /// Whole answers to board-only queries (`graphql::answers`).
+    pub answers: Arc<crate::graphql::answers::Answers>,
 }
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -138,11 +140,18 @@ fn is_request_error(resp: &async_graphql::Response) -> bool {
     resp.data == async_graphql::Value::Null && !resp.errors.is_empty() && resp.errors.iter().all(|e: &ServerError| e.path.is_empty())
 }
 
-async fn execute(s: &HttpState, headers: &HeaderMap, client: ClientAddr, media: &'static str, request: async_graphql::Request) -> Response {
+/// Who is asking: a viewer, nobody, or a refused token (told when a field needs a viewer).
+async fn authenticate(s: &HttpState, headers: &HeaderMap, media: &'static str) -> Result<crate::auth::Auth, Response> {
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let auth = match service::auth::authenticate(&s.app, authorization).await {
+    service::auth::authenticate(&s.app, authorization)
+        .await
+        .map_err(|e| error_body(StatusCode::INTERNAL_SERVER_ERROR, media, &e.message(), e.code()))
+}
+
+async fn execute(s: &HttpState, headers: &HeaderMap, client: ClientAddr, media: &'static str, request: async_graphql::Request) -> Response {
+    let auth = match authenticate(s, headers, media).await {
         Ok(a) => a,
-        Err(e) => return error_body(StatusCode::INTERNAL_SERVER_ERROR, media, &e.message(), e.code()),
+        Err(resp) => return resp,
     };
     execute_as(s, headers, client, media, request, auth).await
 }
@@ -155,6 +164,19 @@ async fn execute_as(
     request: async_graphql::Request,
     auth: crate::auth::Auth,
 ) -> Response {
+    let (status, body, _) = answer(s, headers, client, media, request, auth).await;
+    respond(status, media, body)
+}
+
+/// Runs a request: the status, the body and whether it answered without an error.
+async fn answer(
+    s: &HttpState,
+    headers: &HeaderMap,
+    client: ClientAddr,
+    media: &'static str,
+    request: async_graphql::Request,
+    auth: crate::auth::Auth,
+) -> (StatusCode, Result<String, AppError>, bool) {
     let request = request
         .data(auth)
         .data(locale_of(headers, &s.app))
@@ -174,12 +196,13 @@ async fn execute_as(
     } else {
         serde_json::to_string(&resp)
     };
+    (status, body.map_err(AppError::internal), resp.errors.is_empty())
+}
+
+fn respond(status: StatusCode, media: &'static str, body: Result<String, AppError>) -> Response {
     match body {
         Ok(body) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body).into_response(),
-        Err(e) => {
-            let err = AppError::internal(e);
-            error_body(StatusCode::INTERNAL_SERVER_ERROR, media, &err.message(), err.code())
-        }
+        Err(err) => error_body(StatusCode::INTERNAL_SERVER_ERROR, media, &err.message(), err.code()),
     }
 }
 
@@ -213,6 +236,27 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
         Ok(b) => b,
         Err(resp) => return resp,
     };
+    let auth = match authenticate(&s, &headers, media).await {
+        Ok(a) => a,
+        Err(resp) => return resp,
+    };
+    // A board-only query asked before by the same viewer, the board unchanged since: its answer.
+    let ask = match &auth {
+        crate::auth::Auth::Viewer(v) if s.app.config.board_cache => Some(crate::graphql::answers::Ask {
+            user_id: v.user_id,
+            locale: locale_of(&headers, &s.app),
+            media,
+            body: &body,
+        }),
+        _ => None,
+    };
+    let generation = s.app.bus.boards.generation();
+    let now = s.app.clock.now();
+    if let Some(ask) = &ask
+        && let Some(kept) = s.answers.get(ask, generation, now)
+    {
+        return (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], kept).into_response();
+    }
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
@@ -224,7 +268,23 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
             );
         }
     };
-    execute(&s, &headers, client_of(&extensions), media, request).await
+    let ask = ask.filter(|_| crate::graphql::answers::board_only(&request.query));
+    let (status, answer, clean) = answer(&s, &headers, client_of(&extensions), media, request, auth).await;
+    if let (Some(ask), Ok(text), true) = (&ask, &answer, clean) {
+        // Good for the company's day it was asked on: a period "so far" ends today.
+        if let Ok(settings) = service::settings::current(&s.app).await {
+            let tz = settings.timezone;
+            let today = crate::domain::calendar::local_date(now, tz);
+            if let Some(tomorrow) = today.succ_opt() {
+                let day = (
+                    crate::domain::calendar::start_of_day(today, tz),
+                    crate::domain::calendar::start_of_day(tomorrow, tz),
+                );
+                s.answers.keep(ask, generation, Bytes::from(text.clone()), day);
+            }
+        }
+    }
+    respond(status, media, answer)
 }
 
 /// A body of at most `limit` bytes, or the 413 that says it is larger.
@@ -244,10 +304,9 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
 /// the admin's: the caller is authenticated before the body is read, and a
 /// body larger than the ordinary limit is read only for an admin.
 async fn upload(s: &HttpState, client: ClientAddr, headers: &HeaderMap, media: &'static str, content_type: &str, body: Body) -> Response {
-    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let auth = match service::auth::authenticate(&s.app, authorization).await {
+    let auth = match authenticate(s, headers, media).await {
         Ok(a) => a,
-        Err(e) => return error_body(StatusCode::INTERNAL_SERVER_ERROR, media, &e.message(), e.code()),
+        Err(resp) => return resp,
     };
     let may_upload = auth.viewer().is_ok_and(|v| v.role == entity::Role::Admin);
     let limit = if may_upload {

@@ -1,5 +1,6 @@
 //! The scheduler: the daily anomaly scan at its hour (01:00 company time by
-//! default; on the 25th it includes the order-expectation rule). It runs
+//! default; on the 25th it includes the order-expectation rule), and at
+//! every tick the start of each meeting that has begun (escalation). It runs
 //! in one process only: on PostgreSQL the process holding a session
 //! advisory lock is the leader; SQLite is a single node anyway.
 //!
@@ -21,6 +22,11 @@ const TICK: Duration = Duration::from_secs(30);
 /// Runs the jobs that are due now; returns the scan report when the scan ran.
 pub async fn run_due_jobs(state: &AppState) -> AppResult<Option<ScanReport>> {
     let now = state.clock.now();
+    // Meetings that have started (also while no process ran): their series' pending tasks escalate.
+    let opened = crate::service::meetings::open_started(state, now).await?;
+    if opened.meetings > 0 {
+        tracing::info!(meetings = opened.meetings, escalated = opened.escalated, "meetings opened");
+    }
     let settings = store::settings::load(&state.db).await?;
     let local = now.with_timezone(&settings.timezone);
     // An hour past 23 (saved before it was validated) would never come: run at 23.

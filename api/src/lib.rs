@@ -81,6 +81,7 @@ impl App {
         let router = http::router(http::HttpState {
             app: state.clone(),
             schema,
+            answers: Arc::default(),
         });
         Ok(Self { state, listener, router })
     }

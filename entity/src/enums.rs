@@ -372,3 +372,52 @@ pub enum BatchSource {
     #[sea_orm(string_value = "SEED")]
     Seed,
 }
+
+/// The two kinds of supervision meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum MeetingKind {
+    /// 督导会议: CEO and directors, monthly; the secretary records.
+    #[sea_orm(string_value = "MONTHLY_SUPERVISION")]
+    MonthlySupervision,
+    /// 赛道周会: a track's director and account managers, weekly.
+    #[sea_orm(string_value = "TRACK_WEEKLY")]
+    TrackWeekly,
+}
+
+/// Whether a meeting will take place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum MeetingStatus {
+    #[sea_orm(string_value = "SCHEDULED")]
+    Scheduled,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+/// What was done to a scheduled meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum MeetingChangeKind {
+    #[sea_orm(string_value = "MOVED")]
+    Moved,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+/// A meeting task's state: pending until its owner marks it done; closed
+/// (cancelled, with the reason) by the chair's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum TaskStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "DONE")]
+    Done,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}

@@ -9,6 +9,7 @@ mod m20261125_000004_typed_events;
 mod m20261125_000005_alert_evidence;
 mod m20261126_000006_sessions_and_seen;
 mod m20261203_000007_erp_facts;
+mod m20261203_000008_meetings;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_alert_evidence::Migration),
             Box::new(m20261126_000006_sessions_and_seen::Migration),
             Box::new(m20261203_000007_erp_facts::Migration),
+            Box::new(m20261203_000008_meetings::Migration),
         ]
     }
 }

@@ -582,3 +582,50 @@ async fn the_board_shows_an_import_at_once_and_takes_slices_of_rows() {
     let bad = app.post(Some(&token), q, json!({ "p": quarter(4)["p"], "f": 5000, "o": -1 })).await;
     assert_eq!(bad.fields(), vec!["first", "offset"]);
 }
+
+#[tokio::test]
+async fn a_kept_board_answer_is_the_viewers_own_and_goes_when_the_board_changes() {
+    let statements = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = spawn_app_counting(statements.clone()).await;
+    fixture(&app).await;
+    let sent = || statements.load(std::sync::atomic::Ordering::SeqCst);
+    let ceo = app.login("ceo@test.local").await;
+    let d1 = app.login("d1@test.local").await;
+    let first = app.post(Some(&ceo), BOARD, quarter(4)).await.data().clone();
+    // Asked again, unchanged: the same answer, not a statement sent.
+    let before = sent();
+    let again = app.post(Some(&ceo), BOARD, quarter(4)).await.data().clone();
+    assert_eq!(again, first);
+    assert_eq!(sent(), before, "a kept answer sends no statement");
+    // Another viewer, the same bytes: his own rows (d1 runs 消费电子I: a1 and a2 only).
+    let names = |b: &Value, n: usize| table(&b["rankingBoard"], n).into_iter().map(|(name, ..)| name).collect::<Vec<_>>();
+    let mine = app.post(Some(&d1), BOARD, quarter(4)).await.data().clone();
+    assert_eq!(names(&first, 2), vec!["a1", "a2", "a3"]);
+    assert_eq!(names(&mine, 2), vec!["a1", "a2"]);
+    // d1 now runs 医疗器械 instead: his next board has its account managers.
+    let admin = app.login("admin@test.local").await;
+    let update = "mutation($id: ID!, $t: [ID!]) { updateUser(id: $id, input: { trackIds: $t }) { id } }";
+    app.post(
+        Some(&admin),
+        update,
+        json!({ "id": org::D1.to_string(), "t": [org::T2.to_string()] }),
+    )
+    .await
+    .data();
+    let d1 = app.login("d1@test.local").await;
+    let moved = app.post(Some(&d1), BOARD, quarter(4)).await.data().clone();
+    assert_eq!(names(&moved, 2), vec!["a3"]);
+    // A new target line is on the next board.
+    let line = |b: &Value| b["rankingBoard"]["dimensions"][0]["targetLine"].as_f64();
+    assert_eq!(line(&first), Some(90.0));
+    let settings = "mutation { updateSettings(input: { board: { salesAchievementPercent: 80 } }) { timezone } }";
+    app.post(Some(&admin), settings, json!({})).await.data();
+    let lowered = app.post(Some(&ceo), BOARD, quarter(4)).await.data().clone();
+    assert_eq!(line(&lowered), Some(80.0));
+    // The company's midnight into December: the quarter so far takes in December's target.
+    let t1 = |b: &Value| row(&b["rankingBoard"], 1, "消费电子I")["target"].clone();
+    assert_eq!(t1(&lowered), json!("2000.00"));
+    app.clock.set("2026-11-30T16:00:00Z".parse().unwrap());
+    let december = app.post(Some(&ceo), BOARD, quarter(4)).await.data().clone();
+    assert_eq!(t1(&december), json!("3000.00"));
+}

@@ -16,6 +16,7 @@ mod graphiql;
 mod helpers;
 mod http;
 mod jobs;
+mod meetings;
 mod opportunities;
 mod schema;
 mod scope;

@@ -375,6 +375,38 @@ pub enum StandingKind {
     NotAvailable,
 }
 
+impl StandingKind {
+    pub const ALL: [StandingKind; 5] = [
+        StandingKind::Ranked,
+        StandingKind::NoTarget,
+        StandingKind::NoSales,
+        StandingKind::NoData,
+        StandingKind::NotAvailable,
+    ];
+
+    /// How it is stored (a task keeps the standing of its row).
+    pub const fn code(self) -> &'static str {
+        match self {
+            StandingKind::Ranked => "RANKED",
+            StandingKind::NoTarget => "NO_TARGET",
+            StandingKind::NoSales => "NO_SALES",
+            StandingKind::NoData => "NO_DATA",
+            StandingKind::NotAvailable => "NOT_AVAILABLE",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<StandingKind> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl Dimension {
+    /// The dimension of its number on the board (1 to 8).
+    pub fn from_number(n: usize) -> Option<Dimension> {
+        n.checked_sub(1).and_then(|i| Self::ALL.get(i).copied())
+    }
+}
+
 impl Standing {
     pub fn kind(&self) -> StandingKind {
         match self {

@@ -5,11 +5,13 @@
 
 use super::alerts::Unit;
 use super::board::{Dimension, PeriodKind, StandingKind, Unit as BoardUnit};
+use super::meetings::RecurrenceKind;
 use super::page::{AlertOrder, FactOrder, OpportunityOrder};
 use super::settings::Settings;
+use chrono::Weekday;
 use entity::{
-    ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, ErpKind, EventKind, HistoryField, OpportunityKind,
-    OpportunityStatus, ReviewAction, Role, ShelveReason, Stage,
+    ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, ErpKind, EventKind, HistoryField, MeetingChangeKind,
+    MeetingKind, MeetingStatus, OpportunityKind, OpportunityStatus, ReviewAction, Role, ShelveReason, Stage, TaskStatus,
 };
 
 /// A language the API answers in.
@@ -211,6 +213,43 @@ words!(Dimension {
     TrackForecastAccuracy => "各赛道销售预测准确率", "Track sales forecast accuracy";
     TrackExpenseRatio => "各赛道费用占销售千分比", "Track expenses per mille of sales";
     TrackDso => "各赛道应收周转天数（DSO）", "Track DSO (days sales outstanding)";
+});
+
+words!(MeetingKind {
+    MonthlySupervision => "月度销售督导会", "Monthly supervision meeting";
+    TrackWeekly => "赛道周会", "Track weekly meeting";
+});
+
+words!(MeetingStatus {
+    Scheduled => "已安排", "Scheduled";
+    Cancelled => "已取消", "Cancelled";
+});
+
+words!(MeetingChangeKind {
+    Moved => "已改期", "Moved";
+    Cancelled => "已取消", "Cancelled";
+});
+
+words!(TaskStatus {
+    Pending => "待完成", "Pending";
+    Done => "已完成", "Done";
+    Cancelled => "已关闭", "Closed";
+});
+
+words!(RecurrenceKind {
+    Weekly => "每周", "Every week";
+    MonthlyNth => "每月第N个星期几", "The nth weekday of each month";
+    MonthlyLast => "每月最后一个星期几", "The last weekday of each month";
+});
+
+words!(Weekday {
+    Mon => "周一", "Monday";
+    Tue => "周二", "Tuesday";
+    Wed => "周三", "Wednesday";
+    Thu => "周四", "Thursday";
+    Fri => "周五", "Friday";
+    Sat => "周六", "Saturday";
+    Sun => "周日", "Sunday";
 });
 
 words!(PeriodKind {

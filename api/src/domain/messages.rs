@@ -34,6 +34,72 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("reset passwords", "重置密码"),
     ("run the scan", "运行告警扫描"),
     ("import ERP data or targets", "导入ERP数据或目标"),
+    // Meetings and their tasks.
+    ("meeting", "会议"),
+    ("task", "任务"),
+    ("must be a time of day as HH:MM", "须为时刻，格式HH:MM"),
+    (
+        "must be 1 to 4 (or ask for the last weekday)",
+        "须为1到4（或选择每月最后一个星期几）",
+    ),
+    (
+        "only the secretary or an admin schedules the monthly meeting",
+        "月度督导会只能由CEO秘书或系统管理员安排",
+    ),
+    (
+        "only the track's director or an admin schedules its weekly meeting",
+        "赛道周会只能由该赛道总监或系统管理员安排",
+    ),
+    ("is needed for a weekly meeting", "赛道周会必须指定赛道"),
+    (
+        "must be empty: the monthly meeting is the whole company's",
+        "须留空：月度督导会面向全公司",
+    ),
+    ("give a start or a recurrence, one of the two", "请给出开始时间或重复规则，二者选一"),
+    ("must be in the future", "须为将来的时间"),
+    ("the meeting is cancelled", "会议已取消"),
+    (
+        "the meeting has started: it can no longer be moved or cancelled",
+        "会议已开始，不能再改期或取消",
+    ),
+    ("another meeting of the series starts then", "同一系列的另一场会议在该时间开始"),
+    ("the meeting was changed meanwhile: read it again", "会议已被他人修改，请重新读取"),
+    ("give a track or an account manager, not both", "请给出赛道或客户经理，不能同时给出"),
+    ("give the row's track (or its account manager)", "请给出该行的赛道（或客户经理）"),
+    ("is needed", "必填"),
+    ("the secretary records the monthly meeting's tasks", "月度督导会的任务由CEO秘书记录"),
+    (
+        "the track's director records its weekly meeting's tasks",
+        "赛道周会的任务由该赛道总监记录",
+    ),
+    ("is not a row of the board of {}", "不是{}看板上的一行"),
+    ("is not of the meeting's track", "不属于该会议的赛道"),
+    ("is not a user", "不是系统用户"),
+    ("is not of the row's track", "不属于该行的赛道"),
+    ("is not an alert you can see", "不是您可查看的告警任务"),
+    ("only the task's owner marks it done", "只有任务负责人可以标记完成"),
+    ("the task is not pending", "任务不是待完成状态"),
+    ("the task was changed meanwhile: read it again", "任务已被他人修改，请重新读取"),
+    ("only who recorded the task reopens it", "只有记录该任务的人可以重新打开"),
+    ("only a done task can be reopened", "只有已完成的任务可以重新打开"),
+    ("is not a quarter", "不是有效的季度"),
+    ("the opening report is ready from {}", "开场报告自{}起可查看"),
+    ("tasks of this meeting can be recorded from {}", "本次会议的任务自{}起可以记录"),
+    (
+        "the window to record tasks of this meeting closed at {}",
+        "本次会议的任务记录时间已于{}截止",
+    ),
+    ("is not an active user", "不是启用中的用户"),
+    (
+        "must be a director of the row's track (a monthly meeting's task)",
+        "须为该行赛道的总监（月度督导会任务）",
+    ),
+    (
+        "must be an account manager of the meeting's track (a weekly meeting's task)",
+        "须为该会议赛道的客户经理（赛道周会任务）",
+    ),
+    ("is needed: the dimension ranks account managers", "必填：该维度按客户经理排名"),
+    ("is needed: the dimension ranks tracks", "必填：该维度按赛道排名"),
     // Logging in.
     ("account deactivated", "账号已停用"),
     ("expected Authorization: Bearer <token>", "请求头应为 Authorization: Bearer <token>"),
@@ -403,6 +469,9 @@ mod tests {
             "domain/limits.rs",
             "graphql/common.rs",
             "graphql/erp.rs",
+            "service/meetings.rs",
+            "domain/meetings.rs",
+            "graphql/meetings.rs",
             "error.rs",
         ];
         // Written for the log or for developers, never to a user.
@@ -415,6 +484,8 @@ mod tests {
             "its alert",
             "its opportunity",
             "its rule",
+            "a dimension is missing from the board",
+            "a task's dimension is not on the board",
         ];
         let mut missing = Vec::new();
         let mut checked = 0;

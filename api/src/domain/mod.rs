@@ -9,6 +9,7 @@ pub mod erp;
 pub mod events;
 pub mod labels;
 pub mod limits;
+pub mod meetings;
 pub mod messages;
 pub mod money;
 pub mod opportunity;

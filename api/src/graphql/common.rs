@@ -181,7 +181,9 @@ pub struct Edge<N>(N);
     concrete(name = "LossReviewEdge", params(super::alerts::LossReview)),
     concrete(name = "ActivityEdge", params(super::opportunities::Activity)),
     concrete(name = "HistoryEntryEdge", params(super::opportunities::HistoryEntry)),
-    concrete(name = "ErpFactEdge", params(super::board::ErpFact))
+    concrete(name = "ErpFactEdge", params(super::board::ErpFact)),
+    concrete(name = "MeetingEdge", params(super::meetings::Meeting)),
+    concrete(name = "TaskEdge", params(super::meetings::Task))
 )]
 impl<N: Node> Edge<N> {
     /// Opaque cursor of this item.
@@ -213,7 +215,9 @@ impl<N: Node> Connection<N> {
     concrete(name = "LossReviewConnection", params(super::alerts::LossReview)),
     concrete(name = "ActivityConnection", params(super::opportunities::Activity)),
     concrete(name = "HistoryEntryConnection", params(super::opportunities::HistoryEntry)),
-    concrete(name = "ErpFactConnection", params(super::board::ErpFact))
+    concrete(name = "ErpFactConnection", params(super::board::ErpFact)),
+    concrete(name = "MeetingConnection", params(super::meetings::Meeting)),
+    concrete(name = "TaskConnection", params(super::meetings::Task))
 )]
 impl<N: Node> Connection<N>
 where

@@ -2,9 +2,9 @@
 //! request level, never one query per row.
 
 use crate::state::AppState;
-use crate::store::{alerts, opportunities, tracks, users};
+use crate::store::{alerts, meetings, opportunities, tracks, users};
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{activity, alert, customer, opportunity, opportunity_history, track, user};
+use entity::{activity, alert, customer, meeting, meeting_change, opportunity, opportunity_history, track, user};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -61,6 +61,10 @@ impl Loader<(i64, u64)> for LatestActivitiesLoader {
         Ok(out)
     }
 }
+loader!(/// Meetings by id (callers check the scope).
+    MeetingLoader => meeting::Model, meetings::meetings_by_ids);
+loader!(/// The recorded moves and cancellations by meeting id.
+    MeetingChangesLoader => Vec<meeting_change::Model>, meetings::changes_by_meeting);
 loader!(/// Track ids by user id.
     UserTracksLoader => Vec<i64>, users::track_ids_of_many);
 loader!(/// Director ids by track id.
@@ -81,6 +85,8 @@ pub struct Loaders {
     pub user_tracks: DataLoader<UserTracksLoader>,
     pub track_directors: DataLoader<TrackDirectorsLoader>,
     pub track_members: DataLoader<TrackMembersLoader>,
+    pub meetings: DataLoader<MeetingLoader>,
+    pub meeting_changes: DataLoader<MeetingChangesLoader>,
 }
 
 impl Loaders {
@@ -97,6 +103,8 @@ impl Loaders {
             user_tracks: DataLoader::new(UserTracksLoader(state.clone()), tokio::spawn),
             track_directors: DataLoader::new(TrackDirectorsLoader(state.clone()), tokio::spawn),
             track_members: DataLoader::new(TrackMembersLoader(state.clone()), tokio::spawn),
+            meetings: DataLoader::new(MeetingLoader(state.clone()), tokio::spawn),
+            meeting_changes: DataLoader::new(MeetingChangesLoader(state.clone()), tokio::spawn),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! `events` the subscriptions. See `api/ARCHITECTURE.md`.
 
 pub mod alerts;
+pub mod answers;
 pub mod auth;
 pub mod board;
 pub mod common;
@@ -18,6 +19,7 @@ pub mod labels;
 pub mod language;
 pub mod live;
 pub mod loaders;
+pub mod meetings;
 pub mod opportunities;
 pub mod order;
 pub mod organisation;
@@ -38,6 +40,7 @@ pub struct QueryRoot(
     alerts::AlertQuery,
     labels::LabelQuery,
     board::BoardQuery,
+    meetings::MeetingQuery,
 );
 
 /// All mutations.
@@ -49,6 +52,7 @@ pub struct MutationRoot(
     settings::SettingsMutation,
     alerts::AlertMutation,
     erp::ErpMutation,
+    meetings::MeetingMutation,
 );
 
 /// All subscriptions.

@@ -125,7 +125,8 @@ impl BoardCache {
         self.figures.invalidate_all();
     }
 
-    fn generation(&self) -> u64 {
+    /// Moves on whenever the board's figures may have changed.
+    pub fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 }

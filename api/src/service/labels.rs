@@ -4,8 +4,10 @@
 use crate::domain::alerts::Unit;
 use crate::domain::board::{Dimension, PeriodKind, StandingKind, Unit as BoardUnit};
 use crate::domain::labels::{Labelled, Locale};
+use crate::domain::meetings::RecurrenceKind;
 use crate::domain::page::{AlertOrder, FactOrder, OpportunityOrder};
 use crate::domain::settings::Settings;
+use chrono::Weekday;
 use entity::*;
 use sea_orm::{ActiveEnum, Iterable};
 
@@ -54,6 +56,30 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
         stored::<ReviewAction>("ReviewAction", locale, s),
         stored::<EventKind>("EventKind", locale, s),
         stored::<ErpKind>("ErpKind", locale, s),
+        stored::<MeetingKind>("MeetingKind", locale, s),
+        stored::<MeetingStatus>("MeetingStatus", locale, s),
+        stored::<MeetingChangeKind>("MeetingChangeKind", locale, s),
+        stored::<TaskStatus>("TaskStatus", locale, s),
+        plain(
+            "RecurrenceRule",
+            &[
+                ("WEEKLY", RecurrenceKind::Weekly.label(locale, s)),
+                ("MONTHLY_NTH_WEEKDAY", RecurrenceKind::MonthlyNth.label(locale, s)),
+                ("MONTHLY_LAST_WEEKDAY", RecurrenceKind::MonthlyLast.label(locale, s)),
+            ],
+        ),
+        plain(
+            "Weekday",
+            &[
+                ("MONDAY", Weekday::Mon.label(locale, s)),
+                ("TUESDAY", Weekday::Tue.label(locale, s)),
+                ("WEDNESDAY", Weekday::Wed.label(locale, s)),
+                ("THURSDAY", Weekday::Thu.label(locale, s)),
+                ("FRIDAY", Weekday::Fri.label(locale, s)),
+                ("SATURDAY", Weekday::Sat.label(locale, s)),
+                ("SUNDAY", Weekday::Sun.label(locale, s)),
+            ],
+        ),
         plain(
             "ThresholdUnit",
             &[

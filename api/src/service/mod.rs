@@ -8,6 +8,7 @@ pub mod auth;
 pub mod board;
 pub mod erp;
 pub mod labels;
+pub mod meetings;
 pub mod opportunities;
 pub mod settings;
 pub mod users;

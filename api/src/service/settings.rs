@@ -20,5 +20,7 @@ pub async fn update(state: &AppState, viewer: &Viewer, patch: SettingsPatch) -> 
     let next = patch.apply(&current)?;
     store::settings::save(&txn, &next, Some(viewer.user_id), state.clock.now()).await?;
     txn.commit().await?;
+    // The board's target lines and the company's calendar are settings.
+    state.bus.boards.forget_all();
     Ok(next)
 }

@@ -7,6 +7,7 @@ pub mod erp;
 pub mod events;
 pub mod jobs;
 pub mod locks;
+pub mod meetings;
 pub mod opportunities;
 pub mod sessions;
 pub mod settings;

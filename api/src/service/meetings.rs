@@ -1,0 +1,694 @@
+//! Supervision meetings (`DOMAIN.md` section 3): scheduling with a
+//! recurrence, moving and cancelling one occurrence, tasks recorded from a
+//! board row, their completion and reopening, and the lists.
+
+use super::board::{self as board_service, PeriodRequest};
+use super::{Page, PageRequest};
+use crate::auth::Viewer;
+use crate::domain::board::{Dimension, Period, PeriodKind, StandingKind};
+use crate::domain::calendar;
+use crate::domain::meetings::{self as rules, Recurrence, RecurrenceKind, RowOf};
+use crate::domain::text::{self, TextKind};
+use crate::error::{AppError, AppResult, Problems};
+use crate::state::AppState;
+use crate::store::{self, meetings as repo};
+use chrono::{DateTime, Datelike, Utc};
+use entity::{MeetingChangeKind, MeetingKind, MeetingStatus, Role, TaskStatus, meeting, meeting_change, task};
+use sea_orm::Set;
+
+/// What to schedule: one meeting at `starts_at`, or `count` occurrences of
+/// a recurrence from `from` (default: now).
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub kind: MeetingKind,
+    pub track_id: Option<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub recurrence: Option<RecurrenceAsk>,
+}
+
+/// A recurrence as a client gives it.
+#[derive(Debug, Clone)]
+pub struct RecurrenceAsk {
+    pub kind: RecurrenceKind,
+    pub weekday: chrono::Weekday,
+    pub nth: Option<i64>,
+    /// `HH:MM`, company time.
+    pub time: String,
+    pub from: Option<DateTime<Utc>>,
+    pub count: i64,
+}
+
+fn recurrence(p: &mut Problems, r: &RecurrenceAsk) -> Recurrence {
+    let time = rules::parse_time(&r.time).unwrap_or_else(|| {
+        p.add("input.recurrence.time", "must be a time of day as HH:MM");
+        chrono::NaiveTime::MIN
+    });
+    let weekday = r.weekday;
+    match r.kind {
+        RecurrenceKind::Weekly => Recurrence::Weekly { weekday, time },
+        RecurrenceKind::MonthlyLast => Recurrence::MonthlyLast { weekday, time },
+        RecurrenceKind::MonthlyNth => {
+            let nth = r.nth.and_then(|n| u8::try_from(n).ok()).filter(|n| (1..=4).contains(n));
+            if nth.is_none() {
+                p.add("input.recurrence.nth", "must be 1 to 4 (or ask for the last weekday)");
+            }
+            Recurrence::MonthlyNth {
+                nth: nth.unwrap_or(1),
+                weekday,
+                time,
+            }
+        }
+    }
+}
+
+fn in_window(p: &mut Problems, field: &str, at: DateTime<Utc>) {
+    p.check(!calendar::instant_in_window(at), field, "must lie between the years 2000 and 2100");
+}
+
+/// The weekly meeting's track, checked: it exists, and the viewer may schedule there.
+async fn series_of(state: &AppState, viewer: &Viewer, kind: MeetingKind, track_id: Option<i64>) -> AppResult<()> {
+    if let Some(t) = track_id
+        && store::tracks::by_id(&state.db, t).await?.is_none()
+    {
+        return Err(AppError::invalid("input.trackId", "is not a track"));
+    }
+    let directs = track_id.is_some_and(|t| viewer.track_ids.contains(&t));
+    if !rules::may_schedule(kind, viewer.role, directs) {
+        return Err(AppError::forbidden(match kind {
+            MeetingKind::MonthlySupervision => "only the secretary or an admin schedules the monthly meeting",
+            MeetingKind::TrackWeekly => "only the track's director or an admin schedules its weekly meeting",
+        }));
+    }
+    Ok(())
+}
+
+/// Schedules the meetings asked for (those already scheduled at the same
+/// start are kept as they are) and returns them in order.
+pub async fn schedule(state: &AppState, viewer: &Viewer, cmd: Schedule) -> AppResult<Vec<meeting::Model>> {
+    let mut p = Problems::new();
+    let now = state.clock.now();
+    let track_id = super::id_field(&mut p, cmd.track_id.as_deref(), "input.trackId");
+    match cmd.kind {
+        MeetingKind::TrackWeekly if cmd.track_id.is_none() => p.add("input.trackId", "is needed for a weekly meeting"),
+        MeetingKind::MonthlySupervision if cmd.track_id.is_some() => {
+            p.add("input.trackId", "must be empty: the monthly meeting is the whole company's")
+        }
+        _ => {}
+    }
+    if cmd.starts_at.is_some() == cmd.recurrence.is_some() {
+        p.add("input.startsAt", "give a start or a recurrence, one of the two");
+    }
+    if let Some(at) = cmd.starts_at {
+        in_window(&mut p, "input.startsAt", at);
+        p.check(at <= now, "input.startsAt", "must be in the future");
+    }
+    let rule = cmd.recurrence.as_ref().map(|r| {
+        if let Some(from) = r.from {
+            in_window(&mut p, "input.recurrence.from", from);
+        }
+        p.check(
+            !(1..=i64::from(rules::MAX_OCCURRENCES)).contains(&r.count),
+            "input.recurrence.count",
+            &format!("must be between 1 and {}", rules::MAX_OCCURRENCES),
+        );
+        (recurrence(&mut p, r), r.from, r.count)
+    });
+    p.into_result()?;
+    series_of(state, viewer, cmd.kind, track_id).await?;
+    let settings = store::settings::load(&state.db).await?;
+    let starts = match (cmd.starts_at, rule) {
+        (Some(at), _) => vec![at],
+        (None, Some((rule, from, count))) => {
+            // Never now or before: the first occurrence is still to come.
+            let from = from.unwrap_or(now).max(now + chrono::Duration::seconds(1));
+            rules::occurrences(rule, from, count as u32, settings.timezone)
+                .into_iter()
+                .filter(|t| calendar::instant_in_window(*t))
+                .collect()
+        }
+        (None, None) => Vec::new(),
+    };
+    let series = rules::series(cmd.kind, track_id);
+    let txn = store::begin_write(&state.db).await?;
+    let made = repo::schedule(&txn, cmd.kind, &series, track_id, &starts, viewer.user_id, now).await?;
+    repo::recompute_due(&txn, &series).await?;
+    txn.commit().await?;
+    Ok(made)
+}
+
+/// A meeting in the viewer's scope.
+pub async fn get_meeting(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<meeting::Model> {
+    let m = repo::meeting_by_id(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("meeting"))?;
+    if !sees_meeting(viewer, &m) {
+        return Err(AppError::not_found("meeting"));
+    }
+    Ok(m)
+}
+
+/// Whether a meeting is in the viewer's scope (as `store::meetings::meeting_scope`).
+fn sees_meeting(viewer: &Viewer, m: &meeting::Model) -> bool {
+    let of_tracks = m.track_id.is_some_and(|t| viewer.track_ids.contains(&t));
+    match viewer.role {
+        Role::Ceo | Role::Secretary | Role::Admin => true,
+        Role::TrackDirector => m.kind == MeetingKind::MonthlySupervision || of_tracks,
+        Role::AccountManager => m.kind == MeetingKind::TrackWeekly && of_tracks,
+    }
+}
+
+/// A move (`to: Some`) or a cancellation (`to: None`) of one meeting.
+pub async fn change_meeting(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    to: Option<DateTime<Utc>>,
+    reason: Option<&str>,
+) -> AppResult<meeting::Model> {
+    let now = state.clock.now();
+    let mut p = Problems::new();
+    let reason = match to {
+        Some(_) => text::optional(&mut p, "reason", reason, TextKind::Reason),
+        None => Some(text::required(&mut p, "reason", reason.unwrap_or(""), TextKind::Reason)),
+    };
+    if let Some(at) = to {
+        in_window(&mut p, "startsAt", at);
+        p.check(at <= now, "startsAt", "must be in the future");
+    }
+    p.into_result()?;
+    let m = get_meeting(state, viewer, id).await?;
+    series_of(state, viewer, m.kind, m.track_id).await?;
+    if m.status == MeetingStatus::Cancelled {
+        return Err(AppError::invalid("id", "the meeting is cancelled"));
+    }
+    if m.starts_at <= now {
+        return Err(AppError::invalid(
+            "id",
+            "the meeting has started: it can no longer be moved or cancelled",
+        ));
+    }
+    let txn = store::begin_write(&state.db).await?;
+    if let Some(at) = to
+        && at != m.starts_at
+        && repo::next_in_series(&txn, &m.series, at - chrono::Duration::seconds(1))
+            .await?
+            .is_some_and(|other| other.starts_at == at)
+    {
+        return Err(AppError::invalid("startsAt", "another meeting of the series starts then"));
+    }
+    let (starts_at, status, kind) = match to {
+        Some(at) => (at, MeetingStatus::Scheduled, MeetingChangeKind::Moved),
+        None => (m.starts_at, MeetingStatus::Cancelled, MeetingChangeKind::Cancelled),
+    };
+    let Some(changed) = repo::change_meeting(&txn, &m, starts_at, status).await? else {
+        return Err(AppError::conflict("the meeting was changed meanwhile: read it again"));
+    };
+    repo::record_change(
+        &txn,
+        meeting_change::ActiveModel {
+            meeting_id: Set(m.id),
+            kind: Set(kind),
+            from_starts_at: Set(m.starts_at),
+            to_starts_at: Set(to),
+            reason: Set(reason),
+            actor_id: Set(Some(viewer.user_id)),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await?;
+    repo::recompute_due(&txn, &m.series).await?;
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// The meetings in the viewer's scope.
+#[derive(Debug, Clone, Default)]
+pub struct MeetingList {
+    pub kind: Option<MeetingKind>,
+    pub track_id: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub include_cancelled: bool,
+}
+
+pub async fn meetings(state: &AppState, viewer: &Viewer, f: MeetingList, page: PageRequest) -> AppResult<Page<meeting::Model>> {
+    let mut p = Problems::new();
+    let window = super::page_args(&mut p, &page);
+    let track_id = super::id_field(&mut p, f.track_id.as_deref(), "filter.trackId");
+    for (field, at) in [("filter.from", f.from), ("filter.to", f.to)] {
+        if let Some(at) = at {
+            in_window(&mut p, field, at);
+        }
+    }
+    p.into_result()?;
+    let filter = repo::MeetingFilter {
+        kind: f.kind,
+        track_id,
+        from: f.from,
+        to: f.to,
+        include_cancelled: f.include_cancelled,
+    };
+    repo::meetings(&state.db, viewer, &filter, window, page.with_total).await
+}
+
+/// A task to record from a board row.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub meeting_id: String,
+    pub dimension: Dimension,
+    pub track_id: Option<String>,
+    pub account_manager_id: Option<String>,
+    /// The board period the row is from (default: the month before a
+    /// monthly meeting; a weekly meeting's month so far).
+    pub period: Option<PeriodRequest>,
+    pub description: String,
+    pub owner_id: String,
+    pub alert_id: Option<String>,
+}
+
+/// The board period a meeting looks at by default.
+fn default_period(kind: MeetingKind, starts_at: DateTime<Utc>, tz: chrono_tz::Tz) -> PeriodRequest {
+    let day = calendar::local_date(starts_at, tz);
+    let month = match kind {
+        MeetingKind::MonthlySupervision => calendar::sub_months(calendar::month_start(day), 1),
+        MeetingKind::TrackWeekly => calendar::month_start(day),
+    };
+    PeriodRequest {
+        kind: PeriodKind::Month,
+        year: month.year(),
+        month: Some(month.month()),
+        quarter: None,
+    }
+}
+
+/// `createTaskFromBoardRow`: the row's dimension, track and account manager
+/// and its figure now are copied onto the task; the owner, the entry window
+/// and the link are checked; due at the next meeting of the series.
+pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> AppResult<task::Model> {
+    let now = state.clock.now();
+    let mut p = Problems::new();
+    let meeting_id = super::id_field(&mut p, Some(&cmd.meeting_id), "meetingId");
+    let track_id = super::id_field(&mut p, cmd.track_id.as_deref(), "row.trackId");
+    let manager_id = super::id_field(&mut p, cmd.account_manager_id.as_deref(), "row.accountManagerId");
+    let owner_id = super::id_field(&mut p, Some(&cmd.owner_id), "ownerId");
+    let alert_id = super::id_field(&mut p, cmd.alert_id.as_deref(), "alertId");
+    let description = text::required(&mut p, "description", &cmd.description, TextKind::Comment);
+    let row = match (cmd.track_id.is_some(), cmd.account_manager_id.is_some()) {
+        (true, true) => {
+            p.add("row.accountManagerId", "give a track or an account manager, not both");
+            None
+        }
+        (false, false) => {
+            p.add("row.trackId", "give the row's track (or its account manager)");
+            None
+        }
+        _ => track_id.map(RowOf::Track).or(manager_id.map(RowOf::AccountManager)),
+    };
+    if let Some(row) = row
+        && let Some((field, why)) = rules::row_problem(cmd.dimension, row)
+    {
+        p.add(field, why);
+    }
+    p.into_result()?;
+    let (Some(meeting_id), Some(row), Some(owner_id)) = (meeting_id, row, owner_id) else {
+        return Err(AppError::invalid("meetingId", "is needed"));
+    };
+    let m = get_meeting(state, viewer, meeting_id).await?;
+    let directs = m.track_id.is_some_and(|t| viewer.track_ids.contains(&t));
+    if !rules::may_record(m.kind, viewer.role, directs) {
+        return Err(AppError::forbidden(match m.kind {
+            MeetingKind::MonthlySupervision => "the secretary records the monthly meeting's tasks",
+            MeetingKind::TrackWeekly => "the track's director records its weekly meeting's tasks",
+        }));
+    }
+    if m.status == MeetingStatus::Cancelled {
+        return Err(AppError::invalid("meetingId", "the meeting is cancelled"));
+    }
+    let settings = store::settings::load(&state.db).await?;
+    let tz = settings.timezone;
+    if let Some(why) = rules::entry_window(m.kind, m.starts_at, tz).refuses(now, tz) {
+        return Err(AppError::invalid("meetingId", why));
+    }
+    // The row, as the board shows it to the viewer now.
+    let period_req = cmd.period.unwrap_or_else(|| default_period(m.kind, m.starts_at, tz));
+    let board = board_service::ranking_board(state, viewer, period_req).await?;
+    let table = board
+        .dimensions
+        .iter()
+        .find(|t| t.dimension == cmd.dimension)
+        .ok_or_else(|| AppError::internal("a dimension is missing from the board"))?;
+    let found = table.rows.iter().find(|r| match row {
+        RowOf::Track(t) => r.account_manager.is_none() && r.track_id == t,
+        RowOf::AccountManager(a) => r.account_manager.as_ref().is_some_and(|(id, _)| *id == a),
+    });
+    let Some(found) = found else {
+        let field = match row {
+            RowOf::Track(_) => "row.trackId",
+            RowOf::AccountManager(_) => "row.accountManagerId",
+        };
+        return Err(AppError::invalid(
+            field,
+            format!("is not a row of the board of {}", board.period.label()),
+        ));
+    };
+    let mut p = Problems::new();
+    if m.kind == MeetingKind::TrackWeekly && m.track_id != Some(found.track_id) {
+        p.add("row.trackId", "is not of the meeting's track");
+    }
+    // The owner.
+    let owner = store::users::by_id(&state.db, owner_id).await?;
+    match &owner {
+        None => p.add("ownerId", "is not a user"),
+        Some(o) => {
+            let tracks = store::users::track_ids_of(&state.db, o.id, o.role).await?;
+            let track = m.track_id.unwrap_or(found.track_id);
+            if let Some(why) = rules::owner_problem(m.kind, o.role, o.active, tracks.contains(&track)) {
+                p.add("ownerId", why);
+            }
+        }
+    }
+    if let Some(a) = alert_id {
+        match store::alerts::by_id(&state.db, a).await? {
+            Some(alert) if viewer.can_see(alert.owner_id, alert.track_id) => {
+                p.check(alert.track_id != found.track_id, "alertId", "is not of the row's track");
+            }
+            _ => p.add("alertId", "is not an alert you can see"),
+        }
+    }
+    p.into_result()?;
+    let txn = store::begin_write(&state.db).await?;
+    let due = repo::next_in_series(&txn, &m.series, m.starts_at).await?.map(|n| n.starts_at);
+    let made = repo::insert_task(
+        &txn,
+        task::ActiveModel {
+            meeting_id: Set(m.id),
+            meeting_kind: Set(m.kind),
+            dimension: Set(cmd.dimension.number() as i32),
+            track_id: Set(found.track_id),
+            account_manager_id: Set(found.account_manager.as_ref().map(|(id, _)| *id)),
+            period_first: Set(board.period.first),
+            period_last: Set(board.period.last),
+            value_then: Set(found.standing.value().map(|v| v.to_f64())),
+            standing_then: Set(found.standing.kind().code().to_owned()),
+            description: Set(description),
+            owner_id: Set(owner_id),
+            created_by: Set(viewer.user_id),
+            created_at: Set(now),
+            due_at: Set(due),
+            status: Set(TaskStatus::Pending),
+            done_at: Set(None),
+            done_note: Set(None),
+            escalated_at: Set(None),
+            alert_id: Set(alert_id),
+            version: Set(1),
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(made)
+}
+
+/// Whether a task is in the viewer's scope (as `store::meetings::task_scope` says in SQL).
+fn sees_task(viewer: &Viewer, owner_id: i64, track_id: i64, kind: MeetingKind) -> bool {
+    match viewer.role {
+        Role::Ceo | Role::Secretary | Role::Admin => true,
+        Role::TrackDirector => viewer.track_ids.contains(&track_id) || owner_id == viewer.user_id,
+        Role::AccountManager => owner_id == viewer.user_id || (kind == MeetingKind::TrackWeekly && viewer.track_ids.contains(&track_id)),
+    }
+}
+
+/// A task in the viewer's scope.
+pub async fn get_task(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<task::Model> {
+    let t = repo::task_by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("task"))?;
+    if !sees_task(viewer, t.owner_id, t.track_id, t.meeting_kind) {
+        return Err(AppError::not_found("task"));
+    }
+    Ok(t)
+}
+
+/// `completeTask`: its owner marks it done, with a note.
+pub async fn complete_task(state: &AppState, viewer: &Viewer, id: i64, note: &str) -> AppResult<task::Model> {
+    let mut p = Problems::new();
+    let note = text::required(&mut p, "note", note, TextKind::Comment);
+    p.into_result()?;
+    let t = get_task(state, viewer, id).await?;
+    if t.owner_id != viewer.user_id {
+        return Err(AppError::forbidden("only the task's owner marks it done"));
+    }
+    if t.status != TaskStatus::Pending {
+        return Err(AppError::invalid("id", "the task is not pending"));
+    }
+    let change = task::ActiveModel {
+        status: Set(TaskStatus::Done),
+        done_at: Set(Some(state.clock.now())),
+        done_note: Set(Some(note)),
+        ..Default::default()
+    };
+    repo::update_task_if(&state.db, &t, change)
+        .await?
+        .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))
+}
+
+/// `reopenTask`: whoever recorded it sets a done task pending again.
+pub async fn reopen_task(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<task::Model> {
+    let t = get_task(state, viewer, id).await?;
+    if t.created_by != viewer.user_id {
+        return Err(AppError::forbidden("only who recorded the task reopens it"));
+    }
+    if t.status != TaskStatus::Done {
+        return Err(AppError::invalid("id", "only a done task can be reopened"));
+    }
+    let change = task::ActiveModel {
+        status: Set(TaskStatus::Pending),
+        done_at: Set(None),
+        done_note: Set(None),
+        ..Default::default()
+    };
+    repo::update_task_if(&state.db, &t, change)
+        .await?
+        .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))
+}
+
+/// What a task list is narrowed to, as a client says it.
+#[derive(Debug, Clone, Default)]
+pub struct TaskList {
+    pub meeting_id: Option<String>,
+    pub track_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub status: Option<TaskStatus>,
+    pub overdue: Option<bool>,
+    pub escalated: Option<bool>,
+    pub dimension: Option<Dimension>,
+}
+
+pub async fn tasks(state: &AppState, viewer: &Viewer, f: TaskList, page: PageRequest) -> AppResult<Page<task::Model>> {
+    let mut p = Problems::new();
+    let window = super::page_args(&mut p, &page);
+    let filter = repo::TaskFilter {
+        meeting_id: super::id_field(&mut p, f.meeting_id.as_deref(), "filter.meetingId"),
+        track_id: super::id_field(&mut p, f.track_id.as_deref(), "filter.trackId"),
+        owner_id: super::id_field(&mut p, f.owner_id.as_deref(), "filter.ownerId"),
+        status: f.status,
+        overdue: f.overdue.map(|o| (o, state.clock.now())),
+        escalated: f.escalated,
+        dimension: f.dimension.map(|d| d.number() as i32),
+    };
+    p.into_result()?;
+    repo::tasks(&state.db, viewer, &filter, window, page.with_total).await
+}
+
+/// The stored standing of a task's row.
+pub fn standing_then(t: &task::Model) -> StandingKind {
+    StandingKind::from_code(&t.standing_then).unwrap_or(StandingKind::NoData)
+}
+
+/// Whether a task is overdue now.
+pub fn is_overdue(state: &AppState, t: &task::Model) -> bool {
+    rules::overdue(t.status, t.due_at, state.clock.now())
+}
+
+/// What opening the started meetings did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Opened {
+    /// Meetings whose start was handled.
+    pub meetings: usize,
+    /// Tasks marked escalated.
+    pub escalated: usize,
+}
+
+/// The scheduler's part at a meeting's start: every started meeting not
+/// handled yet (also those that started while no process ran) is claimed
+/// once, and the tasks of its series still pending at its start are
+/// marked escalated — stamped with that start — and stay pending.
+pub async fn open_started(state: &AppState, now: DateTime<Utc>) -> AppResult<Opened> {
+    let mut done = Opened::default();
+    loop {
+        let started = repo::to_open(&state.db, now, 100).await?;
+        if started.is_empty() {
+            return Ok(done);
+        }
+        for m in started {
+            let txn = store::begin_write(&state.db).await?;
+            if !repo::claim_open(&txn, m.id, now).await? {
+                continue;
+            }
+            let marked = repo::escalate(&txn, &m.series, m.starts_at).await?;
+            txn.commit().await?;
+            done.meetings += 1;
+            done.escalated += marked.len();
+        }
+    }
+}
+
+/// The quarterly task analysis: the tasks recorded in a quarter (company
+/// time), counted for the company, per dimension and per track (public,
+/// as the board's track rows are), and per owner for the owners of the
+/// tasks the viewer sees, the lowest completion rate first.
+#[derive(Debug, Clone)]
+pub struct Quarterly {
+    pub period: Period,
+    pub total: rules::TaskCounts,
+    pub by_dimension: Vec<(Dimension, rules::TaskCounts)>,
+    pub by_track: Vec<(i64, rules::TaskCounts)>,
+    pub owners: Vec<(i64, rules::TaskCounts)>,
+}
+
+pub async fn quarterly(state: &AppState, viewer: &Viewer, year: i32, quarter: i32) -> AppResult<Quarterly> {
+    let mut p = Problems::new();
+    let q = u32::try_from(quarter).unwrap_or(0);
+    let period = Period::quarter(year, q).map_err(|why| {
+        let field = if why.contains("year") { "year" } else { "quarter" };
+        p.add(field, why);
+    });
+    p.into_result()?;
+    let Ok(period) = period else {
+        return Err(AppError::invalid("quarter", "is not a quarter"));
+    };
+    let tz = store::settings::load(&state.db).await?.timezone;
+    let from = calendar::start_of_day(period.first, tz);
+    let to = calendar::start_of_day(calendar::add_months(period.last, 1), tz);
+    let groups = repo::task_groups(&state.db, from, to).await?;
+    let mut total = rules::TaskCounts::default();
+    let mut dims = std::collections::BTreeMap::<usize, rules::TaskCounts>::new();
+    let mut tracks = std::collections::BTreeMap::<i64, rules::TaskCounts>::new();
+    let mut owners = std::collections::BTreeMap::<i64, rules::TaskCounts>::new();
+    for g in &groups {
+        total.add(&g.counts);
+        dims.entry(usize::try_from(g.dimension).unwrap_or(0)).or_default().add(&g.counts);
+        tracks.entry(g.track_id).or_default().add(&g.counts);
+        if sees_task(viewer, g.owner_id, g.track_id, g.meeting_kind) {
+            owners.entry(g.owner_id).or_default().add(&g.counts);
+        }
+    }
+    let by_dimension = Dimension::ALL
+        .into_iter()
+        .map(|d| (d, dims.get(&d.number()).copied().unwrap_or_default()))
+        .collect();
+    let mut owners: Vec<(i64, rules::TaskCounts)> = owners.into_iter().collect();
+    owners.sort_by(|a, b| rules::owners_order((&a.0, &a.1), (&b.0, &b.1)));
+    Ok(Quarterly {
+        period,
+        total,
+        by_dimension,
+        by_track: tracks.into_iter().collect(),
+        owners,
+    })
+}
+
+/// One task of an opening report, with its row on the board now.
+#[derive(Debug, Clone)]
+pub struct ReportTask {
+    pub task: task::Model,
+    /// The same row on the board the meeting looks at (none when it has no row there now).
+    pub now: Option<board_service::Row>,
+}
+
+/// 开场报告: what the meeting opens with.
+#[derive(Debug, Clone)]
+pub struct OpeningReport {
+    pub meeting: meeting::Model,
+    /// The meeting before it in the series, whose tasks it reviews.
+    pub previous: Option<meeting::Model>,
+    pub available_from: DateTime<Utc>,
+    /// The board period the "now" figures are from.
+    pub period: Period,
+    pub done: Vec<ReportTask>,
+    /// Still pending: overdue ones first.
+    pub pending: Vec<ReportTask>,
+    pub closed: Vec<ReportTask>,
+    /// A monthly meeting's: every weekly task escalated since the previous monthly meeting.
+    pub escalated: Vec<ReportTask>,
+}
+
+/// `openingReport`: from a day before the meeting (earlier: when), the
+/// previous meeting's tasks done, pending (overdue first) and closed, and
+/// for a monthly meeting the weekly tasks escalated since the previous
+/// monthly meeting; each with its board row then (on the task) and now.
+pub async fn opening_report(state: &AppState, viewer: &Viewer, meeting_id: i64) -> AppResult<OpeningReport> {
+    let now = state.clock.now();
+    let m = get_meeting(state, viewer, meeting_id).await?;
+    let tz = store::settings::load(&state.db).await?.timezone;
+    let available_from = rules::report_opens(m.starts_at);
+    if now < available_from {
+        let at = available_from.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+        return Err(AppError::invalid("meetingId", format!("the opening report is ready from {at}")));
+    }
+    if m.status == MeetingStatus::Cancelled {
+        return Err(AppError::invalid("meetingId", "the meeting is cancelled"));
+    }
+    let previous = repo::previous_in_series(&state.db, &m.series, m.starts_at).await?;
+    let max = rules::REPORT_SECTION_MAX as u64;
+    let reviewed = match &previous {
+        Some(p) => repo::tasks_of_meetings_between(&state.db, viewer, &m.series, (p.starts_at, m.starts_at), max * 3).await?,
+        None => Vec::new(),
+    };
+    let escalated = match m.kind {
+        MeetingKind::MonthlySupervision => {
+            let until = m.starts_at.min(now);
+            repo::weekly_escalated_between(&state.db, viewer, previous.as_ref().map(|p| p.starts_at), until, max).await?
+        }
+        MeetingKind::TrackWeekly => Vec::new(),
+    };
+    // The board the meeting looks at, once for every row.
+    let period_req = default_period(m.kind, m.starts_at, tz);
+    let board = board_service::ranking_board(state, viewer, period_req).await?;
+    let row_now = |t: &task::Model| -> Option<board_service::Row> {
+        let dim = usize::try_from(t.dimension).ok().and_then(Dimension::from_number)?;
+        let table = board.dimensions.iter().find(|d| d.dimension == dim)?;
+        table
+            .rows
+            .iter()
+            .find(|r| match t.account_manager_id {
+                Some(a) => r.account_manager.as_ref().is_some_and(|(id, _)| *id == a),
+                None => r.account_manager.is_none() && r.track_id == t.track_id,
+            })
+            .cloned()
+    };
+    let item = |t: task::Model| ReportTask { now: row_now(&t), task: t };
+    let mut done = Vec::new();
+    let mut pending = Vec::new();
+    let mut closed = Vec::new();
+    for t in reviewed {
+        match t.status {
+            TaskStatus::Done => done.push(item(t)),
+            TaskStatus::Pending => pending.push(item(t)),
+            TaskStatus::Cancelled => closed.push(item(t)),
+        }
+    }
+    pending.sort_by(|a, b| rules::pending_order(now, (a.task.id, a.task.due_at), (b.task.id, b.task.due_at)));
+    for list in [&mut done, &mut pending, &mut closed] {
+        list.truncate(rules::REPORT_SECTION_MAX);
+    }
+    Ok(OpeningReport {
+        meeting: m,
+        previous,
+        available_from,
+        period: board.period,
+        done,
+        pending,
+        closed,
+        escalated: escalated.into_iter().map(item).collect(),
+    })
+}

@@ -357,10 +357,16 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
         let tracks = crate::store::users::track_ids_of(&db, u.id, u.role).await?;
         let scope = match u.role {
             Role::Ceo | Role::Secretary | Role::Admin => Scope::All,
-            Role::TrackDirector => Scope::Tracks(tracks),
+            Role::TrackDirector => Scope::Tracks(tracks.clone()),
             Role::AccountManager => Scope::Owner(u.id),
         };
-        tokens.push((u.id, token, scope));
+        let listener = crate::store::events::Listener {
+            scope,
+            user_id: u.id,
+            role: u.role,
+            track_ids: tracks,
+        };
+        tokens.push((u.id, token, listener));
     }
     let admin = tokens
         .iter()

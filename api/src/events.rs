@@ -248,7 +248,7 @@ pub async fn retry_pause() {
 /// catch-up, which may go at the reader's pace) rather than live.
 pub fn stream(
     state: std::sync::Arc<crate::state::AppState>,
-    scope: crate::auth::Scope,
+    listener: crate::store::events::Listener,
     kinds: &'static [entity::EventKind],
     after: Option<i64>,
 ) -> impl futures_util::Stream<Item = (std::sync::Arc<entity::event::Model>, bool)> {
@@ -271,7 +271,7 @@ pub fn stream(
         let mut catch_up = after.is_some();
         loop {
             while catch_up {
-                match Box::pin(log::after(&state.db, &scope, kinds, last, BATCH)).await {
+                match Box::pin(log::after(&state.db, &listener, kinds, last, BATCH)).await {
                     Ok(rows) => {
                         catch_up = rows.len() as u64 == BATCH;
                         for row in rows {
@@ -287,7 +287,7 @@ pub fn stream(
                     let seen = last;
                     for row in batch.iter().filter(|r| r.id > seen) {
                         last = row.id;
-                        if kinds.contains(&row.kind) && log::admits(&scope, row) {
+                        if kinds.contains(&row.kind) && log::admits(&listener, row) {
                             yield (row.clone(), false);
                         }
                     }

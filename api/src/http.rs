@@ -236,6 +236,10 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
         Ok(b) => b,
         Err(resp) => return resp,
     };
+    // Read before the viewer is: a change of people after it (his tracks,
+    // his role) moves it on, so an answer made for his old scope is never
+    // kept under the new generation.
+    let generation = s.app.bus.boards.generation();
     let auth = match authenticate(&s, &headers, media).await {
         Ok(a) => a,
         Err(resp) => return resp,
@@ -250,7 +254,6 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
         }),
         _ => None,
     };
-    let generation = s.app.bus.boards.generation();
     let now = s.app.clock.now();
     if let Some(ask) = &ask
         && let Some(kept) = s.answers.get(ask, generation, now)

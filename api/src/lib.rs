@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bench;
 pub mod bench_board;
 pub mod bench_http;
+pub mod bench_meetings;
 pub mod bench_ws;
 pub mod clock;
 pub mod config;
@@ -194,6 +195,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// On the board benchmark's database, write 100 meetings and 50,000 tasks anew, serve them, and
+    /// load `openingReport` and `tasks` pages; time the escalation job for 50 tracks.
+    Meetings {
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Seconds each measurement runs (after one second of warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// Seed the demo company (if the database is empty), start the server as child process(es),
     /// subscribe many WebSocket clients, and time one alert and a scan's burst reaching them.
     Ws {
@@ -344,6 +355,7 @@ pub async fn run_cli() -> ExitCode {
                 None | Some(BenchCommand::Scan) => bench::run(config, clock, size).await,
                 Some(BenchCommand::Http { concurrency, seconds }) => bench_http::run(config, clock, size, concurrency, seconds).await,
                 Some(BenchCommand::Board { concurrency, seconds }) => bench_board::run(config, clock, concurrency, seconds).await,
+                Some(BenchCommand::Meetings { concurrency, seconds }) => bench_meetings::run(config, clock, concurrency, seconds).await,
                 Some(BenchCommand::Ws {
                     subscribers,
                     processes,

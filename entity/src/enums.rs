@@ -303,6 +303,21 @@ pub enum EventKind {
     /// A batch of ERP facts or targets was imported: the board's figures changed.
     #[sea_orm(string_value = "ERP_IMPORTED")]
     ErpImported,
+    /// A meeting task was recorded: to its owner.
+    #[sea_orm(string_value = "TASK_ASSIGNED")]
+    TaskAssigned,
+    /// A pending task is due within a day: to its owner.
+    #[sea_orm(string_value = "TASK_DUE_TOMORROW")]
+    TaskDueTomorrow,
+    /// A task passed its due date not done: to its owner.
+    #[sea_orm(string_value = "TASK_OVERDUE")]
+    TaskOverdue,
+    /// A task still pending at the next meeting's start was marked escalated: to the chairs.
+    #[sea_orm(string_value = "TASK_ESCALATED")]
+    TaskEscalated,
+    /// A meeting's opening report is ready: to its participants.
+    #[sea_orm(string_value = "MEETING_REPORT_READY")]
+    MeetingReportReady,
 }
 
 /// What kind of record an event is about.
@@ -316,6 +331,12 @@ pub enum EventSubject {
     /// An imported ERP batch (`subject_id` is the `erp_batch` id).
     #[sea_orm(string_value = "ERP_BATCH")]
     ErpBatch,
+    /// A meeting task (`subject_id` is the task's id).
+    #[sea_orm(string_value = "TASK")]
+    Task,
+    /// A meeting (`subject_id` is the meeting's id).
+    #[sea_orm(string_value = "MEETING")]
+    Meeting,
 }
 
 /// What an ERP write-back batch (or a target batch) carries.
@@ -406,6 +427,9 @@ pub enum MeetingChangeKind {
     Moved,
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
+    /// A cancelled start scheduled again.
+    #[sea_orm(string_value = "RESTORED")]
+    Restored,
 }
 
 /// A meeting task's state: pending until its owner marks it done; closed

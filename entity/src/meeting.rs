@@ -21,6 +21,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the scheduler handled its start (the escalation), once.
     pub opened_at: Option<DateTimeUtc>,
+    /// When the scheduler announced its opening report, once.
+    pub report_ready_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

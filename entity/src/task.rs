@@ -31,6 +31,10 @@ pub struct Model {
     pub done_at: Option<DateTimeUtc>,
     pub done_note: Option<String>,
     pub escalated_at: Option<DateTimeUtc>,
+    /// When its owner was told it is due within a day.
+    pub due_soon_told_at: Option<DateTimeUtc>,
+    /// When its owner was told it is overdue.
+    pub overdue_told_at: Option<DateTimeUtc>,
     /// The running PDCA item it follows (an anomaly alert).
     pub alert_id: Option<i64>,
     pub version: i32,

@@ -10,6 +10,7 @@ mod m20261125_000005_alert_evidence;
 mod m20261126_000006_sessions_and_seen;
 mod m20261203_000007_erp_facts;
 mod m20261203_000008_meetings;
+mod m20261203_000009_meeting_notices;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_sessions_and_seen::Migration),
             Box::new(m20261203_000007_erp_facts::Migration),
             Box::new(m20261203_000008_meetings::Migration),
+            Box::new(m20261203_000009_meeting_notices::Migration),
         ]
     }
 }

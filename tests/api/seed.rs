@@ -130,3 +130,69 @@ async fn the_demo_company_has_every_role_stage_status_and_alert_case() {
     let id = app.quick_deal(&token, "after-seed").await;
     assert!(id.parse::<i64>().unwrap() > 600);
 }
+
+#[tokio::test]
+async fn the_demo_company_has_a_year_of_meetings_with_tasks_in_every_state() {
+    let app = spawn_bare(|_| {}).await;
+    api::seed::demo_company(&app.db, t0()).await.unwrap();
+    let now = t0();
+    let meetings = meeting::Entity::find().all(&app.db).await.unwrap();
+    let monthly: Vec<_> = meetings.iter().filter(|m| m.kind == MeetingKind::MonthlySupervision).collect();
+    assert!(
+        monthly.iter().filter(|m| m.starts_at <= now).count() >= 12,
+        "a year of monthly meetings"
+    );
+    assert!(monthly.iter().any(|m| m.starts_at > now), "the next monthly meeting is scheduled");
+    for t in 1..=6 {
+        let weekly = meetings.iter().filter(|m| m.track_id == Some(t)).count();
+        assert!(weekly >= 52, "track {t}: {weekly} weekly meetings");
+    }
+    let tasks = task::Entity::find().all(&app.db).await.unwrap();
+    let on_time = tasks
+        .iter()
+        .filter(|t| api::domain::meetings::done_on_time(t.status, t.done_at, t.due_at) && t.due_at.is_some())
+        .count();
+    let late = tasks
+        .iter()
+        .filter(|t| t.status == TaskStatus::Done && !api::domain::meetings::done_on_time(t.status, t.done_at, t.due_at))
+        .count();
+    let pending = tasks.iter().filter(|t| t.status == TaskStatus::Pending).count();
+    let escalated = tasks
+        .iter()
+        .filter(|t| t.escalated_at.is_some() && t.status == TaskStatus::Pending)
+        .count();
+    let monthly_escalated = tasks
+        .iter()
+        .filter(|t| t.escalated_at.is_some() && t.meeting_kind == MeetingKind::MonthlySupervision)
+        .count();
+    assert!(
+        on_time > 100 && late > 20 && pending > 20 && escalated > 20 && monthly_escalated > 0,
+        "{on_time} {late} {pending} {escalated} {monthly_escalated}"
+    );
+    // The next monthly meeting's opening report is full, as the CEO reads it the day before.
+    let next = monthly.iter().filter(|m| m.starts_at > now).min_by_key(|m| m.starts_at).unwrap();
+    app.clock.set(next.starts_at - chrono::Duration::hours(1));
+    let ceo = app.login("ceo@demo.local").await;
+    let r = app
+        .post(
+            Some(&ceo),
+            "query($m: ID!) { openingReport(meetingId: $m) { done { task { id } } pending { task { id } } escalated { task { id escalated } } } }",
+            json!({ "m": next.id.to_string() }),
+        )
+        .await;
+    let report = &r.data()["openingReport"];
+    let count = |section: &str| report[section].as_array().unwrap().len();
+    assert!(count("done") + count("pending") >= 3, "the last monthly meeting's tasks: {report}");
+    assert!(count("escalated") > 0, "no weekly task escalated since: {report}");
+    // The scheduler's first run tells nothing of the past year.
+    app.clock.set(now);
+    let before = app.max_event_id().await;
+    api::jobs::run_due_jobs(&app.state).await.unwrap();
+    let told = event::Entity::find()
+        .filter(event::Column::Id.gt(before))
+        .filter(event::Column::Kind.is_in([EventKind::TaskOverdue, EventKind::TaskEscalated, EventKind::TaskDueTomorrow]))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert!(told <= 12, "{told} task events on the first run");
+}

@@ -1,6 +1,8 @@
 //! Who hears of what. Every alert event goes to the directors of its track
 //! (and so to the CEO, the secretary and the admin, who see everything);
-//! some go to the account manager concerned as well. An ERP import goes to
+//! some go to the account manager concerned as well. Meeting events are
+//! for people, not scopes: a task's owner, the chairs, a meeting's
+//! participants (the admin, who sees everything, is none of them). An ERP import goes to
 //! everyone: the board it refreshes is public inside the company, and the
 //! event names no record. Adding a kind of event is one
 //! variant of `entity::EventKind` and one line here: the match is
@@ -17,6 +19,15 @@ pub enum Audience {
     Track,
     /// Every user (the event carries nothing a scope hides).
     Everyone,
+    /// The person concerned only (a task's owner), whatever his role.
+    Person,
+    /// The chairs of the meetings: the CEO and the secretary, and the
+    /// directors of the event's track when it has one (a weekly task's).
+    Chairs,
+    /// A meeting's participants: for the monthly meeting (no track) the
+    /// CEO, the secretary and every director; for a track's weekly meeting
+    /// the CEO, the secretary and the track's director and account managers.
+    Participants,
 }
 
 /// The audience of each kind of event.
@@ -28,6 +39,9 @@ pub const fn audience(kind: EventKind) -> Audience {
         // Between the director and the CEO.
         EventKind::AlertRaisedToCeo => Audience::Track,
         EventKind::ErpImported => Audience::Everyone,
+        EventKind::TaskAssigned | EventKind::TaskDueTomorrow | EventKind::TaskOverdue => Audience::Person,
+        EventKind::TaskEscalated => Audience::Chairs,
+        EventKind::MeetingReportReady => Audience::Participants,
     }
 }
 
@@ -50,6 +64,15 @@ pub const ALERT_EVENTS: &[EventKind] = &[
 /// What the board's subscription carries: new ERP figures or targets.
 pub const ERP_EVENTS: &[EventKind] = &[EventKind::ErpImported];
 
+/// What the meetings' subscription carries: a person's tasks, escalations, reports ready.
+pub const MEETING_EVENTS: &[EventKind] = &[
+    EventKind::TaskAssigned,
+    EventKind::TaskDueTomorrow,
+    EventKind::TaskOverdue,
+    EventKind::TaskEscalated,
+    EventKind::MeetingReportReady,
+];
+
 /// Escalations only.
 pub const ESCALATIONS: &[EventKind] = &[EventKind::AlertOverdue, EventKind::ReviewOverdue, EventKind::AlertRaisedToCeo];
 
@@ -61,7 +84,10 @@ mod tests {
     #[test]
     fn every_kind_reaches_one_subscription_and_escalations_are_a_subset() {
         for kind in EventKind::iter() {
-            let carried = [ALERT_EVENTS, ERP_EVENTS].iter().filter(|s| s.contains(&kind)).count();
+            let carried = [ALERT_EVENTS, ERP_EVENTS, MEETING_EVENTS]
+                .iter()
+                .filter(|s| s.contains(&kind))
+                .count();
             assert_eq!(carried, 1, "{kind:?} is carried by {carried} subscriptions");
         }
         assert!(ESCALATIONS.iter().all(|k| ALERT_EVENTS.contains(k)));

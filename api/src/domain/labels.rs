@@ -202,6 +202,11 @@ words!(EventKind {
     ReviewOverdue => "审阅逾期", "Review overdue";
     AlertRaisedToCeo => "已上报CEO", "Raised to the CEO";
     ErpImported => "ERP数据已导入", "ERP data imported";
+    TaskAssigned => "新任务", "New task";
+    TaskDueTomorrow => "任务明天到期", "Task due tomorrow";
+    TaskOverdue => "任务已逾期", "Task overdue";
+    TaskEscalated => "任务已升级", "Task escalated";
+    MeetingReportReady => "开场报告已就绪", "Opening report ready";
 });
 
 words!(Dimension {
@@ -228,6 +233,7 @@ words!(MeetingStatus {
 words!(MeetingChangeKind {
     Moved => "已改期", "Moved";
     Cancelled => "已取消", "Cancelled";
+    Restored => "已恢复", "Scheduled again";
 });
 
 words!(TaskStatus {

@@ -18,6 +18,9 @@ pub const WEEKLY_ENTRY_HOURS: i64 = 24;
 /// The opening report is ready this long before its meeting starts.
 pub const REPORT_LEAD_HOURS: i64 = 24;
 
+/// A pending task's owner is told it is due ("tomorrow") this long before.
+pub const DUE_SOON_HOURS: i64 = 24;
+
 /// Most tasks one section of an opening report lists.
 pub const REPORT_SECTION_MAX: usize = 500;
 

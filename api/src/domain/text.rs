@@ -96,9 +96,24 @@ pub fn optional(p: &mut Problems, field: &str, text: Option<&str>, kind: TextKin
     Some(text.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
+/// At most `chars` characters of `text`, with "…" when it was longer (a phone's one line).
+pub fn shorten(text: &str, chars: usize) -> String {
+    let mut out: String = text.chars().take(chars).collect();
+    if text.chars().nth(chars).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_shortened_on_characters() {
+        assert_eq!(shorten("跟进华为模具报价", 4), "跟进华为…");
+        assert_eq!(shorten("跟进", 4), "跟进");
+    }
 
     #[test]
     fn the_limit_is_inclusive_and_counted_in_characters() {

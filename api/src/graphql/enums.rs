@@ -217,7 +217,8 @@ pub enum ReviewAction {
     SuggestClose,
 }
 
-/// Kinds of events: those of alerts (`alertEvents`, `escalationEvents`) and of the board (`erpEvents`).
+/// Kinds of events: those of alerts (`alertEvents`, `escalationEvents`), of the board (`erpEvents`)
+/// and of meetings (`meetingEvents`).
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::EventKind")]
 pub enum EventKind {
@@ -235,6 +236,16 @@ pub enum EventKind {
     AlertRaisedToCeo,
     /// A batch of ERP figures or targets was imported: the board's figures changed.
     ErpImported,
+    /// A meeting task was recorded for its owner.
+    TaskAssigned,
+    /// A pending task is due within a day.
+    TaskDueTomorrow,
+    /// A task passed its due date not done.
+    TaskOverdue,
+    /// A task still pending at the next meeting's start was marked escalated.
+    TaskEscalated,
+    /// A meeting's opening report is ready (a day before it).
+    MeetingReportReady,
 }
 
 /// The order of an alert list.

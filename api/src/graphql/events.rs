@@ -178,6 +178,18 @@ impl EventSubscription {
         subscribe(ctx, audience::ERP_EVENTS, after, super::erp::ErpEvent)
     }
 
+    /// Meeting events for the viewer: his tasks assigned, due tomorrow and overdue; tasks
+    /// escalated (to the chairs: the CEO, the secretary and the task's track's director); opening
+    /// reports ready (to the meeting's participants). With `after`, the stored ones after that
+    /// id first.
+    async fn meeting_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
+    ) -> Result<impl Stream<Item = Result<super::meetings::MeetingEvent>>> {
+        subscribe(ctx, audience::MEETING_EVENTS, after, super::meetings::MeetingEvent)
+    }
+
     /// Escalations in the viewer's scope: overdue alerts, overdue reviews, alerts raised to the CEO.
     async fn escalation_events(
         &self,

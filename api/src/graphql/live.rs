@@ -97,7 +97,7 @@ struct Resolver {
     app: Arc<AppState>,
     auth: Auth,
     locale: Locale,
-    scope: crate::auth::Scope,
+    listener: crate::store::events::Listener,
     kinds: &'static [entity::EventKind],
 }
 
@@ -111,7 +111,7 @@ struct Answer {
 impl Group {
     /// Whether the group's members receive `row`.
     fn receives(&self, row: &entity::event::Model) -> bool {
-        self.resolver.kinds.contains(&row.kind) && crate::store::events::admits(&self.resolver.scope, row)
+        self.resolver.kinds.contains(&row.kind) && crate::store::events::admits(&self.resolver.listener, row)
     }
 
     /// The answer the members are sent for `row`, resolved once.
@@ -341,7 +341,7 @@ impl Pipeline {
             app: app.clone(),
             auth: auth.clone(),
             locale,
-            scope: viewer.scope(),
+            listener: crate::store::events::Listener::of(viewer),
             kinds,
         };
         // Alike subscriptions share one document (and its parsed form).
@@ -359,7 +359,7 @@ impl Pipeline {
             })
         }));
 
-        let rows = crate::events::stream(app.clone(), viewer.scope(), kinds, after);
+        let rows = crate::events::stream(app.clone(), crate::store::events::Listener::of(viewer), kinds, after);
         let live = self.live.clone();
         let deliveries = rows.then(move |(row, replayed)| {
             let (live, group) = (live.clone(), group.clone());

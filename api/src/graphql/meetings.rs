@@ -43,6 +43,8 @@ pub enum MeetingChangeKind {
     Moved,
     /// Cancelled.
     Cancelled,
+    /// A cancelled start scheduled again.
+    Restored,
 }
 
 /// A task's state.
@@ -293,7 +295,10 @@ impl Task {
     }
     /// The meeting it was recorded in.
     async fn meeting(&self, ctx: &Context<'_>) -> Result<Option<Meeting>> {
-        Ok(ctx::loaders(ctx)?.meetings.load_one(self.0.meeting_id).await?.map(Meeting))
+        // A task can outlive its owner's access to the meeting (he moved to another track).
+        let viewer = ctx::viewer(ctx)?;
+        let found = ctx::loaders(ctx)?.meetings.load_one(self.0.meeting_id).await?;
+        Ok(found.filter(|m| svc::sees_meeting(viewer, m)).map(Meeting))
     }
     /// The kind of meeting it was recorded in.
     async fn meeting_kind(&self) -> MeetingKind {
@@ -576,6 +581,79 @@ impl OpeningReport {
     /// A monthly meeting's: the weekly tasks escalated since the previous monthly meeting (red, marked).
     async fn escalated(&self) -> Vec<ReportTask> {
         self.0.escalated.iter().cloned().map(ReportTask).collect()
+    }
+}
+
+/// A meeting event, stored before it was sent.
+pub struct MeetingEvent(pub entity::event::Model);
+
+/// A meeting event, stored before it was sent: a task assigned to the viewer, due tomorrow or
+/// overdue; a task escalated (to the chairs); an opening report ready (to the participants).
+/// Pass its `id` as `after` to resume.
+#[Object]
+impl MeetingEvent {
+    /// Increasing id: the value to pass as `after` when reconnecting.
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    /// What happened.
+    async fn kind(&self) -> super::enums::EventKind {
+        self.0.kind.into()
+    }
+    /// What happened, in words (任务已升级), in the request's language.
+    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+        super::labels::label(ctx, self.0.kind).await
+    }
+    /// One line for a phone's notification: the kind and the task's problem (or the meeting and
+    /// its start in company time).
+    async fn notification(&self, ctx: &Context<'_>) -> Result<String> {
+        let kind = super::labels::label(ctx, self.0.kind).await?;
+        let viewer = ctx::viewer(ctx)?;
+        let state = ctx::state(ctx)?;
+        let what = match self.0.subject_kind {
+            entity::EventSubject::Task => svc::get_task(state, viewer, self.0.subject_id)
+                .await
+                .ok()
+                .map(|t| crate::domain::text::shorten(&t.description, 40)),
+            entity::EventSubject::Meeting => match svc::get_meeting(state, viewer, self.0.subject_id).await.ok() {
+                Some(m) => Some(format!(
+                    "{} {}",
+                    super::labels::label(ctx, m.kind).await?,
+                    svc::local_time(state, m.starts_at).await?
+                )),
+                None => None,
+            },
+            _ => None,
+        };
+        Ok(match what {
+            Some(w) => format!("{kind}：{w}"),
+            None => kind,
+        })
+    }
+    /// When.
+    async fn at(&self) -> Instant {
+        Instant(self.0.created_at)
+    }
+    /// The task, as it is now (when the viewer may see it).
+    async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
+        if self.0.subject_kind != entity::EventSubject::Task {
+            return Ok(None);
+        }
+        let found = svc::get_task(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id).await;
+        Ok(found.ok().map(Task))
+    }
+    /// The meeting: the task's, or the one whose report is ready (when the viewer may see it).
+    async fn meeting(&self, ctx: &Context<'_>) -> Result<Option<Meeting>> {
+        let (state, viewer) = (ctx::state(ctx)?, ctx::viewer(ctx)?);
+        let id = match self.0.subject_kind {
+            entity::EventSubject::Meeting => self.0.subject_id,
+            entity::EventSubject::Task => match svc::get_task(state, viewer, self.0.subject_id).await {
+                Ok(t) => t.meeting_id,
+                Err(_) => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        Ok(svc::get_meeting(state, viewer, id).await.ok().map(Meeting))
     }
 }
 

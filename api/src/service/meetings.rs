@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store::{self, meetings as repo};
 use chrono::{DateTime, Datelike, Utc};
-use entity::{MeetingChangeKind, MeetingKind, MeetingStatus, Role, TaskStatus, meeting, meeting_change, task};
+use entity::{EventKind, EventSubject, MeetingChangeKind, MeetingKind, MeetingStatus, Role, TaskStatus, meeting, meeting_change, task};
 use sea_orm::Set;
 
 /// What to schedule: one meeting at `starts_at`, or `count` occurrences of
@@ -129,11 +129,36 @@ pub async fn schedule(state: &AppState, viewer: &Viewer, cmd: Schedule) -> AppRe
         (None, None) => Vec::new(),
     };
     let series = rules::series(cmd.kind, track_id);
-    let txn = store::begin_write(&state.db).await?;
+    let txn = begin_schedule(state).await?;
+    // A start that was cancelled is scheduled again (and recorded so).
+    for m in repo::restore(&txn, &series, &starts).await? {
+        repo::record_change(
+            &txn,
+            meeting_change::ActiveModel {
+                meeting_id: Set(m.id),
+                kind: Set(MeetingChangeKind::Restored),
+                from_starts_at: Set(m.starts_at),
+                to_starts_at: Set(Some(m.starts_at)),
+                reason: Set(None),
+                actor_id: Set(Some(viewer.user_id)),
+                created_at: Set(now),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
     let made = repo::schedule(&txn, cmd.kind, &series, track_id, &starts, viewer.user_id, now).await?;
     repo::recompute_due(&txn, &series).await?;
     txn.commit().await?;
     Ok(made)
+}
+
+/// A write transaction holding the meetings' lock: one writer of the
+/// schedule and its due dates at a time.
+async fn begin_schedule(state: &AppState) -> AppResult<sea_orm::DatabaseTransaction> {
+    let txn = store::begin_write(&state.db).await?;
+    store::locks::hold_for_transaction(&txn, store::locks::Lock::Meetings).await?;
+    Ok(txn)
 }
 
 /// A meeting in the viewer's scope.
@@ -148,7 +173,7 @@ pub async fn get_meeting(state: &AppState, viewer: &Viewer, id: i64) -> AppResul
 }
 
 /// Whether a meeting is in the viewer's scope (as `store::meetings::meeting_scope`).
-fn sees_meeting(viewer: &Viewer, m: &meeting::Model) -> bool {
+pub fn sees_meeting(viewer: &Viewer, m: &meeting::Model) -> bool {
     let of_tracks = m.track_id.is_some_and(|t| viewer.track_ids.contains(&t));
     match viewer.role {
         Role::Ceo | Role::Secretary | Role::Admin => true,
@@ -187,12 +212,9 @@ pub async fn change_meeting(
             "the meeting has started: it can no longer be moved or cancelled",
         ));
     }
-    let txn = store::begin_write(&state.db).await?;
+    let txn = begin_schedule(state).await?;
     if let Some(at) = to
-        && at != m.starts_at
-        && repo::next_in_series(&txn, &m.series, at - chrono::Duration::seconds(1))
-            .await?
-            .is_some_and(|other| other.starts_at == at)
+        && repo::at_start(&txn, &m.series, at).await?.is_some_and(|other| other.id != m.id)
     {
         return Err(AppError::invalid("startsAt", "another meeting of the series starts then"));
     }
@@ -200,7 +222,7 @@ pub async fn change_meeting(
         Some(at) => (at, MeetingStatus::Scheduled, MeetingChangeKind::Moved),
         None => (m.starts_at, MeetingStatus::Cancelled, MeetingChangeKind::Cancelled),
     };
-    let Some(changed) = repo::change_meeting(&txn, &m, starts_at, status).await? else {
+    let Some(changed) = repo::change_meeting(&txn, &m, starts_at, status, now).await? else {
         return Err(AppError::conflict("the meeting was changed meanwhile: read it again"));
     };
     repo::record_change(
@@ -372,12 +394,17 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
         match store::alerts::by_id(&state.db, a).await? {
             Some(alert) if viewer.can_see(alert.owner_id, alert.track_id) => {
                 p.check(alert.track_id != found.track_id, "alertId", "is not of the row's track");
+                p.check(
+                    alert.status == entity::AlertStatus::Reviewed,
+                    "alertId",
+                    "is closed: link a running alert",
+                );
             }
             _ => p.add("alertId", "is not an alert you can see"),
         }
     }
     p.into_result()?;
-    let txn = store::begin_write(&state.db).await?;
+    let txn = begin_schedule(state).await?;
     let due = repo::next_in_series(&txn, &m.series, m.starts_at).await?.map(|n| n.starts_at);
     let made = repo::insert_task(
         &txn,
@@ -400,29 +427,65 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
             done_at: Set(None),
             done_note: Set(None),
             escalated_at: Set(None),
+            due_soon_told_at: Set(None),
+            overdue_told_at: Set(None),
             alert_id: Set(alert_id),
             version: Set(1),
             ..Default::default()
         },
     )
     .await?;
+    // Its owner hears of it on his phone.
+    let told = tell(
+        &txn,
+        EventSubject::Task,
+        &[(EventKind::TaskAssigned, made.id, Some(made.owner_id), Some(made.track_id))],
+        Some(viewer.user_id),
+        now,
+    )
+    .await?;
     txn.commit().await?;
+    wake(state, told);
     Ok(made)
 }
 
+/// Appends meeting events in the writer's transaction: `(kind, subject id,
+/// person, track)` each; the highest id to wake the subscribers with after
+/// the commit.
+async fn tell(
+    txn: &sea_orm::DatabaseTransaction,
+    subject: EventSubject,
+    rows: &[(EventKind, i64, Option<i64>, Option<i64>)],
+    actor: Option<i64>,
+    now: DateTime<Utc>,
+) -> AppResult<Option<i64>> {
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    store::events::lock_for_append(txn).await?;
+    store::events::append_for(txn, subject, rows, actor, now).await?;
+    Ok(Some(store::events::announce(txn).await?))
+}
+
+fn wake(state: &AppState, told: Option<i64>) {
+    if let Some(max) = told {
+        state.bus.wake(max);
+    }
+}
+
 /// Whether a task is in the viewer's scope (as `store::meetings::task_scope` says in SQL).
-fn sees_task(viewer: &Viewer, owner_id: i64, track_id: i64, kind: MeetingKind) -> bool {
+fn sees_task(viewer: &Viewer, owner_id: i64, track_id: i64) -> bool {
     match viewer.role {
         Role::Ceo | Role::Secretary | Role::Admin => true,
         Role::TrackDirector => viewer.track_ids.contains(&track_id) || owner_id == viewer.user_id,
-        Role::AccountManager => owner_id == viewer.user_id || (kind == MeetingKind::TrackWeekly && viewer.track_ids.contains(&track_id)),
+        Role::AccountManager => owner_id == viewer.user_id,
     }
 }
 
 /// A task in the viewer's scope.
 pub async fn get_task(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<task::Model> {
     let t = repo::task_by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("task"))?;
-    if !sees_task(viewer, t.owner_id, t.track_id, t.meeting_kind) {
+    if !sees_task(viewer, t.owner_id, t.track_id) {
         return Err(AppError::not_found("task"));
     }
     Ok(t)
@@ -460,10 +523,13 @@ pub async fn reopen_task(state: &AppState, viewer: &Viewer, id: i64) -> AppResul
     if t.status != TaskStatus::Done {
         return Err(AppError::invalid("id", "only a done task can be reopened"));
     }
+    // Pending again: told again when it is due tomorrow or overdue.
     let change = task::ActiveModel {
         status: Set(TaskStatus::Pending),
         done_at: Set(None),
         done_note: Set(None),
+        due_soon_told_at: Set(None),
+        overdue_told_at: Set(None),
         ..Default::default()
     };
     repo::update_task_if(&state.db, &t, change)
@@ -530,12 +596,22 @@ pub async fn open_started(state: &AppState, now: DateTime<Utc>) -> AppResult<Ope
             return Ok(done);
         }
         for m in started {
-            let txn = store::begin_write(&state.db).await?;
+            let txn = begin_schedule(state).await?;
             if !repo::claim_open(&txn, m.id, now).await? {
                 continue;
             }
             let marked = repo::escalate(&txn, &m.series, m.starts_at).await?;
+            // To the chairs: a weekly task's track's director, the CEO and the secretary; a monthly one's, the CEO and the secretary.
+            let rows: Vec<_> = marked
+                .iter()
+                .map(|t| {
+                    let track = (t.meeting_kind == MeetingKind::TrackWeekly).then_some(t.track_id);
+                    (EventKind::TaskEscalated, t.id, Some(t.owner_id), track)
+                })
+                .collect();
+            let told = tell(&txn, EventSubject::Task, &rows, None, now).await?;
             txn.commit().await?;
+            wake(state, told);
             done.meetings += 1;
             done.escalated += marked.len();
         }
@@ -578,7 +654,7 @@ pub async fn quarterly(state: &AppState, viewer: &Viewer, year: i32, quarter: i3
         total.add(&g.counts);
         dims.entry(usize::try_from(g.dimension).unwrap_or(0)).or_default().add(&g.counts);
         tracks.entry(g.track_id).or_default().add(&g.counts);
-        if sees_task(viewer, g.owner_id, g.track_id, g.meeting_kind) {
+        if sees_task(viewer, g.owner_id, g.track_id) {
             owners.entry(g.owner_id).or_default().add(&g.counts);
         }
     }
@@ -652,7 +728,8 @@ pub async fn opening_report(state: &AppState, viewer: &Viewer, meeting_id: i64) 
         MeetingKind::TrackWeekly => Vec::new(),
     };
     // The board the meeting looks at, once for every row.
-    let period_req = default_period(m.kind, m.starts_at, tz);
+    // A weekly meeting on the 1st looks at a month that has not begun the day before: the month until now.
+    let period_req = default_period(m.kind, m.starts_at.min(now), tz);
     let board = board_service::ranking_board(state, viewer, period_req).await?;
     let row_now = |t: &task::Model| -> Option<board_service::Row> {
         let dim = usize::try_from(t.dimension).ok().and_then(Dimension::from_number)?;
@@ -691,4 +768,55 @@ pub async fn opening_report(state: &AppState, viewer: &Viewer, meeting_id: i64) 
         closed,
         escalated: escalated.into_iter().map(item).collect(),
     })
+}
+
+/// Announces each opening report that became available (a day before its
+/// meeting, which has not started): once, to the meeting's participants.
+pub async fn announce_reports(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
+    let mut announced = 0;
+    loop {
+        let txn = store::begin_write(&state.db).await?;
+        let ready = repo::claim_reports(&txn, now, chrono::Duration::hours(rules::REPORT_LEAD_HOURS)).await?;
+        let rows: Vec<_> = ready
+            .iter()
+            .map(|m| (EventKind::MeetingReportReady, m.id, None, m.track_id))
+            .collect();
+        let told = tell(&txn, EventSubject::Meeting, &rows, None, now).await?;
+        txn.commit().await?;
+        wake(state, told);
+        announced += ready.len();
+        if ready.len() < 1_000 {
+            return Ok(announced);
+        }
+    }
+}
+
+/// Tells each owner, once, when his pending task is due within a day and
+/// when it is overdue.
+pub async fn remind(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
+    let mut told_of = 0;
+    loop {
+        let txn = store::begin_write(&state.db).await?;
+        let soon = repo::claim_due_soon(&txn, now, chrono::Duration::hours(rules::DUE_SOON_HOURS)).await?;
+        let late = repo::claim_overdue(&txn, now).await?;
+        let rows: Vec<_> = soon
+            .iter()
+            .map(|t| (EventKind::TaskDueTomorrow, t))
+            .chain(late.iter().map(|t| (EventKind::TaskOverdue, t)))
+            .map(|(k, t)| (k, t.id, Some(t.owner_id), Some(t.track_id)))
+            .collect();
+        let told = tell(&txn, EventSubject::Task, &rows, None, now).await?;
+        txn.commit().await?;
+        wake(state, told);
+        told_of += rows.len();
+        if soon.len() < 1_000 && late.len() < 1_000 {
+            return Ok(told_of);
+        }
+    }
+}
+
+/// An instant as the company reads it: `MM-DD HH:MM` in its time zone.
+pub async fn local_time(state: &AppState, at: DateTime<Utc>) -> AppResult<String> {
+    let tz = store::settings::load(&state.db).await?.timezone;
+    Ok(at.with_timezone(&tz).format("%m-%d %H:%M").to_string())
 }

@@ -2,8 +2,9 @@
 //! by subscribers in id order, filtered by the viewer's scope.
 
 use crate::auth::Scope;
+use crate::domain::events::{Audience, audience};
 use crate::error::AppResult;
-use entity::{EventKind, event};
+use entity::{EventKind, Role, event};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
 /// Takes the event-writer lock (PostgreSQL) for the rest of the
@@ -57,6 +58,35 @@ pub async fn append_for_everyone(
     Ok(())
 }
 
+/// Appends the events of people (meeting events): one row each, `(kind,
+/// subject id, the person, the track)`.
+pub async fn append_for(
+    txn: &impl ConnectionTrait,
+    subject: entity::EventSubject,
+    rows: &[(EventKind, i64, Option<i64>, Option<i64>)],
+    actor: Option<i64>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    use sea_orm::{ActiveValue::Set, NotSet};
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let models = rows.iter().map(|(kind, subject_id, user, track)| event::ActiveModel {
+        id: NotSet,
+        kind: Set(*kind),
+        subject_kind: Set(subject),
+        subject_id: Set(*subject_id),
+        opportunity_id: Set(None),
+        rule: Set(None),
+        audience_user_id: Set(*user),
+        audience_track_id: Set(*track),
+        actor_id: Set(actor),
+        created_at: Set(at),
+    });
+    event::Entity::insert_many(models).exec_without_returning(txn).await?;
+    Ok(())
+}
+
 pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {
     let max: Option<Option<i64>> = event::Entity::find()
         .select_only()
@@ -67,16 +97,69 @@ pub async fn max_id(db: &impl ConnectionTrait) -> AppResult<i64> {
     Ok(max.flatten().unwrap_or(0))
 }
 
-/// Who may receive which events: those in the scope's audience, and the
-/// kinds that go to everyone.
-pub fn scope_condition(scope: &Scope) -> Condition {
-    Condition::any()
-        .add(super::scope_on(
-            scope,
-            event::Column::AudienceUserId,
-            event::Column::AudienceTrackId,
-        ))
-        .add(event::Column::Kind.is_in(crate::domain::events::for_everyone()))
+/// Who listens for events: his scope (alert events follow it) and who he
+/// is (meeting events are for people: a task's owner, the chairs, a
+/// meeting's participants).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listener {
+    pub scope: Scope,
+    pub user_id: i64,
+    pub role: Role,
+    pub track_ids: Vec<i64>,
+}
+
+impl Listener {
+    pub fn of(viewer: &crate::auth::Viewer) -> Self {
+        Self {
+            scope: viewer.scope(),
+            user_id: viewer.user_id,
+            role: viewer.role,
+            track_ids: viewer.track_ids.clone(),
+        }
+    }
+}
+
+fn kinds_for(a: Audience) -> impl Iterator<Item = EventKind> {
+    use sea_orm::Iterable;
+    EventKind::iter().filter(move |k| audience(*k) == a)
+}
+
+/// Who may receive which events, in SQL: the same rule as [`admits`]
+/// applies in memory (a test holds them together).
+pub fn scope_condition(l: &Listener) -> Condition {
+    use event::Column as E;
+    let scoped: Vec<EventKind> = kinds_for(Audience::OwnerAndTrack).chain(kinds_for(Audience::Track)).collect();
+    let mut any = Condition::any()
+        .add(
+            Condition::all()
+                .add(E::Kind.is_in(scoped))
+                .add(super::scope_on(&l.scope, E::AudienceUserId, E::AudienceTrackId)),
+        )
+        .add(E::Kind.is_in(kinds_for(Audience::Everyone)))
+        .add(
+            Condition::all()
+                .add(E::Kind.is_in(kinds_for(Audience::Person)))
+                .add(E::AudienceUserId.eq(l.user_id)),
+        );
+    let tracks = || E::AudienceTrackId.is_in(l.track_ids.iter().copied());
+    let chairs = match l.role {
+        Role::Ceo | Role::Secretary => Some(Condition::all()),
+        Role::TrackDirector => Some(Condition::all().add(tracks())),
+        Role::AccountManager | Role::Admin => None,
+    };
+    if let Some(c) = chairs {
+        any = any.add(Condition::all().add(E::Kind.is_in(kinds_for(Audience::Chairs))).add(c));
+    }
+    let participants = match l.role {
+        Role::Ceo | Role::Secretary => Some(Condition::all()),
+        Role::TrackDirector => Some(Condition::any().add(E::AudienceTrackId.is_null()).add(tracks())),
+        Role::AccountManager => Some(Condition::all().add(tracks())),
+        Role::Admin => None,
+    };
+    if let Some(c) = participants {
+        any = any.add(Condition::all().add(E::Kind.is_in(kinds_for(Audience::Participants))).add(c));
+    }
+    any
 }
 
 /// Every event after `after`, in id order (the per-process feed). Only the
@@ -93,23 +176,42 @@ pub async fn all_after(db: &impl ConnectionTrait, after: i64, limit: u64) -> App
         .await?)
 }
 
-/// The scope's rule on one event, in memory: the same rule as
-/// [`scope_condition`] applies in SQL (a test holds them together).
-pub fn admits(scope: &Scope, e: &event::Model) -> bool {
-    if crate::domain::events::audience(e.kind) == crate::domain::events::Audience::Everyone {
-        return true;
-    }
-    match scope {
-        Scope::All => true,
-        Scope::Tracks(ids) => e.audience_track_id.is_some_and(|t| ids.contains(&t)),
-        Scope::Owner(id) => e.audience_user_id == Some(*id),
+/// The rule on one event, in memory: the same rule as [`scope_condition`]
+/// applies in SQL (a test holds them together).
+pub fn admits(l: &Listener, e: &event::Model) -> bool {
+    let of_tracks = e.audience_track_id.is_some_and(|t| l.track_ids.contains(&t));
+    match audience(e.kind) {
+        Audience::Everyone => true,
+        Audience::OwnerAndTrack | Audience::Track => match &l.scope {
+            Scope::All => true,
+            Scope::Tracks(ids) => e.audience_track_id.is_some_and(|t| ids.contains(&t)),
+            Scope::Owner(id) => e.audience_user_id == Some(*id),
+        },
+        Audience::Person => e.audience_user_id == Some(l.user_id),
+        Audience::Chairs => match l.role {
+            Role::Ceo | Role::Secretary => true,
+            Role::TrackDirector => of_tracks,
+            Role::AccountManager | Role::Admin => false,
+        },
+        Audience::Participants => match l.role {
+            Role::Ceo | Role::Secretary => true,
+            Role::TrackDirector => e.audience_track_id.is_none() || of_tracks,
+            Role::AccountManager => of_tracks,
+            Role::Admin => false,
+        },
     }
 }
 
 /// The next events after `after`, of these kinds, in the scope, in id order.
-pub async fn after(db: &impl ConnectionTrait, scope: &Scope, kinds: &[EventKind], after: i64, limit: u64) -> AppResult<Vec<event::Model>> {
+pub async fn after(
+    db: &impl ConnectionTrait,
+    listener: &Listener,
+    kinds: &[EventKind],
+    after: i64,
+    limit: u64,
+) -> AppResult<Vec<event::Model>> {
     Ok(event::Entity::find()
-        .filter(scope_condition(scope))
+        .filter(scope_condition(listener))
         .filter(event::Column::Kind.is_in(kinds.iter().copied()))
         .filter(event::Column::Id.gt(after))
         .order_by_asc(event::Column::Id)

@@ -16,10 +16,13 @@ pub enum Lock {
     EventAppend,
     /// One ERP or target import at a time: a second batch sees the first's rows.
     ErpImport,
+    /// One writer of the meeting schedule and its tasks' due dates at a time
+    /// (schedule, move, cancel, record a task, open a meeting).
+    Meetings,
 }
 
 impl Lock {
-    pub const ALL: [Lock; 4] = [Lock::JobLeader, Lock::Scan, Lock::EventAppend, Lock::ErpImport];
+    pub const ALL: [Lock; 5] = [Lock::JobLeader, Lock::Scan, Lock::EventAppend, Lock::ErpImport, Lock::Meetings];
 
     /// The key, unique among the service's locks.
     pub const fn key(self) -> i64 {
@@ -28,6 +31,7 @@ impl Lock {
             Lock::Scan => 0x5ca4_0001,
             Lock::EventAppend => 0x5a1e_5e7e,
             Lock::ErpImport => 0x5a1e_e4b0,
+            Lock::Meetings => 0x5a1e_3ee7,
         }
     }
 }

@@ -29,19 +29,14 @@ pub fn meeting_scope(viewer: &Viewer) -> Condition {
 }
 
 /// The tasks a viewer sees: all for the CEO, the secretary and the admin;
-/// his tracks' for a director; for an account manager those he owns and
-/// his track's weekly ones.
+/// his tracks' (and his own) for a director; his own for an account manager.
 pub fn task_scope(viewer: &Viewer) -> Condition {
     match viewer.role {
         Role::Ceo | Role::Secretary | Role::Admin => Condition::all(),
         Role::TrackDirector => Condition::any()
             .add(task::Column::TrackId.is_in(viewer.track_ids.iter().copied()))
             .add(task::Column::OwnerId.eq(viewer.user_id)),
-        Role::AccountManager => Condition::any().add(task::Column::OwnerId.eq(viewer.user_id)).add(
-            Condition::all()
-                .add(task::Column::MeetingKind.eq(MeetingKind::TrackWeekly))
-                .add(task::Column::TrackId.is_in(viewer.track_ids.iter().copied())),
-        ),
+        Role::AccountManager => Condition::all().add(task::Column::OwnerId.eq(viewer.user_id)),
     }
 }
 
@@ -94,26 +89,65 @@ pub async fn meeting_by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Opti
     Ok(meeting::Entity::find_by_id(id).one(db).await?)
 }
 
-/// Moves or cancels a meeting while it is still as it was read (`version`):
-/// of N concurrent callers exactly one wins; `None` for the others.
+/// Moves or cancels a meeting while it is still as it was read (`version`),
+/// has not started and was not opened: of N concurrent callers (and the
+/// scheduler opening it) exactly one wins; `None` for the others. A move
+/// clears the report's announcement, to be told again for the new time.
 pub async fn change_meeting(
     db: &impl ConnectionTrait,
     m: &meeting::Model,
     starts_at: DateTime<Utc>,
     status: MeetingStatus,
+    now: DateTime<Utc>,
 ) -> AppResult<Option<meeting::Model>> {
-    let res = meeting::Entity::update_many()
+    let mut update = meeting::Entity::update_many()
         .col_expr(meeting::Column::StartsAt, Expr::value(starts_at))
         .col_expr(meeting::Column::Status, Expr::value(status))
-        .col_expr(meeting::Column::Version, Expr::value(m.version + 1))
+        .col_expr(meeting::Column::Version, Expr::value(m.version + 1));
+    if starts_at != m.starts_at {
+        update = update.col_expr(meeting::Column::ReportReadyAt, Expr::value(Option::<DateTime<Utc>>::None));
+    }
+    let res = update
         .filter(meeting::Column::Id.eq(m.id))
         .filter(meeting::Column::Version.eq(m.version))
+        .filter(meeting::Column::OpenedAt.is_null())
+        .filter(meeting::Column::StartsAt.gt(now))
         .exec(db)
         .await?;
     if res.rows_affected == 0 {
         return Ok(None);
     }
     meeting_by_id(db, m.id).await
+}
+
+/// The series' meeting at exactly `at`, whatever its status.
+pub async fn at_start(db: &impl ConnectionTrait, series: &str, at: DateTime<Utc>) -> AppResult<Option<meeting::Model>> {
+    Ok(meeting::Entity::find()
+        .filter(meeting::Column::Series.eq(series))
+        .filter(meeting::Column::StartsAt.eq(at))
+        .one(db)
+        .await?)
+}
+
+/// Schedules again the cancelled meetings of a series at these starts;
+/// returns them.
+pub async fn restore(db: &impl ConnectionTrait, series: &str, starts: &[DateTime<Utc>]) -> AppResult<Vec<meeting::Model>> {
+    let cancelled = Condition::all()
+        .add(meeting::Column::Series.eq(series))
+        .add(meeting::Column::StartsAt.is_in(starts.iter().copied()))
+        .add(meeting::Column::Status.eq(MeetingStatus::Cancelled));
+    let found = meeting::Entity::find().filter(cancelled.clone()).all(db).await?;
+    if found.is_empty() {
+        return Ok(found);
+    }
+    meeting::Entity::update_many()
+        .col_expr(meeting::Column::Status, Expr::value(MeetingStatus::Scheduled))
+        .col_expr(meeting::Column::Version, Expr::col(meeting::Column::Version).add(1))
+        .col_expr(meeting::Column::ReportReadyAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(cancelled)
+        .exec(db)
+        .await?;
+    Ok(found)
 }
 
 pub async fn record_change(db: &impl ConnectionTrait, change: meeting_change::ActiveModel) -> AppResult<()> {
@@ -166,12 +200,43 @@ pub async fn recompute_due(db: &impl ConnectionTrait, series: &str) -> AppResult
         .from(meeting::Entity)
         .and_where(meeting::Column::Series.eq(series))
         .to_owned();
+    let before = due_dates(db, of_series.clone()).await?;
     let res = task::Entity::update_many()
         .col_expr(task::Column::DueAt, Expr::SubQuery(None, Box::new(SubQueryStatement::from(due))))
-        .filter(task::Column::MeetingId.in_subquery(of_series))
+        .filter(task::Column::MeetingId.in_subquery(of_series.clone()))
         .exec(db)
         .await?;
+    // A new due date is told anew: "due tomorrow" and "overdue" once more.
+    let after = due_dates(db, of_series).await?;
+    let moved: Vec<i64> = after
+        .iter()
+        .filter(|(id, due)| before.get(id) != Some(due))
+        .map(|(id, _)| *id)
+        .collect();
+    if !moved.is_empty() {
+        task::Entity::update_many()
+            .col_expr(task::Column::DueSoonToldAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(task::Column::OverdueToldAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(task::Column::Id.is_in(moved))
+            .exec(db)
+            .await?;
+    }
     Ok(res.rows_affected)
+}
+
+/// The due dates of the tasks of these meetings, by task.
+async fn due_dates(
+    db: &impl ConnectionTrait,
+    meetings: sea_orm::sea_query::SelectStatement,
+) -> AppResult<std::collections::HashMap<i64, Option<DateTime<Utc>>>> {
+    let rows: Vec<(i64, Option<DateTime<Utc>>)> = task::Entity::find()
+        .select_only()
+        .columns([task::Column::Id, task::Column::DueAt])
+        .filter(task::Column::MeetingId.in_subquery(meetings))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 pub async fn insert_task(db: &impl ConnectionTrait, t: task::ActiveModel) -> AppResult<task::Model> {
@@ -339,6 +404,7 @@ pub async fn to_open(db: &impl ConnectionTrait, now: DateTime<Utc>, limit: u64) 
 pub async fn claim_open(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> AppResult<bool> {
     let res = meeting::Entity::update_many()
         .col_expr(meeting::Column::OpenedAt, Expr::value(now))
+        .col_expr(meeting::Column::Version, Expr::col(meeting::Column::Version).add(1))
         .filter(meeting::Column::Id.eq(id))
         .filter(meeting::Column::OpenedAt.is_null())
         .filter(meeting::Column::Status.eq(MeetingStatus::Scheduled))
@@ -511,4 +577,77 @@ pub async fn weekly_escalated_between(
         q = q.filter(task::Column::EscalatedAt.is_not_null());
     }
     Ok(q.order_by_asc(task::Column::Id).limit(limit).all(db).await?)
+}
+
+/// Meetings whose opening report became available (a day before) and was
+/// not announced, that have not started: claimed at `now`, returned.
+pub async fn claim_reports(db: &impl ConnectionTrait, now: DateTime<Utc>, lead: chrono::Duration) -> AppResult<Vec<meeting::Model>> {
+    let due = Condition::all()
+        .add(meeting::Column::ReportReadyAt.is_null())
+        .add(meeting::Column::Status.eq(MeetingStatus::Scheduled))
+        .add(meeting::Column::StartsAt.gt(now))
+        .add(meeting::Column::StartsAt.lte(now + lead));
+    claim(
+        db,
+        meeting::Entity::find(),
+        meeting::Column::Id,
+        meeting::Column::ReportReadyAt,
+        due,
+        now,
+    )
+    .await
+}
+
+/// Pending tasks due within `lead` whose owner was not told: claimed at `now`, returned.
+pub async fn claim_due_soon(db: &impl ConnectionTrait, now: DateTime<Utc>, lead: chrono::Duration) -> AppResult<Vec<task::Model>> {
+    let due = Condition::all()
+        .add(task::Column::Status.eq(TaskStatus::Pending))
+        .add(task::Column::DueSoonToldAt.is_null())
+        .add(task::Column::DueAt.gt(now))
+        .add(task::Column::DueAt.lte(now + lead));
+    claim(db, task::Entity::find(), task::Column::Id, task::Column::DueSoonToldAt, due, now).await
+}
+
+/// Pending tasks past due whose owner was not told: claimed at `now`, returned.
+pub async fn claim_overdue(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<Vec<task::Model>> {
+    let due = Condition::all()
+        .add(overdue_condition(now))
+        .add(task::Column::OverdueToldAt.is_null());
+    claim(db, task::Entity::find(), task::Column::Id, task::Column::OverdueToldAt, due, now).await
+}
+
+/// Stamps `stamp` with `now` on the rows matching `due` (at most 1,000 at
+/// a time) while it is still empty, and returns the rows this call stamped.
+async fn claim<E>(
+    db: &impl ConnectionTrait,
+    find: sea_orm::Select<E>,
+    id: E::Column,
+    stamp: E::Column,
+    due: Condition,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let ids: Vec<i64> = find
+        .clone()
+        .select_only()
+        .column(id)
+        .filter(due.clone())
+        .order_by_asc(id)
+        .limit(1_000)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    E::update_many()
+        .col_expr(stamp, Expr::value(now))
+        .filter(id.is_in(ids.iter().copied()))
+        .filter(due)
+        .exec(db)
+        .await?;
+    Ok(find.filter(id.is_in(ids)).filter(stamp.eq(now)).order_by_asc(id).all(db).await?)
 }

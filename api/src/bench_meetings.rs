@@ -16,7 +16,7 @@ use crate::domain::meetings as rules;
 use crate::error::{AppError, AppResult};
 use axum::body::Bytes;
 use chrono::Duration;
-use entity::{MeetingKind, MeetingStatus, Role, TaskStatus, event, meeting, meeting_change, task, track, user};
+use entity::{MeetingKind, MeetingStatus, Role, TaskStatus, event, meeting, meeting_change, task, task_decision, track, user};
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use std::sync::Arc;
 use std::time::Instant;
@@ -28,8 +28,8 @@ const TASKS_PER_MEETING: i64 = 500;
 pub const REPORT: &str = "query($m: ID!) { openingReport(meetingId: $m) {
   previousMeeting { startsAt } periodFirstMonth
   done { task { id description owner { name } dueAt doneAt } valueNow standingNow }
-  pending { task { id description owner { name } dueAt overdue escalated } valueNow standingNow notReachedNow }
-  escalated { task { id } } } }";
+  pending { task { id description owner { name } dueAt overdue escalated decisions { decision reason } } valueNow standingNow notReachedNow }
+  escalated { task { id } } analyses { dimension cause plan } } }";
 /// A track's pending tasks, a page of 50 with the count.
 pub const TASKS: &str = "query($t: ID!) { tasks(filter: { trackId: $t, status: PENDING }, first: 50) {
   totalCount nodes { id description dimension owner { name } dueAt overdue escalated meeting { startsAt } } } }";
@@ -68,6 +68,7 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
 
     // The meetings and tasks, written anew.
     let txn = crate::store::begin_write(&db).await?;
+    task_decision::Entity::delete_many().exec(&txn).await?;
     task::Entity::delete_many().exec(&txn).await?;
     meeting_change::Entity::delete_many().exec(&txn).await?;
     meeting::Entity::delete_many().exec(&txn).await?;

@@ -13,7 +13,9 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use entity::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Iterable, PaginatorTrait, Set};
+use sea_orm::{
+    ActiveEnum, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Iterable, PaginatorTrait, QueryOrder, QuerySelect, Set,
+};
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -443,6 +445,7 @@ async fn meetings(txn: &impl ConnectionTrait, rng: &mut StdRng, now: DateTime<Ut
     // The dimensions a track's row is on (1, 3, 5, 7, 8) and its account managers' (2, 4).
     let track_dims = [1, 3, 5, 7, 8];
     let mut tasks = Vec::new();
+    let mut decisions = Vec::new();
     for (kind, track, starts) in &series {
         let key = rules::series(*kind, *track);
         let of_series: Vec<&meeting::Model> = {
@@ -480,12 +483,37 @@ async fn meetings(txn: &impl ConnectionTrait, rng: &mut StdRng, now: DateTime<Ut
                 };
                 // Done on time (six in ten), late (one in six), or still pending.
                 let roll = rng.random_range(0..100);
-                let (status, done_at) = match due {
+                let (mut status, done_at) = match due {
                     Some(d) if roll < 60 => (TaskStatus::Done, Some(created + (d - created) * rng.random_range(20..95) / 100)),
                     Some(d) if roll < 77 && d + days(5) <= now => (TaskStatus::Done, Some(d + days(rng.random_range(1..5)))),
                     _ => (TaskStatus::Pending, None),
                 };
-                let escalated = (status == TaskStatus::Pending || done_at.zip(due).is_some_and(|(x, d)| x > d))
+                // Some of those left pending were decided on at the next meeting's opening:
+                // closed (one in thirty), or extended by two weeks (one in twenty-five).
+                let next = of_series.get(i + 1).filter(|n| n.starts_at <= now);
+                let mut due_at = due;
+                let decision = match (status, next) {
+                    (TaskStatus::Pending, Some(n)) if (77..80).contains(&roll) => {
+                        status = TaskStatus::Cancelled;
+                        Some((n.id, entity::TaskDecisionKind::Close, "客户项目取消，任务不再适用", None))
+                    }
+                    (TaskStatus::Pending, Some(n)) if (80..84).contains(&roll) => {
+                        due_at = due.map(|d| d + days(14));
+                        Some((n.id, entity::TaskDecisionKind::Extend, "客户推迟技术评审，延期两周", due_at))
+                    }
+                    _ => None,
+                };
+                decisions.push(decision.map(|(meeting, kind, reason, to_due)| task_decision::ActiveModel {
+                    meeting_id: Set(meeting),
+                    kind: Set(kind),
+                    reason: Set(reason.to_owned()),
+                    from_due_at: Set(to_due.and(due)),
+                    to_due_at: Set(to_due),
+                    decided_by: Set(recorder),
+                    decided_at: Set(next.map(|n| n.starts_at + Duration::minutes(30)).unwrap_or(created)),
+                    ..Default::default()
+                }));
+                let escalated = (status != TaskStatus::Done || done_at.zip(due).is_some_and(|(x, d)| x > d))
                     .then_some(due)
                     .flatten()
                     .filter(|d| *d <= now);
@@ -518,13 +546,14 @@ async fn meetings(txn: &impl ConnectionTrait, rng: &mut StdRng, now: DateTime<Ut
                     owner_id: Set(owner),
                     created_by: Set(recorder),
                     created_at: Set(created),
-                    due_at: Set(due),
+                    due_at: Set(due_at),
+                    due_extended: Set(due_at != due),
                     status: Set(status),
                     done_at: Set(done_at),
                     done_note: Set(done_at.map(|_| "已完成，见周报".to_owned())),
                     escalated_at: Set(escalated),
-                    due_soon_told_at: Set(due.filter(|d| *d - Duration::hours(rules::DUE_SOON_HOURS) <= now)),
-                    overdue_told_at: Set(due.filter(|d| *d <= now && status == TaskStatus::Pending)),
+                    due_soon_told_at: Set(due_at.filter(|d| *d - Duration::hours(rules::DUE_SOON_HOURS) <= now)),
+                    overdue_told_at: Set(due_at.filter(|d| *d <= now && status == TaskStatus::Pending)),
                     alert_id: Set(None),
                     version: Set(1),
                     ..Default::default()
@@ -535,6 +564,29 @@ async fn meetings(txn: &impl ConnectionTrait, rng: &mut StdRng, now: DateTime<Ut
     }
     for chunk in tasks.chunks(200) {
         task::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+    }
+    // The chair's decisions, on the tasks in the order they were made.
+    let ids: Vec<i64> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Id)
+        .order_by_asc(task::Column::Id)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let made: Vec<task_decision::ActiveModel> = ids
+        .into_iter()
+        .zip(decisions)
+        .filter_map(|(id, d)| {
+            d.map(|mut d| {
+                d.task_id = Set(id);
+                d
+            })
+        })
+        .collect();
+    for chunk in made.chunks(200) {
+        task_decision::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(())
 }

@@ -432,6 +432,25 @@ pub enum MeetingChangeKind {
     Restored,
 }
 
+/// The chair's decision on an unfinished task at a meeting's opening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum TaskDecisionKind {
+    /// 延期: a new due date.
+    #[sea_orm(string_value = "EXTEND")]
+    Extend,
+    /// 重新派发: a new owner.
+    #[sea_orm(string_value = "REDISPATCH")]
+    Redispatch,
+    /// 调整任务内容: a new description.
+    #[sea_orm(string_value = "ADJUST")]
+    Adjust,
+    /// 关闭: closed (cancelled), with the reason.
+    #[sea_orm(string_value = "CLOSE")]
+    Close,
+}
+
 /// A meeting task's state: pending until its owner marks it done; closed
 /// (cancelled, with the reason) by the chair's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]

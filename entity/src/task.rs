@@ -27,6 +27,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The start of the next meeting of the same series; none while there is none.
     pub due_at: Option<DateTimeUtc>,
+    /// A due date the chair set (延期): a move of the next meeting leaves it.
+    pub due_extended: bool,
     pub status: TaskStatus,
     pub done_at: Option<DateTimeUtc>,
     pub done_note: Option<String>,

@@ -11,6 +11,7 @@ mod m20261126_000006_sessions_and_seen;
 mod m20261203_000007_erp_facts;
 mod m20261203_000008_meetings;
 mod m20261203_000009_meeting_notices;
+mod m20261204_000010_task_decisions;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_erp_facts::Migration),
             Box::new(m20261203_000008_meetings::Migration),
             Box::new(m20261203_000009_meeting_notices::Migration),
+            Box::new(m20261204_000010_task_decisions::Migration),
         ]
     }
 }

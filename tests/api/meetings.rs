@@ -1129,3 +1129,277 @@ async fn cancelled_starts_moves_onto_them_and_a_moved_owner_are_handled() {
         .await;
     assert_eq!(r.data()["task"], json!({ "id": task, "meeting": null }));
 }
+
+const DECIDE: &str = "mutation($i: DecideTaskInput!) { decideTask(input: $i) {
+    task { id status description dueAt dueExtended owner { id } }
+    decision { decision reason meeting { id } previousDueAt newDueAt previousOwner { id } newOwner { id }
+      previousDescription newDescription by { id } } } }";
+
+#[tokio::test]
+async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
+    let app = spawn_app().await;
+    let w = weekly(&app, 3).await; // 30 November, 7 and 14 December
+    let m = monthly(&app, 2).await; // 1 December, 5 January
+    app.clock.set("2026-11-30T02:00:00Z".parse().unwrap());
+    let d1 = app.login("d1@test.local").await;
+    let mut t = Vec::new();
+    for (dim, owner) in [
+        ("TRACK_SALES_ACHIEVEMENT", org::A1),
+        ("TRACK_ORDER_ACHIEVEMENT", org::A1),
+        ("TRACK_GROSS_MARGIN", org::A1),
+        ("TRACK_DSO", org::A2),
+    ] {
+        let r = app
+            .post(
+                Some(&d1),
+                CREATE,
+                json!({ "m": w[0], "row": track_row(dim, org::T1), "d": dim, "o": owner.to_string() }),
+            )
+            .await;
+        t.push(r.data()["createTaskFromBoardRow"]["id"].as_str().unwrap().to_owned());
+    }
+    let decide = |task: &str, meeting: &str, extra: Value| {
+        let mut i = json!({ "taskId": task, "meetingId": meeting, "reason": "客户延迟下单" });
+        i.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        json!({ "i": i })
+    };
+    // Its own meeting does not decide on it; the next one, not before its window.
+    let r = app
+        .post(Some(&d1), DECIDE, decide(&t[3], &w[0], json!({ "decision": "CLOSE" })))
+        .await;
+    assert_eq!(r.fields(), vec!["input.meetingId"]);
+    let r = app
+        .post(Some(&d1), DECIDE, decide(&t[3], &w[1], json!({ "decision": "CLOSE" })))
+        .await;
+    assert_eq!(r.fields(), vec!["input.meetingId"]);
+    // The next weekly meeting starts: the four escalate; its director decides at its opening.
+    app.clock.set("2026-12-07T01:00:00Z".parse().unwrap());
+    api::jobs::run_due_jobs(&app.state).await.unwrap();
+    app.clock.set("2026-12-07T02:00:00Z".parse().unwrap());
+    let d1 = app.login("d1@test.local").await;
+    let a1 = app.login("a1@test.local").await;
+    let d2 = app.login("d2@test.local").await;
+    let extend = decide(&t[0], &w[1], json!({ "decision": "EXTEND", "dueAt": "2026-12-21T01:00:00Z" }));
+    assert_eq!(app.post(Some(&a1), DECIDE, extend.clone()).await.code(), "FORBIDDEN");
+    assert_eq!(app.post(Some(&d2), DECIDE, extend.clone()).await.code(), "NOT_FOUND");
+    // Every missing and extra field at once, with an empty reason.
+    let r = app
+        .post(
+            Some(&d1),
+            DECIDE,
+            json!({ "i": { "taskId": t[0], "meetingId": w[1], "decision": "EXTEND", "reason": " ", "ownerId": org::A2.to_string() } }),
+        )
+        .await;
+    assert_eq!(r.fields(), vec!["input.reason", "input.dueAt", "input.ownerId"]);
+    let r = app
+        .post(
+            Some(&d1),
+            DECIDE,
+            decide(&t[0], &w[1], json!({ "decision": "EXTEND", "dueAt": "2026-12-01T01:00:00Z" })),
+        )
+        .await;
+    assert_eq!(r.fields(), vec!["input.dueAt"]);
+    // 延期: a new due date, which a move of the series no longer changes.
+    let r = app.post(Some(&d1), DECIDE, extend.clone()).await;
+    let d = &r.data()["decideTask"];
+    assert_eq!(d["task"]["dueAt"], "2026-12-21T01:00:00+00:00");
+    assert_eq!(d["task"]["dueExtended"], true);
+    assert_eq!(
+        d["decision"],
+        json!({ "decision": "EXTEND", "reason": "客户延迟下单", "meeting": { "id": w[1] },
+            "previousDueAt": "2026-12-07T01:00:00+00:00", "newDueAt": "2026-12-21T01:00:00+00:00",
+            "previousOwner": null, "newOwner": null, "previousDescription": null, "newDescription": null,
+            "by": { "id": org::D1.to_string() } })
+    );
+    let mv = "mutation($id: ID!, $at: DateTime!) { moveMeeting(id: $id, startsAt: $at) { id } }";
+    app.post(Some(&d1), mv, json!({ "id": w[2], "at": "2026-12-15T01:00:00Z" }))
+        .await
+        .data();
+    let due = "query($id: ID!) { task(id: $id) { dueAt decisions { decision } } }";
+    let r = app.post(Some(&d1), due, json!({ "id": t[0] })).await;
+    assert_eq!(
+        r.data()["task"],
+        json!({ "dueAt": "2026-12-21T01:00:00+00:00", "decisions": [{ "decision": "EXTEND" }] })
+    );
+    // 重新派发: to an account manager of the track (not another track's), who sees it now.
+    let r = app
+        .post(
+            Some(&d1),
+            DECIDE,
+            decide(&t[1], &w[1], json!({ "decision": "REDISPATCH", "ownerId": org::A3.to_string() })),
+        )
+        .await;
+    assert_eq!(r.fields(), vec!["input.ownerId"]);
+    let r = app
+        .post(
+            Some(&d1),
+            DECIDE,
+            decide(&t[1], &w[1], json!({ "decision": "REDISPATCH", "ownerId": org::A2.to_string() })),
+        )
+        .await;
+    let d = &r.data()["decideTask"]["decision"];
+    assert_eq!(
+        (d["previousOwner"]["id"].as_str(), d["newOwner"]["id"].as_str()),
+        (Some("101"), Some("102"))
+    );
+    let a2 = app.login("a2@test.local").await;
+    assert_eq!(
+        app.post(Some(&a2), TASK, json!({ "id": t[1] })).await.data()["task"]["status"],
+        "PENDING"
+    );
+    assert_eq!(app.post(Some(&a1), TASK, json!({ "id": t[1] })).await.code(), "NOT_FOUND");
+    // 调整任务内容.
+    let r = app
+        .post(
+            Some(&d1),
+            DECIDE,
+            decide(&t[2], &w[1], json!({ "decision": "ADJUST", "description": "毛利率：复核报价" })),
+        )
+        .await;
+    assert_eq!(r.data()["decideTask"]["task"]["description"], "毛利率：复核报价");
+    assert_eq!(r.data()["decideTask"]["decision"]["previousDescription"], "TRACK_GROSS_MARGIN");
+    // 关闭: eight at once, exactly one wins; a closed task is not decided on again.
+    let calls = (0..8).map(|_| {
+        let (app, d1, v) = (&app, &d1, decide(&t[3], &w[1], json!({ "decision": "CLOSE" })));
+        async move { app.post(Some(d1), DECIDE, v).await }
+    });
+    let results = futures_util::future::join_all(calls).await;
+    let won: Vec<_> = results.iter().filter(|r| r.0.get("errors").is_none()).collect();
+    assert_eq!(won.len(), 1, "{results:?}");
+    assert_eq!(won[0].data()["decideTask"]["task"]["status"], "CANCELLED");
+    for r in results.iter().filter(|r| r.0.get("errors").is_some()) {
+        assert!(["CONFLICT", "VALIDATION"].contains(&r.code()), "{}", r.0);
+    }
+    let r = app
+        .post(Some(&d1), DECIDE, decide(&t[3], &w[1], json!({ "decision": "CLOSE" })))
+        .await;
+    assert_eq!(r.fields(), vec!["input.taskId"]);
+    // Closed counts apart from done in the quarter.
+    let q = "{ quarterlyTaskAnalysis(year: 2026, quarter: 4) { total { tasks closed } } }";
+    assert_eq!(
+        app.post(Some(&d1), q, json!({})).await.data()["quarterlyTaskAnalysis"]["total"],
+        json!({ "tasks": 3, "closed": 1 })
+    );
+    // A weekly task not escalated is not the monthly meeting's; an escalated one is, for the CEO.
+    let fresh = app
+        .post(
+            Some(&d1),
+            CREATE,
+            json!({ "m": w[1], "row": track_row("TRACK_DSO", org::T1), "d": "应收", "o": org::A1.to_string() }),
+        )
+        .await;
+    let fresh = fresh.data()["createTaskFromBoardRow"]["id"].as_str().unwrap().to_owned();
+    app.clock.set("2027-01-05T02:00:00Z".parse().unwrap());
+    let ceo = app.login("ceo@test.local").await;
+    let d1 = app.login("d1@test.local").await;
+    let close = |task: &str| decide(task, &m[1], json!({ "decision": "CLOSE" }));
+    assert_eq!(app.post(Some(&ceo), DECIDE, close(&fresh)).await.fields(), vec!["input.meetingId"]);
+    assert_eq!(app.post(Some(&d1), DECIDE, close(&t[2])).await.code(), "FORBIDDEN");
+    let r = app.post(Some(&ceo), DECIDE, close(&t[2])).await;
+    assert_eq!(r.data()["decideTask"]["decision"]["by"]["id"], org::CEO.to_string());
+}
+
+#[tokio::test]
+async fn directors_analyse_their_not_reached_rows_and_the_opening_report_shows_them() {
+    let app = spawn_app().await;
+    let m = monthly(&app, 2).await; // 1 December, 5 January
+    // December: 消费电子I at 50 % of its sales target (below the 90 % line).
+    app.clock.set("2026-12-20T02:00:00Z".parse().unwrap());
+    let admin = app.login("admin@test.local").await;
+    let import = "mutation($k: ErpKind!, $rows: [ErpRowInput!]!) { importErpBatch(kind: $k, rows: $rows) { inserted } }";
+    let sales = json!([{ "externalId": "S-9", "date": "2026-12-02", "track": "消费电子I", "accountManager": "a1@test.local", "revenue": "500", "cost": "300" }]);
+    app.post(Some(&admin), import, json!({ "k": "SALES", "rows": sales })).await.data();
+    let targets = json!([{ "month": "2026-12", "track": "消费电子I", "amount": "1000" }]);
+    app.post(Some(&admin), import, json!({ "k": "SALES_TARGETS", "rows": targets }))
+        .await
+        .data();
+    app.clock.set("2027-01-04T01:00:00Z".parse().unwrap());
+    let analyse = "mutation($row: BoardRowInput!, $c: String!, $p: String!) { analyseBoardRow(row: $row, cause: $c, plan: $p) {
+        dimension row { trackId value notReached } cause plan author { id } version } }";
+    let vars = |dim: &str, track: i64, c: &str| json!({ "row": track_row(dim, track), "c": c, "p": "1月补齐两个大客户订单" });
+    let d1 = app.login("d1@test.local").await;
+    // Every problem at once.
+    let r = app
+        .post(
+            Some(&d1),
+            analyse,
+            json!({ "row": { "dimension": "ACCOUNT_MANAGER_SALES_ACHIEVEMENT", "trackId": "1" }, "c": "", "p": "" }),
+        )
+        .await;
+    assert_eq!(r.fields(), vec!["cause", "plan", "row.accountManagerId"]);
+    // A row that is not 未达标 (no orders: no value) takes none.
+    let r = app.post(Some(&d1), analyse, vars("TRACK_ORDER_ACHIEVEMENT", org::T1, "x")).await;
+    assert_eq!(r.fields(), vec!["row.trackId"]);
+    // Only the director of the row's track.
+    for who in ["d2", "a1", "ceo", "secretary"] {
+        let token = app.login(&format!("{who}@test.local")).await;
+        let r = app.post(Some(&token), analyse, vars("TRACK_SALES_ACHIEVEMENT", org::T1, "x")).await;
+        assert_eq!(r.code(), "FORBIDDEN", "{who}");
+    }
+    let r = app
+        .post(Some(&d1), analyse, vars("TRACK_SALES_ACHIEVEMENT", org::T1, "两个项目推迟到1月"))
+        .await;
+    assert_eq!(
+        r.data()["analyseBoardRow"],
+        json!({ "dimension": "TRACK_SALES_ACHIEVEMENT", "row": { "trackId": "1", "value": 50.0, "notReached": true },
+            "cause": "两个项目推迟到1月", "plan": "1月补齐两个大客户订单", "author": { "id": org::D1.to_string() }, "version": 1 })
+    );
+    // Rewritten: one analysis per row, a new version.
+    let r = app
+        .post(Some(&d1), analyse, vars("TRACK_SALES_ACHIEVEMENT", org::T1, "客户排产推迟"))
+        .await;
+    assert_eq!(r.data()["analyseBoardRow"]["version"], 2);
+    // The January opening report shows it (December's board), to the meeting's participants.
+    let q = "query($m: ID!) { openingReport(meetingId: $m) { analyses { dimension row { trackId } cause plan version } } }";
+    for who in ["ceo", "secretary", "d1", "d2"] {
+        let token = app.login(&format!("{who}@test.local")).await;
+        let r = app.post(Some(&token), q, json!({ "m": m[1] })).await;
+        assert_eq!(
+            r.data()["openingReport"]["analyses"],
+            json!([{ "dimension": "TRACK_SALES_ACHIEVEMENT", "row": { "trackId": "1" }, "cause": "客户排产推迟", "plan": "1月补齐两个大客户订单", "version": 2 }]),
+            "{who}"
+        );
+    }
+    let list = "{ boardRowAnalyses(period: { kind: MONTH, year: 2026, month: 12 }) { period { label } analyses { cause } } }";
+    let r = app.post(Some(&d1), list, json!({})).await;
+    assert_eq!(r.data()["boardRowAnalyses"]["analyses"], json!([{ "cause": "客户排产推迟" }]));
+    let nov = "{ boardRowAnalyses(period: { kind: MONTH, year: 2026, month: 11 }) { analyses { cause } } }";
+    assert_eq!(
+        app.post(Some(&d1), nov, json!({})).await.data()["boardRowAnalyses"]["analyses"],
+        json!([])
+    );
+}
+
+#[tokio::test]
+async fn a_task_with_many_problems_is_told_them_all_at_once() {
+    let app = spawn_app().await;
+    let ids = monthly(&app, 2).await;
+    app.clock.set("2026-12-01T02:00:00Z".parse().unwrap());
+    let sec = app.login("secretary@test.local").await;
+    let r = app
+        .post(
+            Some(&sec),
+            CREATE,
+            json!({ "m": ids[0], "row": { "dimension": "ACCOUNT_MANAGER_SALES_ACHIEVEMENT", "trackId": "1" },
+                "d": " ", "o": org::A1.to_string(), "a": "999999" }),
+        )
+        .await;
+    assert_eq!(r.fields(), vec!["description", "row.accountManagerId", "ownerId", "alertId"]);
+    // A row not on the board and an owner of another track, together.
+    let r = app
+        .post(
+            Some(&sec),
+            CREATE,
+            json!({ "m": ids[0], "row": track_row("TRACK_DSO", 999), "d": "应收", "o": org::D2.to_string() }),
+        )
+        .await;
+    assert_eq!(r.fields(), vec!["row.trackId"]);
+    let r = app
+        .post(
+            Some(&sec),
+            CREATE,
+            json!({ "m": ids[0], "row": track_row("TRACK_DSO", org::T1), "d": "", "o": org::D2.to_string() }),
+        )
+        .await;
+    assert_eq!(r.fields(), vec!["description", "ownerId"]);
+}

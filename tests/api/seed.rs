@@ -169,6 +169,12 @@ async fn the_demo_company_has_a_year_of_meetings_with_tasks_in_every_state() {
         on_time > 100 && late > 20 && pending > 20 && escalated > 20 && monthly_escalated > 0,
         "{on_time} {late} {pending} {escalated} {monthly_escalated}"
     );
+    // The chair closed some and extended others, each with its decision recorded.
+    let closed = tasks.iter().filter(|t| t.status == TaskStatus::Cancelled).count();
+    let extended = tasks.iter().filter(|t| t.due_extended).count();
+    let decisions = entity::task_decision::Entity::find().all(&app.db).await.unwrap();
+    assert!(closed > 5 && extended > 5, "{closed} closed, {extended} extended");
+    assert_eq!(decisions.len(), closed + extended);
     // The next monthly meeting's opening report is full, as the CEO reads it the day before.
     let next = monthly.iter().filter(|m| m.starts_at > now).min_by_key(|m| m.starts_at).unwrap();
     app.clock.set(next.starts_at - chrono::Duration::hours(1));

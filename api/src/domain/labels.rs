@@ -11,7 +11,7 @@ use super::settings::Settings;
 use chrono::Weekday;
 use entity::{
     ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, ErpKind, EventKind, HistoryField, MeetingChangeKind,
-    MeetingKind, MeetingStatus, OpportunityKind, OpportunityStatus, ReviewAction, Role, ShelveReason, Stage, TaskStatus,
+    MeetingKind, MeetingStatus, OpportunityKind, OpportunityStatus, ReviewAction, Role, ShelveReason, Stage, TaskDecisionKind, TaskStatus,
 };
 
 /// A language the API answers in.
@@ -240,6 +240,13 @@ words!(TaskStatus {
     Pending => "待完成", "Pending";
     Done => "已完成", "Done";
     Cancelled => "已关闭", "Closed";
+});
+
+words!(TaskDecisionKind {
+    Extend => "延期", "Extend";
+    Redispatch => "重新派发", "Re-dispatch";
+    Adjust => "调整任务内容", "Adjust";
+    Close => "关闭", "Close";
 });
 
 words!(RecurrenceKind {

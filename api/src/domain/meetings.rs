@@ -178,8 +178,9 @@ impl EntryWindow {
     }
 }
 
-/// Who records a meeting's tasks: the secretary (or the CEO) in a monthly
-/// meeting; the track's director in its weekly meeting.
+/// Who records a meeting's tasks and, at its opening, the chair's decisions
+/// on the unfinished ones: the secretary (or the CEO, its chair) in a
+/// monthly meeting; the track's director (its chair) in its weekly meeting.
 pub fn may_record(kind: MeetingKind, role: Role, directs_track: bool) -> bool {
     match kind {
         MeetingKind::MonthlySupervision => matches!(role, Role::Secretary | Role::Ceo),
@@ -226,6 +227,35 @@ pub fn row_problem(dimension: Dimension, row: RowOf) -> Option<(&'static str, &'
         (Subject::AccountManager, RowOf::Track(_)) => Some(("row.accountManagerId", "is needed: the dimension ranks account managers")),
         (Subject::Track, RowOf::AccountManager(_)) => Some(("row.trackId", "is needed: the dimension ranks tracks")),
         _ => None,
+    }
+}
+
+/// A meeting as the decision rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MeetingAt<'a> {
+    pub kind: MeetingKind,
+    pub series: &'a str,
+    pub starts_at: DateTime<Utc>,
+}
+
+/// Whether a meeting reviews a task, so that its chair decides on it: a
+/// later meeting of the task's own series, or — for a weekly task that was
+/// escalated — a monthly meeting after the task's.
+pub fn reviews(at: MeetingAt<'_>, task_meeting: MeetingAt<'_>, escalated: bool) -> bool {
+    if task_meeting.starts_at >= at.starts_at {
+        return false;
+    }
+    at.series == task_meeting.series
+        || (at.kind == MeetingKind::MonthlySupervision && task_meeting.kind == MeetingKind::TrackWeekly && escalated)
+}
+
+/// Why the chair's decision cannot change a task, if it cannot: only an
+/// unfinished task is decided on.
+pub fn decision_problem(status: TaskStatus) -> Option<&'static str> {
+    match status {
+        TaskStatus::Pending => None,
+        TaskStatus::Done => Some("the task is done: reopen it first"),
+        TaskStatus::Cancelled => Some("the task is closed"),
     }
 }
 
@@ -466,5 +496,34 @@ mod tests {
         assert!(overdue(TaskStatus::Pending, due, t("2026-12-20T01:00:00Z")));
         assert!(!overdue(TaskStatus::Done, due, t("2027-01-01T00:00:00Z")));
         assert!(!overdue(TaskStatus::Pending, None, t("2027-01-01T00:00:00Z")));
+    }
+
+    #[test]
+    fn a_meeting_reviews_its_series_earlier_tasks_and_a_monthly_one_the_escalated_weekly_ones() {
+        use MeetingKind::{MonthlySupervision, TrackWeekly};
+        let at = |kind, series, when: &str| MeetingAt {
+            kind,
+            series,
+            starts_at: t(when),
+        };
+        let monthly = at(MonthlySupervision, "MONTHLY_SUPERVISION", "2026-12-01T01:00:00Z");
+        let earlier_monthly = at(MonthlySupervision, "MONTHLY_SUPERVISION", "2026-11-03T01:00:00Z");
+        let weekly = at(TrackWeekly, "TRACK_WEEKLY:1", "2026-11-23T01:00:00Z");
+        let later_weekly = at(TrackWeekly, "TRACK_WEEKLY:1", "2026-11-30T01:00:00Z");
+        let other_track = at(TrackWeekly, "TRACK_WEEKLY:2", "2026-11-30T01:00:00Z");
+        assert!(reviews(monthly, earlier_monthly, false));
+        assert!(!reviews(earlier_monthly, monthly, false), "not a later meeting's tasks");
+        assert!(!reviews(monthly, monthly, false), "not its own tasks");
+        assert!(reviews(later_weekly, weekly, false));
+        assert!(!reviews(other_track, weekly, true), "not another track's");
+        assert!(
+            !reviews(monthly, weekly, false),
+            "a weekly task reaches the monthly meeting escalated"
+        );
+        assert!(reviews(monthly, weekly, true));
+        assert!(!reviews(later_weekly, earlier_monthly, true));
+        assert!(decision_problem(TaskStatus::Pending).is_none());
+        assert!(decision_problem(TaskStatus::Done).is_some());
+        assert!(decision_problem(TaskStatus::Cancelled).is_some());
     }
 }

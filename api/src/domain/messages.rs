@@ -101,6 +101,34 @@ const CATALOGUE: &[(&str, &str)] = &[
     ),
     ("is needed: the dimension ranks account managers", "必填：该维度按客户经理排名"),
     ("is needed: the dimension ranks tracks", "必填：该维度按赛道排名"),
+    // The chair's decisions and the rows' analyses.
+    ("is needed to decide {}", "决定{}时必填"),
+    ("is only given to decide {}", "仅在决定{}时填写"),
+    ("EXTEND", "延期"),
+    ("REDISPATCH", "重新派发"),
+    ("ADJUST", "调整任务内容"),
+    (
+        "the CEO decides at the monthly meeting (the secretary records it)",
+        "月度督导会由CEO决定（CEO秘书记录）",
+    ),
+    ("the track's director decides at its weekly meeting", "赛道周会由该赛道总监决定"),
+    (
+        "does not review this task: a later meeting of its series decides (a monthly one, when it was escalated)",
+        "本次会议不审议该任务：由同系列的后续会议决定（已升级的任务由月度督导会决定）",
+    ),
+    ("the task is done: reopen it first", "任务已完成：请先重新打开"),
+    ("the task is closed", "任务已关闭"),
+    ("is the task's description already", "与任务当前内容相同"),
+    ("is the task's due date already", "与任务当前截止时间相同"),
+    ("is the task's owner already", "已是该任务的负责人"),
+    (
+        "only the director of the row's track analyses it",
+        "只有该行赛道的总监可以填写原因分析",
+    ),
+    (
+        "is not 未达标: only a row on the wrong side of the target line takes an analysis",
+        "未处于未达标状态：只有未达标的行需要原因分析和改善计划",
+    ),
     // Logging in.
     ("account deactivated", "账号已停用"),
     ("expected Authorization: Bearer <token>", "请求头应为 Authorization: Bearer <token>"),
@@ -487,6 +515,8 @@ mod tests {
             "its rule",
             "a dimension is missing from the board",
             "a task's dimension is not on the board",
+            "a task without its meeting",
+            "the analysis just written is gone",
         ];
         let mut missing = Vec::new();
         let mut checked = 0;

@@ -102,7 +102,7 @@ impl From<BoardPeriodInput> for svc::PeriodRequest {
 }
 
 /// A period as the board counts it: whole months on the company calendar.
-pub struct BoardPeriod(rules::Period);
+pub struct BoardPeriod(pub rules::Period);
 
 /// A period as the board counts it: whole months on the company calendar.
 #[Object]
@@ -223,7 +223,7 @@ impl BoardTable {
 }
 
 /// One ranked row.
-pub struct BoardRow(svc::Row);
+pub struct BoardRow(pub svc::Row);
 
 /// One ranked row.
 #[Object]

@@ -4,7 +4,7 @@
 use crate::state::AppState;
 use crate::store::{alerts, meetings, opportunities, tracks, users};
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{activity, alert, customer, meeting, meeting_change, opportunity, opportunity_history, track, user};
+use entity::{activity, alert, customer, meeting, meeting_change, opportunity, opportunity_history, task_decision, track, user};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -65,6 +65,8 @@ loader!(/// Meetings by id (callers check the scope).
     MeetingLoader => meeting::Model, meetings::meetings_by_ids);
 loader!(/// The recorded moves and cancellations by meeting id.
     MeetingChangesLoader => Vec<meeting_change::Model>, meetings::changes_by_meeting);
+loader!(/// The chair's decisions by task id.
+    TaskDecisionsLoader => Vec<task_decision::Model>, meetings::decisions_by_task);
 loader!(/// Track ids by user id.
     UserTracksLoader => Vec<i64>, users::track_ids_of_many);
 loader!(/// Director ids by track id.
@@ -87,6 +89,7 @@ pub struct Loaders {
     pub track_members: DataLoader<TrackMembersLoader>,
     pub meetings: DataLoader<MeetingLoader>,
     pub meeting_changes: DataLoader<MeetingChangesLoader>,
+    pub task_decisions: DataLoader<TaskDecisionsLoader>,
 }
 
 impl Loaders {
@@ -105,6 +108,7 @@ impl Loaders {
             track_members: DataLoader::new(TrackMembersLoader(state.clone()), tokio::spawn),
             meetings: DataLoader::new(MeetingLoader(state.clone()), tokio::spawn),
             meeting_changes: DataLoader::new(MeetingChangesLoader(state.clone()), tokio::spawn),
+            task_decisions: DataLoader::new(TaskDecisionsLoader(state.clone()), tokio::spawn),
         }
     }
 }

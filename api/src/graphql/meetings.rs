@@ -2,18 +2,18 @@
 //! board rows, their completion, the lists.
 
 use super::alerts::Alert;
-use super::board::{BoardDimension, BoardPeriodInput, BoardStanding};
+use super::board::{BoardDimension, BoardPeriod, BoardPeriodInput, BoardRow, BoardStanding};
 use super::common::{Connection, Instant, Node, PageArgs, id, page_request};
 use super::ctx;
 use super::organisation::{Track, User};
-use crate::domain::board::Dimension;
+use crate::domain::board::{Dimension, Period};
 use crate::domain::calendar;
 use crate::domain::limits;
 use crate::domain::meetings::{self as rules, RecurrenceKind};
 use crate::error::AppError;
 use crate::service::{lookup_id, meetings as svc};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use entity::{meeting, meeting_change, task};
+use entity::{meeting, meeting_change, task, task_decision};
 
 /// The two kinds of supervision meeting.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -101,6 +101,41 @@ impl From<Weekday> for chrono::Weekday {
             Weekday::Sunday => chrono::Weekday::Sun,
         }
     }
+}
+
+/// The chair's decision on an unfinished task at a meeting's opening.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::TaskDecisionKind")]
+pub enum TaskDecisionKind {
+    /// 延期: a new due date (which a move of the next meeting no longer changes).
+    Extend,
+    /// 重新派发: a new owner, who is told.
+    Redispatch,
+    /// 调整任务内容: a new description.
+    Adjust,
+    /// 关闭: closed (cancelled), counted apart from done in the quarterly rates.
+    Close,
+}
+
+/// The chair's decision on an unfinished task, taken at the opening of a meeting that reviews it.
+#[derive(InputObject)]
+pub struct DecideTaskInput {
+    /// The task.
+    pub task_id: ID,
+    /// The meeting at whose opening it is decided: a later meeting of the task's series, or a
+    /// monthly one for an escalated weekly task.
+    pub meeting_id: ID,
+    /// Extend, re-dispatch, adjust or close.
+    pub decision: TaskDecisionKind,
+    /// The reason the owner gave (for closing: why), up to 1,000 characters.
+    pub reason: String,
+    /// EXTEND: the new due date, in the future.
+    pub due_at: Option<Instant>,
+    /// REDISPATCH: the new owner (a director of the row's track for a monthly task, an account
+    /// manager of the track for a weekly one).
+    pub owner_id: Option<ID>,
+    /// ADJUST: the new description, up to 2,000 characters.
+    pub description: Option<String>,
 }
 
 /// A recurrence: "every Monday at 09:00", "the first Tuesday of each month at 09:00".
@@ -386,6 +421,140 @@ impl Task {
         let found = ctx::loaders(ctx)?.alerts.load_one(a).await?;
         Ok(found.filter(|a| viewer.can_see(a.owner_id, a.track_id)).map(Alert))
     }
+    /// The due date was set by the chair (延期), not by the next meeting.
+    async fn due_extended(&self) -> bool {
+        self.0.due_extended
+    }
+    /// The chair's decisions on it, oldest first.
+    async fn decisions(&self, ctx: &Context<'_>) -> Result<Vec<TaskDecision>> {
+        let found = ctx::loaders(ctx)?.task_decisions.load_one(self.0.id).await?;
+        Ok(found.unwrap_or_default().into_iter().map(TaskDecision).collect())
+    }
+}
+
+/// The chair's decision on a task, recorded.
+pub struct TaskDecision(task_decision::Model);
+
+/// The chair's decision on a task at a meeting's opening, recorded: what it was and what it became.
+#[Object]
+impl TaskDecision {
+    /// Extend, re-dispatch, adjust or close.
+    async fn decision(&self) -> TaskDecisionKind {
+        self.0.kind.into()
+    }
+    /// The reason given.
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+    /// The meeting at whose opening it was decided (when the viewer may see it).
+    async fn meeting(&self, ctx: &Context<'_>) -> Result<Option<Meeting>> {
+        let viewer = ctx::viewer(ctx)?;
+        let found = ctx::loaders(ctx)?.meetings.load_one(self.0.meeting_id).await?;
+        Ok(found.filter(|m| svc::sees_meeting(viewer, m)).map(Meeting))
+    }
+    /// EXTEND: the due date before.
+    async fn previous_due_at(&self) -> Option<Instant> {
+        self.0.from_due_at.map(Instant)
+    }
+    /// EXTEND: the new due date.
+    async fn new_due_at(&self) -> Option<Instant> {
+        self.0.to_due_at.map(Instant)
+    }
+    /// REDISPATCH: the owner before.
+    async fn previous_owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(u) = self.0.from_owner_id else { return Ok(None) };
+        Ok(ctx::loaders(ctx)?.users.load_one(u).await?.map(User))
+    }
+    /// REDISPATCH: the new owner.
+    async fn new_owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(u) = self.0.to_owner_id else { return Ok(None) };
+        Ok(ctx::loaders(ctx)?.users.load_one(u).await?.map(User))
+    }
+    /// ADJUST: the description before.
+    async fn previous_description(&self) -> Option<&str> {
+        self.0.from_description.as_deref()
+    }
+    /// ADJUST: the new description.
+    async fn new_description(&self) -> Option<&str> {
+        self.0.to_description.as_deref()
+    }
+    /// Who recorded it: the chair, or the secretary for the CEO.
+    async fn by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        Ok(ctx::loaders(ctx)?.users.load_one(self.0.decided_by).await?.map(User))
+    }
+    /// When.
+    async fn at(&self) -> Instant {
+        Instant(self.0.decided_at)
+    }
+}
+
+/// A task as the chair's decision left it, with the decision.
+pub struct DecidedTask(task::Model, task_decision::Model);
+
+/// A task as the chair's decision left it, with the decision.
+#[Object]
+impl DecidedTask {
+    /// The task now.
+    async fn task(&self) -> Task {
+        Task(self.0.clone())
+    }
+    /// The decision recorded.
+    async fn decision(&self) -> TaskDecision {
+        TaskDecision(self.1.clone())
+    }
+}
+
+/// 原因分析和改善计划: a director's cause analysis and improvement plan on a 未达标 board row.
+pub struct BoardRowAnalysis(svc::Analysed);
+
+/// 原因分析和改善计划: a director's cause analysis and improvement plan on one of his tracks'
+/// 未达标 board rows, with the row as the board shows it now.
+#[Object]
+impl BoardRowAnalysis {
+    /// The row's dimension.
+    async fn dimension(&self) -> BoardDimension {
+        self.0.dimension.into()
+    }
+    /// The row on the board now.
+    async fn row(&self) -> BoardRow {
+        BoardRow(self.0.row.clone())
+    }
+    /// 原因分析: why the row is on the wrong side of the line.
+    async fn cause(&self) -> &str {
+        &self.0.analysis.cause
+    }
+    /// 改善计划: what will be done.
+    async fn plan(&self) -> &str {
+        &self.0.analysis.plan
+    }
+    /// Who wrote it last.
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        Ok(ctx::loaders(ctx)?.users.load_one(self.0.analysis.author_id).await?.map(User))
+    }
+    /// When it was written last.
+    async fn updated_at(&self) -> Instant {
+        Instant(self.0.analysis.updated_at)
+    }
+    /// 1 for the first version; one more at each rewrite.
+    async fn version(&self) -> i32 {
+        self.0.analysis.version
+    }
+}
+
+/// The analyses attached to a period's board rows.
+pub struct BoardRowAnalyses(Period, Vec<svc::Analysed>);
+
+/// The analyses attached to the rows of a period's board that the viewer sees.
+#[Object]
+impl BoardRowAnalyses {
+    /// The period.
+    async fn period(&self) -> BoardPeriod {
+        BoardPeriod(self.0)
+    }
+    /// The analyses, by dimension.
+    async fn analyses(&self) -> Vec<BoardRowAnalysis> {
+        self.1.iter().cloned().map(BoardRowAnalysis).collect()
+    }
 }
 
 /// Tasks counted: closed ones apart, every other figure and both rates over the rest.
@@ -582,6 +751,10 @@ impl OpeningReport {
     async fn escalated(&self) -> Vec<ReportTask> {
         self.0.escalated.iter().cloned().map(ReportTask).collect()
     }
+    /// 原因分析和改善计划 the directors attached to the board's 未达标 rows.
+    async fn analyses(&self) -> Vec<BoardRowAnalysis> {
+        self.0.analyses.iter().cloned().map(BoardRowAnalysis).collect()
+    }
 }
 
 /// A meeting event, stored before it was sent.
@@ -750,6 +923,18 @@ impl MeetingQuery {
         Ok(OpeningReport(svc::opening_report(ctx::state(ctx)?, viewer, id).await?))
     }
 
+    /// The cause analyses and improvement plans attached to the rows of a period's board, those
+    /// of the rows the viewer sees on it.
+    async fn board_row_analyses(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The board's period.")] period: BoardPeriodInput,
+    ) -> Result<BoardRowAnalyses> {
+        let viewer = ctx::viewer(ctx)?;
+        let (period, found) = svc::row_analyses(ctx::state(ctx)?, viewer, period.into()).await?;
+        Ok(BoardRowAnalyses(period, found))
+    }
+
     /// One task; `NOT_FOUND` outside the viewer's scope.
     async fn task(&self, ctx: &Context<'_>, #[graphql(desc = "Task id.")] id: ID) -> Result<Task> {
         let viewer = ctx::viewer(ctx)?;
@@ -842,6 +1027,48 @@ impl MeetingMutation {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&id, "task")?;
         Ok(Task(svc::complete_task(ctx::state(ctx)?, viewer, id, &note).await?))
+    }
+
+    /// At the opening of a meeting that reviews it, the chair decides on an unfinished task:
+    /// extend (a new due date), re-dispatch (a new owner, who is told), adjust (a new
+    /// description) or close it, with the reason given. The CEO decides at the monthly meeting
+    /// (the secretary records it), the track's director at its weekly meeting, within the
+    /// meeting's window for recording tasks.
+    async fn decide_task(&self, ctx: &Context<'_>, #[graphql(desc = "The decision.")] input: DecideTaskInput) -> Result<DecidedTask> {
+        let viewer = ctx::viewer(ctx)?;
+        let cmd = svc::DecisionAsk {
+            task_id: input.task_id.0,
+            meeting_id: input.meeting_id.0,
+            kind: input.decision.into(),
+            reason: input.reason,
+            due_at: input.due_at.map(|d| d.0),
+            owner_id: input.owner_id.map(|o| o.0),
+            description: input.description,
+        };
+        let (t, d) = svc::decide_task(ctx::state(ctx)?, viewer, cmd).await?;
+        Ok(DecidedTask(t, d))
+    }
+
+    /// The director of a 未达标 row's track attaches (or rewrites) its cause analysis and
+    /// improvement plan (原因分析和改善计划), which the opening report shows. The row's period
+    /// defaults to last month, the one the next monthly meeting looks at.
+    async fn analyse_board_row(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The 未达标 row.")] row: BoardRowInput,
+        #[graphql(desc = "原因分析, up to 2,000 characters.")] cause: String,
+        #[graphql(desc = "改善计划, up to 2,000 characters.")] plan: String,
+    ) -> Result<BoardRowAnalysis> {
+        let viewer = ctx::viewer(ctx)?;
+        let cmd = svc::AnalysisAsk {
+            dimension: row.dimension.into(),
+            track_id: row.track_id.map(|t| t.0),
+            account_manager_id: row.account_manager_id.map(|t| t.0),
+            period: row.period.map(Into::into),
+            cause,
+            plan,
+        };
+        Ok(BoardRowAnalysis(svc::analyse_row(ctx::state(ctx)?, viewer, cmd).await?))
     }
 
     /// Whoever recorded a done task sets it pending again.

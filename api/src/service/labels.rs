@@ -60,6 +60,7 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
         stored::<MeetingStatus>("MeetingStatus", locale, s),
         stored::<MeetingChangeKind>("MeetingChangeKind", locale, s),
         stored::<TaskStatus>("TaskStatus", locale, s),
+        stored::<TaskDecisionKind>("TaskDecisionKind", locale, s),
         plain(
             "RecurrenceRule",
             &[

@@ -13,7 +13,10 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store::{self, meetings as repo};
 use chrono::{DateTime, Datelike, Utc};
-use entity::{EventKind, EventSubject, MeetingChangeKind, MeetingKind, MeetingStatus, Role, TaskStatus, meeting, meeting_change, task};
+use entity::{
+    EventKind, EventSubject, MeetingChangeKind, MeetingKind, MeetingStatus, Role, TaskDecisionKind, TaskStatus, meeting, meeting_change,
+    row_analysis, task, task_decision,
+};
 use sea_orm::Set;
 
 /// What to schedule: one meeting at `starts_at`, or `count` occurrences of
@@ -311,89 +314,75 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
     let now = state.clock.now();
     let mut p = Problems::new();
     let meeting_id = super::id_field(&mut p, Some(&cmd.meeting_id), "meetingId");
-    let track_id = super::id_field(&mut p, cmd.track_id.as_deref(), "row.trackId");
-    let manager_id = super::id_field(&mut p, cmd.account_manager_id.as_deref(), "row.accountManagerId");
     let owner_id = super::id_field(&mut p, Some(&cmd.owner_id), "ownerId");
     let alert_id = super::id_field(&mut p, cmd.alert_id.as_deref(), "alertId");
     let description = text::required(&mut p, "description", &cmd.description, TextKind::Comment);
-    let row = match (cmd.track_id.is_some(), cmd.account_manager_id.is_some()) {
-        (true, true) => {
-            p.add("row.accountManagerId", "give a track or an account manager, not both");
-            None
-        }
-        (false, false) => {
-            p.add("row.trackId", "give the row's track (or its account manager)");
-            None
-        }
-        _ => track_id.map(RowOf::Track).or(manager_id.map(RowOf::AccountManager)),
+    let row = row_of(&mut p, cmd.dimension, cmd.track_id.as_deref(), cmd.account_manager_id.as_deref());
+    // Every problem is told at once: the meeting's, the row's, the owner's and the link's.
+    let meeting = match meeting_id {
+        Some(id) => Some(get_meeting(state, viewer, id).await?),
+        None => None,
     };
-    if let Some(row) = row
-        && let Some((field, why)) = rules::row_problem(cmd.dimension, row)
-    {
-        p.add(field, why);
-    }
-    p.into_result()?;
-    let (Some(meeting_id), Some(row), Some(owner_id)) = (meeting_id, row, owner_id) else {
-        return Err(AppError::invalid("meetingId", "is needed"));
-    };
-    let m = get_meeting(state, viewer, meeting_id).await?;
-    let directs = m.track_id.is_some_and(|t| viewer.track_ids.contains(&t));
-    if !rules::may_record(m.kind, viewer.role, directs) {
-        return Err(AppError::forbidden(match m.kind {
-            MeetingKind::MonthlySupervision => "the secretary records the monthly meeting's tasks",
-            MeetingKind::TrackWeekly => "the track's director records its weekly meeting's tasks",
-        }));
-    }
-    if m.status == MeetingStatus::Cancelled {
-        return Err(AppError::invalid("meetingId", "the meeting is cancelled"));
-    }
     let settings = store::settings::load(&state.db).await?;
     let tz = settings.timezone;
-    if let Some(why) = rules::entry_window(m.kind, m.starts_at, tz).refuses(now, tz) {
-        return Err(AppError::invalid("meetingId", why));
+    if let Some(m) = &meeting {
+        let directs = m.track_id.is_some_and(|t| viewer.track_ids.contains(&t));
+        if !rules::may_record(m.kind, viewer.role, directs) {
+            return Err(AppError::forbidden(match m.kind {
+                MeetingKind::MonthlySupervision => "the secretary records the monthly meeting's tasks",
+                MeetingKind::TrackWeekly => "the track's director records its weekly meeting's tasks",
+            }));
+        }
+        if m.status == MeetingStatus::Cancelled {
+            p.add("meetingId", "the meeting is cancelled");
+        } else if let Some(why) = rules::entry_window(m.kind, m.starts_at, tz).refuses(now, tz) {
+            p.add("meetingId", why);
+        }
     }
     // The row, as the board shows it to the viewer now.
-    let period_req = cmd.period.unwrap_or_else(|| default_period(m.kind, m.starts_at, tz));
-    let board = board_service::ranking_board(state, viewer, period_req).await?;
-    let table = board
-        .dimensions
-        .iter()
-        .find(|t| t.dimension == cmd.dimension)
-        .ok_or_else(|| AppError::internal("a dimension is missing from the board"))?;
-    let found = table.rows.iter().find(|r| match row {
-        RowOf::Track(t) => r.account_manager.is_none() && r.track_id == t,
-        RowOf::AccountManager(a) => r.account_manager.as_ref().is_some_and(|(id, _)| *id == a),
-    });
-    let Some(found) = found else {
-        let field = match row {
-            RowOf::Track(_) => "row.trackId",
-            RowOf::AccountManager(_) => "row.accountManagerId",
-        };
-        return Err(AppError::invalid(
-            field,
-            format!("is not a row of the board of {}", board.period.label()),
-        ));
-    };
-    let mut p = Problems::new();
-    if m.kind == MeetingKind::TrackWeekly && m.track_id != Some(found.track_id) {
+    let mut found: Option<(Period, board_service::Row)> = None;
+    if let Some(row) = row {
+        let period_req = cmd
+            .period
+            .or_else(|| meeting.as_ref().map(|m| default_period(m.kind, m.starts_at, tz)));
+        if let Some(period_req) = period_req {
+            let board = board_service::ranking_board(state, viewer, period_req).await?;
+            match find_row(&board, cmd.dimension, row) {
+                Some(r) => found = Some((board.period, r.clone())),
+                None => p.add(row_field(row), format!("is not a row of the board of {}", board.period.label())),
+            }
+        }
+    }
+    let row_track = found.as_ref().map(|(_, r)| r.track_id);
+    if let (Some(m), Some(track)) = (&meeting, row_track)
+        && m.kind == MeetingKind::TrackWeekly
+        && m.track_id != Some(track)
+    {
         p.add("row.trackId", "is not of the meeting's track");
     }
     // The owner.
-    let owner = store::users::by_id(&state.db, owner_id).await?;
-    match &owner {
-        None => p.add("ownerId", "is not a user"),
-        Some(o) => {
-            let tracks = store::users::track_ids_of(&state.db, o.id, o.role).await?;
-            let track = m.track_id.unwrap_or(found.track_id);
-            if let Some(why) = rules::owner_problem(m.kind, o.role, o.active, tracks.contains(&track)) {
-                p.add("ownerId", why);
+    if let Some(owner_id) = owner_id {
+        match store::users::by_id(&state.db, owner_id).await? {
+            None => p.add("ownerId", "is not a user"),
+            Some(o) => {
+                if let Some(m) = &meeting {
+                    let tracks = store::users::track_ids_of(&state.db, o.id, o.role).await?;
+                    let in_track = m.track_id.or(row_track).is_none_or(|t| tracks.contains(&t));
+                    if let Some(why) = rules::owner_problem(m.kind, o.role, o.active, in_track) {
+                        p.add("ownerId", why);
+                    }
+                }
             }
         }
     }
     if let Some(a) = alert_id {
         match store::alerts::by_id(&state.db, a).await? {
             Some(alert) if viewer.can_see(alert.owner_id, alert.track_id) => {
-                p.check(alert.track_id != found.track_id, "alertId", "is not of the row's track");
+                p.check(
+                    row_track.is_some_and(|t| alert.track_id != t),
+                    "alertId",
+                    "is not of the row's track",
+                );
                 p.check(
                     alert.status == entity::AlertStatus::Reviewed,
                     "alertId",
@@ -404,6 +393,9 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
         }
     }
     p.into_result()?;
+    let (Some(m), Some((period, found)), Some(owner_id)) = (meeting, found, owner_id) else {
+        return Err(AppError::invalid("meetingId", "is needed"));
+    };
     let txn = begin_schedule(state).await?;
     let due = repo::next_in_series(&txn, &m.series, m.starts_at).await?.map(|n| n.starts_at);
     let made = repo::insert_task(
@@ -414,8 +406,8 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
             dimension: Set(cmd.dimension.number() as i32),
             track_id: Set(found.track_id),
             account_manager_id: Set(found.account_manager.as_ref().map(|(id, _)| *id)),
-            period_first: Set(board.period.first),
-            period_last: Set(board.period.last),
+            period_first: Set(period.first),
+            period_last: Set(period.last),
             value_then: Set(found.standing.value().map(|v| v.to_f64())),
             standing_then: Set(found.standing.kind().code().to_owned()),
             description: Set(description),
@@ -423,6 +415,7 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
             created_by: Set(viewer.user_id),
             created_at: Set(now),
             due_at: Set(due),
+            due_extended: Set(false),
             status: Set(TaskStatus::Pending),
             done_at: Set(None),
             done_note: Set(None),
@@ -447,6 +440,53 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
     txn.commit().await?;
     wake(state, told);
     Ok(made)
+}
+
+/// The board row a client names: a track's or an account manager's, the
+/// one its dimension ranks; every problem told.
+fn row_of(p: &mut Problems, dimension: Dimension, track_id: Option<&str>, account_manager_id: Option<&str>) -> Option<RowOf> {
+    let track = super::id_field(p, track_id, "row.trackId");
+    let manager = super::id_field(p, account_manager_id, "row.accountManagerId");
+    let row = match (track_id.is_some(), account_manager_id.is_some()) {
+        (true, true) => {
+            p.add("row.accountManagerId", "give a track or an account manager, not both");
+            None
+        }
+        (false, false) => {
+            p.add("row.trackId", "give the row's track (or its account manager)");
+            None
+        }
+        _ => track.map(RowOf::Track).or(manager.map(RowOf::AccountManager)),
+    }?;
+    if let Some((field, why)) = rules::row_problem(dimension, row) {
+        p.add(field, why);
+        return None;
+    }
+    Some(row)
+}
+
+fn row_field(row: RowOf) -> &'static str {
+    match row {
+        RowOf::Track(_) => "row.trackId",
+        RowOf::AccountManager(_) => "row.accountManagerId",
+    }
+}
+
+/// A row of a board: a track's, or an account manager's.
+fn find_row(board: &board_service::Board, dimension: Dimension, row: RowOf) -> Option<&board_service::Row> {
+    let table = board.dimensions.iter().find(|t| t.dimension == dimension)?;
+    table.rows.iter().find(|r| match row {
+        RowOf::Track(t) => r.account_manager.is_none() && r.track_id == t,
+        RowOf::AccountManager(a) => r.account_manager.as_ref().is_some_and(|(id, _)| *id == a),
+    })
+}
+
+/// The row a task or an analysis is about.
+fn row_key_of(track_id: i64, account_manager_id: Option<i64>) -> RowOf {
+    match account_manager_id {
+        Some(a) => RowOf::AccountManager(a),
+        None => RowOf::Track(track_id),
+    }
 }
 
 /// Appends meeting events in the writer's transaction: `(kind, subject id,
@@ -535,6 +575,291 @@ pub async fn reopen_task(state: &AppState, viewer: &Viewer, id: i64) -> AppResul
     repo::update_task_if(&state.db, &t, change)
         .await?
         .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))
+}
+
+/// The chair's decision on an unfinished task, as a client gives it.
+#[derive(Debug, Clone)]
+pub struct DecisionAsk {
+    pub task_id: String,
+    /// The meeting at whose opening it is decided.
+    pub meeting_id: String,
+    pub kind: TaskDecisionKind,
+    /// The reason its owner gave (and the chair's for closing it).
+    pub reason: String,
+    /// `EXTEND`: the new due date.
+    pub due_at: Option<DateTime<Utc>>,
+    /// `REDISPATCH`: the new owner.
+    pub owner_id: Option<String>,
+    /// `ADJUST`: the new description.
+    pub description: Option<String>,
+}
+
+/// `decideTask`: at the opening of a meeting that reviews the task (a later
+/// meeting of its series; a monthly one for an escalated weekly task), its
+/// chair — the CEO (the secretary records it) or the track's director —
+/// extends, re-dispatches, adjusts or closes an unfinished task, with the
+/// reason; recorded, and a new owner is told.
+pub async fn decide_task(state: &AppState, viewer: &Viewer, cmd: DecisionAsk) -> AppResult<(task::Model, task_decision::Model)> {
+    use TaskDecisionKind as K;
+    let now = state.clock.now();
+    let mut p = Problems::new();
+    let task_id = super::id_field(&mut p, Some(&cmd.task_id), "input.taskId");
+    let meeting_id = super::id_field(&mut p, Some(&cmd.meeting_id), "input.meetingId");
+    let reason = text::required(&mut p, "input.reason", &cmd.reason, TextKind::Reason);
+    let owner_id = super::id_field(&mut p, cmd.owner_id.as_deref(), "input.ownerId");
+    let description = cmd
+        .description
+        .as_deref()
+        .map(|d| text::required(&mut p, "input.description", d, TextKind::Comment));
+    // What each decision needs, and nothing it does not.
+    let wants = |k: K| cmd.kind == k;
+    for (field, given, kind, name) in [
+        ("input.dueAt", cmd.due_at.is_some(), K::Extend, "EXTEND"),
+        ("input.ownerId", cmd.owner_id.is_some(), K::Redispatch, "REDISPATCH"),
+        ("input.description", cmd.description.is_some(), K::Adjust, "ADJUST"),
+    ] {
+        if wants(kind) && !given {
+            p.add(field, format!("is needed to decide {name}"));
+        } else if !wants(kind) && given {
+            p.add(field, format!("is only given to decide {name}"));
+        }
+    }
+    if let Some(at) = cmd.due_at {
+        in_window(&mut p, "input.dueAt", at);
+        p.check(at <= now, "input.dueAt", "must be in the future");
+    }
+    let t = match task_id {
+        Some(id) => Some(get_task(state, viewer, id).await?),
+        None => None,
+    };
+    let m = match meeting_id {
+        Some(id) => Some(get_meeting(state, viewer, id).await?),
+        None => None,
+    };
+    let tz = store::settings::load(&state.db).await?.timezone;
+    if let Some(m) = &m {
+        let directs = m.track_id.is_some_and(|t| viewer.track_ids.contains(&t));
+        if !rules::may_record(m.kind, viewer.role, directs) {
+            return Err(AppError::forbidden(match m.kind {
+                MeetingKind::MonthlySupervision => "the CEO decides at the monthly meeting (the secretary records it)",
+                MeetingKind::TrackWeekly => "the track's director decides at its weekly meeting",
+            }));
+        }
+        if m.status == MeetingStatus::Cancelled {
+            p.add("input.meetingId", "the meeting is cancelled");
+        } else if let Some(why) = rules::entry_window(m.kind, m.starts_at, tz).refuses(now, tz) {
+            p.add("input.meetingId", why);
+        }
+    }
+    if let Some(t) = &t {
+        if let Some(why) = rules::decision_problem(t.status) {
+            p.add("input.taskId", why);
+        }
+        if let Some(m) = &m {
+            let own = repo::meeting_by_id(&state.db, t.meeting_id)
+                .await?
+                .ok_or_else(|| AppError::internal("a task without its meeting"))?;
+            fn at(x: &meeting::Model) -> rules::MeetingAt<'_> {
+                rules::MeetingAt {
+                    kind: x.kind,
+                    series: &x.series,
+                    starts_at: x.starts_at,
+                }
+            }
+            if !rules::reviews(at(m), at(&own), t.escalated_at.is_some()) {
+                p.add(
+                    "input.meetingId",
+                    "does not review this task: a later meeting of its series decides (a monthly one, when it was escalated)",
+                );
+            }
+        }
+        if let Some(d) = &description {
+            p.check(*d == t.description, "input.description", "is the task's description already");
+        }
+        if let Some(at) = cmd.due_at {
+            p.check(t.due_at == Some(at), "input.dueAt", "is the task's due date already");
+        }
+        if let Some(o) = owner_id {
+            match store::users::by_id(&state.db, o).await? {
+                None => p.add("input.ownerId", "is not a user"),
+                Some(u) => {
+                    let tracks = store::users::track_ids_of(&state.db, u.id, u.role).await?;
+                    if let Some(why) = rules::owner_problem(t.meeting_kind, u.role, u.active, tracks.contains(&t.track_id)) {
+                        p.add("input.ownerId", why);
+                    }
+                    p.check(u.id == t.owner_id, "input.ownerId", "is the task's owner already");
+                }
+            }
+        }
+    }
+    p.into_result()?;
+    let (Some(t), Some(m)) = (t, m) else {
+        return Err(AppError::invalid("input.taskId", "is needed"));
+    };
+    let mut change = task::ActiveModel::default();
+    let mut record = task_decision::ActiveModel {
+        task_id: Set(t.id),
+        meeting_id: Set(m.id),
+        kind: Set(cmd.kind),
+        reason: Set(reason),
+        from_due_at: Set(None),
+        to_due_at: Set(None),
+        from_owner_id: Set(None),
+        to_owner_id: Set(None),
+        from_description: Set(None),
+        to_description: Set(None),
+        decided_by: Set(viewer.user_id),
+        decided_at: Set(now),
+        ..Default::default()
+    };
+    match cmd.kind {
+        K::Extend => {
+            change.due_at = Set(cmd.due_at);
+            change.due_extended = Set(true);
+            // The new date is told anew.
+            change.due_soon_told_at = Set(None);
+            change.overdue_told_at = Set(None);
+            record.from_due_at = Set(t.due_at);
+            record.to_due_at = Set(cmd.due_at);
+        }
+        K::Redispatch => {
+            change.owner_id = Set(owner_id.unwrap_or(t.owner_id));
+            change.due_soon_told_at = Set(None);
+            change.overdue_told_at = Set(None);
+            record.from_owner_id = Set(Some(t.owner_id));
+            record.to_owner_id = Set(owner_id);
+        }
+        K::Adjust => {
+            change.description = Set(description.clone().unwrap_or_default());
+            record.from_description = Set(Some(t.description.clone()));
+            record.to_description = Set(description);
+        }
+        K::Close => {
+            change.status = Set(TaskStatus::Cancelled);
+        }
+    }
+    let txn = begin_schedule(state).await?;
+    let Some(changed) = repo::update_task_if(&txn, &t, change).await? else {
+        return Err(AppError::conflict("the task was changed meanwhile: read it again"));
+    };
+    let decision = repo::insert_decision(&txn, record).await?;
+    let told = if cmd.kind == K::Redispatch {
+        tell(
+            &txn,
+            EventSubject::Task,
+            &[(EventKind::TaskAssigned, changed.id, Some(changed.owner_id), Some(changed.track_id))],
+            Some(viewer.user_id),
+            now,
+        )
+        .await?
+    } else {
+        None
+    };
+    txn.commit().await?;
+    wake(state, told);
+    Ok((changed, decision))
+}
+
+/// A director's analysis of one of his 未达标 rows, as a client gives it.
+#[derive(Debug, Clone)]
+pub struct AnalysisAsk {
+    pub dimension: Dimension,
+    pub track_id: Option<String>,
+    pub account_manager_id: Option<String>,
+    /// The board period (default: the month before this one, which the next monthly meeting looks at).
+    pub period: Option<PeriodRequest>,
+    pub cause: String,
+    pub plan: String,
+}
+
+/// An analysis with its row on the board now.
+#[derive(Debug, Clone)]
+pub struct Analysed {
+    pub analysis: row_analysis::Model,
+    pub row: board_service::Row,
+    pub dimension: Dimension,
+}
+
+/// `analyseBoardRow`: the director of a 未达标 row's track attaches (or
+/// rewrites) its cause analysis and improvement plan (原因分析和改善计划).
+pub async fn analyse_row(state: &AppState, viewer: &Viewer, cmd: AnalysisAsk) -> AppResult<Analysed> {
+    let mut p = Problems::new();
+    let cause = text::required(&mut p, "cause", &cmd.cause, TextKind::Comment);
+    let plan = text::required(&mut p, "plan", &cmd.plan, TextKind::Comment);
+    let row = row_of(&mut p, cmd.dimension, cmd.track_id.as_deref(), cmd.account_manager_id.as_deref());
+    if viewer.role != Role::TrackDirector {
+        return Err(AppError::forbidden("only the director of the row's track analyses it"));
+    }
+    let tz = store::settings::load(&state.db).await?.timezone;
+    let period_req = cmd
+        .period
+        .unwrap_or_else(|| default_period(MeetingKind::MonthlySupervision, state.clock.now(), tz));
+    let board = board_service::ranking_board(state, viewer, period_req).await?;
+    let found = row.and_then(|row| match find_row(&board, cmd.dimension, row) {
+        Some(r) => Some(r.clone()),
+        None => {
+            p.add(row_field(row), format!("is not a row of the board of {}", board.period.label()));
+            None
+        }
+    });
+    if let (Some(r), Some(row)) = (&found, row) {
+        if !viewer.track_ids.contains(&r.track_id) {
+            return Err(AppError::forbidden("only the director of the row's track analyses it"));
+        }
+        p.check(
+            r.not_reached != Some(true),
+            row_field(row),
+            "is not 未达标: only a row on the wrong side of the target line takes an analysis",
+        );
+    }
+    p.into_result()?;
+    let Some(r) = found else {
+        return Err(AppError::invalid("row.trackId", "is needed"));
+    };
+    let analysis = repo::upsert_analysis(
+        &state.db,
+        repo::AnalysisWrite {
+            period_first: board.period.first,
+            period_last: board.period.last,
+            dimension: cmd.dimension.number() as i32,
+            track_id: r.track_id,
+            account_manager_id: r.account_manager.as_ref().map(|(id, _)| *id),
+            cause,
+            plan,
+            author_id: viewer.user_id,
+            at: state.clock.now(),
+        },
+    )
+    .await?;
+    Ok(Analysed {
+        analysis,
+        row: r,
+        dimension: cmd.dimension,
+    })
+}
+
+/// The analyses of the rows of a board the viewer sees.
+async fn analyses_on(state: &AppState, board: &board_service::Board) -> AppResult<Vec<Analysed>> {
+    let all = repo::analyses_of_period(&state.db, board.period.first, board.period.last).await?;
+    Ok(all
+        .into_iter()
+        .filter_map(|a| {
+            let dimension = usize::try_from(a.dimension).ok().and_then(Dimension::from_number)?;
+            let row = find_row(board, dimension, row_key_of(a.track_id, a.account_manager_id))?.clone();
+            Some(Analysed {
+                analysis: a,
+                row,
+                dimension,
+            })
+        })
+        .collect())
+}
+
+/// `boardRowAnalyses`: the analyses attached to the rows of a period's board that the viewer sees.
+pub async fn row_analyses(state: &AppState, viewer: &Viewer, period: PeriodRequest) -> AppResult<(Period, Vec<Analysed>)> {
+    let board = board_service::ranking_board(state, viewer, period).await?;
+    let found = analyses_on(state, &board).await?;
+    Ok((board.period, found))
 }
 
 /// What a task list is narrowed to, as a client says it.
@@ -696,6 +1021,8 @@ pub struct OpeningReport {
     pub closed: Vec<ReportTask>,
     /// A monthly meeting's: every weekly task escalated since the previous monthly meeting.
     pub escalated: Vec<ReportTask>,
+    /// The directors' cause analyses and improvement plans on the board's 未达标 rows.
+    pub analyses: Vec<Analysed>,
 }
 
 /// `openingReport`: from a day before the meeting (earlier: when), the
@@ -733,15 +1060,7 @@ pub async fn opening_report(state: &AppState, viewer: &Viewer, meeting_id: i64) 
     let board = board_service::ranking_board(state, viewer, period_req).await?;
     let row_now = |t: &task::Model| -> Option<board_service::Row> {
         let dim = usize::try_from(t.dimension).ok().and_then(Dimension::from_number)?;
-        let table = board.dimensions.iter().find(|d| d.dimension == dim)?;
-        table
-            .rows
-            .iter()
-            .find(|r| match t.account_manager_id {
-                Some(a) => r.account_manager.as_ref().is_some_and(|(id, _)| *id == a),
-                None => r.account_manager.is_none() && r.track_id == t.track_id,
-            })
-            .cloned()
+        find_row(&board, dim, row_key_of(t.track_id, t.account_manager_id)).cloned()
     };
     let item = |t: task::Model| ReportTask { now: row_now(&t), task: t };
     let mut done = Vec::new();
@@ -758,7 +1077,9 @@ pub async fn opening_report(state: &AppState, viewer: &Viewer, meeting_id: i64) 
     for list in [&mut done, &mut pending, &mut closed] {
         list.truncate(rules::REPORT_SECTION_MAX);
     }
+    let analyses = analyses_on(state, &board).await?;
     Ok(OpeningReport {
+        analyses,
         meeting: m,
         previous,
         available_from,

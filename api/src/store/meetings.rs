@@ -8,7 +8,7 @@ use crate::auth::Viewer;
 use crate::domain::page::{Page, Window};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
-use entity::{MeetingKind, MeetingStatus, Role, TaskStatus, meeting, meeting_change, task};
+use entity::{MeetingKind, MeetingStatus, Role, TaskStatus, meeting, meeting_change, row_analysis, task, task_decision};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SubQueryStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -174,8 +174,8 @@ pub async fn next_in_series(db: &impl ConnectionTrait, series: &str, after: Date
         .await?)
 }
 
-/// Sets every task of a series' meetings due at the next scheduled meeting
-/// of the series after its own (`domain::meetings::due_at`, which a test
+/// Sets every task of a series' meetings (but those whose due date the
+/// chair set) due at the next scheduled meeting of the series after its own (`domain::meetings::due_at`, which a test
 /// holds this to): one statement, whatever moved.
 pub async fn recompute_due(db: &impl ConnectionTrait, series: &str) -> AppResult<u64> {
     let own = Alias::new("own");
@@ -204,6 +204,8 @@ pub async fn recompute_due(db: &impl ConnectionTrait, series: &str) -> AppResult
     let res = task::Entity::update_many()
         .col_expr(task::Column::DueAt, Expr::SubQuery(None, Box::new(SubQueryStatement::from(due))))
         .filter(task::Column::MeetingId.in_subquery(of_series.clone()))
+        // A due date the chair set (延期) stays.
+        .filter(task::Column::DueExtended.eq(false))
         .exec(db)
         .await?;
     // A new due date is told anew: "due tomorrow" and "overdue" once more.
@@ -650,4 +652,103 @@ where
         .exec(db)
         .await?;
     Ok(find.filter(id.is_in(ids)).filter(stamp.eq(now)).order_by_asc(id).all(db).await?)
+}
+
+pub async fn insert_decision(db: &impl ConnectionTrait, d: task_decision::ActiveModel) -> AppResult<task_decision::Model> {
+    Ok(task_decision::Entity::insert(d).exec_with_returning(db).await?)
+}
+
+/// The chair's decisions on these tasks, oldest first, by task.
+pub async fn decisions_by_task(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<std::collections::HashMap<i64, Vec<task_decision::Model>>> {
+    let rows = task_decision::Entity::find()
+        .filter(task_decision::Column::TaskId.is_in(ids.iter().copied()))
+        .order_by_asc(task_decision::Column::TaskId)
+        .order_by_asc(task_decision::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: std::collections::HashMap<i64, Vec<task_decision::Model>> = std::collections::HashMap::new();
+    for d in rows {
+        out.entry(d.task_id).or_default().push(d);
+    }
+    Ok(out)
+}
+
+/// The key of a board row among the analyses: `T<track>` or `A<account manager>`.
+pub fn row_key(track_id: i64, account_manager_id: Option<i64>) -> String {
+    match account_manager_id {
+        Some(a) => format!("A{a}"),
+        None => format!("T{track_id}"),
+    }
+}
+
+/// A row's analysis to write.
+#[derive(Debug, Clone)]
+pub struct AnalysisWrite {
+    pub period_first: chrono::NaiveDate,
+    pub period_last: chrono::NaiveDate,
+    pub dimension: i32,
+    pub track_id: i64,
+    pub account_manager_id: Option<i64>,
+    pub cause: String,
+    pub plan: String,
+    pub author_id: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// Writes a row's analysis: the first one, or a new version of it (one
+/// statement: two directors writing at once leave one row, the last word).
+pub async fn upsert_analysis(db: &impl ConnectionTrait, w: AnalysisWrite) -> AppResult<row_analysis::Model> {
+    use row_analysis::Column as C;
+    use sea_orm::Set;
+    use sea_orm::sea_query::OnConflict;
+    let key = row_key(w.track_id, w.account_manager_id);
+    let row = row_analysis::ActiveModel {
+        period_first: Set(w.period_first),
+        period_last: Set(w.period_last),
+        dimension: Set(w.dimension),
+        track_id: Set(w.track_id),
+        account_manager_id: Set(w.account_manager_id),
+        row_key: Set(key.clone()),
+        cause: Set(w.cause),
+        plan: Set(w.plan),
+        author_id: Set(w.author_id),
+        updated_at: Set(w.at),
+        version: Set(1),
+        ..Default::default()
+    };
+    row_analysis::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([C::PeriodFirst, C::PeriodLast, C::Dimension, C::RowKey])
+                .update_columns([C::Cause, C::Plan, C::AuthorId, C::UpdatedAt])
+                .value(C::Version, Expr::col((row_analysis::Entity, C::Version)).add(1))
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    row_analysis::Entity::find()
+        .filter(C::PeriodFirst.eq(w.period_first))
+        .filter(C::PeriodLast.eq(w.period_last))
+        .filter(C::Dimension.eq(w.dimension))
+        .filter(C::RowKey.eq(key))
+        .one(db)
+        .await?
+        .ok_or_else(|| crate::error::AppError::internal("the analysis just written is gone"))
+}
+
+/// The analyses attached to the rows of one board period (callers keep those of the rows the viewer sees).
+pub async fn analyses_of_period(
+    db: &impl ConnectionTrait,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+) -> AppResult<Vec<row_analysis::Model>> {
+    Ok(row_analysis::Entity::find()
+        .filter(row_analysis::Column::PeriodFirst.eq(first))
+        .filter(row_analysis::Column::PeriodLast.eq(last))
+        .order_by_asc(row_analysis::Column::Dimension)
+        .order_by_asc(row_analysis::Column::Id)
+        .all(db)
+        .await?)
 }

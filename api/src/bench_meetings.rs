@@ -6,7 +6,7 @@
 //! meeting, six in ten done; then serves the real server in this process
 //! and drives `openingReport` and `tasks` pages over HTTP as the CEO at
 //! `concurrency`, and times the escalation job opening the 50 next
-//! meetings at once (20,000 pending tasks due then, escalated with their
+//! meetings at once (10,000 pending tasks due then, escalated with their
 //! events). A benchmark, not a test: the table goes to the README.
 
 use crate::bench_http::{Figures, drive, post};

@@ -29,6 +29,10 @@ pub struct EventBus {
     /// imported (here or by another process) or a user changes (a name, a
     /// role, a track).
     pub boards: std::sync::Arc<crate::service::board::BoardCache>,
+    /// Moved on by every write of this process to meetings, tasks, the
+    /// chair's decisions and the rows' analyses (`service::meetings`): an
+    /// opening report's kept answer is good while it stands.
+    meetings: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Default for EventBus {
@@ -44,7 +48,18 @@ impl EventBus {
             users: broadcast::channel(256).0,
             viewers: std::sync::Arc::default(),
             boards: std::sync::Arc::default(),
+            meetings: std::sync::Arc::default(),
         }
+    }
+
+    /// A meeting, a task, a decision or an analysis was written (and committed).
+    pub fn meetings_changed(&self) {
+        self.meetings.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Moves on whenever what an opening report shows may have changed.
+    pub fn meetings_generation(&self) -> u64 {
+        self.meetings.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Tells this process's sockets that the access of `user_id` changed.
@@ -200,6 +215,13 @@ impl EventFeed {
                                     // New ERP figures: the board is summed again, before anyone hears of them.
                                     if rows.iter().any(|r| r.kind == entity::EventKind::ErpImported) {
                                         state.bus.boards.forget_all();
+                                    }
+                                    // A task assigned, escalated or decided on, here or in another process.
+                                    if rows
+                                        .iter()
+                                        .any(|r| matches!(r.subject_kind, entity::EventSubject::Task | entity::EventSubject::Meeting))
+                                    {
+                                        state.bus.meetings_changed();
                                     }
                                     let batch: Batch = std::sync::Arc::new(rows.into_iter().map(std::sync::Arc::new).collect());
                                     if let Some(prepare) = state.feed.prepare.get().cloned() {

@@ -164,7 +164,7 @@ async fn execute_as(
     request: async_graphql::Request,
     auth: crate::auth::Auth,
 ) -> Response {
-    let (status, body, _) = answer(s, headers, client, media, request, auth).await;
+    let (status, body, _) = answer(s, headers, client, media, request, auth, Arc::default()).await;
     respond(status, media, body)
 }
 
@@ -176,9 +176,11 @@ async fn answer(
     media: &'static str,
     request: async_graphql::Request,
     auth: crate::auth::Auth,
+    keep_until: Arc<crate::graphql::answers::KeepUntil>,
 ) -> (StatusCode, Result<String, AppError>, bool) {
     let request = request
         .data(auth)
+        .data(keep_until)
         .data(locale_of(headers, &s.app))
         .data(Loaders::new(&s.app))
         .data(RequestSettings::default())
@@ -239,7 +241,10 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
     // Read before the viewer is: a change of people after it (his tracks,
     // his role) moves it on, so an answer made for his old scope is never
     // kept under the new generation.
-    let generation = s.app.bus.boards.generation();
+    let generation = crate::graphql::answers::Generations {
+        board: s.app.bus.boards.generation(),
+        meetings: s.app.bus.meetings_generation(),
+    };
     let auth = match authenticate(&s, &headers, media).await {
         Ok(a) => a,
         Err(resp) => return resp,
@@ -271,19 +276,20 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
             );
         }
     };
-    let ask = ask.filter(|_| crate::graphql::answers::board_only(&request.query));
-    let (status, answer, clean) = answer(&s, &headers, client_of(&extensions), media, request, auth).await;
-    if let (Some(ask), Ok(text), true) = (&ask, &answer, clean) {
-        // Good for the company's day it was asked on: a period "so far" ends today.
+    let kind = ask.as_ref().and_then(|_| crate::graphql::answers::keepable(&request.query));
+    let keep_until = Arc::new(crate::graphql::answers::KeepUntil::default());
+    let (status, answer, clean) = answer(&s, &headers, client_of(&extensions), media, request, auth, keep_until.clone()).await;
+    if let (Some(ask), Some(kind), Ok(text), true) = (&ask, kind, &answer, clean) {
+        // Good for the company's day it was asked on (a period "so far" ends
+        // today), until it changes by itself.
         if let Ok(settings) = service::settings::current(&s.app).await {
             let tz = settings.timezone;
             let today = crate::domain::calendar::local_date(now, tz);
             if let Some(tomorrow) = today.succ_opt() {
-                let day = (
-                    crate::domain::calendar::start_of_day(today, tz),
-                    crate::domain::calendar::start_of_day(tomorrow, tz),
-                );
-                s.answers.keep(ask, generation, Bytes::from(text.clone()), day);
+                let midnight = crate::domain::calendar::start_of_day(tomorrow, tz);
+                let until = keep_until.get().map_or(midnight, |u| u.min(midnight));
+                let good = (crate::domain::calendar::start_of_day(today, tz).max(now), until);
+                s.answers.keep(ask, kind, generation, Bytes::from(text.clone()), good);
             }
         }
     }

@@ -868,9 +868,22 @@ async fn the_opening_report_opens_a_day_before_with_the_previous_tasks_then_and_
     assert_eq!(ids(&r["pending"]), vec![tb.clone(), tc.clone()]);
     assert_eq!(r["pending"][0]["task"]["overdue"], false);
     assert!(r["escalated"].as_array().unwrap().is_empty());
-    // The meeting starts: tb and tc escalate; a week on they are overdue and marked.
+    // A screen asking again gets the same answer (kept), until the report changes by itself:
+    // at 09:00 tb falls overdue, no write between.
+    let pending_now = async || -> Value {
+        let r = report("d1", &w[1]).await;
+        r.data()["openingReport"]["pending"][0]["task"].clone()
+    };
+    app.clock.set("2026-12-07T00:30:00Z".parse().unwrap());
+    let before = json!({ "id": tb, "overdue": false, "escalated": false });
+    assert_eq!(pending_now().await, before);
+    assert_eq!(pending_now().await, before);
     app.clock.set("2026-12-07T01:00:00Z".parse().unwrap());
+    assert_eq!(pending_now().await, json!({ "id": tb, "overdue": true, "escalated": false }));
+    // The meeting starts: tb and tc escalate (the kept answer goes with the write); a week on
+    // they are overdue and marked.
     api::jobs::run_due_jobs(&app.state).await.unwrap();
+    assert_eq!(pending_now().await, json!({ "id": tb, "overdue": true, "escalated": true }));
     // December's figures arrive: 消费电子I at 50 % of its sales target.
     app.clock.set("2026-12-08T02:00:00Z".parse().unwrap());
     let admin = app.login("admin@test.local").await;
@@ -1138,7 +1151,7 @@ const DECIDE: &str = "mutation($i: DecideTaskInput!) { decideTask(input: $i) {
 #[tokio::test]
 async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
     let app = spawn_app().await;
-    let w = weekly(&app, 3).await; // 30 November, 7 and 14 December
+    let w = weekly(&app, 4).await; // 30 November, 7, 14 and 21 December
     let m = monthly(&app, 2).await; // 1 December, 5 January
     app.clock.set("2026-11-30T02:00:00Z".parse().unwrap());
     let d1 = app.login("d1@test.local").await;
@@ -1289,14 +1302,34 @@ async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
         )
         .await;
     let fresh = fresh.data()["createTaskFromBoardRow"]["id"].as_str().unwrap().to_owned();
+    let close = |task: &str| decide(task, &m[1], json!({ "decision": "CLOSE" }));
+    // The meeting's day has begun (tasks may be recorded), but it has not opened: no decision yet,
+    // so nothing pending dodges its escalation on the eve.
+    app.clock.set("2027-01-05T00:59:00Z".parse().unwrap());
+    let ceo = app.login("ceo@test.local").await;
+    let r = app.post(Some(&ceo), DECIDE, close(&t[2])).await;
+    assert_eq!(r.fields(), vec!["input.meetingId"]);
+    assert!(r.0.to_string().contains("2027-01-05 09:00"), "{}", r.0);
     app.clock.set("2027-01-05T02:00:00Z".parse().unwrap());
     let ceo = app.login("ceo@test.local").await;
     let d1 = app.login("d1@test.local").await;
-    let close = |task: &str| decide(task, &m[1], json!({ "decision": "CLOSE" }));
     assert_eq!(app.post(Some(&ceo), DECIDE, close(&fresh)).await.fields(), vec!["input.meetingId"]);
     assert_eq!(app.post(Some(&d1), DECIDE, close(&t[2])).await.code(), "FORBIDDEN");
     let r = app.post(Some(&ceo), DECIDE, close(&t[2])).await;
     assert_eq!(r.data()["decideTask"]["decision"]["by"]["id"], org::CEO.to_string());
+    // The extended task comes back in the opening report of the meeting its new due date falls
+    // to (21 December), not in the one before.
+    let rep = "query($m: ID!) { openingReport(meetingId: $m) { pending { task { id dueExtended } } } }";
+    let pending = |r: Gql| -> Vec<String> {
+        r.data()["openingReport"]["pending"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["task"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(pending(app.post(Some(&d1), rep, json!({ "m": w[3] })).await), vec![t[0].clone()]);
+    assert!(!pending(app.post(Some(&d1), rep, json!({ "m": w[2] })).await).contains(&t[0]));
 }
 
 #[tokio::test]
@@ -1323,10 +1356,11 @@ async fn directors_analyse_their_not_reached_rows_and_the_opening_report_shows_t
         .post(
             Some(&d1),
             analyse,
-            json!({ "row": { "dimension": "ACCOUNT_MANAGER_SALES_ACHIEVEMENT", "trackId": "1" }, "c": "", "p": "" }),
+            json!({ "row": { "dimension": "ACCOUNT_MANAGER_SALES_ACHIEVEMENT", "trackId": "1",
+                "period": { "kind": "MONTH", "year": 2026, "month": 13 } }, "c": "", "p": "" }),
         )
         .await;
-    assert_eq!(r.fields(), vec!["cause", "plan", "row.accountManagerId"]);
+    assert_eq!(r.fields(), vec!["cause", "plan", "row.accountManagerId", "row.period.month"]);
     // A row that is not 未达标 (no orders: no value) takes none.
     let r = app.post(Some(&d1), analyse, vars("TRACK_ORDER_ACHIEVEMENT", org::T1, "x")).await;
     assert_eq!(r.fields(), vec!["row.trackId"]);

@@ -178,6 +178,28 @@ impl EntryWindow {
     }
 }
 
+/// When the chair's decisions on unfinished tasks are taken: at the
+/// opening, so from the meeting's start (not before: a task decided on the
+/// eve would dodge its escalation) until its entry window closes.
+pub fn decision_window(kind: MeetingKind, starts_at: DateTime<Utc>, tz: Tz) -> EntryWindow {
+    EntryWindow {
+        opens: starts_at,
+        closes: entry_window(kind, starts_at, tz).closes,
+    }
+}
+
+impl EntryWindow {
+    /// Why a decision at `now` is outside the window, if it is.
+    pub fn refuses_decision(&self, now: DateTime<Utc>, tz: Tz) -> Option<String> {
+        let show = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+        if now < self.opens {
+            Some(format!("decisions are taken once the meeting has opened, at {}", show(self.opens)))
+        } else {
+            self.refuses(now, tz)
+        }
+    }
+}
+
 /// Who records a meeting's tasks and, at its opening, the chair's decisions
 /// on the unfinished ones: the secretary (or the CEO, its chair) in a
 /// monthly meeting; the track's director (its chair) in its weekly meeting.
@@ -257,6 +279,23 @@ pub fn decision_problem(status: TaskStatus) -> Option<&'static str> {
         TaskStatus::Done => Some("the task is done: reopen it first"),
         TaskStatus::Cancelled => Some("the task is closed"),
     }
+}
+
+/// When an opening report computed at `now` changes by itself, no write
+/// between: the meeting starts (the escalations since the previous monthly
+/// meeting are counted until then), or a pending task in it falls overdue
+/// (see [`overdue`]). `None`: never by itself.
+pub fn report_changes_at(
+    now: DateTime<Utc>,
+    starts_at: DateTime<Utc>,
+    tasks: impl IntoIterator<Item = (TaskStatus, Option<DateTime<Utc>>)>,
+) -> Option<DateTime<Utc>> {
+    let falls_overdue = tasks
+        .into_iter()
+        .filter(|(status, _)| *status == TaskStatus::Pending)
+        .filter_map(|(_, due)| due)
+        .filter(|due| !overdue(TaskStatus::Pending, Some(*due), now));
+    std::iter::once(starts_at).filter(|s| *s > now).chain(falls_overdue).min()
 }
 
 /// Overdue: past due and not done (a closed task is not overdue).
@@ -447,6 +486,42 @@ mod tests {
             "the window to record tasks of this meeting closed at 2026-12-02 09:00"
         );
         assert!(weekly.refuses(t("2026-12-01T00:59:59Z"), Shanghai).is_some());
+    }
+
+    #[test]
+    fn decisions_wait_for_the_opening() {
+        let start = t("2026-12-01T01:00:00Z"); // 09:00 Shanghai
+        let monthly = decision_window(MeetingKind::MonthlySupervision, start, Shanghai);
+        // The day's entry window opened at midnight; decisions wait for 09:00.
+        assert_eq!(
+            monthly.refuses_decision(t("2026-12-01T00:59:59Z"), Shanghai).unwrap(),
+            "decisions are taken once the meeting has opened, at 2026-12-01 09:00"
+        );
+        assert!(monthly.refuses_decision(start, Shanghai).is_none());
+        assert!(monthly.refuses_decision(t("2026-12-01T15:59:59Z"), Shanghai).is_none());
+        assert!(monthly.refuses_decision(t("2026-12-01T16:00:00Z"), Shanghai).is_some());
+        let weekly = decision_window(MeetingKind::TrackWeekly, start, Shanghai);
+        assert!(weekly.refuses_decision(t("2026-12-01T00:59:59Z"), Shanghai).is_some());
+        assert!(weekly.refuses_decision(t("2026-12-02T00:59:59Z"), Shanghai).is_none());
+        assert!(weekly.refuses_decision(t("2026-12-02T01:00:00Z"), Shanghai).is_some());
+    }
+
+    #[test]
+    fn a_report_changes_by_itself_when_a_task_falls_overdue_or_the_meeting_starts() {
+        let now = t("2026-12-06T02:00:00Z");
+        let start = t("2026-12-07T01:00:00Z");
+        let due = t("2026-12-06T20:00:00Z");
+        let tasks = [
+            (TaskStatus::Pending, Some(t("2026-12-05T01:00:00Z"))), // overdue already
+            (TaskStatus::Done, Some(t("2026-12-06T03:00:00Z"))),    // done: never overdue
+            (TaskStatus::Pending, Some(due)),
+            (TaskStatus::Pending, None),
+        ];
+        assert_eq!(report_changes_at(now, start, tasks), Some(due));
+        assert!(!overdue(TaskStatus::Pending, Some(due), due - Duration::microseconds(1)));
+        assert!(overdue(TaskStatus::Pending, Some(due), due));
+        assert_eq!(report_changes_at(now, start, tasks[..2].to_vec()), Some(start));
+        assert_eq!(report_changes_at(start, start, tasks[..2].to_vec()), None);
     }
 
     #[test]

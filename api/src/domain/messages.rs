@@ -85,6 +85,10 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("only a done task can be reopened", "只有已完成的任务可以重新打开"),
     ("is not a quarter", "不是有效的季度"),
     ("the opening report is ready from {}", "开场报告自{}起可查看"),
+    (
+        "decisions are taken once the meeting has opened, at {}",
+        "会议开始后（{}）方可作出决定",
+    ),
     ("tasks of this meeting can be recorded from {}", "本次会议的任务自{}起可以记录"),
     (
         "the window to record tasks of this meeting closed at {}",

@@ -1,15 +1,23 @@
-//! Whole answers to board-only queries, kept while the board's figures
-//! stand: a dashboard asks for the same board again and again, and between
-//! two imports its answer is the same bytes.
+//! Whole answers to board-only and opening-report queries, kept while
+//! what they show stands: a dashboard asks for the same board again and
+//! again, a meeting room's screen for the same report, and between two
+//! writes their answer is the same bytes.
 //!
 //! An answer is kept only when every field the document selects is one of
-//! the ranking board's own (or an account manager's name, e-mail and role),
-//! so nothing in it changes but through what moves the board's generation
-//! on (`BoardCache::forget_all`: an import, a person or a track changed, the
-//! settings saved). It is kept by the exact request body, the viewer, his
-//! language and the media type, and until the company's next midnight (a
-//! period "so far" ends today) or a minute, whichever is first. A request
-//! is authenticated before its answer is looked up.
+//! the ranking board's own (or an account manager's name, e-mail and role)
+//! or, below `openingReport`, one of the report's, its tasks', meetings',
+//! decisions' and analyses' (never a task's linked alert, whose status
+//! moves on its own). So nothing in it changes but through what moves a
+//! generation on: the board's (`BoardCache::forget_all`: an import, a
+//! person or a track changed, the settings saved) and, for a report, the
+//! meetings' (`EventBus::meetings_changed`: any write to meetings, tasks,
+//! decisions or analyses; an escalation or a task event from another
+//! process, through the event feed). It is kept by the exact request body,
+//! the viewer, his language and the media type, and until the company's
+//! next midnight (a period "so far" ends today), the time its resolvers
+//! said it changes by itself ([`KeepUntil`]: a task falls overdue, the
+//! meeting starts) or a minute, whichever is first. A request is
+//! authenticated before its answer is looked up.
 
 use async_graphql::parser::types::{DocumentOperations, OperationType, Selection, SelectionSet};
 use axum::body::Bytes;
@@ -62,36 +70,153 @@ const BOARD_FIELDS: &[&str] = &[
     "roleLabel",
 ];
 
-/// Whether the answer to `query` may be kept: queries only, whose top-level
-/// fields are all `rankingBoard`, selecting nothing but the board's fields.
-pub fn board_only(query: &str) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(query) else {
-        return false;
-    };
+/// Fields a kept answer may select below `openingReport`, besides the
+/// board's (an analysis's row is a board row): the report, its tasks, their
+/// meetings, decisions, tracks and people. Not a task's `alert`.
+const REPORT_FIELDS: &[&str] = &[
+    // OpeningReport
+    "meeting",
+    "previousMeeting",
+    "availableFrom",
+    "periodFirstMonth",
+    "periodLastMonth",
+    "done",
+    "pending",
+    "closed",
+    "escalated",
+    "analyses",
+    // ReportTask
+    "task",
+    "valueNow",
+    "standingNow",
+    "notReachedNow",
+    // Task
+    "meetingKind",
+    "track",
+    "valueThen",
+    "standingThen",
+    "description",
+    "owner",
+    "createdBy",
+    "createdAt",
+    "dueAt",
+    "status",
+    "overdue",
+    "doneAt",
+    "doneNote",
+    "escalatedAt",
+    "dueExtended",
+    "decisions",
+    // Meeting, MeetingChange
+    "startsAt",
+    "changes",
+    "fromStartsAt",
+    "toStartsAt",
+    "reason",
+    "by",
+    "at",
+    // TaskDecision
+    "decision",
+    "previousDueAt",
+    "newDueAt",
+    "previousOwner",
+    "newOwner",
+    "previousDescription",
+    "newDescription",
+    // BoardRowAnalysis
+    "row",
+    "cause",
+    "plan",
+    "author",
+    "updatedAt",
+    "version",
+    // Track: who runs it and works in it moves the board's generation on.
+    "businessLine",
+    "directors",
+    "accountManagers",
+];
+
+/// What a kept answer is made of, and so which generations it stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The ranking board alone: the board's generation.
+    Board,
+    /// An opening report (and perhaps the board): the board's and the meetings' generations.
+    Report,
+}
+
+/// Whether the answer to `query` may be kept, and as what: queries only,
+/// whose top-level fields are all `rankingBoard` or `openingReport`,
+/// selecting nothing but their own fields.
+pub fn keepable(query: &str) -> Option<Kind> {
+    let doc = async_graphql::parser::parse_query(query).ok()?;
     let operations: Vec<_> = match &doc.operations {
         DocumentOperations::Single(op) => vec![op],
         DocumentOperations::Multiple(ops) => ops.values().collect(),
     };
-    let top_level_ok = operations.iter().all(|op| {
-        op.node.ty == OperationType::Query
-            && op.node.selection_set.node.items.iter().all(|s| match &s.node {
-                Selection::Field(f) => {
-                    let name = f.node.name.node.as_str();
-                    name == "__typename" || (name == "rankingBoard" && nested_ok(&f.node.selection_set.node))
-                }
-                _ => false,
-            })
-    });
-    top_level_ok && doc.fragments.values().all(|f| nested_ok(&f.node.selection_set.node))
+    let mut kind = Kind::Board;
+    for op in &operations {
+        if op.node.ty != OperationType::Query {
+            return None;
+        }
+        for s in &op.node.selection_set.node.items {
+            let Selection::Field(f) = &s.node else { return None };
+            let set = &f.node.selection_set.node;
+            match f.node.name.node.as_str() {
+                "__typename" => {}
+                "rankingBoard" if nested_ok(set, Kind::Board) => {}
+                "openingReport" if nested_ok(set, Kind::Report) => kind = Kind::Report,
+                _ => return None,
+            }
+        }
+    }
+    doc.fragments
+        .values()
+        .all(|f| nested_ok(&f.node.selection_set.node, kind))
+        .then_some(kind)
 }
 
-fn nested_ok(set: &SelectionSet) -> bool {
+/// Whether the answer to `query` may be kept as the board's alone.
+pub fn board_only(query: &str) -> bool {
+    keepable(query) == Some(Kind::Board)
+}
+
+fn nested_ok(set: &SelectionSet, kind: Kind) -> bool {
     set.items.iter().all(|s| match &s.node {
-        Selection::Field(f) => BOARD_FIELDS.contains(&f.node.name.node.as_str()) && nested_ok(&f.node.selection_set.node),
-        Selection::InlineFragment(i) => nested_ok(&i.node.selection_set.node),
+        Selection::Field(f) => {
+            let name = f.node.name.node.as_str();
+            let known = BOARD_FIELDS.contains(&name) || (kind == Kind::Report && REPORT_FIELDS.contains(&name));
+            known && nested_ok(&f.node.selection_set.node, kind)
+        }
+        Selection::InlineFragment(i) => nested_ok(&i.node.selection_set.node, kind),
         // Checked with the document's fragments.
         Selection::FragmentSpread(_) => true,
     })
+}
+
+/// The earliest time the resolvers of one request said their answer
+/// changes by itself (a task falls overdue, a meeting starts): a kept
+/// answer is good until then. In each request's data.
+#[derive(Default)]
+pub struct KeepUntil(std::sync::Mutex<Option<DateTime<Utc>>>);
+
+impl KeepUntil {
+    /// The answer changes by itself at `at` (or before, if told so already).
+    pub fn narrow(&self, at: DateTime<Utc>) {
+        let mut until = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *until = Some(until.map_or(at, |u| u.min(at)));
+    }
+
+    pub fn get(&self) -> Option<DateTime<Utc>> {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The generations an answer stands on: the board's and the meetings'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generations {
+    pub board: u64,
+    pub meetings: u64,
 }
 
 #[derive(Hash, PartialEq, Eq)]
@@ -99,16 +224,17 @@ struct Key {
     user_id: i64,
     locale: crate::domain::labels::Locale,
     media: &'static str,
-    generation: u64,
     body: Bytes,
 }
 
 #[derive(Clone)]
 struct Kept {
     body: Bytes,
-    /// The company-local day it was computed on: `[from, until)`.
+    /// Good over `[from, until)`.
     from: DateTime<Utc>,
     until: DateTime<Utc>,
+    kind: Kind,
+    made_under: Generations,
 }
 
 /// Largest answer kept, and most bytes kept in all.
@@ -131,7 +257,7 @@ impl Default for Answers {
     }
 }
 
-/// What identifies a request's answer, besides the board's generation.
+/// What identifies a request's answer, besides the generations.
 pub struct Ask<'a> {
     pub user_id: i64,
     pub locale: crate::domain::labels::Locale,
@@ -140,28 +266,42 @@ pub struct Ask<'a> {
 }
 
 impl Answers {
-    fn key(ask: &Ask<'_>, generation: u64) -> Key {
+    fn key(ask: &Ask<'_>) -> Key {
         Key {
             user_id: ask.user_id,
             locale: ask.locale,
             media: ask.media,
-            generation,
             body: ask.body.clone(),
         }
     }
 
-    /// The kept answer, when there is one still good at `now`.
-    pub fn get(&self, ask: &Ask<'_>, generation: u64, now: DateTime<Utc>) -> Option<Bytes> {
+    /// The kept answer, when there is one still good at `now` under `now_under`.
+    pub fn get(&self, ask: &Ask<'_>, now_under: Generations, now: DateTime<Utc>) -> Option<Bytes> {
         self.kept
-            .get(&Self::key(ask, generation))
-            .filter(|k| k.from <= now && now < k.until)
+            .get(&Self::key(ask))
+            .filter(|k| {
+                let stands = match k.kind {
+                    Kind::Board => k.made_under.board == now_under.board,
+                    Kind::Report => k.made_under == now_under,
+                };
+                stands && k.from <= now && now < k.until
+            })
             .map(|k| k.body)
     }
 
-    /// Keeps an answer computed under `generation`, good over the day `[from, until)`.
-    pub fn keep(&self, ask: &Ask<'_>, generation: u64, answer: Bytes, (from, until): (DateTime<Utc>, DateTime<Utc>)) {
-        if answer.len() <= MAX_ANSWER_BYTES {
-            self.kept.insert(Self::key(ask, generation), Kept { body: answer, from, until });
+    /// Keeps an answer of `kind` computed under `made_under`, good over `[from, until)`.
+    pub fn keep(&self, ask: &Ask<'_>, kind: Kind, made_under: Generations, answer: Bytes, (from, until): (DateTime<Utc>, DateTime<Utc>)) {
+        if answer.len() <= MAX_ANSWER_BYTES && from < until {
+            self.kept.insert(
+                Self::key(ask),
+                Kept {
+                    body: answer,
+                    from,
+                    until,
+                    kind,
+                    made_under,
+                },
+            );
         }
     }
 }
@@ -193,5 +333,32 @@ mod tests {
             "{ rankingBoard(period: {kind: MONTH}) { ...T } } fragment T on RankingBoard { dimensions { rows { accountManager { tracks { name } } } } }"
         ));
         assert!(!board_only("{ rankingBoard("));
+    }
+
+    #[test]
+    fn an_opening_report_is_kept_without_its_tasks_alerts() {
+        use super::{Kind, keepable};
+        let report = "query($m: ID!) { openingReport(meetingId: $m) { previousMeeting { startsAt }
+            pending { task { id owner { name } dueAt overdue decisions { decision by { name } } } valueNow }
+            analyses { row { value } cause } } }";
+        assert_eq!(keepable(report), Some(Kind::Report));
+        assert_eq!(
+            keepable("{ rankingBoard(period: {kind: MONTH}) { period { label } } openingReport(meetingId: 1) { done { valueNow } } }"),
+            Some(Kind::Report)
+        );
+        // A task's alert moves on its own; so do a person's badges; report fields are not the board's.
+        assert_eq!(
+            keepable("{ openingReport(meetingId: 1) { pending { task { alert { status } } } } }"),
+            None
+        );
+        assert_eq!(
+            keepable("{ openingReport(meetingId: 1) { done { task { owner { badges { open } } } } } }"),
+            None
+        );
+        assert_eq!(
+            keepable("{ rankingBoard(period: {kind: MONTH}) { pending { task { id } } } }"),
+            None
+        );
+        assert_eq!(keepable("{ openingReport(meetingId: 1) { done { valueNow } } me { name } }"), None);
     }
 }

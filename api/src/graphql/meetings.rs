@@ -920,7 +920,12 @@ impl MeetingQuery {
     async fn opening_report(&self, ctx: &Context<'_>, #[graphql(desc = "The meeting.")] meeting_id: ID) -> Result<OpeningReport> {
         let viewer = ctx::viewer(ctx)?;
         let id = lookup_id(&meeting_id, "meeting")?;
-        Ok(OpeningReport(svc::opening_report(ctx::state(ctx)?, viewer, id).await?))
+        let report = svc::opening_report(ctx::state(ctx)?, viewer, id).await?;
+        // A kept answer is good until the report changes by itself.
+        if let (Some(at), Ok(keep)) = (report.changes_at, ctx.data::<std::sync::Arc<super::answers::KeepUntil>>()) {
+            keep.narrow(at);
+        }
+        Ok(OpeningReport(report))
     }
 
     /// The cause analyses and improvement plans attached to the rows of a period's board, those

@@ -64,9 +64,14 @@ pub struct Board {
 
 /// Checks a period request; `today` is the company's date (for the year to date).
 pub fn period(p: &mut Problems, req: PeriodRequest, today: chrono::NaiveDate) -> Option<Period> {
+    period_at(p, "period", req, today)
+}
+
+/// [`period`], its problems told under `at` (`row.period` for a board row's).
+pub fn period_at(p: &mut Problems, at: &str, req: PeriodRequest, today: chrono::NaiveDate) -> Option<Period> {
     let extra = |p: &mut Problems, field: &str, given: Option<u32>, message: &str| {
         if given.is_some() {
-            p.add(field, message);
+            p.add(field.replacen("period", at, 1), message);
         }
     };
     match req.kind {
@@ -79,7 +84,7 @@ pub fn period(p: &mut Problems, req: PeriodRequest, today: chrono::NaiveDate) ->
     }
     // A bad year is the year's problem whichever kind it is.
     if let Err(why) = board::check_year(req.year) {
-        p.add("period.year", why);
+        p.add(format!("{at}.year"), why);
         return None;
     }
     let (field, number) = match req.kind {
@@ -93,7 +98,7 @@ pub fn period(p: &mut Problems, req: PeriodRequest, today: chrono::NaiveDate) ->
         (PeriodKind::Month, Some(m)) => Period::month(req.year, m),
         (PeriodKind::Quarter, Some(q)) => Period::quarter(req.year, q),
     };
-    result.map_err(|why| p.add(field, why)).ok()
+    result.map_err(|why| p.add(field.replacen("period", at, 1), why)).ok()
 }
 
 /// The figures of recent boards, by period and by whose account-manager

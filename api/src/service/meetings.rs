@@ -153,6 +153,7 @@ pub async fn schedule(state: &AppState, viewer: &Viewer, cmd: Schedule) -> AppRe
     let made = repo::schedule(&txn, cmd.kind, &series, track_id, &starts, viewer.user_id, now).await?;
     repo::recompute_due(&txn, &series).await?;
     txn.commit().await?;
+    state.bus.meetings_changed();
     Ok(made)
 }
 
@@ -244,6 +245,7 @@ pub async fn change_meeting(
     .await?;
     repo::recompute_due(&txn, &m.series).await?;
     txn.commit().await?;
+    state.bus.meetings_changed();
     Ok(changed)
 }
 
@@ -307,6 +309,11 @@ fn default_period(kind: MeetingKind, starts_at: DateTime<Utc>, tz: chrono_tz::Tz
     }
 }
 
+/// Whether a board row's period, when given, is one (its problems told under `row.period`).
+fn row_period_ok(p: &mut Problems, period: Option<PeriodRequest>, now: DateTime<Utc>, tz: chrono_tz::Tz) -> bool {
+    period.is_none_or(|req| board_service::period_at(p, "row.period", req, calendar::local_date(now, tz)).is_some())
+}
+
 /// `createTaskFromBoardRow`: the row's dimension, track and account manager
 /// and its figure now are copied onto the task; the owner, the entry window
 /// and the link are checked; due at the next meeting of the series.
@@ -341,7 +348,9 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
     }
     // The row, as the board shows it to the viewer now.
     let mut found: Option<(Period, board_service::Row)> = None;
-    if let Some(row) = row {
+    if let Some(row) = row
+        && row_period_ok(&mut p, cmd.period, now, tz)
+    {
         let period_req = cmd
             .period
             .or_else(|| meeting.as_ref().map(|m| default_period(m.kind, m.starts_at, tz)));
@@ -507,7 +516,10 @@ async fn tell(
     Ok(Some(store::events::announce(txn).await?))
 }
 
+/// After a committed write: the kept opening reports are old, and the
+/// events told go out.
 fn wake(state: &AppState, told: Option<i64>) {
+    state.bus.meetings_changed();
     if let Some(max) = told {
         state.bus.wake(max);
     }
@@ -549,9 +561,11 @@ pub async fn complete_task(state: &AppState, viewer: &Viewer, id: i64, note: &st
         done_note: Set(Some(note)),
         ..Default::default()
     };
-    repo::update_task_if(&state.db, &t, change)
+    let done = repo::update_task_if(&state.db, &t, change)
         .await?
-        .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))
+        .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))?;
+    state.bus.meetings_changed();
+    Ok(done)
 }
 
 /// `reopenTask`: whoever recorded it sets a done task pending again.
@@ -572,9 +586,11 @@ pub async fn reopen_task(state: &AppState, viewer: &Viewer, id: i64) -> AppResul
         overdue_told_at: Set(None),
         ..Default::default()
     };
-    repo::update_task_if(&state.db, &t, change)
+    let done = repo::update_task_if(&state.db, &t, change)
         .await?
-        .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))
+        .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))?;
+    state.bus.meetings_changed();
+    Ok(done)
 }
 
 /// The chair's decision on an unfinished task, as a client gives it.
@@ -647,7 +663,7 @@ pub async fn decide_task(state: &AppState, viewer: &Viewer, cmd: DecisionAsk) ->
         }
         if m.status == MeetingStatus::Cancelled {
             p.add("input.meetingId", "the meeting is cancelled");
-        } else if let Some(why) = rules::entry_window(m.kind, m.starts_at, tz).refuses(now, tz) {
+        } else if let Some(why) = rules::decision_window(m.kind, m.starts_at, tz).refuses_decision(now, tz) {
             p.add("input.meetingId", why);
         }
     }
@@ -791,6 +807,10 @@ pub async fn analyse_row(state: &AppState, viewer: &Viewer, cmd: AnalysisAsk) ->
         return Err(AppError::forbidden("only the director of the row's track analyses it"));
     }
     let tz = store::settings::load(&state.db).await?.timezone;
+    if !row_period_ok(&mut p, cmd.period, state.clock.now(), tz) {
+        // No board to find the row on: what is wrong so far, all of it.
+        std::mem::take(&mut p).into_result()?;
+    }
     let period_req = cmd
         .period
         .unwrap_or_else(|| default_period(MeetingKind::MonthlySupervision, state.clock.now(), tz));
@@ -831,6 +851,7 @@ pub async fn analyse_row(state: &AppState, viewer: &Viewer, cmd: AnalysisAsk) ->
         },
     )
     .await?;
+    state.bus.meetings_changed();
     Ok(Analysed {
         analysis,
         row: r,
@@ -846,6 +867,10 @@ async fn analyses_on(state: &AppState, board: &board_service::Board) -> AppResul
         .filter_map(|a| {
             let dimension = usize::try_from(a.dimension).ok().and_then(Dimension::from_number)?;
             let row = find_row(board, dimension, row_key_of(a.track_id, a.account_manager_id))?.clone();
+            // An account manager's row is his in one track: another track's analysis is not it.
+            if row.track_id != a.track_id {
+                return None;
+            }
             Some(Analysed {
                 analysis: a,
                 row,
@@ -1023,6 +1048,8 @@ pub struct OpeningReport {
     pub escalated: Vec<ReportTask>,
     /// The directors' cause analyses and improvement plans on the board's 未达标 rows.
     pub analyses: Vec<Analysed>,
+    /// When the report changes by itself (`domain::meetings::report_changes_at`).
+    pub changes_at: Option<DateTime<Utc>>,
 }
 
 /// `openingReport`: from a day before the meeting (earlier: when), the
@@ -1066,6 +1093,7 @@ pub async fn opening_report(state: &AppState, viewer: &Viewer, meeting_id: i64) 
     let mut done = Vec::new();
     let mut pending = Vec::new();
     let mut closed = Vec::new();
+    let escalated_items: Vec<_> = escalated.into_iter().map(item).collect();
     for t in reviewed {
         match t.status {
             TaskStatus::Done => done.push(item(t)),
@@ -1073,6 +1101,11 @@ pub async fn opening_report(state: &AppState, viewer: &Viewer, meeting_id: i64) 
             TaskStatus::Cancelled => closed.push(item(t)),
         }
     }
+    let changes_at = rules::report_changes_at(
+        now,
+        m.starts_at,
+        pending.iter().chain(&escalated_items).map(|r| (r.task.status, r.task.due_at)),
+    );
     pending.sort_by(|a, b| rules::pending_order(now, (a.task.id, a.task.due_at), (b.task.id, b.task.due_at)));
     for list in [&mut done, &mut pending, &mut closed] {
         list.truncate(rules::REPORT_SECTION_MAX);
@@ -1087,7 +1120,8 @@ pub async fn opening_report(state: &AppState, viewer: &Viewer, meeting_id: i64) 
         done,
         pending,
         closed,
-        escalated: escalated.into_iter().map(item).collect(),
+        escalated: escalated_items,
+        changes_at,
     })
 }
 

@@ -537,7 +537,8 @@ pub async fn previous_in_series(db: &impl ConnectionTrait, series: &str, before:
 }
 
 /// The tasks in the viewer's scope recorded in the series' meetings that
-/// started in `[from, to)`, by id; at most `limit`.
+/// started in `[from, to)`, and those of its earlier meetings whose due
+/// date the chair extended into `(from, to]`, by id; at most `limit`.
 pub async fn tasks_of_meetings_between(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -552,9 +553,21 @@ pub async fn tasks_of_meetings_between(
         .and_where(meeting::Column::StartsAt.gte(from))
         .and_where(meeting::Column::StartsAt.lt(to))
         .to_owned();
+    let earlier = Query::select()
+        .column(meeting::Column::Id)
+        .from(meeting::Entity)
+        .and_where(meeting::Column::Series.eq(series))
+        .and_where(meeting::Column::StartsAt.lt(from))
+        .to_owned();
+    // An earlier meeting's task the chair extended comes back when its new due date does.
+    let extended = Condition::all()
+        .add(task::Column::DueExtended.eq(true))
+        .add(task::Column::DueAt.gt(from))
+        .add(task::Column::DueAt.lte(to))
+        .add(task::Column::MeetingId.in_subquery(earlier));
     Ok(task::Entity::find()
         .filter(task_scope(viewer))
-        .filter(task::Column::MeetingId.in_subquery(meetings))
+        .filter(Condition::any().add(task::Column::MeetingId.in_subquery(meetings)).add(extended))
         .order_by_asc(task::Column::Id)
         .limit(limit)
         .all(db)

@@ -13,6 +13,7 @@ mod clients;
 mod differential;
 mod erp;
 mod graphiql;
+mod health;
 mod helpers;
 mod http;
 mod jobs;

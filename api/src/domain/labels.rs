@@ -5,6 +5,7 @@
 
 use super::alerts::Unit;
 use super::board::{Dimension, PeriodKind, StandingKind, Unit as BoardUnit};
+use super::health::Health;
 use super::meetings::RecurrenceKind;
 use super::page::{AlertOrder, FactOrder, OpportunityOrder};
 use super::settings::Settings;
@@ -283,6 +284,14 @@ words!(StandingKind {
     NoSales => "无销售", "No sales";
     NoData => "无数据", "No data";
     NotAvailable => "暂未提供", "Not yet available";
+});
+
+words!(Health {
+    Ok => "正常", "On track";
+    Below => "未达标", "Not reached";
+    Reached => "已完成全年目标", "Year's target met";
+    NoTarget => "无目标", "No target";
+    YearOver => "年度已结束", "Year over";
 });
 
 words!(FactOrder {

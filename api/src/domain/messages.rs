@@ -85,6 +85,15 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("only a done task can be reopened", "只有已完成的任务可以重新打开"),
     ("is not a quarter", "不是有效的季度"),
     ("the opening report is ready from {}", "开场报告自{}起可查看"),
+    // The order-health board.
+    (
+        "the order-health board is the CEO's, the secretary's, the admin's and the directors'",
+        "接单健康度看板仅供CEO、CEO秘书、系统管理员和赛道总监查看",
+    ),
+    (
+        "is a year to come: the board is of this year or one that is over",
+        "是未来的年份：看板只显示今年或已结束的年份",
+    ),
     (
         "decisions are taken once the meeting has opened, at {}",
         "会议开始后（{}）方可作出决定",

@@ -338,7 +338,7 @@ pub enum ErpFactOrder {
 
 /// One ERP record behind a figure: an order, a sale, a month's expenses or a month-end balance.
 #[derive(Clone)]
-pub struct ErpFact(svc::Fact);
+pub struct ErpFact(pub svc::Fact);
 
 impl Node for ErpFact {
     fn cursor(&self) -> String {

@@ -15,6 +15,7 @@ pub mod enums;
 pub mod erp;
 pub mod events;
 pub mod guard;
+pub mod health;
 pub mod labels;
 pub mod language;
 pub mod live;
@@ -41,6 +42,7 @@ pub struct QueryRoot(
     labels::LabelQuery,
     board::BoardQuery,
     meetings::MeetingQuery,
+    health::HealthQuery,
 );
 
 /// All mutations.

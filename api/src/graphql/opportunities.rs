@@ -31,7 +31,7 @@ impl From<svc::WithRelations> for Opportunity {
 
 /// Whether a selection of an opportunity asks for its owner, customer or
 /// track (then they are joined into the opportunity's statement).
-fn wants_relations(selection: async_graphql::Lookahead<'_>) -> bool {
+pub(crate) fn wants_relations(selection: async_graphql::Lookahead<'_>) -> bool {
     ["owner", "customer", "track"].iter().any(|f| selection.field(f).exists())
 }
 
@@ -478,6 +478,8 @@ impl From<OpportunityFilter> for svc::ListFilter {
             stages: f.stages.unwrap_or_default().into_iter().map(Into::into).collect(),
             statuses: f.statuses.unwrap_or_default().into_iter().map(Into::into).collect(),
             order: Default::default(),
+            business_line: None,
+            precision_order_month: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::domain::alerts::Unit;
 use crate::domain::board::{Dimension, PeriodKind, StandingKind, Unit as BoardUnit};
+use crate::domain::health::Health;
 use crate::domain::labels::{Labelled, Locale};
 use crate::domain::meetings::RecurrenceKind;
 use crate::domain::page::{AlertOrder, FactOrder, OpportunityOrder};
@@ -143,6 +144,16 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
                 ("NO_SALES", StandingKind::NoSales.label(locale, s)),
                 ("NO_DATA", StandingKind::NoData.label(locale, s)),
                 ("NOT_AVAILABLE", StandingKind::NotAvailable.label(locale, s)),
+            ],
+        ),
+        plain(
+            "OrderHealthStatus",
+            &[
+                ("OK", Health::Ok.label(locale, s)),
+                ("BELOW", Health::Below.label(locale, s)),
+                ("REACHED", Health::Reached.label(locale, s)),
+                ("NO_TARGET", Health::NoTarget.label(locale, s)),
+                ("YEAR_OVER", Health::YearOver.label(locale, s)),
             ],
         ),
         plain(

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod auth;
 pub mod board;
 pub mod erp;
+pub mod health;
 pub mod labels;
 pub mod meetings;
 pub mod opportunities;

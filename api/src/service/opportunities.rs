@@ -32,6 +32,10 @@ pub struct ListFilter {
     pub statuses: Vec<OpportunityStatus>,
     /// The order of the list.
     pub order: crate::domain::page::OpportunityOrder,
+    /// Only this business line's (the company's order-health figures).
+    pub business_line: Option<entity::BusinessLine>,
+    /// Precision forecast ordering in this month (first day): a month's `H_POTENTIAL` deals.
+    pub precision_order_month: Option<NaiveDate>,
 }
 
 /// 主观版: the owner's rolling forecast.
@@ -116,6 +120,8 @@ pub async fn list(
         owner_id: super::id_field(&mut p, filter.owner_id.as_deref(), "filter.ownerId"),
         stages: filter.stages,
         statuses: filter.statuses,
+        business_line: filter.business_line,
+        precision_order_month: filter.precision_order_month,
         ..Default::default()
     };
     if let Some(m) = &filter.expected_order_month {

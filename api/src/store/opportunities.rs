@@ -5,7 +5,7 @@ use crate::auth::Scope;
 use crate::domain::page::{OpportunityOrder, Page, Window};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{HistoryField, OpportunityStatus, Stage, activity, customer, opportunity, opportunity_history, track, user};
+use entity::{BusinessLine, HistoryField, OpportunityStatus, Stage, activity, customer, opportunity, opportunity_history, track, user};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
@@ -25,6 +25,10 @@ pub struct Filter {
     pub stages: Vec<Stage>,
     /// Only these statuses (empty: any).
     pub statuses: Vec<OpportunityStatus>,
+    /// Only this business line's.
+    pub business_line: Option<BusinessLine>,
+    /// Precision forecast (精度版) ordering in this month (its first day).
+    pub precision_order_month: Option<NaiveDate>,
 }
 
 /// The WHERE clause of a scope.
@@ -64,6 +68,13 @@ pub fn condition(scope: &Scope, f: &Filter) -> Condition {
     }
     if !f.statuses.is_empty() {
         c = c.add(opportunity::Column::Status.is_in(f.statuses.iter().copied()));
+    }
+    if let Some(line) = f.business_line {
+        c = c.add(opportunity::Column::BusinessLine.eq(line));
+    }
+    if let Some(month) = f.precision_order_month {
+        let last = crate::domain::calendar::add_months(month, 1).pred_opt().unwrap_or(month);
+        c = c.add(opportunity::Column::PrecisionOrderDate.between(month, last));
     }
     if let Some(text) = f.customer_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let matching = Query::select()

@@ -195,3 +195,99 @@ async fn each_role_sees_its_tracks_and_an_account_manager_none() {
     let r = app.post(Some(&token), BOARD, json!({ "y": 1000, "t": "x" })).await;
     assert_eq!(r.fields(), vec!["trackId", "year"]);
 }
+
+const FUNNEL: &str = "query($t: ID, $l: BusinessLine) { funnel(trackId: $t, businessLine: $l) { asOf lines {
+  businessLine track { id } accountManager { id } weightedPipeline annualTarget booked remainingTarget coverage coverageStatus coverageAlertBelow
+  secured lost conversion conversionStatus conversionAlertBelow conversionTarget movedOut
+  stages { stage count amount activeCount weightedAmount averageDaysInStage }
+  accountManagers { accountManager { id } track { id } weightedPipeline deals activeDeals secured lost conversion movedOut }
+  deals(stage: QUOTATION, first: 10) { totalCount nodes { id } } } } }";
+
+async fn funnel(app: &TestApp, who: &str, vars: Value) -> Gql {
+    let token = app.login(&format!("{who}@test.local")).await;
+    app.post(Some(&token), FUNNEL, vars).await
+}
+
+#[tokio::test]
+async fn the_live_funnel_per_line_as_computed_by_hand_and_scoped() {
+    let app = spawn_app().await;
+    let (pool, _) = fixture(&app).await;
+    // One more quotation deal of 消费电子I, lost today through the API: an outcome of the window.
+    let lost = app
+        .insert_deal(DealSpec {
+            last_activity_at: sh(2026, 11, 30),
+            ..DealSpec::new(org::A1, org::T1)
+        })
+        .await;
+    let a1 = app.login("a1@test.local").await;
+    let r = app
+        .post(
+            Some(&a1),
+            "mutation($id: ID!) { loseOpportunity(id: $id, version: 1, reason: \"价格\") { status } }",
+            json!({ "id": lost.to_string() }),
+        )
+        .await;
+    assert_eq!(r.data()["loseOpportunity"]["status"], "LOST");
+    let r = funnel(&app, "ceo", json!({})).await;
+    let lines = r.data()["funnel"]["lines"].as_array().unwrap().clone();
+    assert_eq!(
+        lines.iter().map(|l| l["businessLine"].as_str().unwrap()).collect::<Vec<_>>(),
+        vec!["MOLDING_INTEGRATED", "COMMODITY_MOLD"]
+    );
+    let m = &lines[0];
+    // The same pool as the order-health board: 30 000 + 80 000.
+    assert_eq!(m["weightedPipeline"], "110000.00");
+    assert_eq!(m["remainingTarget"], "3000000.00");
+    assert_eq!(m["coverageStatus"], "BELOW");
+    assert_eq!(m["coverageAlertBelow"], 1.5);
+    // Secured on 2 November, lost today: 1 ÷ 2, at or above molding's 20 %.
+    assert_eq!((m["secured"].as_i64(), m["lost"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(m["conversion"], 0.5);
+    assert_eq!(m["conversionStatus"], "OK");
+    assert_eq!(
+        (m["conversionAlertBelow"].as_f64(), m["conversionTarget"].as_f64()),
+        (Some(0.2), Some(0.5))
+    );
+    // Open deals by stage; each entered its stage on 1 November 00:00 Shanghai: 32 days and 10 hours ago.
+    assert_eq!(
+        m["stages"],
+        json!([
+            { "stage": "INITIAL_IDENTIFICATION", "count": 0, "amount": "0.00", "activeCount": 0, "weightedAmount": "0.00", "averageDaysInStage": null },
+            { "stage": "QUOTATION", "count": 1, "amount": "100000.00", "activeCount": 1, "weightedAmount": "30000.00", "averageDaysInStage": 32.4 },
+            { "stage": "DEEP_NEGOTIATION", "count": 1, "amount": "100000.00", "activeCount": 0, "weightedAmount": "0.00", "averageDaysInStage": 32.4 },
+            { "stage": "H_POTENTIAL", "count": 1, "amount": "100000.00", "activeCount": 1, "weightedAmount": "80000.00", "averageDaysInStage": 32.4 },
+        ])
+    );
+    assert_eq!(m["movedOut"], 0);
+    assert_eq!(
+        m["accountManagers"],
+        json!([{ "accountManager": { "id": org::A1.to_string() }, "track": { "id": org::T1.to_string() }, "weightedPipeline": "110000.00",
+            "deals": 3, "activeDeals": 2, "secured": 1, "lost": 1, "conversion": 0.5, "movedOut": 0 }])
+    );
+    assert_eq!(m["deals"]["nodes"], json!([{ "id": pool[0].to_string() }]));
+    let c = &lines[1];
+    assert_eq!((c["weightedPipeline"].as_str(), c["conversion"].as_f64()), (Some("30000.00"), None));
+    assert_eq!(c["conversionStatus"], "NO_DATA");
+    // A director: his track's line only; another's track is not found.
+    let r = funnel(&app, "d2", json!({})).await;
+    let lines = r.data()["funnel"]["lines"].as_array().unwrap().clone();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["businessLine"], "COMMODITY_MOLD");
+    assert_eq!(funnel(&app, "d1", json!({ "t": org::T2.to_string() })).await.code(), "NOT_FOUND");
+    let r = funnel(&app, "ceo", json!({ "l": "COMMODITY_MOLD" })).await;
+    assert_eq!(r.data()["funnel"]["lines"].as_array().unwrap().len(), 1);
+    // An account manager: his own deals, targets and orders (777 yuan of target, 8 M booked).
+    let r = funnel(&app, "a1", json!({})).await;
+    let mine = &r.data()["funnel"]["lines"][0];
+    assert_eq!(mine["accountManager"]["id"], org::A1.to_string());
+    assert_eq!(
+        (mine["annualTarget"].as_str(), mine["booked"].as_str()),
+        (Some("777.00"), Some("8000000.00"))
+    );
+    assert_eq!(mine["coverageStatus"], "REACHED");
+    let r = funnel(&app, "a3", json!({})).await;
+    let theirs = &r.data()["funnel"]["lines"][0];
+    assert_eq!(theirs["accountManagers"][0]["accountManager"]["id"], org::A3.to_string());
+    assert_eq!(theirs["deals"]["totalCount"], 1);
+    assert_eq!(funnel(&app, "a1", json!({ "t": org::T1.to_string() })).await.code(), "FORBIDDEN");
+}

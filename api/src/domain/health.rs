@@ -39,6 +39,8 @@ pub enum Health {
     NoTarget,
     /// The year is over: its gap is final, there is nothing left to cover or pace.
     YearOver,
+    /// Nothing to measure yet (a conversion without any outcome in its window).
+    NoData,
 }
 
 /// What the store summed for one track (or the company) and year, in fen.

@@ -292,6 +292,7 @@ words!(Health {
     Reached => "已完成全年目标", "Year's target met";
     NoTarget => "无目标", "No target";
     YearOver => "年度已结束", "Year over";
+    NoData => "无数据", "No data";
 });
 
 words!(FactOrder {

@@ -86,6 +86,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("is not a quarter", "不是有效的季度"),
     ("the opening report is ready from {}", "开场报告自{}起可查看"),
     // The order-health board.
+    ("an account manager's funnel is his own deals'", "客户经理的漏斗只含本人的商机"),
     (
         "the order-health board is the CEO's, the secretary's, the admin's and the directors'",
         "接单健康度看板仅供CEO、CEO秘书、系统管理员和赛道总监查看",

@@ -7,6 +7,7 @@ pub mod board;
 pub mod calendar;
 pub mod erp;
 pub mod events;
+pub mod funnel;
 pub mod health;
 pub mod labels;
 pub mod limits;

@@ -43,6 +43,7 @@ pub struct QueryRoot(
     board::BoardQuery,
     meetings::MeetingQuery,
     health::HealthQuery,
+    health::FunnelQuery,
 );
 
 /// All mutations.

@@ -104,6 +104,7 @@ pub async fn order_health_board(state: &AppState, viewer: &Viewer, year: i32, tr
         ),
         month,
         active_since: (!year_over).then_some(active_since),
+        owner: None,
     };
     let mut sums = store::health::sums(&state.db, ask).await?;
     let mut company: Option<YearSums> = every_track.then(YearSums::default);

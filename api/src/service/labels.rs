@@ -154,6 +154,7 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
                 ("REACHED", Health::Reached.label(locale, s)),
                 ("NO_TARGET", Health::NoTarget.label(locale, s)),
                 ("YEAR_OVER", Health::YearOver.label(locale, s)),
+                ("NO_DATA", Health::NoData.label(locale, s)),
             ],
         ),
         plain(

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod auth;
 pub mod board;
 pub mod erp;
+pub mod funnel;
 pub mod health;
 pub mod labels;
 pub mod meetings;

@@ -38,6 +38,8 @@ pub struct Ask<'a> {
     pub month: NaiveDate,
     /// Live pipeline figures (the year is this one): deals followed up at or after this instant.
     pub active_since: Option<DateTime<Utc>>,
+    /// One account manager's own figures (his targets, orders and deals) instead of his tracks'.
+    pub owner: Option<i64>,
 }
 
 /// Every track's sums, by track id (tracks without any figure are absent).
@@ -54,7 +56,10 @@ pub async fn sums(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<HashMap<
         .column(target::Column::Month)
         .expr(sum(target::Column::AmountCents))
         .filter(target::Column::Kind.eq(TargetKind::Orders))
-        .filter(target::Column::AccountManagerId.is_null())
+        .filter(match ask.owner {
+            Some(am) => target::Column::AccountManagerId.eq(am),
+            None => target::Column::AccountManagerId.is_null(),
+        })
         .filter(target::Column::Month.between(january, december))
         .filter(only(Expr::col(target::Column::TrackId)))
         .group_by(target::Column::TrackId)
@@ -72,6 +77,10 @@ pub async fn sums(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<HashMap<
         .expr(sum(erp_month::Column::OrdersCents))
         .filter(erp_month::Column::Month.between(january, ask.month))
         .filter(erp_month::Column::OrderRows.gt(0))
+        .filter(
+            ask.owner
+                .map_or(Expr::value(true), |am| Expr::col(erp_month::Column::AccountManagerId).eq(am)),
+        )
         .filter(only(Expr::col(erp_month::Column::TrackId)))
         .group_by(erp_month::Column::TrackId)
         .group_by(erp_month::Column::Month)
@@ -90,6 +99,10 @@ pub async fn sums(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<HashMap<
         .filter(opportunity::Column::Status.eq(OpportunityStatus::Active))
         .filter(opportunity::Column::LastActivityAt.gte(cutoff))
         .filter(opportunity::Column::Stage.is_in(crate::domain::health::PIPELINE_STAGES))
+        .filter(
+            ask.owner
+                .map_or(Expr::value(true), |am| Expr::col(opportunity::Column::OwnerId).eq(am)),
+        )
         .filter(only(Expr::col(opportunity::Column::TrackId)))
         .group_by(opportunity::Column::TrackId)
         .group_by(opportunity::Column::Stage)
@@ -107,6 +120,10 @@ pub async fn sums(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<HashMap<
         .filter(opportunity::Column::Status.eq(OpportunityStatus::Active))
         .filter(opportunity::Column::Stage.eq(Stage::HPotential))
         .filter(opportunity::Column::PrecisionOrderDate.between(ask.month, month_end))
+        .filter(
+            ask.owner
+                .map_or(Expr::value(true), |am| Expr::col(opportunity::Column::OwnerId).eq(am)),
+        )
         .filter(only(Expr::col(opportunity::Column::TrackId)))
         .group_by(opportunity::Column::TrackId)
         .into_tuple()

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod board;
 pub mod erp;
 pub mod events;
+pub mod funnel;
 pub mod health;
 pub mod jobs;
 pub mod locks;

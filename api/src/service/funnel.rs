@@ -1,0 +1,188 @@
+//! The live funnel (漏斗健康度): per business line within the viewer's
+//! scope — the company's, a line's, a track's, a director's tracks, an
+//! account manager's own deals — the weighted pipeline and its coverage of
+//! the year's remaining order target, the conversion of the trailing 12
+//! months, the stage distribution, the deals moved out, and each account
+//! manager's share. Counts in SQL (`store::funnel`, `store::health`),
+//! figures `domain::funnel`'s and `domain::health`'s.
+
+use crate::auth::{Scope, Viewer};
+use crate::domain::calendar;
+use crate::domain::funnel::{self as rules, StageCounts, StageRow};
+use crate::domain::health::{self, Health, ThreeNumbers, YearSums};
+use crate::domain::settings::LineSettings;
+use crate::error::{AppError, AppResult, Problems};
+use crate::state::AppState;
+use crate::store;
+use chrono::{Datelike, NaiveDate};
+use entity::{BusinessLine, Role, Stage};
+use std::collections::BTreeMap;
+
+/// What a caller narrows the funnel to.
+#[derive(Debug, Clone, Default)]
+pub struct FunnelAsk {
+    pub track_id: Option<String>,
+    pub business_line: Option<BusinessLine>,
+}
+
+/// One account manager's share of a line's funnel.
+#[derive(Debug, Clone)]
+pub struct ManagerFunnel {
+    pub account_manager_id: i64,
+    pub track_id: i64,
+    pub weighted_pipeline: i64,
+    pub deals: i64,
+    pub active_deals: i64,
+    pub secured: i64,
+    pub lost: i64,
+    pub conversion: Option<f64>,
+    pub conversion_health: Health,
+    pub moved_out: i64,
+}
+
+/// One business line's funnel within the scope.
+#[derive(Debug, Clone)]
+pub struct LineFunnel {
+    pub line: BusinessLine,
+    /// The single track asked for, if one was.
+    pub track_id: Option<i64>,
+    /// An account manager's personal funnel: him.
+    pub account_manager_id: Option<i64>,
+    pub settings: LineSettings,
+    pub sums: YearSums,
+    /// The remaining order target and its coverage (`domain::health`).
+    pub numbers: ThreeNumbers,
+    pub secured: i64,
+    pub lost: i64,
+    pub conversion: Option<f64>,
+    pub conversion_health: Health,
+    pub stages: Vec<StageRow>,
+    pub moved_out: i64,
+    pub managers: Vec<ManagerFunnel>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Funnel {
+    /// The company's date (the funnel is live).
+    pub as_of: NaiveDate,
+    pub lines: Vec<LineFunnel>,
+}
+
+/// `funnel(trackId, businessLine)`: live, for the viewer's scope narrowed so.
+pub async fn funnel(state: &AppState, viewer: &Viewer, ask: FunnelAsk) -> AppResult<Funnel> {
+    let mut p = Problems::new();
+    let track_id = super::id_field(&mut p, ask.track_id.as_deref(), "trackId");
+    p.into_result()?;
+    let personal = viewer.role == Role::AccountManager;
+    if personal && (track_id.is_some() || ask.business_line.is_some()) {
+        return Err(AppError::forbidden("an account manager's funnel is his own deals'"));
+    }
+    let settings = store::settings::load(&state.db).await?;
+    let now = state.clock.now();
+    let today = calendar::local_date(now, settings.timezone);
+    let scope = viewer.scope();
+    let mut tracks = store::tracks::list(&state.db, &scope, &viewer.track_ids).await?;
+    if let Some(id) = track_id {
+        tracks.retain(|t| t.id == id);
+        if tracks.is_empty() {
+            return Err(AppError::not_found("track"));
+        }
+    }
+    if let Some(line) = ask.business_line {
+        tracks.retain(|t| t.business_line == line);
+    }
+    let ids: Vec<i64> = tracks.iter().map(|t| t.id).collect();
+    let every_track = matches!(scope, Scope::All) && track_id.is_none() && ask.business_line.is_none();
+    let only = (!every_track).then_some(ids.as_slice());
+    let owner = personal.then_some(viewer.user_id);
+    let month = calendar::month_start(today);
+    let active_since = calendar::recent_cutoff(now, settings.active_window_days, settings.timezone);
+    let year_ask = store::health::Ask {
+        tracks: only,
+        year: (
+            NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(month),
+            NaiveDate::from_ymd_opt(today.year(), 12, 1).unwrap_or(month),
+        ),
+        month,
+        // The pipeline is the distribution's (below): one sum of the same deals.
+        active_since: None,
+        owner,
+    };
+    let mut year = store::health::sums(&state.db, year_ask).await?;
+    let (outcomes_from, _) = rules::conversion_window(now);
+    let counts = store::funnel::counts(
+        &state.db,
+        store::funnel::Ask {
+            tracks: only,
+            owner,
+            active_since,
+            now,
+            outcomes_from,
+            month,
+        },
+    )
+    .await?;
+    // Per line, in the order of the lines.
+    let mut by_line: BTreeMap<u8, (BusinessLine, Vec<i64>)> = BTreeMap::new();
+    for t in &tracks {
+        let key = match t.business_line {
+            BusinessLine::MoldingIntegrated => 0,
+            BusinessLine::CommodityMold => 1,
+        };
+        by_line.entry(key).or_insert((t.business_line, Vec::new())).1.push(t.id);
+    }
+    let mut lines = Vec::new();
+    for (_, (line, line_tracks)) in by_line {
+        let ls = settings.line(line).clone();
+        let mut sums = YearSums::default();
+        for t in &line_tracks {
+            let s = year.remove(t).unwrap_or_default();
+            sums.add(&YearSums::of(&s.targets, &s.orders, &s.pipeline, s.h_potential, today, &ls, false));
+        }
+        let mut stages: Vec<(Stage, StageCounts)> = Vec::new();
+        let (mut secured, mut lost, mut moved_out) = (0, 0, 0);
+        let mut managers = Vec::new();
+        let mut keys: Vec<&(i64, i64)> = counts.keys().filter(|(t, _)| line_tracks.contains(t)).collect();
+        keys.sort();
+        for key in keys {
+            let c = &counts[key];
+            stages.extend(c.stages.iter().copied());
+            secured += c.secured;
+            lost += c.lost;
+            moved_out += c.moved_out;
+            let rows = rules::distribution(&c.stages, &ls);
+            let conversion = rules::conversion(c.secured, c.lost);
+            managers.push(ManagerFunnel {
+                account_manager_id: key.1,
+                track_id: key.0,
+                weighted_pipeline: rules::pipeline_of(&rows),
+                deals: rows.iter().map(|r| r.counts.count).sum(),
+                active_deals: rows.iter().map(|r| r.counts.active_count).sum(),
+                secured: c.secured,
+                lost: c.lost,
+                conversion,
+                conversion_health: rules::conversion_health(conversion, &ls),
+                moved_out: c.moved_out,
+            });
+        }
+        let rows = rules::distribution(&stages, &ls);
+        sums.weighted_pipeline = rules::pipeline_of(&rows);
+        let conversion = rules::conversion(secured, lost);
+        lines.push(LineFunnel {
+            line,
+            track_id,
+            account_manager_id: owner,
+            numbers: health::three_numbers(&sums, today, &ls),
+            sums,
+            secured,
+            lost,
+            conversion,
+            conversion_health: rules::conversion_health(conversion, &ls),
+            stages: rows,
+            moved_out,
+            managers,
+            settings: ls,
+        });
+    }
+    Ok(Funnel { as_of: today, lines })
+}

@@ -33,6 +33,11 @@ pub struct EventBus {
     /// chair's decisions and the rows' analyses (`service::meetings`): an
     /// opening report's kept answer is good while it stands.
     meetings: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Moved on after every mutation this process ran (over HTTP or a
+    /// socket: `graphql::Pipeline`) and by opportunity or alert events from
+    /// other processes: the order-health board's and the funnel's kept
+    /// answers are good while it stands.
+    deals: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Default for EventBus {
@@ -49,6 +54,7 @@ impl EventBus {
             viewers: std::sync::Arc::default(),
             boards: std::sync::Arc::default(),
             meetings: std::sync::Arc::default(),
+            deals: std::sync::Arc::default(),
         }
     }
 
@@ -60,6 +66,21 @@ impl EventBus {
     /// Moves on whenever what an opening report shows may have changed.
     pub fn meetings_generation(&self) -> u64 {
         self.meetings.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The counter a mutation moves on (`graphql::Pipeline`).
+    pub fn deals_counter(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        self.deals.clone()
+    }
+
+    /// Something a funnel or the order-health board shows may have changed.
+    pub fn deals_changed(&self) {
+        self.deals.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Moves on whenever what a funnel or the order-health board shows may have changed.
+    pub fn deals_generation(&self) -> u64 {
+        self.deals.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Tells this process's sockets that the access of `user_id` changed.
@@ -222,6 +243,10 @@ impl EventFeed {
                                         .any(|r| matches!(r.subject_kind, entity::EventSubject::Task | entity::EventSubject::Meeting))
                                     {
                                         state.bus.meetings_changed();
+                                    }
+                                    // Deals or alerts written by another process (its mutations move nothing here).
+                                    if rows.iter().any(|r| r.subject_kind == entity::EventSubject::Alert) {
+                                        state.bus.deals_changed();
                                     }
                                     let batch: Batch = std::sync::Arc::new(rows.into_iter().map(std::sync::Arc::new).collect());
                                     if let Some(prepare) = state.feed.prepare.get().cloned() {

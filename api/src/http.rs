@@ -244,6 +244,7 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
     let generation = crate::graphql::answers::Generations {
         board: s.app.bus.boards.generation(),
         meetings: s.app.bus.meetings_generation(),
+        deals: s.app.bus.deals_generation(),
     };
     let auth = match authenticate(&s, &headers, media).await {
         Ok(a) => a,

@@ -30,6 +30,8 @@ pub async fn run_due_jobs(state: &AppState) -> AppResult<Option<ScanReport>> {
     // Reports ready a day before their meeting; owners told of tasks due tomorrow and overdue.
     crate::service::meetings::announce_reports(state, now).await?;
     crate::service::meetings::remind(state, now).await?;
+    // The month-end funnel check (caught up once after downtime), then funnel alerts overdue.
+    crate::service::funnel_alerts::run_due(state, now).await?;
     let settings = store::settings::load(&state.db).await?;
     let local = now.with_timezone(&settings.timezone);
     // An hour past 23 (saved before it was validated) would never come: run at 23.

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bench;
 pub mod bench_board;
+pub mod bench_health;
 pub mod bench_http;
 pub mod bench_meetings;
 pub mod bench_ws;
@@ -205,6 +206,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// On the board benchmark's database, add 100,000 opportunities, serve them, and load
+    /// `orderHealthBoard` and `funnel` beside the raw SQL of their figures.
+    Health {
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Seconds each measurement runs (after one second of warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// Seed the demo company (if the database is empty), start the server as child process(es),
     /// subscribe many WebSocket clients, and time one alert and a scan's burst reaching them.
     Ws {
@@ -356,6 +367,7 @@ pub async fn run_cli() -> ExitCode {
                 Some(BenchCommand::Http { concurrency, seconds }) => bench_http::run(config, clock, size, concurrency, seconds).await,
                 Some(BenchCommand::Board { concurrency, seconds }) => bench_board::run(config, clock, concurrency, seconds).await,
                 Some(BenchCommand::Meetings { concurrency, seconds }) => bench_meetings::run(config, clock, concurrency, seconds).await,
+                Some(BenchCommand::Health { concurrency, seconds }) => bench_health::run(config, clock, concurrency, seconds).await,
                 Some(BenchCommand::Ws {
                     subscribers,
                     processes,

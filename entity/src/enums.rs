@@ -318,6 +318,15 @@ pub enum EventKind {
     /// A meeting's opening report is ready: to its participants.
     #[sea_orm(string_value = "MEETING_REPORT_READY")]
     MeetingReportReady,
+    /// A month-end check found a track's funnel below a threshold (to its directors).
+    #[sea_orm(string_value = "FUNNEL_ALERT_RAISED")]
+    FunnelAlertRaised,
+    /// A funnel alert stayed unattributed past its due time.
+    #[sea_orm(string_value = "FUNNEL_ALERT_OVERDUE")]
+    FunnelAlertOverdue,
+    /// A director dispatched an add / reactivate task to an account manager.
+    #[sea_orm(string_value = "FUNNEL_TASK_ASSIGNED")]
+    FunnelTaskAssigned,
 }
 
 /// What kind of record an event is about.
@@ -337,6 +346,12 @@ pub enum EventSubject {
     /// A meeting (`subject_id` is the meeting's id).
     #[sea_orm(string_value = "MEETING")]
     Meeting,
+    /// A funnel alert (`subject_id` is the `funnel_alert` id).
+    #[sea_orm(string_value = "FUNNEL_ALERT")]
+    FunnelAlert,
+    /// A funnel task (`subject_id` is the `funnel_task` id).
+    #[sea_orm(string_value = "FUNNEL_TASK")]
+    FunnelTask,
 }
 
 /// What an ERP write-back batch (or a target batch) carries.
@@ -463,4 +478,39 @@ pub enum TaskStatus {
     Done,
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
+}
+
+/// 漏斗健康度归因: why a track's funnel is below its line, as its director attributes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum FunnelAttribution {
+    /// 高质量大单支撑: coverage low, but each large deal likely to win.
+    #[sea_orm(string_value = "LARGE_QUALITY_DEALS")]
+    LargeQualityDeals,
+    /// 模塑一体有大项目即将进入漏斗: a big molding project enters soon.
+    #[sea_orm(string_value = "BIG_PROJECT_ENTERING")]
+    BigProjectEntering,
+    /// 商品模正处于赛道切换期: the commodity line is switching tracks.
+    #[sea_orm(string_value = "SWITCHING_TRACKS")]
+    SwitchingTracks,
+    /// 已启动商机推进异常PDCA处理: already handled by an anomaly PDCA.
+    #[sea_orm(string_value = "HANDLED_BY_ANOMALY_PDCA")]
+    HandledByAnomalyPdca,
+    /// 其他: with a text.
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// What a funnel task asks of an account manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum FunnelTaskKind {
+    /// 补充新商机: add new opportunities (a number of them).
+    #[sea_orm(string_value = "ADD_OPPORTUNITIES")]
+    AddOpportunities,
+    /// 激活存量不活跃商机: reactivate a named inactive opportunity.
+    #[sea_orm(string_value = "REACTIVATE")]
+    Reactivate,
 }

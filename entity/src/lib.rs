@@ -14,6 +14,8 @@ pub mod erp_order;
 pub mod erp_receivable;
 pub mod erp_sale;
 pub mod event;
+pub mod funnel_alert;
+pub mod funnel_task;
 pub mod job_run;
 pub mod loss_review;
 pub mod meeting;

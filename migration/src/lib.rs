@@ -12,6 +12,8 @@ mod m20261203_000007_erp_facts;
 mod m20261203_000008_meetings;
 mod m20261203_000009_meeting_notices;
 mod m20261204_000010_task_decisions;
+mod m20261204_000011_funnel_index;
+mod m20261204_000012_funnel_alerts;
 
 pub struct Migrator;
 
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_meetings::Migration),
             Box::new(m20261203_000009_meeting_notices::Migration),
             Box::new(m20261204_000010_task_decisions::Migration),
+            Box::new(m20261204_000011_funnel_index::Migration),
+            Box::new(m20261204_000012_funnel_alerts::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod branches;
 mod clients;
 mod differential;
 mod erp;
+mod funnel_alerts;
 mod graphiql;
 mod health;
 mod helpers;

@@ -42,6 +42,9 @@ pub const fn audience(kind: EventKind) -> Audience {
         EventKind::TaskAssigned | EventKind::TaskDueTomorrow | EventKind::TaskOverdue => Audience::Person,
         EventKind::TaskEscalated => Audience::Chairs,
         EventKind::MeetingReportReady => Audience::Participants,
+        // A track's funnel is its directors' to answer (and the CEO's, who sees every track).
+        EventKind::FunnelAlertRaised | EventKind::FunnelAlertOverdue => Audience::Track,
+        EventKind::FunnelTaskAssigned => Audience::Person,
     }
 }
 
@@ -73,6 +76,14 @@ pub const MEETING_EVENTS: &[EventKind] = &[
     EventKind::MeetingReportReady,
 ];
 
+/// What the funnel's subscription carries: funnel alerts raised and overdue (to the track's
+/// directors), add / reactivate tasks (to their owner).
+pub const FUNNEL_EVENTS: &[EventKind] = &[
+    EventKind::FunnelAlertRaised,
+    EventKind::FunnelAlertOverdue,
+    EventKind::FunnelTaskAssigned,
+];
+
 /// Escalations only.
 pub const ESCALATIONS: &[EventKind] = &[EventKind::AlertOverdue, EventKind::ReviewOverdue, EventKind::AlertRaisedToCeo];
 
@@ -84,7 +95,7 @@ mod tests {
     #[test]
     fn every_kind_reaches_one_subscription_and_escalations_are_a_subset() {
         for kind in EventKind::iter() {
-            let carried = [ALERT_EVENTS, ERP_EVENTS, MEETING_EVENTS]
+            let carried = [ALERT_EVENTS, ERP_EVENTS, MEETING_EVENTS, FUNNEL_EVENTS]
                 .iter()
                 .filter(|s| s.contains(&kind))
                 .count();

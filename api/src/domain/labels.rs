@@ -11,8 +11,9 @@ use super::page::{AlertOrder, FactOrder, OpportunityOrder};
 use super::settings::Settings;
 use chrono::Weekday;
 use entity::{
-    ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, ErpKind, EventKind, HistoryField, MeetingChangeKind,
-    MeetingKind, MeetingStatus, OpportunityKind, OpportunityStatus, ReviewAction, Role, ShelveReason, Stage, TaskDecisionKind, TaskStatus,
+    ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, ErpKind, EventKind, FunnelAttribution, FunnelTaskKind,
+    HistoryField, MeetingChangeKind, MeetingKind, MeetingStatus, OpportunityKind, OpportunityStatus, ReviewAction, Role, ShelveReason,
+    Stage, TaskDecisionKind, TaskStatus,
 };
 
 /// A language the API answers in.
@@ -208,6 +209,22 @@ words!(EventKind {
     TaskOverdue => "任务已逾期", "Task overdue";
     TaskEscalated => "任务已升级", "Task escalated";
     MeetingReportReady => "开场报告已就绪", "Opening report ready";
+    FunnelAlertRaised => "漏斗健康度告警", "Funnel alert";
+    FunnelAlertOverdue => "漏斗告警逾期", "Funnel alert overdue";
+    FunnelTaskAssigned => "新漏斗任务", "New funnel task";
+});
+
+words!(FunnelAttribution {
+    LargeQualityDeals => "高质量大单支撑", "Large high-quality deals";
+    BigProjectEntering => "模塑一体有大项目即将进入漏斗", "A big molding project about to enter";
+    SwitchingTracks => "商品模正处于赛道切换期", "Commodity line switching tracks";
+    HandledByAnomalyPdca => "已启动商机推进异常PDCA处理", "Handled by an anomaly PDCA";
+    Other => "其他", "Other";
+});
+
+words!(FunnelTaskKind {
+    AddOpportunities => "补充新商机", "Add new opportunities";
+    Reactivate => "激活存量不活跃商机", "Reactivate an inactive opportunity";
 });
 
 words!(Dimension {

@@ -394,6 +394,39 @@ const CATALOGUE: &[(&str, &str)] = &[
         "the alert was changed meanwhile: reload it and try again",
         "告警已被他人修改：请刷新后重试",
     ),
+    ("run the funnel check", "运行漏斗健康度检查"),
+    ("funnel alert", "漏斗健康度告警"),
+    ("funnel task", "漏斗任务"),
+    ("must lie within a year of today", "须在今天前后一年之内"),
+    ("is required when the attribution is OTHER", "归因为“其他”时必填"),
+    (
+        "only a director of the track attributes its funnel alert",
+        "只有该赛道的总监可以为其漏斗告警归因",
+    ),
+    ("the funnel alert is attributed already", "该漏斗告警已归因"),
+    (
+        "the funnel alert was changed meanwhile: read it again",
+        "漏斗告警已被他人修改：请重新读取",
+    ),
+    ("only a track's director dispatches funnel tasks", "只有赛道总监可以派发漏斗任务"),
+    ("must lie in the future", "须晚于现在"),
+    ("is too far away", "太远了"),
+    ("is required to add opportunities", "补充新商机时必填"),
+    ("is only for a reactivation", "仅用于激活存量商机"),
+    ("is required to reactivate an opportunity", "激活存量商机时必填"),
+    ("is only for adding opportunities", "仅用于补充新商机"),
+    ("is not the alert's track", "不是该告警的赛道"),
+    ("is not a funnel alert of your tracks", "不是您赛道的漏斗告警"),
+    ("is not one of your tracks", "不是您的赛道"),
+    ("is required without an alert", "不关联告警时必填"),
+    ("is not an account manager of the track", "不是该赛道的客户经理"),
+    ("is neither shelved nor inactive", "既未搁置也非不活跃"),
+    ("is not an opportunity of the track", "不是该赛道的商机"),
+    ("fewer new opportunities were added than the task asks", "新增商机数少于任务要求"),
+    (
+        "the opportunity is not active and followed up since the task was given",
+        "该商机自任务派发以来尚未激活并跟进",
+    ),
 ];
 
 /// `message` in `locale`: the English as written, or its Chinese when the
@@ -515,6 +548,14 @@ mod tests {
             "service/meetings.rs",
             "domain/meetings.rs",
             "graphql/meetings.rs",
+            "domain/funnel.rs",
+            "service/funnel.rs",
+            "domain/health.rs",
+            "service/health.rs",
+            "graphql/health.rs",
+            "domain/funnel_alerts.rs",
+            "service/funnel_alerts.rs",
+            "graphql/funnel_alerts.rs",
             "error.rs",
         ];
         // Written for the log or for developers, never to a user.
@@ -531,6 +572,7 @@ mod tests {
             "a task's dimension is not on the board",
             "a task without its meeting",
             "the analysis just written is gone",
+            "funnel check ran",
         ];
         let mut missing = Vec::new();
         let mut checked = 0;

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod erp;
 pub mod events;
 pub mod funnel;
+pub mod funnel_alerts;
 pub mod health;
 pub mod labels;
 pub mod limits;

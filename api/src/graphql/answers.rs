@@ -136,25 +136,119 @@ const REPORT_FIELDS: &[&str] = &[
     "accountManagers",
 ];
 
-/// What a kept answer is made of, and so which generations it stands on.
+/// Fields a kept answer may select below `orderHealthBoard` and `funnel`,
+/// besides the board's and a track's: every figure and status, never a
+/// connection of the deals or ERP rows behind one (`pipelineDeals`,
+/// `hPotentialDeals`, `orders`, a line's `deals` pages: their `nodes`,
+/// `edges` and `pageInfo` are in no list). A manager's `deals` is a count.
+const HEALTH_FIELDS: &[&str] = &[
+    // OrderHealthBoard
+    "year",
+    "asOf",
+    "company",
+    "tracks",
+    "commodityTracks",
+    // OrderHealthCard
+    "track",
+    "annualTarget",
+    "booked",
+    "targetToDate",
+    "gap",
+    "gapStatus",
+    "weightedPipeline",
+    "coverage",
+    "coverageStatus",
+    "rhythm",
+    "rhythmStatus",
+    "monthsLeft",
+    "monthlyAverage",
+    "bookedThisMonth",
+    "hPotentialThisMonth",
+    // OrderAchievementCard
+    "monthBooked",
+    "monthTarget",
+    "monthAchievement",
+    "monthStatus",
+    "yearToDateBooked",
+    "yearToDateTarget",
+    "yearToDateAchievement",
+    "yearToDateStatus",
+    // Funnel, FunnelLine
+    "lines",
+    "businessLine",
+    "remainingTarget",
+    "coverageAlertBelow",
+    "secured",
+    "lost",
+    "conversion",
+    "conversionStatus",
+    "conversionAlertBelow",
+    "conversionTarget",
+    "stages",
+    "movedOut",
+    "accountManagers",
+    // FunnelStage
+    "stage",
+    "count",
+    "amount",
+    "activeCount",
+    "weightedAmount",
+    "averageDaysInStage",
+    // FunnelManager
+    "deals",
+    "activeDeals",
+    // Track
+    "directors",
+];
+
+/// What a kept answer is made of, and so which generations it stands on:
+/// always the board's; the meetings' for an opening report; the deals'
+/// for the order-health board or a funnel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// The ranking board alone: the board's generation.
-    Board,
-    /// An opening report (and perhaps the board): the board's and the meetings' generations.
-    Report,
+pub struct Kind {
+    pub report: bool,
+    pub health: bool,
+}
+
+impl Kind {
+    /// The ranking board alone.
+    pub const BOARD: Kind = Kind {
+        report: false,
+        health: false,
+    };
+    /// An opening report (and perhaps the board).
+    pub const REPORT: Kind = Kind {
+        report: true,
+        health: false,
+    };
+    /// The order-health board or a funnel (and perhaps the ranking board).
+    pub const HEALTH: Kind = Kind {
+        report: false,
+        health: true,
+    };
+
+    fn and(self, other: Kind) -> Kind {
+        Kind {
+            report: self.report || other.report,
+            health: self.health || other.health,
+        }
+    }
+
+    fn allows(self, name: &str) -> bool {
+        BOARD_FIELDS.contains(&name) || (self.report && REPORT_FIELDS.contains(&name)) || (self.health && HEALTH_FIELDS.contains(&name))
+    }
 }
 
 /// Whether the answer to `query` may be kept, and as what: queries only,
-/// whose top-level fields are all `rankingBoard` or `openingReport`,
-/// selecting nothing but their own fields.
+/// whose top-level fields are all `rankingBoard`, `openingReport`,
+/// `orderHealthBoard` or `funnel`, selecting nothing but their own fields.
 pub fn keepable(query: &str) -> Option<Kind> {
     let doc = async_graphql::parser::parse_query(query).ok()?;
     let operations: Vec<_> = match &doc.operations {
         DocumentOperations::Single(op) => vec![op],
         DocumentOperations::Multiple(ops) => ops.values().collect(),
     };
-    let mut kind = Kind::Board;
+    let mut kind = Kind::BOARD;
     for op in &operations {
         if op.node.ty != OperationType::Query {
             return None;
@@ -162,12 +256,17 @@ pub fn keepable(query: &str) -> Option<Kind> {
         for s in &op.node.selection_set.node.items {
             let Selection::Field(f) = &s.node else { return None };
             let set = &f.node.selection_set.node;
-            match f.node.name.node.as_str() {
-                "__typename" => {}
-                "rankingBoard" if nested_ok(set, Kind::Board) => {}
-                "openingReport" if nested_ok(set, Kind::Report) => kind = Kind::Report,
+            let own = match f.node.name.node.as_str() {
+                "__typename" => continue,
+                "rankingBoard" => Kind::BOARD,
+                "openingReport" => Kind::REPORT,
+                "orderHealthBoard" | "funnel" => Kind::HEALTH,
                 _ => return None,
+            };
+            if !nested_ok(set, own) {
+                return None;
             }
+            kind = kind.and(own);
         }
     }
     doc.fragments
@@ -178,15 +277,14 @@ pub fn keepable(query: &str) -> Option<Kind> {
 
 /// Whether the answer to `query` may be kept as the board's alone.
 pub fn board_only(query: &str) -> bool {
-    keepable(query) == Some(Kind::Board)
+    keepable(query) == Some(Kind::BOARD)
 }
 
 fn nested_ok(set: &SelectionSet, kind: Kind) -> bool {
     set.items.iter().all(|s| match &s.node {
         Selection::Field(f) => {
             let name = f.node.name.node.as_str();
-            let known = BOARD_FIELDS.contains(&name) || (kind == Kind::Report && REPORT_FIELDS.contains(&name));
-            known && nested_ok(&f.node.selection_set.node, kind)
+            kind.allows(name) && nested_ok(&f.node.selection_set.node, kind)
         }
         Selection::InlineFragment(i) => nested_ok(&i.node.selection_set.node, kind),
         // Checked with the document's fragments.
@@ -212,11 +310,12 @@ impl KeepUntil {
     }
 }
 
-/// The generations an answer stands on: the board's and the meetings'.
+/// The generations an answer stands on: the board's, the meetings' and the deals'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Generations {
     pub board: u64,
     pub meetings: u64,
+    pub deals: u64,
 }
 
 #[derive(Hash, PartialEq, Eq)]
@@ -280,10 +379,10 @@ impl Answers {
         self.kept
             .get(&Self::key(ask))
             .filter(|k| {
-                let stands = match k.kind {
-                    Kind::Board => k.made_under.board == now_under.board,
-                    Kind::Report => k.made_under == now_under,
-                };
+                let (made, under) = (k.made_under, now_under);
+                let stands = made.board == under.board
+                    && (!k.kind.report || made.meetings == under.meetings)
+                    && (!k.kind.health || made.deals == under.deals);
                 stands && k.from <= now && now < k.until
             })
             .map(|k| k.body)
@@ -341,10 +440,10 @@ mod tests {
         let report = "query($m: ID!) { openingReport(meetingId: $m) { previousMeeting { startsAt }
             pending { task { id owner { name } dueAt overdue decisions { decision by { name } } } valueNow }
             analyses { row { value } cause } } }";
-        assert_eq!(keepable(report), Some(Kind::Report));
+        assert_eq!(keepable(report), Some(Kind::REPORT));
         assert_eq!(
             keepable("{ rankingBoard(period: {kind: MONTH}) { period { label } } openingReport(meetingId: 1) { done { valueNow } } }"),
-            Some(Kind::Report)
+            Some(Kind::REPORT)
         );
         // A task's alert moves on its own; so do a person's badges; report fields are not the board's.
         assert_eq!(
@@ -360,5 +459,40 @@ mod tests {
             None
         );
         assert_eq!(keepable("{ openingReport(meetingId: 1) { done { valueNow } } me { name } }"), None);
+    }
+
+    #[test]
+    fn health_figures_are_kept_without_the_records_behind_them() {
+        use super::{Kind, keepable};
+        let board = "query($y: Int!) { orderHealthBoard(year: $y) { asOf company { gap gapStatus coverage rhythm monthsLeft }
+            tracks { track { id name } gap coverageStatus } commodityTracks { track { name } monthAchievement } } }";
+        assert_eq!(keepable(board), Some(Kind::HEALTH));
+        let funnel = "{ funnel { lines { businessLine coverage conversion stages { stage count averageDaysInStage }
+            accountManagers { accountManager { name } deals activeDeals movedOut } } } }";
+        assert_eq!(keepable(funnel), Some(Kind::HEALTH));
+        assert_eq!(
+            keepable("{ funnel { asOf } rankingBoard(period: {kind: MONTH}) { period { label } } }"),
+            Some(Kind::HEALTH)
+        );
+        assert_eq!(
+            keepable("{ funnel { asOf } openingReport(meetingId: 1) { done { valueNow } } }"),
+            Some(Kind {
+                report: true,
+                health: true
+            })
+        );
+        // The deals and ERP rows behind a figure move on their own clocks (an alert, a follow-up).
+        assert_eq!(keepable("{ funnel { lines { deals(first: 5) { nodes { id } } } } }"), None);
+        assert_eq!(
+            keepable("{ orderHealthBoard(year: 2026) { company { pipelineDeals { totalCount } } } }"),
+            None
+        );
+        assert_eq!(
+            keepable("{ orderHealthBoard(year: 2026) { company { orders { edges { node { id } } } } } }"),
+            None
+        );
+        // Health fields are not a report's, nor the board's.
+        assert_eq!(keepable("{ openingReport(meetingId: 1) { done { coverage } } }"), None);
+        assert_eq!(keepable("{ rankingBoard(period: {kind: MONTH}) { gap } }"), None);
     }
 }

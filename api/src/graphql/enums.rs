@@ -246,6 +246,38 @@ pub enum EventKind {
     TaskEscalated,
     /// A meeting's opening report is ready (a day before it).
     MeetingReportReady,
+    /// The month-end check found a track's coverage or conversion below its line (to its directors).
+    FunnelAlertRaised,
+    /// A funnel alert stayed unattributed past its due time (to the track's directors).
+    FunnelAlertOverdue,
+    /// A director dispatched an add / reactivate task (to its owner).
+    FunnelTaskAssigned,
+}
+
+/// 漏斗健康度归因: why a track's funnel is below its line.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::FunnelAttribution")]
+pub enum FunnelAttribution {
+    /// 高质量大单支撑: coverage is low but each large deal is likely to win.
+    LargeQualityDeals,
+    /// 模塑一体有大项目即将进入漏斗: a big molding project enters the funnel soon.
+    BigProjectEntering,
+    /// 商品模正处于赛道切换期: the commodity line is switching tracks; the new one's deals are filling.
+    SwitchingTracks,
+    /// 已启动商机推进异常PDCA处理: already handled by an anomaly PDCA, nothing more to start.
+    HandledByAnomalyPdca,
+    /// 其他: another cause, told in `text` (required).
+    Other,
+}
+
+/// What a funnel task asks of its account manager.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::FunnelTaskKind")]
+pub enum FunnelTaskKind {
+    /// 补充新商机: add new opportunities to the track (`count` of them).
+    AddOpportunities,
+    /// 激活存量不活跃商机: bring a named shelved or inactive opportunity back into play.
+    Reactivate,
 }
 
 /// The order of an alert list.

@@ -190,6 +190,17 @@ impl EventSubscription {
         subscribe(ctx, audience::MEETING_EVENTS, after, super::meetings::MeetingEvent)
     }
 
+    /// Funnel events for the viewer: funnel alerts raised and overdue (to the track's directors,
+    /// and the CEO, the secretary and the admin), add / reactivate tasks dispatched (to their
+    /// owner). With `after`, the stored ones after that id first.
+    async fn funnel_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
+    ) -> Result<impl Stream<Item = Result<super::funnel_alerts::FunnelEvent>>> {
+        subscribe(ctx, audience::FUNNEL_EVENTS, after, super::funnel_alerts::FunnelEvent)
+    }
+
     /// Escalations in the viewer's scope: overdue alerts, overdue reviews, alerts raised to the CEO.
     async fn escalation_events(
         &self,

@@ -14,6 +14,7 @@ pub mod ctx;
 pub mod enums;
 pub mod erp;
 pub mod events;
+pub mod funnel_alerts;
 pub mod guard;
 pub mod health;
 pub mod labels;
@@ -44,6 +45,7 @@ pub struct QueryRoot(
     meetings::MeetingQuery,
     health::HealthQuery,
     health::FunnelQuery,
+    funnel_alerts::FunnelAlertQuery,
 );
 
 /// All mutations.
@@ -56,6 +58,7 @@ pub struct MutationRoot(
     alerts::AlertMutation,
     erp::ErpMutation,
     meetings::MeetingMutation,
+    funnel_alerts::FunnelAlertMutation,
 );
 
 /// All subscriptions.
@@ -89,13 +92,14 @@ pub(crate) fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
 pub fn build(state: Arc<AppState>) -> pipeline::Pipeline {
     let introspection = state.config.introspection;
     let locale = state.config.default_locale;
+    let writes = state.bus.deals_counter();
     let b = builder().data(state);
     let schema = if introspection {
         b.finish()
     } else {
         b.disable_introspection().finish()
     };
-    pipeline::Pipeline::new(schema, locale)
+    pipeline::Pipeline::new(schema, locale).counting_writes(writes)
 }
 
 /// The SDL, sorted, as checked in at `schema.graphql`.

@@ -133,56 +133,120 @@ pub async fn funnel(state: &AppState, viewer: &Viewer, ask: FunnelAsk) -> AppRes
     }
     let mut lines = Vec::new();
     for (_, (line, line_tracks)) in by_line {
-        let ls = settings.line(line).clone();
-        let mut sums = YearSums::default();
-        for t in &line_tracks {
-            let s = year.remove(t).unwrap_or_default();
-            sums.add(&YearSums::of(&s.targets, &s.orders, &s.pipeline, s.h_potential, today, &ls, false));
-        }
-        let mut stages: Vec<(Stage, StageCounts)> = Vec::new();
-        let (mut secured, mut lost, mut moved_out) = (0, 0, 0);
-        let mut managers = Vec::new();
-        let mut keys: Vec<&(i64, i64)> = counts.keys().filter(|(t, _)| line_tracks.contains(t)).collect();
-        keys.sort();
-        for key in keys {
-            let c = &counts[key];
-            stages.extend(c.stages.iter().copied());
-            secured += c.secured;
-            lost += c.lost;
-            moved_out += c.moved_out;
-            let rows = rules::distribution(&c.stages, &ls);
-            let conversion = rules::conversion(c.secured, c.lost);
-            managers.push(ManagerFunnel {
-                account_manager_id: key.1,
-                track_id: key.0,
-                weighted_pipeline: rules::pipeline_of(&rows),
-                deals: rows.iter().map(|r| r.counts.count).sum(),
-                active_deals: rows.iter().map(|r| r.counts.active_count).sum(),
-                secured: c.secured,
-                lost: c.lost,
-                conversion,
-                conversion_health: rules::conversion_health(conversion, &ls),
-                moved_out: c.moved_out,
-            });
-        }
-        let rows = rules::distribution(&stages, &ls);
-        sums.weighted_pipeline = rules::pipeline_of(&rows);
-        let conversion = rules::conversion(secured, lost);
-        lines.push(LineFunnel {
-            line,
-            track_id,
-            account_manager_id: owner,
-            numbers: health::three_numbers(&sums, today, &ls),
-            sums,
-            secured,
-            lost,
-            conversion,
-            conversion_health: rules::conversion_health(conversion, &ls),
-            stages: rows,
-            moved_out,
-            managers,
-            settings: ls,
-        });
+        let mut f = line_funnel(line, &line_tracks, &mut year, &counts, today, &settings);
+        f.track_id = track_id;
+        f.account_manager_id = owner;
+        lines.push(f);
     }
     Ok(Funnel { as_of: today, lines })
+}
+
+/// One line's funnel over `line_tracks`, from the store's year sums (taken
+/// out of `year`) and counts: the one computation behind `funnel` and the
+/// month-end check's per track.
+fn line_funnel(
+    line: BusinessLine,
+    line_tracks: &[i64],
+    year: &mut std::collections::HashMap<i64, store::health::TrackSums>,
+    counts: &std::collections::HashMap<(i64, i64), store::funnel::Counts>,
+    today: NaiveDate,
+    settings: &crate::domain::settings::Settings,
+) -> LineFunnel {
+    let ls = settings.line(line).clone();
+    let mut sums = YearSums::default();
+    for t in line_tracks {
+        let s = year.remove(t).unwrap_or_default();
+        sums.add(&YearSums::of(&s.targets, &s.orders, &s.pipeline, s.h_potential, today, &ls, false));
+    }
+    let mut stages: Vec<(Stage, StageCounts)> = Vec::new();
+    let (mut secured, mut lost, mut moved_out) = (0, 0, 0);
+    let mut managers = Vec::new();
+    let mut keys: Vec<&(i64, i64)> = counts.keys().filter(|(t, _)| line_tracks.contains(t)).collect();
+    keys.sort();
+    for key in keys {
+        let c = &counts[key];
+        stages.extend(c.stages.iter().copied());
+        secured += c.secured;
+        lost += c.lost;
+        moved_out += c.moved_out;
+        let rows = rules::distribution(&c.stages, &ls);
+        let conversion = rules::conversion(c.secured, c.lost);
+        managers.push(ManagerFunnel {
+            account_manager_id: key.1,
+            track_id: key.0,
+            weighted_pipeline: rules::pipeline_of(&rows),
+            deals: rows.iter().map(|r| r.counts.count).sum(),
+            active_deals: rows.iter().map(|r| r.counts.active_count).sum(),
+            secured: c.secured,
+            lost: c.lost,
+            conversion,
+            conversion_health: rules::conversion_health(conversion, &ls),
+            moved_out: c.moved_out,
+        });
+    }
+    let rows = rules::distribution(&stages, &ls);
+    sums.weighted_pipeline = rules::pipeline_of(&rows);
+    let conversion = rules::conversion(secured, lost);
+    LineFunnel {
+        line,
+        track_id: None,
+        account_manager_id: None,
+        numbers: health::three_numbers(&sums, today, &ls),
+        sums,
+        secured,
+        lost,
+        conversion,
+        conversion_health: rules::conversion_health(conversion, &ls),
+        stages: rows,
+        moved_out,
+        managers,
+        settings: ls,
+    }
+}
+
+/// Every track's own funnel at `now`, for the month-end check: the same
+/// sums and counts as `funnel`, read once for all tracks.
+pub async fn every_track(
+    db: &impl sea_orm::ConnectionTrait,
+    settings: &crate::domain::settings::Settings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Vec<(entity::track::Model, LineFunnel)>> {
+    let today = calendar::local_date(now, settings.timezone);
+    let tracks = store::tracks::list(db, &Scope::All, &[]).await?;
+    let month = calendar::month_start(today);
+    let mut year = store::health::sums(
+        db,
+        store::health::Ask {
+            tracks: None,
+            year: (
+                NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(month),
+                NaiveDate::from_ymd_opt(today.year(), 12, 1).unwrap_or(month),
+            ),
+            month,
+            active_since: None,
+            owner: None,
+        },
+    )
+    .await?;
+    let (outcomes_from, _) = rules::conversion_window(now);
+    let counts = store::funnel::counts(
+        db,
+        store::funnel::Ask {
+            tracks: None,
+            owner: None,
+            active_since: calendar::recent_cutoff(now, settings.active_window_days, settings.timezone),
+            now,
+            outcomes_from,
+            month,
+        },
+    )
+    .await?;
+    Ok(tracks
+        .into_iter()
+        .map(|t| {
+            let mut f = line_funnel(t.business_line, &[t.id], &mut year, &counts, today, settings);
+            f.track_id = Some(t.id);
+            (t, f)
+        })
+        .collect())
 }

@@ -62,6 +62,8 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
         stored::<MeetingChangeKind>("MeetingChangeKind", locale, s),
         stored::<TaskStatus>("TaskStatus", locale, s),
         stored::<TaskDecisionKind>("TaskDecisionKind", locale, s),
+        stored::<FunnelAttribution>("FunnelAttribution", locale, s),
+        stored::<FunnelTaskKind>("FunnelTaskKind", locale, s),
         plain(
             "RecurrenceRule",
             &[

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod board;
 pub mod erp;
 pub mod funnel;
+pub mod funnel_alerts;
 pub mod health;
 pub mod labels;
 pub mod meetings;

@@ -6,6 +6,7 @@ pub mod board;
 pub mod erp;
 pub mod events;
 pub mod funnel;
+pub mod funnel_alerts;
 pub mod health;
 pub mod jobs;
 pub mod locks;

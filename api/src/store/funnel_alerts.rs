@@ -1,0 +1,191 @@
+//! Funnel alerts and their tasks: reads, and every write a conditional one.
+
+use crate::auth::Scope;
+use crate::error::AppResult;
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{OpportunityStatus, TaskStatus, funnel_alert, funnel_task, opportunity};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+
+pub async fn alert_by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<funnel_alert::Model>> {
+    Ok(funnel_alert::Entity::find_by_id(id).one(db).await?)
+}
+
+pub async fn task_by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<funnel_task::Model>> {
+    Ok(funnel_task::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The tracks already alerted for `month`.
+pub async fn alerted_tracks(db: &impl ConnectionTrait, month: NaiveDate) -> AppResult<Vec<i64>> {
+    Ok(funnel_alert::Entity::find()
+        .select_only()
+        .column(funnel_alert::Column::TrackId)
+        .filter(funnel_alert::Column::Month.eq(month))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Inserts new alerts; returns them with their ids.
+pub async fn insert_alerts(
+    db: &impl ConnectionTrait,
+    rows: Vec<funnel_alert::ActiveModel>,
+    month: NaiveDate,
+    before: &[i64],
+) -> AppResult<Vec<funnel_alert::Model>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    funnel_alert::Entity::insert_many(rows).exec_without_returning(db).await?;
+    Ok(funnel_alert::Entity::find()
+        .filter(funnel_alert::Column::Month.eq(month))
+        .filter(funnel_alert::Column::TrackId.is_not_in(before.iter().copied()))
+        .order_by_asc(funnel_alert::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Stamps the alerts unattributed past their due time as overdue; returns them.
+pub async fn stamp_overdue(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<Vec<funnel_alert::Model>> {
+    let due = Condition::all()
+        .add(funnel_alert::Column::AttributedAt.is_null())
+        .add(funnel_alert::Column::OverdueAt.is_null())
+        .add(funnel_alert::Column::DueAt.lte(now));
+    let found = funnel_alert::Entity::find().filter(due.clone()).all(db).await?;
+    if found.is_empty() {
+        return Ok(found);
+    }
+    funnel_alert::Entity::update_many()
+        .col_expr(funnel_alert::Column::OverdueAt, Expr::value(now))
+        .filter(due)
+        .filter(funnel_alert::Column::Id.is_in(found.iter().map(|a| a.id)))
+        .exec(db)
+        .await?;
+    Ok(found)
+}
+
+/// Writes `change` on the alert when it is still unattributed at `version`: `None` when another write won.
+pub async fn attribute_if(
+    db: &impl ConnectionTrait,
+    a: &funnel_alert::Model,
+    mut change: funnel_alert::ActiveModel,
+) -> AppResult<Option<funnel_alert::Model>> {
+    change.version = Set(a.version + 1);
+    let res = funnel_alert::Entity::update_many()
+        .set(change)
+        .filter(funnel_alert::Column::Id.eq(a.id))
+        .filter(funnel_alert::Column::Version.eq(a.version))
+        .filter(funnel_alert::Column::AttributedAt.is_null())
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Ok(None);
+    }
+    alert_by_id(db, a.id).await
+}
+
+/// Writes `change` on the task while it is still pending at its version.
+pub async fn update_task_if(
+    db: &impl ConnectionTrait,
+    t: &funnel_task::Model,
+    mut change: funnel_task::ActiveModel,
+) -> AppResult<Option<funnel_task::Model>> {
+    change.version = Set(t.version + 1);
+    let res = funnel_task::Entity::update_many()
+        .set(change)
+        .filter(funnel_task::Column::Id.eq(t.id))
+        .filter(funnel_task::Column::Version.eq(t.version))
+        .filter(funnel_task::Column::Status.eq(TaskStatus::Pending))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Ok(None);
+    }
+    task_by_id(db, t.id).await
+}
+
+/// Alerts in the scope (track-wide: an account manager sees none), newest first, at most `limit`.
+pub async fn alerts(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    track_id: Option<i64>,
+    open: Option<bool>,
+    limit: u64,
+) -> AppResult<Vec<funnel_alert::Model>> {
+    let mut q = funnel_alert::Entity::find();
+    q = match scope {
+        Scope::All => q,
+        Scope::Tracks(ids) => q.filter(funnel_alert::Column::TrackId.is_in(ids.iter().copied())),
+        Scope::Owner(_) => return Ok(Vec::new()),
+    };
+    if let Some(t) = track_id {
+        q = q.filter(funnel_alert::Column::TrackId.eq(t));
+    }
+    if let Some(open) = open {
+        q = q.filter(if open {
+            funnel_alert::Column::AttributedAt.is_null()
+        } else {
+            funnel_alert::Column::AttributedAt.is_not_null()
+        });
+    }
+    Ok(q.order_by_desc(funnel_alert::Column::Month)
+        .order_by_desc(funnel_alert::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// What a funnel task list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub alert_id: Option<i64>,
+    pub track_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    pub status: Option<TaskStatus>,
+}
+
+/// Tasks in the scope (an account manager: his own; a director: his tracks' and his own), newest first.
+pub async fn tasks(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    user_id: i64,
+    f: &TaskFilter,
+    limit: u64,
+) -> AppResult<Vec<funnel_task::Model>> {
+    use funnel_task::Column as C;
+    let mut q = funnel_task::Entity::find();
+    q = match scope {
+        Scope::All => q,
+        Scope::Tracks(ids) => q.filter(
+            Condition::any()
+                .add(C::TrackId.is_in(ids.iter().copied()))
+                .add(C::OwnerId.eq(user_id)),
+        ),
+        Scope::Owner(id) => q.filter(C::OwnerId.eq(*id)),
+    };
+    if let Some(a) = f.alert_id {
+        q = q.filter(C::AlertId.eq(a));
+    }
+    if let Some(t) = f.track_id {
+        q = q.filter(C::TrackId.eq(t));
+    }
+    if let Some(o) = f.owner_id {
+        q = q.filter(C::OwnerId.eq(o));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(C::Status.eq(s));
+    }
+    Ok(q.order_by_desc(C::Id).limit(limit).all(db).await?)
+}
+
+/// Opportunities `owner` created in `track` at or after `since` (an add task's progress).
+pub async fn added_since(db: &impl ConnectionTrait, owner: i64, track: i64, since: DateTime<Utc>) -> AppResult<i64> {
+    let n = opportunity::Entity::find()
+        .filter(opportunity::Column::OwnerId.eq(owner))
+        .filter(opportunity::Column::TrackId.eq(track))
+        .filter(opportunity::Column::CreatedAt.gte(since))
+        .filter(opportunity::Column::Status.ne(OpportunityStatus::Lost))
+        .count(db)
+        .await?;
+    Ok(i64::try_from(n).unwrap_or(i64::MAX))
+}

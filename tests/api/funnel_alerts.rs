@@ -1,0 +1,484 @@
+//! Funnel alerts (漏斗健康度告警): the month-end check on each track's live
+//! funnel, once per month and caught up after downtime; the director's
+//! attribution; add / reactivate tasks to his account managers, done only
+//! when the work shows; and who sees, counts or is sent what.
+
+use crate::helpers::*;
+use entity::{OpportunityStatus, Stage};
+use serde_json::{Value, json};
+
+const IMPORT: &str = "mutation($k: ErpKind!, $rows: [ErpRowInput!]!) { importErpBatch(kind: $k, rows: $rows) { inserted } }";
+
+const ALERTS: &str = "query($t: ID, $o: Boolean, $f: Int) { funnelAlerts(trackId: $t, open: $o, first: $f) {
+  id month open version businessLine coverage coverageBelow coverageAlertBelow conversion conversionBelow
+  weightedPipeline remainingTarget attribution attributionText attributedBy { email } track { id } tasks { id } } }";
+
+const ATTRIBUTE: &str = "mutation($i: AttributeFunnelAlertInput!) { attributeFunnelAlert(input: $i) {
+  id open version attribution attributionLabel attributionText attributedBy { email } } }";
+
+const DISPATCH: &str = "mutation($i: DispatchFunnelTaskInput!) { dispatchFunnelTask(input: $i) {
+  id kind count status added reactivated owner { email } alert { id } opportunity { id } track { id } } }";
+
+const COMPLETE: &str = "mutation($id: ID!, $n: String!) { completeFunnelTask(id: $id, note: $n) { id status doneNote doneAt } }";
+
+const TASKS: &str = "query($f: FunnelTaskFilter) { funnelTasks(filter: $f) { id kind owner { email } track { id } } }";
+
+/// Both tracks have a 2026 order target and a thin funnel (100 000 yuan
+/// deals against millions left to book): both are below the 1.5 coverage
+/// line. Track 1 also has a shelved deal of a1 to reactivate.
+async fn fixture(app: &TestApp) -> i64 {
+    app.clock.set("2026-11-20T02:00:00Z".parse().unwrap());
+    let admin = app.login("admin@test.local").await;
+    let mut targets: Vec<Value> = Vec::new();
+    for m in 1..=12 {
+        targets.push(json!({ "month": format!("2026-{m:02}"), "track": "消费电子I", "amount": "1000000" }));
+        targets.push(json!({ "month": format!("2026-{m:02}"), "track": "医疗器械", "amount": "100000" }));
+    }
+    app.post(Some(&admin), IMPORT, json!({ "k": "ORDER_TARGETS", "rows": targets }))
+        .await
+        .data();
+    let recent = sh(2026, 11, 18);
+    for (owner, track) in [(org::A1, org::T1), (org::A3, org::T2)] {
+        app.insert_deal(DealSpec {
+            last_activity_at: recent,
+            stage_entered_at: sh(2026, 11, 1),
+            ..DealSpec::new(owner, track)
+        })
+        .await;
+    }
+    app.insert_deal(DealSpec {
+        status: OpportunityStatus::Shelved,
+        stage: Stage::Quotation,
+        last_activity_at: sh(2026, 9, 1),
+        stage_entered_at: sh(2026, 8, 1),
+        ..DealSpec::new(org::A1, org::T1)
+    })
+    .await
+}
+
+/// 23:59 on 30 November in Shanghai: the month's last day, after the scan hour.
+fn november_end() -> chrono::DateTime<chrono::Utc> {
+    "2026-11-30T15:59:00Z".parse().unwrap()
+}
+
+async fn alerts_of(app: &TestApp, who: &str) -> Vec<Value> {
+    let token = app.login(&format!("{who}@test.local")).await;
+    let r = app.post(Some(&token), ALERTS, json!({})).await;
+    r.data()["funnelAlerts"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_check_runs_once_on_a_months_last_day_and_catches_up_once_after_downtime() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    let funnel_check = |app: &TestApp| {
+        let state = app.state.clone();
+        async move { api::service::funnel_alerts::run_due(&state, state.clock.now()).await.unwrap() }
+    };
+    // Not the last day yet: nothing (and no check of a month before the first run).
+    app.clock.set("2026-11-29T15:59:00Z".parse().unwrap());
+    assert!(funnel_check(&app).await.is_none());
+    // 00:30 on the last day, before the 01:00 scan hour: nothing yet.
+    app.clock.set("2026-11-29T16:30:00Z".parse().unwrap());
+    assert!(funnel_check(&app).await.is_none());
+    app.clock.set(november_end());
+    let report = funnel_check(&app).await.expect("the check runs on the last day");
+    assert_eq!(report.month.to_string(), "2026-11-01");
+    assert_eq!(report.tracks_checked, 2);
+    assert_eq!(report.raised.len(), 2, "{report:?}");
+    // The same day again, and the scheduler's own entry point: nothing twice.
+    assert!(funnel_check(&app).await.is_none());
+    api::jobs::run_due_jobs(&app.state).await.unwrap();
+    assert_eq!(app.count_rows("funnel_alert").await, 2);
+    // The process is down over 31 December; on 2 January the December check is caught up, once.
+    app.clock.set("2027-01-02T02:00:00Z".parse().unwrap());
+    let caught_up = funnel_check(&app).await.expect("a missed month-end is caught up");
+    assert_eq!(caught_up.month.to_string(), "2026-12-01");
+    assert!(funnel_check(&app).await.is_none());
+    assert_eq!(app.count_rows("funnel_alert").await, 4);
+
+    // The admin may run a month again: alerted tracks are not alerted twice.
+    let admin = app.login("admin@test.local").await;
+    let run = "mutation($d: Date) { runFunnelCheck(asOf: $d) { month tracksChecked alreadyAlerted raised { id } } }";
+    let again = app.post(Some(&admin), run, json!({ "d": "2026-11-15" })).await;
+    let again = &again.data()["runFunnelCheck"];
+    assert_eq!(again["month"], "2026-11");
+    assert_eq!(again["alreadyAlerted"], 2);
+    assert_eq!(again["raised"], json!([]));
+    // Too far from today, and not the admin's to ask for: refused, nothing written.
+    let far = app.post(Some(&admin), run, json!({ "d": "2020-01-31" })).await;
+    assert_eq!(far.code(), "VALIDATION");
+    assert_eq!(far.fields(), vec!["asOf"]);
+    let d1 = app.login("d1@test.local").await;
+    assert_eq!(app.post(Some(&d1), run, json!({})).await.code(), "FORBIDDEN");
+    assert_eq!(app.count_rows("funnel_alert").await, 4);
+}
+
+#[tokio::test]
+async fn a_raised_alert_holds_the_figures_of_its_run_and_is_seen_by_its_tracks_directors_only() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    app.clock.set(november_end());
+    api::service::funnel_alerts::run_due(&app.state, november_end())
+        .await
+        .unwrap()
+        .unwrap();
+    let all = alerts_of(&app, "ceo").await;
+    assert_eq!(all.len(), 2);
+    let t1 = all.iter().find(|a| a["track"]["id"] == "1").unwrap();
+    assert_eq!(t1["month"], "2026-11");
+    assert_eq!(t1["open"], true);
+    assert_eq!(t1["businessLine"], "MOLDING_INTEGRATED");
+    assert_eq!(t1["coverageBelow"], true);
+    assert_eq!(t1["coverageAlertBelow"], 1.5);
+    // Nothing booked in 2026: the whole 12 000 000 is left; no outcome, no conversion.
+    assert_eq!(t1["remainingTarget"], "12000000.00");
+    assert_eq!(t1["conversion"], Value::Null);
+    assert_eq!(t1["conversionBelow"], false);
+    for who in ["secretary", "admin"] {
+        assert_eq!(alerts_of(&app, who).await.len(), 2, "{who}");
+    }
+    let d1 = alerts_of(&app, "d1").await;
+    assert_eq!(d1.len(), 1);
+    assert_eq!(d1[0]["track"]["id"], "1");
+    let d2 = alerts_of(&app, "d2").await;
+    assert_eq!(d2.len(), 1);
+    assert_eq!(d2[0]["track"]["id"], "2");
+    for who in ["a1", "a2", "a3"] {
+        assert!(alerts_of(&app, who).await.is_empty(), "{who}");
+    }
+    // Another track's alert by id, or by its track: not found, not counted.
+    let token = app.login("d2@test.local").await;
+    let one = app
+        .post(
+            Some(&token),
+            "query($id: ID!) { funnelAlert(id: $id) { id } }",
+            json!({ "id": t1["id"] }),
+        )
+        .await;
+    assert_eq!(one.code(), "NOT_FOUND");
+    let by_track = app.post(Some(&token), ALERTS, json!({ "t": "1" })).await;
+    assert_eq!(by_track.data()["funnelAlerts"], json!([]));
+    let a1 = app.login("a1@test.local").await;
+    let one = app
+        .post(
+            Some(&a1),
+            "query($id: ID!) { funnelAlert(id: $id) { id } }",
+            json!({ "id": t1["id"] }),
+        )
+        .await;
+    assert_eq!(one.code(), "NOT_FOUND");
+    // Bounded: more than a page is refused.
+    let ceo = app.login("ceo@test.local").await;
+    let big = app.post(Some(&ceo), ALERTS, json!({ "f": 1000 })).await;
+    assert_eq!(big.fields(), vec!["first"]);
+}
+
+#[tokio::test]
+async fn the_director_attributes_once_and_bad_answers_change_nothing() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    app.clock.set(november_end());
+    api::service::funnel_alerts::run_due(&app.state, november_end()).await.unwrap();
+    let alert = alerts_of(&app, "d1").await.remove(0);
+    let id = alert["id"].as_str().unwrap().to_owned();
+    let d1 = app.login("d1@test.local").await;
+    // OTHER without a text, a text too long: every field told, nothing written.
+    let bad = app
+        .post(
+            Some(&d1),
+            ATTRIBUTE,
+            json!({ "i": { "alertId": id, "attribution": "OTHER", "version": 1 } }),
+        )
+        .await;
+    assert_eq!(bad.code(), "VALIDATION");
+    assert_eq!(bad.fields(), vec!["text"]);
+    let long = app
+        .post(
+            Some(&d1),
+            ATTRIBUTE,
+            json!({ "i": { "alertId": "x", "attribution": "OTHER", "text": "长".repeat(5000), "version": 1 } }),
+        )
+        .await;
+    let mut fields = long.fields();
+    fields.sort();
+    assert_eq!(fields, vec!["alertId", "text"]);
+    // Not his track's director, not a director, a stale version.
+    for who in ["d2", "ceo", "a1"] {
+        let token = app.login(&format!("{who}@test.local")).await;
+        let r = app
+            .post(
+                Some(&token),
+                ATTRIBUTE,
+                json!({ "i": { "alertId": id, "attribution": "LARGE_QUALITY_DEALS", "version": 1 } }),
+            )
+            .await;
+        let want = if who == "ceo" { "FORBIDDEN" } else { "NOT_FOUND" };
+        assert_eq!(r.code(), want, "{who}");
+    }
+    let stale = app
+        .post(
+            Some(&d1),
+            ATTRIBUTE,
+            json!({ "i": { "alertId": id, "attribution": "LARGE_QUALITY_DEALS", "version": 7 } }),
+        )
+        .await;
+    assert_eq!(stale.code(), "CONFLICT");
+    assert_eq!(alerts_of(&app, "d1").await[0]["open"], true);
+
+    // Eight concurrent answers: exactly one wins.
+    let mut calls = Vec::new();
+    for n in 0..8 {
+        let (app_ref, token, id) = (&app, d1.clone(), id.clone());
+        calls.push(async move {
+            app_ref
+                .post(
+                    Some(&token),
+                    ATTRIBUTE,
+                    json!({ "i": { "alertId": id, "attribution": "OTHER", "text": format!("客户年底集中下单 {n}"), "version": 1 } }),
+                )
+                .await
+        });
+    }
+    let results = futures_util::future::join_all(calls).await;
+    let won: Vec<_> = results.iter().filter(|r| r.0["errors"].is_null()).collect();
+    assert_eq!(won.len(), 1, "{results:?}");
+    for r in results.iter().filter(|r| !r.0["errors"].is_null()) {
+        assert!(["CONFLICT", "VALIDATION"].contains(&r.code()), "{r:?}");
+    }
+    let done = &won[0].data()["attributeFunnelAlert"];
+    assert_eq!(done["open"], false);
+    assert_eq!(done["attribution"], "OTHER");
+    assert_eq!(done["attributionLabel"], "其他");
+    assert_eq!(done["attributedBy"]["email"], "d1@test.local");
+    // Once attributed, it stays.
+    let again = app
+        .post(
+            Some(&d1),
+            ATTRIBUTE,
+            json!({ "i": { "alertId": id, "attribution": "SWITCHING_TRACKS", "version": 2 } }),
+        )
+        .await;
+    assert_eq!(again.code(), "VALIDATION");
+    let open = app.post(Some(&d1), ALERTS, json!({ "o": true })).await;
+    assert_eq!(open.data()["funnelAlerts"], json!([]));
+}
+
+#[tokio::test]
+async fn tasks_go_to_the_tracks_account_managers_and_are_done_only_when_the_work_shows() {
+    let app = spawn_app().await;
+    let shelved = fixture(&app).await;
+    app.clock.set(november_end());
+    api::service::funnel_alerts::run_due(&app.state, november_end()).await.unwrap();
+    let alert = alerts_of(&app, "d1").await.remove(0);
+    let alert_id = alert["id"].as_str().unwrap().to_owned();
+    let other_alert = alerts_of(&app, "d2").await.remove(0)["id"].as_str().unwrap().to_owned();
+    let d1 = app.login("d1@test.local").await;
+
+    // Every problem at once: another track's account manager, a count and a deal mixed up,
+    // a past due date, a missing description.
+    let bad = app
+        .post(
+            Some(&d1),
+            DISPATCH,
+            json!({ "i": { "alertId": alert_id, "kind": "ADD_OPPORTUNITIES", "ownerId": org::A3.to_string(),
+                "opportunityId": shelved.to_string(), "dueAt": "2026-01-01T00:00:00Z", "description": "" } }),
+        )
+        .await;
+    assert_eq!(bad.code(), "VALIDATION");
+    let mut fields = bad.fields();
+    fields.sort();
+    assert_eq!(fields, vec!["count", "description", "dueAt", "opportunityId", "ownerId"]);
+    // Another track's alert, and a deal that is active and followed up.
+    let active = app
+        .insert_deal(DealSpec {
+            last_activity_at: sh(2026, 11, 29),
+            ..DealSpec::new(org::A1, org::T1)
+        })
+        .await;
+    let bad = app
+        .post(
+            Some(&d1),
+            DISPATCH,
+            json!({ "i": { "alertId": other_alert, "kind": "REACTIVATE", "ownerId": org::A1.to_string(),
+                "opportunityId": active.to_string(), "description": "激活" } }),
+        )
+        .await;
+    let mut fields = bad.fields();
+    fields.sort();
+    assert_eq!(fields, vec!["alertId"], "{bad:?}");
+    let bad = app
+        .post(
+            Some(&d1),
+            DISPATCH,
+            json!({ "i": { "trackId": "1", "kind": "REACTIVATE", "ownerId": org::A1.to_string(),
+                "opportunityId": active.to_string(), "description": "激活" } }),
+        )
+        .await;
+    assert_eq!(bad.fields(), vec!["opportunityId"]);
+    // Only a director dispatches.
+    let ceo = app.login("ceo@test.local").await;
+    let r = app
+        .post(
+            Some(&ceo),
+            DISPATCH,
+            json!({ "i": { "trackId": "1", "kind": "ADD_OPPORTUNITIES", "count": 1, "ownerId": org::A1.to_string(), "description": "补充" } }),
+        )
+        .await;
+    assert_eq!(r.code(), "FORBIDDEN");
+    assert_eq!(app.count_rows("funnel_task").await, 0);
+
+    // A reactivation for a1, and an add task for a2.
+    let re = app
+        .post(
+            Some(&d1),
+            DISPATCH,
+            json!({ "i": { "alertId": alert_id, "kind": "REACTIVATE", "ownerId": org::A1.to_string(),
+                "opportunityId": shelved.to_string(), "description": "激活搁置的报价商机" } }),
+        )
+        .await;
+    let re = re.data()["dispatchFunnelTask"].clone();
+    assert_eq!(re["status"], "PENDING");
+    assert_eq!(re["reactivated"], false);
+    assert_eq!(re["track"]["id"], "1");
+    assert_eq!(re["alert"]["id"], alert_id.as_str());
+    let add = app
+        .post(
+            Some(&d1),
+            DISPATCH,
+            json!({ "i": { "alertId": alert_id, "kind": "ADD_OPPORTUNITIES", "count": 2, "ownerId": org::A2.to_string(),
+                "description": "补充两个新商机", "dueAt": "2026-12-15T10:00:00Z" } }),
+        )
+        .await;
+    let add = add.data()["dispatchFunnelTask"].clone();
+    assert_eq!(add["added"], 0);
+
+    // Who sees which task.
+    let seen = |who: &'static str| {
+        let app = &app;
+        async move {
+            let token = app.login(&format!("{who}@test.local")).await;
+            let r = app.post(Some(&token), TASKS, json!({})).await;
+            r.data()["funnelTasks"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(seen("d1").await, 2);
+    assert_eq!(seen("ceo").await, 2);
+    assert_eq!(seen("a1").await, 1);
+    assert_eq!(seen("a2").await, 1);
+    assert_eq!(seen("a3").await, 0);
+    assert_eq!(seen("d2").await, 0);
+
+    // Not done before the work shows; not someone else's to complete.
+    let a1 = app.login("a1@test.local").await;
+    let a2 = app.login("a2@test.local").await;
+    let early = app.post(Some(&a1), COMPLETE, json!({ "id": re["id"], "n": "已联系" })).await;
+    assert_eq!(early.code(), "VALIDATION");
+    let theirs = app.post(Some(&a2), COMPLETE, json!({ "id": re["id"], "n": "已联系" })).await;
+    assert_eq!(theirs.code(), "NOT_FOUND");
+    // a1 reactivates the deal (a follow-up): now it is done.
+    app.clock.set("2026-12-01T02:00:00Z".parse().unwrap());
+    let v = app.version_of(&a1, &shelved.to_string()).await;
+    let r = app
+        .post(
+            Some(&a1),
+            "mutation($id: ID!, $v: Int!) { reactivateOpportunity(id: $id, version: $v) { status } }",
+            json!({ "id": shelved.to_string(), "v": v }),
+        )
+        .await;
+    assert_eq!(r.data()["reactivateOpportunity"]["status"], "ACTIVE");
+    let done = app.post(Some(&a1), COMPLETE, json!({ "id": re["id"], "n": "客户重启项目" })).await;
+    let done = &done.data()["completeFunnelTask"];
+    assert_eq!(done["status"], "DONE");
+    assert_eq!(done["doneNote"], "客户重启项目");
+    let twice = app.post(Some(&a1), COMPLETE, json!({ "id": re["id"], "n": "again" })).await;
+    assert_eq!(twice.code(), "VALIDATION");
+
+    // a2 adds one deal of the two asked: not yet; a second: done.
+    app.quick_deal(&a2, "新客户A").await;
+    let early = app.post(Some(&a2), COMPLETE, json!({ "id": add["id"], "n": "已补充" })).await;
+    assert_eq!(early.code(), "VALIDATION");
+    app.quick_deal(&a2, "新客户B").await;
+    let done = app.post(Some(&a2), COMPLETE, json!({ "id": add["id"], "n": "已补充" })).await;
+    assert_eq!(done.data()["completeFunnelTask"]["status"], "DONE");
+    let task = app
+        .post(
+            Some(&d1),
+            "query($f: FunnelTaskFilter) { funnelTasks(filter: $f) { id added status } }",
+            json!({ "f": { "ownerId": org::A2.to_string() } }),
+        )
+        .await;
+    assert_eq!(task.data()["funnelTasks"][0]["added"], 2);
+}
+
+#[tokio::test]
+async fn funnel_events_reach_the_tracks_directors_and_the_tasks_owner_and_no_one_else() {
+    use crate::websocket::{Got, next, open, send};
+    let app = spawn_app().await;
+    fixture(&app).await;
+    let people = ["ceo", "secretary", "admin", "d1", "d2", "a1", "a2", "a3"];
+    let sub = json!({ "id": "f", "type": "subscribe", "payload": { "query":
+        "subscription { funnelEvents(after: \"0\") { id kind notification alert { id track { id } } } }" } });
+    let mut sockets = Vec::new();
+    for who in people {
+        let token = app.login(&format!("{who}@test.local")).await;
+        let mut ws = open(&app, &token).await;
+        send(&mut ws, sub.clone()).await;
+        sockets.push((who, ws));
+    }
+    app.clock.set(november_end());
+    api::jobs::run_due_jobs(&app.state).await.unwrap();
+    let d1 = app.login("d1@test.local").await;
+    let alert = alerts_of(&app, "d1").await.remove(0);
+    app.post(
+        Some(&d1),
+        DISPATCH,
+        json!({ "i": { "alertId": alert["id"], "kind": "ADD_OPPORTUNITIES", "count": 1, "ownerId": org::A1.to_string(), "description": "补充一个新商机" } }),
+    )
+    .await
+    .data();
+    // Unattributed past its due time: overdue, told to the track's directors once.
+    app.clock.set("2026-12-10T02:00:00Z".parse().unwrap());
+    api::jobs::run_due_jobs(&app.state).await.unwrap();
+    api::jobs::run_due_jobs(&app.state).await.unwrap();
+    let mut got = std::collections::HashMap::new();
+    for (who, ws) in &mut sockets {
+        let mut seen = Vec::new();
+        while let Some(Got::Json(m)) = next(ws, 1).await {
+            assert!(m["payload"]["errors"].is_null(), "{who}: {m}");
+            let e = &m["payload"]["data"]["funnelEvents"];
+            if e["kind"] == "FUNNEL_ALERT_RAISED" {
+                let name = if e["alert"]["track"]["id"] == "1" {
+                    "消费电子I"
+                } else {
+                    "医疗器械"
+                };
+                assert_eq!(e["notification"], format!("漏斗健康度告警：{name} 2026-11"), "{who}");
+            }
+            let track = e["alert"]["track"]["id"].as_str().unwrap_or("-").to_owned();
+            seen.push(format!("{}:{track}", e["kind"].as_str().unwrap()));
+        }
+        got.insert(*who, seen);
+    }
+    // Neither alert is attributed (a task is no attribution): both fall overdue, told once.
+    assert_eq!(got["d1"], vec!["FUNNEL_ALERT_RAISED:1", "FUNNEL_ALERT_OVERDUE:1"], "{got:?}");
+    assert_eq!(got["d2"], vec!["FUNNEL_ALERT_RAISED:2", "FUNNEL_ALERT_OVERDUE:2"]);
+    assert_eq!(got["a1"], vec!["FUNNEL_TASK_ASSIGNED:-"]);
+    for who in ["ceo", "secretary", "admin"] {
+        let mut all = got[who].clone();
+        all.sort();
+        assert_eq!(
+            all,
+            vec![
+                "FUNNEL_ALERT_OVERDUE:1",
+                "FUNNEL_ALERT_OVERDUE:2",
+                "FUNNEL_ALERT_RAISED:1",
+                "FUNNEL_ALERT_RAISED:2"
+            ],
+            "{who}"
+        );
+    }
+    for who in ["a2", "a3"] {
+        assert!(got[who].is_empty(), "{who}: {:?}", got[who]);
+    }
+}

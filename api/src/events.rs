@@ -34,9 +34,10 @@ pub struct EventBus {
     /// opening report's kept answer is good while it stands.
     meetings: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Moved on after every mutation this process ran (over HTTP or a
-    /// socket: `graphql::Pipeline`) and by opportunity or alert events from
-    /// other processes: the order-health board's and the funnel's kept
-    /// answers are good while it stands.
+    /// socket: `graphql::Pipeline`) and by alert events from other
+    /// processes: the order-health board's and the funnel's kept answers are
+    /// good while it stands. A deal written by another process appends no
+    /// event: such a change shows here within the answers' 60 s life.
     deals: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 

@@ -31,7 +31,10 @@ pub async fn run_due_jobs(state: &AppState) -> AppResult<Option<ScanReport>> {
     crate::service::meetings::announce_reports(state, now).await?;
     crate::service::meetings::remind(state, now).await?;
     // The month-end funnel check (caught up once after downtime), then funnel alerts overdue.
-    crate::service::funnel_alerts::run_due(state, now).await?;
+    // Its failure is logged, not the end of this tick: the anomaly scan still runs.
+    if let Err(e) = crate::service::funnel_alerts::run_due(state, now).await {
+        tracing::error!(error = ?e, "funnel check failed");
+    }
     let settings = store::settings::load(&state.db).await?;
     let local = now.with_timezone(&settings.timezone);
     // An hour past 23 (saved before it was validated) would never come: run at 23.

@@ -106,9 +106,10 @@ async fn the_check_runs_once_on_a_months_last_day_and_catches_up_once_after_down
     assert_eq!(again["alreadyAlerted"], 2);
     assert_eq!(again["raised"], json!([]));
     // Too far from today, and not the admin's to ask for: refused, nothing written.
-    let far = app.post(Some(&admin), run, json!({ "d": "2020-01-31" })).await;
-    assert_eq!(far.code(), "VALIDATION");
-    assert_eq!(far.fields(), vec!["asOf"]);
+    for d in ["2020-01-31", "2027-02-01"] {
+        let far = app.post(Some(&admin), run, json!({ "d": d })).await;
+        assert_eq!(far.fields(), vec!["asOf"], "{d}");
+    }
     let d1 = app.login("d1@test.local").await;
     assert_eq!(app.post(Some(&d1), run, json!({})).await.code(), "FORBIDDEN");
     assert_eq!(app.count_rows("funnel_alert").await, 4);
@@ -170,7 +171,13 @@ async fn a_raised_alert_holds_the_figures_of_its_run_and_is_seen_by_its_tracks_d
     assert_eq!(one.code(), "NOT_FOUND");
     // Bounded: more than a page is refused.
     let ceo = app.login("ceo@test.local").await;
-    let big = app.post(Some(&ceo), ALERTS, json!({ "f": 1000 })).await;
+    let big = app
+        .post(
+            Some(&ceo),
+            "query($f: Int) { funnelAlerts(first: $f) { id } }",
+            json!({ "f": 1000 }),
+        )
+        .await;
     assert_eq!(big.fields(), vec!["first"]);
 }
 
@@ -316,6 +323,49 @@ async fn tasks_go_to_the_tracks_account_managers_and_are_done_only_when_the_work
         )
         .await;
     assert_eq!(bad.fields(), vec!["opportunityId"]);
+    // Another account manager's deal is not a1's to reactivate.
+    let a2s = app
+        .insert_deal(DealSpec {
+            status: OpportunityStatus::Shelved,
+            ..DealSpec::new(org::A2, org::T1)
+        })
+        .await;
+    let bad = app
+        .post(
+            Some(&d1),
+            DISPATCH,
+            json!({ "i": { "trackId": "1", "kind": "REACTIVATE", "ownerId": org::A1.to_string(),
+                "opportunityId": a2s.to_string(), "description": "激活" } }),
+        )
+        .await;
+    assert_eq!(bad.fields(), vec!["opportunityId"]);
+    // Another track: refused as such, nothing of its members or deals told.
+    let t2_deal = app
+        .insert_deal(DealSpec {
+            status: OpportunityStatus::Shelved,
+            ..DealSpec::new(org::A3, org::T2)
+        })
+        .await;
+    for (owner, deal) in [(org::A3, t2_deal), (org::A1, t2_deal + 1000)] {
+        let bad = app
+            .post(
+                Some(&d1),
+                DISPATCH,
+                json!({ "i": { "trackId": "2", "kind": "REACTIVATE", "ownerId": owner.to_string(),
+                    "opportunityId": deal.to_string(), "description": "激活" } }),
+            )
+            .await;
+        assert_eq!(bad.fields(), vec!["trackId"], "{bad:?}");
+    }
+    // A malformed alert id is that one problem, not a missing track too.
+    let bad = app
+        .post(
+            Some(&d1),
+            DISPATCH,
+            json!({ "i": { "alertId": "abc", "kind": "ADD_OPPORTUNITIES", "count": 1, "ownerId": org::A1.to_string(), "description": "补充" } }),
+        )
+        .await;
+    assert_eq!(bad.fields(), vec!["alertId"]);
     // Only a director dispatches.
     let ceo = app.login("ceo@test.local").await;
     let r = app

@@ -397,7 +397,9 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("run the funnel check", "运行漏斗健康度检查"),
     ("funnel alert", "漏斗健康度告警"),
     ("funnel task", "漏斗任务"),
-    ("must lie within a year of today", "须在今天前后一年之内"),
+    ("must lie within a year of today", "须在今天之前一年之内"),
+    ("must not lie in a month to come", "不能是以后的月份"),
+    ("is not a deal of the task's owner", "不是该任务负责人的商机"),
     ("is required when the attribution is OTHER", "归因为“其他”时必填"),
     (
         "only a director of the track attributes its funnel alert",

@@ -117,6 +117,7 @@ impl FunnelAlert {
         i64::from(self.0.version)
     }
     /// The tasks dispatched for it that the viewer sees (at most 100, newest first).
+    #[graphql(complexity = "10 + 100 * child_complexity")]
     async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<FunnelTask>> {
         let alert = self.0.id.to_string();
         let found = svc::list_tasks(ctx::state(ctx)?, ctx::viewer(ctx)?, Some(&alert), None, None, None, Some(100)).await?;

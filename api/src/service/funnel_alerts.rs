@@ -100,7 +100,11 @@ pub async fn run_check_for(state: &AppState, viewer: &Viewer, as_of: Option<Naiv
     let settings = store::settings::load(&state.db).await?;
     let today = calendar::local_date(state.clock.now(), settings.timezone);
     let as_of = as_of.unwrap_or(today);
-    if (as_of - today).num_days().abs() > 366 {
+    // A month to come is not checked ahead of its end: its real check would find it alerted.
+    if calendar::month_start(as_of) > calendar::month_start(today) {
+        return Err(AppError::invalid("asOf", "must not lie in a month to come"));
+    }
+    if (today - as_of).num_days() > 366 {
         return Err(AppError::invalid("asOf", "must lie within a year of today"));
     }
     run_check(state, rules::month_end(as_of)).await
@@ -314,18 +318,27 @@ pub async fn dispatch(state: &AppState, viewer: &Viewer, ask: TaskAsk) -> AppRes
     match track_id {
         Some(t) if viewer.track_ids.contains(&t) => {}
         Some(_) => p.add("trackId", "is not one of your tracks"),
-        None if alert_id.is_none() => p.add("trackId", "is required without an alert"),
+        None if ask.alert_id.is_none() => p.add("trackId", "is required without an alert"),
         None => {}
     }
+    // Nothing of another track is looked up: its members and deals stay unknown to him.
+    let track_id = track_id.filter(|t| viewer.track_ids.contains(t));
     if let (Some(t), Some(owner)) = (track_id, owner_id) {
         let members = store::tracks::members_of(&state.db, &[t]).await?;
         if !members.get(&t).is_some_and(|m| m.contains(&owner)) {
             p.add("ownerId", "is not an account manager of the track");
         }
     }
-    if let (Some(t), Some(o)) = (track_id, opportunity_id) {
+    let reactivation = (ask.kind == FunnelTaskKind::Reactivate).then_some(opportunity_id).flatten();
+    if let (Some(t), Some(o)) = (track_id, reactivation) {
         match store::opportunities::by_id(&state.db, o).await? {
             Some(deal) if deal.track_id == t => {
+                // Its owner follows it up: a deal of another account manager is not his to reactivate.
+                p.check(
+                    owner_id.is_some_and(|owner| owner != deal.owner_id),
+                    "opportunityId",
+                    "is not a deal of the task's owner",
+                );
                 let settings = store::settings::load(&state.db).await?;
                 let active_since = calendar::recent_cutoff(now, settings.active_window_days, settings.timezone);
                 p.check(

@@ -14,6 +14,7 @@ mod m20261203_000009_meeting_notices;
 mod m20261204_000010_task_decisions;
 mod m20261204_000011_funnel_index;
 mod m20261204_000012_funnel_alerts;
+mod m20261204_000013_funnel_snapshots;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_task_decisions::Migration),
             Box::new(m20261204_000011_funnel_index::Migration),
             Box::new(m20261204_000012_funnel_alerts::Migration),
+            Box::new(m20261204_000013_funnel_snapshots::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ const IMPORT: &str = "mutation($k: ErpKind!, $rows: [ErpRowInput!]!) { importErp
 
 const ALERTS: &str = "query($t: ID, $o: Boolean, $f: Int) { funnelAlerts(trackId: $t, open: $o, first: $f) {
   id month open version businessLine coverage coverageBelow coverageAlertBelow conversion conversionBelow
-  weightedPipeline remainingTarget attribution attributionText attributedBy { email } track { id } tasks { id } } }";
+  weightedPipeline remainingTarget attribution attributionText attributedBy { email } track { id } } }";
 
 const ATTRIBUTE: &str = "mutation($i: AttributeFunnelAlertInput!) { attributeFunnelAlert(input: $i) {
   id open version attribution attributionLabel attributionText attributedBy { email } } }";
@@ -86,6 +86,7 @@ async fn the_check_runs_once_on_a_months_last_day_and_catches_up_once_after_down
     assert_eq!(report.month.to_string(), "2026-11-01");
     assert_eq!(report.tracks_checked, 2);
     assert_eq!(report.raised.len(), 2, "{report:?}");
+    assert_eq!(report.snapshots_taken, 2);
     // The same day again, and the scheduler's own entry point: nothing twice.
     assert!(funnel_check(&app).await.is_none());
     api::jobs::run_due_jobs(&app.state).await.unwrap();
@@ -99,11 +100,12 @@ async fn the_check_runs_once_on_a_months_last_day_and_catches_up_once_after_down
 
     // The admin may run a month again: alerted tracks are not alerted twice.
     let admin = app.login("admin@test.local").await;
-    let run = "mutation($d: Date) { runFunnelCheck(asOf: $d) { month tracksChecked alreadyAlerted raised { id } } }";
+    let run = "mutation($d: Date) { runFunnelCheck(asOf: $d) { month tracksChecked alreadyAlerted snapshotsTaken raised { id } } }";
     let again = app.post(Some(&admin), run, json!({ "d": "2026-11-15" })).await;
     let again = &again.data()["runFunnelCheck"];
     assert_eq!(again["month"], "2026-11");
     assert_eq!(again["alreadyAlerted"], 2);
+    assert_eq!(again["snapshotsTaken"], 0);
     assert_eq!(again["raised"], json!([]));
     // Too far from today, and not the admin's to ask for: refused, nothing written.
     for d in ["2020-01-31", "2027-02-01"] {
@@ -459,6 +461,30 @@ async fn tasks_go_to_the_tracks_account_managers_and_are_done_only_when_the_work
         )
         .await;
     assert_eq!(task.data()["funnelTasks"][0]["added"], 2);
+
+    // An alert is answered with at most 20 tasks.
+    for n in 2..21 {
+        let r = app
+            .post(
+                Some(&d1),
+                DISPATCH,
+                json!({ "i": { "alertId": alert_id, "kind": "ADD_OPPORTUNITIES", "count": 1, "ownerId": org::A1.to_string(), "description": format!("补充 {n}") } }),
+            )
+            .await;
+        if n < 20 {
+            r.data();
+        } else {
+            assert_eq!(r.fields(), vec!["alertId"]);
+        }
+    }
+    let of_alert = app
+        .post(
+            Some(&d1),
+            "query($f: FunnelTaskFilter) { funnelTasks(filter: $f, first: 100) { id } }",
+            json!({ "f": { "alertId": alert_id } }),
+        )
+        .await;
+    assert_eq!(of_alert.data()["funnelTasks"].as_array().unwrap().len(), 20);
 }
 
 #[tokio::test]
@@ -531,4 +557,60 @@ async fn funnel_events_reach_the_tracks_directors_and_the_tasks_owner_and_no_one
     for who in ["a2", "a3"] {
         assert!(got[who].is_empty(), "{who}: {:?}", got[who]);
     }
+}
+
+#[tokio::test]
+async fn every_tracks_figures_are_kept_at_each_month_end_for_its_trend() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    app.clock.set(november_end());
+    api::jobs::run_due_jobs(&app.state).await.unwrap();
+    // Down over 31 December: caught up on 2 January, read as of December's last instant.
+    app.clock.set("2027-01-02T02:00:00Z".parse().unwrap());
+    api::jobs::run_due_jobs(&app.state).await.unwrap();
+    assert_eq!(app.count_rows("funnel_snapshot").await, 4);
+    let trend = "query($t: ID!, $m: Int) { funnelTrend(trackId: $t, months: $m) {
+      month track { id } businessLine weightedPipeline remainingTarget coverage coverageAlertBelow conversion
+      secured lost openCount openAmount activeCount movedOut } }";
+    let ceo = app.login("ceo@test.local").await;
+    let r = app.post(Some(&ceo), trend, json!({ "t": "1", "m": 3 })).await;
+    let points = r.data()["funnelTrend"].as_array().unwrap().clone();
+    let months: Vec<_> = points.iter().map(|p| p["month"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(months, vec!["2026-11", "2026-12"]);
+    // 30 November: the one open deal (the shelved one is not open), followed up on the 18th: active.
+    let nov = &points[0];
+    assert_eq!(nov["track"]["id"], "1");
+    assert_eq!(nov["openCount"], 1);
+    assert_eq!(nov["openAmount"], "100000.00");
+    assert_eq!(nov["activeCount"], 1);
+    assert_eq!(nov["remainingTarget"], "12000000.00");
+    assert_eq!(nov["conversion"], Value::Null);
+    let weighted: f64 = nov["weightedPipeline"].as_str().unwrap().parse().unwrap();
+    assert!(weighted > 0.0);
+    assert!((nov["coverage"].as_f64().unwrap() - weighted / 12_000_000.0).abs() < 1e-6, "{nov}");
+    // 31 December: no follow-up since 18 November, out of the active window: nothing weighted.
+    let dec = &points[1];
+    assert_eq!(dec["activeCount"], 0);
+    assert_eq!(dec["weightedPipeline"], "0.00");
+    assert_eq!(dec["coverage"], 0.0);
+    // One month back is this month only: January has no snapshot yet.
+    let r = app.post(Some(&ceo), trend, json!({ "t": "1", "m": 1 })).await;
+    assert_eq!(r.data()["funnelTrend"], json!([]));
+
+    // Who: the track's director, not another's; never an account manager; months bounded.
+    let d1 = app.login("d1@test.local").await;
+    let r = app.post(Some(&d1), trend, json!({ "t": "1" })).await;
+    assert_eq!(r.data()["funnelTrend"].as_array().unwrap().len(), 2);
+    let d2 = app.login("d2@test.local").await;
+    assert_eq!(app.post(Some(&d2), trend, json!({ "t": "1" })).await.code(), "NOT_FOUND");
+    let a1 = app.login("a1@test.local").await;
+    assert_eq!(app.post(Some(&a1), trend, json!({ "t": "1" })).await.code(), "FORBIDDEN");
+    for m in [0, 37] {
+        let r = app.post(Some(&ceo), trend, json!({ "t": "1", "m": m })).await;
+        assert_eq!(r.fields(), vec!["months"], "{m}");
+    }
+    let r = app.post(Some(&ceo), trend, json!({ "t": "x", "m": 99 })).await;
+    let mut fields = r.fields();
+    fields.sort();
+    assert_eq!(fields, vec!["months", "trackId"]);
 }

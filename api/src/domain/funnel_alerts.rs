@@ -77,6 +77,9 @@ pub fn reactivated(status: OpportunityStatus, last_activity_at: DateTime<Utc>, t
     status == OpportunityStatus::Active && last_activity_at >= task_created_at
 }
 
+/// Most tasks one funnel alert is answered with (a track has about 20 account managers).
+pub const MAX_TASKS_PER_ALERT: i32 = 20;
+
 /// Most new opportunities one task may ask for.
 pub const MAX_ADD_COUNT: i32 = 100;
 

@@ -400,6 +400,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("must lie within a year of today", "须在今天之前一年之内"),
     ("must not lie in a month to come", "不能是以后的月份"),
     ("is not a deal of the task's owner", "不是该任务负责人的商机"),
+    ("has 20 tasks already", "已有20个任务"),
     ("is required when the attribution is OTHER", "归因为“其他”时必填"),
     (
         "only a director of the track attributes its funnel alert",

@@ -10,7 +10,7 @@ use super::opportunities::Opportunity;
 use super::organisation::{Track, User};
 use crate::service::funnel_alerts as svc;
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use entity::{funnel_alert, funnel_task};
+use entity::{funnel_alert, funnel_snapshot, funnel_task};
 
 async fn user(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<User>> {
     let Some(id) = id else { return Ok(None) };
@@ -115,13 +115,6 @@ impl FunnelAlert {
     /// Pass it back to `attributeFunnelAlert`.
     async fn version(&self) -> i64 {
         i64::from(self.0.version)
-    }
-    /// The tasks dispatched for it that the viewer sees (at most 100, newest first).
-    #[graphql(complexity = "10 + 100 * child_complexity")]
-    async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<FunnelTask>> {
-        let alert = self.0.id.to_string();
-        let found = svc::list_tasks(ctx::state(ctx)?, ctx::viewer(ctx)?, Some(&alert), None, None, None, Some(100)).await?;
-        Ok(found.into_iter().map(FunnelTask).collect())
     }
 }
 
@@ -231,6 +224,82 @@ impl FunnelCheckReport {
     async fn already_alerted(&self) -> i64 {
         i64::try_from(self.0.already_alerted).unwrap_or(i64::MAX)
     }
+    /// Month-end snapshots written: every track's figures once a month (a rerun writes none).
+    async fn snapshots_taken(&self) -> i64 {
+        i64::try_from(self.0.snapshots_taken).unwrap_or(i64::MAX)
+    }
+}
+
+/// 漏斗月末快照: a track's funnel figures as the month-end check read them; the points of its trend.
+pub struct FunnelSnapshot(pub funnel_snapshot::Model);
+
+/// 漏斗月末快照: a track's funnel figures as the month-end check read them; the points of its trend.
+#[Object]
+impl FunnelSnapshot {
+    /// The month, `YYYY-MM`.
+    async fn month(&self) -> String {
+        crate::domain::calendar::format_year_month(self.0.month)
+    }
+    /// The track.
+    async fn track(&self, ctx: &Context<'_>) -> Result<Option<Track>> {
+        Ok(ctx::loaders(ctx)?.tracks.load_one(self.0.track_id).await?.map(Track))
+    }
+    /// The track's business line then.
+    async fn business_line(&self) -> BusinessLine {
+        self.0.business_line.into()
+    }
+    /// The weighted pipeline.
+    async fn weighted_pipeline(&self) -> Money {
+        Money::from_cents(self.0.weighted_pipeline_cents)
+    }
+    /// The year's remaining order target (none without a target).
+    async fn remaining_target(&self) -> Option<Money> {
+        self.0.remaining_target_cents.map(Money::from_cents)
+    }
+    /// The coverage (none when nothing was left to cover or no target).
+    async fn coverage(&self) -> Option<f64> {
+        self.0.coverage
+    }
+    /// The coverage line then.
+    async fn coverage_alert_below(&self) -> f64 {
+        self.0.coverage_line
+    }
+    /// The conversion of the trailing 12 months (none without any outcome).
+    async fn conversion(&self) -> Option<f64> {
+        self.0.conversion
+    }
+    /// The conversion line then.
+    async fn conversion_alert_below(&self) -> f64 {
+        self.0.conversion_line
+    }
+    /// Deals secured in the trailing 12 months.
+    async fn secured(&self) -> i64 {
+        self.0.secured
+    }
+    /// Deals lost in the trailing 12 months.
+    async fn lost(&self) -> i64 {
+        self.0.lost
+    }
+    /// Open deals of the four open stages.
+    async fn open_count(&self) -> i64 {
+        self.0.open_count
+    }
+    /// Their amount.
+    async fn open_amount(&self) -> Money {
+        Money::from_cents(self.0.open_amount_cents)
+    }
+    /// Of them, followed up within the active window (活跃商机数).
+    async fn active_count(&self) -> i64 {
+        self.0.active_count
+    }
+    /// Open deals whose expected order month had slipped past.
+    async fn moved_out(&self) -> i64 {
+        self.0.moved_out
+    }
+    /// When it was taken.
+    async fn taken_at(&self) -> Instant {
+        Instant(self.0.taken_at)
+    }
 }
 
 #[derive(Default)]
@@ -258,6 +327,21 @@ impl FunnelAlertQuery {
         )
         .await?;
         Ok(found.into_iter().map(FunnelAlert).collect())
+    }
+
+    /// A track's funnel trend: its month-end snapshots of the last `months` months, oldest first
+    /// (a month appears once its last day's check ran). For the CEO, the secretary, the admin and
+    /// the track's directors.
+    #[graphql(complexity = "5 + 36 * child_complexity")]
+    async fn funnel_trend(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The track.")] track_id: ID,
+        #[graphql(desc = "How many months back, this one included: 1–36 (default 12).")] months: Option<i32>,
+    ) -> Result<Vec<FunnelSnapshot>> {
+        let viewer = ctx::viewer(ctx)?;
+        let found = svc::trend(ctx::state(ctx)?, viewer, track_id.as_str(), months.map(i64::from)).await?;
+        Ok(found.into_iter().map(FunnelSnapshot).collect())
     }
 
     /// One funnel alert (`NOT_FOUND` outside the viewer's scope).

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store::{self, funnel_alerts as repo, locks};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{EventKind, EventSubject, FunnelAttribution, FunnelTaskKind, Role, TaskStatus, funnel_alert, funnel_task};
+use entity::{EventKind, EventSubject, FunnelAttribution, FunnelTaskKind, Role, TaskStatus, funnel_alert, funnel_snapshot, funnel_task};
 use sea_orm::{NotSet, Set};
 
 pub const FUNNEL_CHECK: &str = "funnel_check";
@@ -26,6 +26,8 @@ pub struct CheckReport {
     pub raised: Vec<funnel_alert::Model>,
     /// Tracks below a line already alerted for the month.
     pub already_alerted: usize,
+    /// Month-end snapshots written (every track's figures, once a month).
+    pub snapshots_taken: u64,
 }
 
 /// The month-end check for the month of `month_end`, on the funnel as it
@@ -44,6 +46,34 @@ pub async fn run_check(state: &AppState, month_end: NaiveDate) -> AppResult<Chec
     let funnels = super::funnel::every_track(&txn, &settings, as_of).await?;
     let before = repo::alerted_tracks(&txn, month).await?;
     let due_at = crate::domain::alerts::due_at(now, &settings);
+    let snapshots = funnels
+        .iter()
+        .map(|(t, f)| {
+            let open = f.stages.iter().fold((0, 0, 0), |(n, amount, active), s| {
+                (n + s.counts.count, amount + s.counts.amount, active + s.counts.active_count)
+            });
+            funnel_snapshot::ActiveModel {
+                id: NotSet,
+                track_id: Set(t.id),
+                business_line: Set(t.business_line),
+                month: Set(month),
+                weighted_pipeline_cents: Set(f.sums.weighted_pipeline),
+                remaining_target_cents: Set(f.numbers.gap),
+                coverage: Set(f.numbers.coverage),
+                coverage_line: Set(f.settings.coverage_alert_below),
+                conversion: Set(f.conversion),
+                conversion_line: Set(f.settings.conversion_alert_below),
+                secured: Set(f.secured),
+                lost: Set(f.lost),
+                open_count: Set(open.0),
+                open_amount_cents: Set(open.1),
+                active_count: Set(open.2),
+                moved_out: Set(f.moved_out),
+                taken_at: Set(now),
+            }
+        })
+        .collect();
+    let snapshots_taken = repo::insert_snapshots(&txn, snapshots, month).await?;
     let mut rows = Vec::new();
     let mut already = 0;
     for (t, f) in &funnels {
@@ -90,6 +120,7 @@ pub async fn run_check(state: &AppState, month_end: NaiveDate) -> AppResult<Chec
         tracks_checked: funnels.len(),
         raised,
         already_alerted: already,
+        snapshots_taken,
     })
 }
 
@@ -161,6 +192,31 @@ fn wake(state: &AppState, told: Option<i64>) {
     if let Some(max) = told {
         state.bus.wake(max);
     }
+}
+
+/// `funnelTrend(trackId, months)`: the track's month-end snapshots of the
+/// last `months` months (this one included; 1–36, default 12), oldest
+/// first. For whoever sees the track's funnel alerts; an account manager's
+/// funnel is his own deals', live.
+pub async fn trend(state: &AppState, viewer: &Viewer, track_id: &str, months: Option<i64>) -> AppResult<Vec<funnel_snapshot::Model>> {
+    let mut p = Problems::new();
+    let track = super::id_field(&mut p, Some(track_id), "trackId");
+    let months = months.unwrap_or(12);
+    p.check(!(1..=36).contains(&months), "months", "must be between 1 and 36 months");
+    p.into_result()?;
+    let Some(track) = track else {
+        return Err(AppError::invalid("trackId", "is not an id"));
+    };
+    if matches!(viewer.scope(), Scope::Owner(_)) {
+        return Err(AppError::forbidden("an account manager's funnel is his own deals'"));
+    }
+    if !sees_alert(viewer, track) {
+        return Err(AppError::not_found("track"));
+    }
+    let settings = store::settings::load(&state.db).await?;
+    let this_month = calendar::month_start(calendar::local_date(state.clock.now(), settings.timezone));
+    let from = calendar::sub_months(this_month, u32::try_from(months - 1).unwrap_or(0));
+    repo::snapshots(&state.db, track, from, this_month).await
 }
 
 /// Whether the viewer sees a track's funnel alerts: every track for the CEO,
@@ -308,6 +364,9 @@ pub async fn dispatch(state: &AppState, viewer: &Viewer, ask: TaskAsk) -> AppRes
             Some(a) if sees_alert(viewer, a.track_id) => {
                 if track_id.is_some_and(|t| t != a.track_id) {
                     p.add("trackId", "is not the alert's track");
+                }
+                if repo::tasks_of_alert(&state.db, a.id).await? >= u64::from(rules::MAX_TASKS_PER_ALERT.unsigned_abs()) {
+                    p.add("alertId", "has 20 tasks already");
                 }
                 track_id = Some(a.track_id);
                 alert = Some(a);

@@ -3,7 +3,7 @@
 use crate::auth::Scope;
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{OpportunityStatus, TaskStatus, funnel_alert, funnel_task, opportunity};
+use entity::{OpportunityStatus, TaskStatus, funnel_alert, funnel_snapshot, funnel_task, opportunity};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
@@ -188,4 +188,44 @@ pub async fn added_since(db: &impl ConnectionTrait, owner: i64, track: i64, sinc
         .count(db)
         .await?;
     Ok(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// Month-end snapshots of every track: a track already snapshotted for the
+/// month keeps its first row (a rerun or a second process writes nothing).
+/// Returns how many were written.
+pub async fn insert_snapshots(db: &impl ConnectionTrait, rows: Vec<funnel_snapshot::ActiveModel>, month: NaiveDate) -> AppResult<u64> {
+    let before = funnel_snapshot::Entity::find()
+        .filter(funnel_snapshot::Column::Month.eq(month))
+        .count(db)
+        .await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    funnel_snapshot::Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([funnel_snapshot::Column::TrackId, funnel_snapshot::Column::Month])
+        .exec(db)
+        .await?;
+    let after = funnel_snapshot::Entity::find()
+        .filter(funnel_snapshot::Column::Month.eq(month))
+        .count(db)
+        .await?;
+    Ok(after - before)
+}
+
+/// A track's snapshots of the months `from..=to`, oldest first (the unique index serves it).
+pub async fn snapshots(db: &impl ConnectionTrait, track_id: i64, from: NaiveDate, to: NaiveDate) -> AppResult<Vec<funnel_snapshot::Model>> {
+    Ok(funnel_snapshot::Entity::find()
+        .filter(funnel_snapshot::Column::TrackId.eq(track_id))
+        .filter(funnel_snapshot::Column::Month.between(from, to))
+        .order_by_asc(funnel_snapshot::Column::Month)
+        .all(db)
+        .await?)
+}
+
+/// How many tasks were dispatched for an alert.
+pub async fn tasks_of_alert(db: &impl ConnectionTrait, alert_id: i64) -> AppResult<u64> {
+    Ok(funnel_task::Entity::find()
+        .filter(funnel_task::Column::AlertId.eq(alert_id))
+        .count(db)
+        .await?)
 }

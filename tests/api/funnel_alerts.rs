@@ -614,3 +614,28 @@ async fn every_tracks_figures_are_kept_at_each_month_end_for_its_trend() {
     fields.sort();
     assert_eq!(fields, vec!["months", "trackId"]);
 }
+
+#[tokio::test]
+async fn a_page_of_tasks_with_their_progress_costs_the_same_statements_for_2_tasks_as_for_20() {
+    let statements = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = spawn_app_counting(statements.clone()).await;
+    let shelved = fixture(&app).await;
+    let d1 = app.login("d1@test.local").await;
+    let list = "{ funnelTasks(first: 100) { id added reactivated opportunity { id } owner { email } } }";
+    let mut cost = Vec::new();
+    for n in 0..20 {
+        let task = if n % 2 == 0 {
+            json!({ "trackId": "1", "kind": "ADD_OPPORTUNITIES", "count": 1, "ownerId": org::A1.to_string(), "description": format!("补充 {n}") })
+        } else {
+            json!({ "trackId": "1", "kind": "REACTIVATE", "ownerId": org::A1.to_string(), "opportunityId": shelved.to_string(), "description": format!("激活 {n}") })
+        };
+        app.post(Some(&d1), DISPATCH, json!({ "i": task })).await.data();
+        if n == 1 || n == 19 {
+            let before = statements.load(std::sync::atomic::Ordering::SeqCst);
+            let r = app.post(Some(&d1), list, json!({})).await;
+            assert_eq!(r.data()["funnelTasks"].as_array().unwrap().len(), n + 1);
+            cost.push(statements.load(std::sync::atomic::Ordering::SeqCst) - before);
+        }
+    }
+    assert_eq!(cost[0], cost[1], "statements for 2 tasks and for 20: {cost:?}");
+}

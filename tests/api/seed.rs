@@ -202,3 +202,32 @@ async fn the_demo_company_has_a_year_of_meetings_with_tasks_in_every_state() {
         .unwrap();
     assert!(told <= 12, "{told} task events on the first run");
 }
+
+#[tokio::test]
+async fn the_demo_company_has_last_months_funnel_checked_so_every_trend_has_a_point() {
+    let app = spawn_bare(|_| {}).await;
+    api::seed::demo_company(&app.db, t0()).await.unwrap();
+    // Every track snapshotted at last month's end, by the check the scheduler then does not repeat.
+    let snapshots = funnel_snapshot::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(snapshots.len(), 6);
+    let last_month = api::domain::calendar::sub_months(api::domain::calendar::month_start(t0().date_naive()), 1);
+    assert!(snapshots.iter().all(|s| s.month == last_month), "{snapshots:?}");
+    let last = api::store::jobs::last_date(&app.db, api::service::funnel_alerts::FUNNEL_CHECK)
+        .await
+        .unwrap();
+    assert_eq!(
+        last,
+        last_month
+            .succ_opt()
+            .and_then(|_| api::domain::calendar::month_start(t0().date_naive()).pred_opt())
+    );
+    // The demo's funnels are healthy (coverage 1.8–42, conversion ≥ 60 %): no alert was raised.
+    assert_eq!(funnel_alert::Entity::find().count(&app.db).await.unwrap(), 0);
+    let ceo = app.login("ceo@demo.local").await;
+    let r = app
+        .post(Some(&ceo), "{ funnelTrend(trackId: \"1\") { month coverage } }", json!({}))
+        .await;
+    let points = r.data()["funnelTrend"].as_array().unwrap().clone();
+    assert_eq!(points.len(), 1);
+    assert!(points[0]["coverage"].as_f64().unwrap() > 1.5, "{points:?}");
+}

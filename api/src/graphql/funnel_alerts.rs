@@ -190,11 +190,15 @@ impl FunnelTask {
     }
     /// `ADD_OPPORTUNITIES`: the opportunities its owner created in the track since it was given.
     async fn added(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
-        Ok(svc::progress(ctx::state(ctx)?, &self.0).await?.added)
+        Ok(ctx::loaders(ctx)?.funnel_progress.load_one(self.0.id).await?.and_then(|p| p.added))
     }
     /// `REACTIVATE`: the opportunity is active and followed up since it was given.
     async fn reactivated(&self, ctx: &Context<'_>) -> Result<Option<bool>> {
-        Ok(svc::progress(ctx::state(ctx)?, &self.0).await?.reactivated)
+        Ok(ctx::loaders(ctx)?
+            .funnel_progress
+            .load_one(self.0.id)
+            .await?
+            .and_then(|p| p.reactivated))
     }
     /// Pass it back when changing it.
     async fn version(&self) -> i64 {

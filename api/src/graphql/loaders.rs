@@ -90,11 +90,27 @@ pub struct Loaders {
     pub meetings: DataLoader<MeetingLoader>,
     pub meeting_changes: DataLoader<MeetingChangesLoader>,
     pub task_decisions: DataLoader<TaskDecisionsLoader>,
+    pub funnel_progress: DataLoader<FunnelProgressLoader>,
+}
+
+/// How far each funnel task has come, by task id: the tasks, the deals
+/// added and the deals to reactivate in three queries per batch.
+pub struct FunnelProgressLoader(Arc<AppState>);
+
+impl Loader<i64> for FunnelProgressLoader {
+    type Value = crate::service::funnel_alerts::Progress;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let tasks = crate::store::funnel_alerts::tasks_by_ids(&self.0.db, keys).await?;
+        Ok(crate::service::funnel_alerts::progress_of(&self.0.db, &tasks).await?)
+    }
 }
 
 impl Loaders {
     pub fn new(state: &Arc<AppState>) -> Self {
         Self {
+            funnel_progress: DataLoader::new(FunnelProgressLoader(state.clone()), tokio::spawn),
             users: DataLoader::new(UserLoader(state.clone()), tokio::spawn),
             tracks: DataLoader::new(TrackLoader(state.clone()), tokio::spawn),
             customers: DataLoader::new(CustomerLoader(state.clone()), tokio::spawn),

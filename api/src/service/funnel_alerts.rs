@@ -37,14 +37,28 @@ pub struct CheckReport {
 /// for that month (a second run raises nothing).
 pub async fn run_check(state: &AppState, month_end: NaiveDate) -> AppResult<CheckReport> {
     let now = state.clock.now();
-    let month = rules::month_of(month_end);
     let txn = store::begin_write(&state.db).await?;
     locks::hold_for_transaction(&txn, locks::Lock::Scan).await?;
     store::events::lock_for_append(&txn).await?;
-    let settings = store::settings::load(&txn).await?;
+    let (report, told) = check_in(&txn, month_end, now).await?;
+    txn.commit().await?;
+    wake(state, told);
+    Ok(report)
+}
+
+/// [`run_check`]'s work inside the caller's transaction (which holds the
+/// scan lock and the event append lock): the report and the last event id
+/// told, if any. The demo company's seed runs it for last month.
+pub async fn check_in(
+    txn: &sea_orm::DatabaseTransaction,
+    month_end: NaiveDate,
+    now: DateTime<Utc>,
+) -> AppResult<(CheckReport, Option<i64>)> {
+    let month = rules::month_of(month_end);
+    let settings = store::settings::load(txn).await?;
     let as_of = rules::figures_at(now, month_end, settings.timezone);
-    let funnels = super::funnel::every_track(&txn, &settings, as_of).await?;
-    let before = repo::alerted_tracks(&txn, month).await?;
+    let funnels = super::funnel::every_track(txn, &settings, as_of).await?;
+    let before = repo::alerted_tracks(txn, month).await?;
     let due_at = crate::domain::alerts::due_at(now, &settings);
     let snapshots = funnels
         .iter()
@@ -73,7 +87,7 @@ pub async fn run_check(state: &AppState, month_end: NaiveDate) -> AppResult<Chec
             }
         })
         .collect();
-    let snapshots_taken = repo::insert_snapshots(&txn, snapshots, month).await?;
+    let snapshots_taken = repo::insert_snapshots(txn, snapshots, month).await?;
     let mut rows = Vec::new();
     let mut already = 0;
     for (t, f) in &funnels {
@@ -107,21 +121,20 @@ pub async fn run_check(state: &AppState, month_end: NaiveDate) -> AppResult<Chec
             version: Set(1),
         });
     }
-    let raised = repo::insert_alerts(&txn, rows, month, &before).await?;
+    let raised = repo::insert_alerts(txn, rows, month, &before).await?;
     let events: Vec<_> = raised
         .iter()
         .map(|a| (EventKind::FunnelAlertRaised, a.id, None, Some(a.track_id)))
         .collect();
-    let told = tell(&txn, EventSubject::FunnelAlert, &events, None, now).await?;
-    txn.commit().await?;
-    wake(state, told);
-    Ok(CheckReport {
+    let told = tell(txn, EventSubject::FunnelAlert, &events, None, now).await?;
+    let report = CheckReport {
         month,
         tracks_checked: funnels.len(),
         raised,
         already_alerted: already,
         snapshots_taken,
-    })
+    };
+    Ok((report, told))
 }
 
 /// `runFunnelCheck(asOf)`: the admin runs the check for the month of `as_of`
@@ -469,28 +482,55 @@ pub struct Progress {
 }
 
 pub async fn progress(state: &AppState, t: &funnel_task::Model) -> AppResult<Progress> {
-    match t.kind {
-        FunnelTaskKind::AddOpportunities => {
-            let added = repo::added_since(&state.db, t.owner_id, t.track_id, t.created_at).await?;
-            Ok(Progress {
-                added: Some(added),
-                reactivated: None,
-                done_enough: added >= i64::from(t.count.unwrap_or(1)),
-            })
-        }
-        FunnelTaskKind::Reactivate => {
-            let deal = match t.opportunity_id {
-                Some(o) => store::opportunities::by_id(&state.db, o).await?,
-                None => None,
+    let mut found = progress_of(&state.db, std::slice::from_ref(t)).await?;
+    Ok(found.remove(&t.id).unwrap_or(Progress {
+        added: None,
+        reactivated: None,
+        done_enough: false,
+    }))
+}
+
+/// [`progress`] of many tasks at once: the deals added by one grouped
+/// query, the deals to reactivate by one read.
+pub async fn progress_of(
+    db: &impl sea_orm::ConnectionTrait,
+    tasks: &[funnel_task::Model],
+) -> AppResult<std::collections::HashMap<i64, Progress>> {
+    let ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
+    let added = repo::added_for(db, &ids).await?;
+    let deal_ids: Vec<i64> = tasks.iter().filter_map(|t| t.opportunity_id).collect();
+    let deals = if deal_ids.is_empty() {
+        Default::default()
+    } else {
+        store::opportunities::by_ids(db, &deal_ids).await?
+    };
+    Ok(tasks
+        .iter()
+        .map(|t| {
+            let p = match t.kind {
+                FunnelTaskKind::AddOpportunities => {
+                    let n = added.get(&t.id).copied().unwrap_or(0);
+                    Progress {
+                        added: Some(n),
+                        reactivated: None,
+                        done_enough: n >= i64::from(t.count.unwrap_or(1)),
+                    }
+                }
+                FunnelTaskKind::Reactivate => {
+                    let back = t
+                        .opportunity_id
+                        .and_then(|o| deals.get(&o))
+                        .is_some_and(|d| rules::reactivated(d.status, d.last_activity_at, t.created_at));
+                    Progress {
+                        added: None,
+                        reactivated: Some(back),
+                        done_enough: back,
+                    }
+                }
             };
-            let back = deal.is_some_and(|d| rules::reactivated(d.status, d.last_activity_at, t.created_at));
-            Ok(Progress {
-                added: None,
-                reactivated: Some(back),
-                done_enough: back,
-            })
-        }
-    }
+            (t.id, p)
+        })
+        .collect())
 }
 
 /// `completeFunnelTask`: the owner marks it done, with a note, once the

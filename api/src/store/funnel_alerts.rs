@@ -179,15 +179,42 @@ pub async fn tasks(
 }
 
 /// Opportunities `owner` created in `track` at or after `since` (an add task's progress).
-pub async fn added_since(db: &impl ConnectionTrait, owner: i64, track: i64, since: DateTime<Utc>) -> AppResult<i64> {
-    let n = opportunity::Entity::find()
-        .filter(opportunity::Column::OwnerId.eq(owner))
-        .filter(opportunity::Column::TrackId.eq(track))
-        .filter(opportunity::Column::CreatedAt.gte(since))
-        .filter(opportunity::Column::Status.ne(OpportunityStatus::Lost))
-        .count(db)
+pub async fn tasks_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<funnel_task::Model>> {
+    Ok(funnel_task::Entity::find()
+        .filter(funnel_task::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// For each add task among `ids`, the deals (not lost) its owner created in
+/// its track since it was given: one query, a counted subquery per task row.
+pub async fn added_for(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, i64>> {
+    use entity::FunnelTaskKind;
+    use funnel_task::Column as T;
+    use opportunity::Column as O;
+    use sea_orm::ActiveEnum;
+    use sea_orm::sea_query::{ExprTrait, Query};
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let added = Query::select()
+        .expr(Expr::col((opportunity::Entity, O::Id)).count())
+        .from(opportunity::Entity)
+        .and_where(Expr::col((opportunity::Entity, O::OwnerId)).equals((funnel_task::Entity, T::OwnerId)))
+        .and_where(Expr::col((opportunity::Entity, O::TrackId)).equals((funnel_task::Entity, T::TrackId)))
+        .and_where(Expr::col((opportunity::Entity, O::CreatedAt)).gte(Expr::col((funnel_task::Entity, T::CreatedAt))))
+        .and_where(Expr::col((opportunity::Entity, O::Status)).ne(OpportunityStatus::Lost.to_value()))
+        .to_owned();
+    let rows: Vec<(i64, i64)> = funnel_task::Entity::find()
+        .select_only()
+        .column(T::Id)
+        .expr(Expr::SubQuery(None, Box::new(added.into())))
+        .filter(T::Id.is_in(ids.iter().copied()))
+        .filter(T::Kind.eq(FunnelTaskKind::AddOpportunities))
+        .into_tuple()
+        .all(db)
         .await?;
-    Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    Ok(rows.into_iter().collect())
 }
 
 /// Month-end snapshots of every track: a track already snapshotted for the

@@ -40,6 +40,8 @@ pub struct Model {
     /// The running PDCA item it follows (an anomaly alert).
     pub alert_id: Option<i64>,
     pub version: i32,
+    /// The funnel task (补充 / 激活) it follows.
+    pub funnel_task_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261204_000010_task_decisions;
 mod m20261204_000011_funnel_index;
 mod m20261204_000012_funnel_alerts;
 mod m20261204_000013_funnel_snapshots;
+mod m20261204_000014_task_funnel_link;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_funnel_index::Migration),
             Box::new(m20261204_000012_funnel_alerts::Migration),
             Box::new(m20261204_000013_funnel_snapshots::Migration),
+            Box::new(m20261204_000014_task_funnel_link::Migration),
         ]
     }
 }

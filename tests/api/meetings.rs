@@ -1437,3 +1437,74 @@ async fn a_task_with_many_problems_is_told_them_all_at_once() {
         .await;
     assert_eq!(r.fields(), vec!["description", "ownerId"]);
 }
+
+#[tokio::test]
+async fn a_weekly_task_may_follow_a_pending_funnel_task_of_its_track() {
+    let app = spawn_app().await;
+    let w = weekly(&app, 2).await; // 30 November and 7 December, 09:00 Shanghai
+    app.clock.set("2026-11-30T02:00:00Z".parse().unwrap());
+    let (d1, d2) = (app.login("d1@test.local").await, app.login("d2@test.local").await);
+    let dispatch = "mutation($i: DispatchFunnelTaskInput!) { dispatchFunnelTask(input: $i) { id } }";
+    let give = |token: String, track: i64, owner: i64| {
+        let app = &app;
+        async move {
+            let r = app
+                .post(
+                    Some(&token),
+                    dispatch,
+                    json!({ "i": { "trackId": track.to_string(), "kind": "ADD_OPPORTUNITIES", "count": 1, "ownerId": owner.to_string(), "description": "补充一个新商机" } }),
+                )
+                .await;
+            r.data()["dispatchFunnelTask"]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let ours = give(d1.clone(), org::T1, org::A1).await;
+    let theirs = give(d2.clone(), org::T2, org::A3).await;
+    let link = "mutation($m: ID!, $row: BoardRowInput!, $o: ID!, $f: ID) {
+      createTaskFromBoardRow(meetingId: $m, row: $row, description: \"补充商机\", ownerId: $o, funnelTaskId: $f) {
+        id funnelTask { id kind added status } } }";
+    let row = track_row("TRACK_SALES_ACHIEVEMENT", org::T1);
+    // Another track's funnel task, or no id at all: refused, nothing recorded.
+    for bad in [theirs.as_str(), "x"] {
+        let r = app
+            .post(
+                Some(&d1),
+                link,
+                json!({ "m": w[0], "row": row, "o": org::A1.to_string(), "f": bad }),
+            )
+            .await;
+        assert_eq!(r.fields(), vec!["funnelTaskId"], "{bad}");
+    }
+    assert_eq!(app.count_rows("task").await, 0);
+    let r = app
+        .post(
+            Some(&d1),
+            link,
+            json!({ "m": w[0], "row": row, "o": org::A1.to_string(), "f": ours }),
+        )
+        .await;
+    let task = &r.data()["createTaskFromBoardRow"];
+    assert_eq!(task["funnelTask"]["id"], ours.as_str());
+    assert_eq!(task["funnelTask"]["added"], 0);
+    // Its owner sees the link; a viewer of another track sees neither.
+    let a1 = app.login("a1@test.local").await;
+    let q = "query($id: ID!) { task(id: $id) { funnelTask { id status } } }";
+    let seen = app.post(Some(&a1), q, json!({ "id": task["id"] })).await;
+    assert_eq!(seen.data()["task"]["funnelTask"]["status"], "PENDING");
+    assert_eq!(app.post(Some(&d2), q, json!({ "id": task["id"] })).await.code(), "NOT_FOUND");
+    // Once done, a funnel task is not linked again.
+    app.quick_deal(&a1, "新商机").await;
+    let done = "mutation($id: ID!) { completeFunnelTask(id: $id, note: \"已补充\") { status } }";
+    assert_eq!(
+        app.post(Some(&a1), done, json!({ "id": ours })).await.data()["completeFunnelTask"]["status"],
+        "DONE"
+    );
+    let r = app
+        .post(
+            Some(&d1),
+            link,
+            json!({ "m": w[0], "row": row, "o": org::A1.to_string(), "f": ours }),
+        )
+        .await;
+    assert_eq!(r.fields(), vec!["funnelTaskId"]);
+}

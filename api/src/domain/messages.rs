@@ -78,6 +78,8 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("is not of the row's track", "不属于该行的赛道"),
     ("is not an alert you can see", "不是您可查看的告警任务"),
     ("is closed: link a running alert", "已关闭：请关联进行中的告警任务"),
+    ("is done: link a pending funnel task", "已完成：请关联待办的漏斗任务"),
+    ("is not a funnel task you can see", "不是您可查看的漏斗任务"),
     ("only the task's owner marks it done", "只有任务负责人可以标记完成"),
     ("the task is not pending", "任务不是待完成状态"),
     ("the task was changed meanwhile: read it again", "任务已被他人修改，请重新读取"),

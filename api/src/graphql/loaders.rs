@@ -91,7 +91,11 @@ pub struct Loaders {
     pub meeting_changes: DataLoader<MeetingChangesLoader>,
     pub task_decisions: DataLoader<TaskDecisionsLoader>,
     pub funnel_progress: DataLoader<FunnelProgressLoader>,
+    pub funnel_tasks: DataLoader<FunnelTaskLoader>,
 }
+
+loader!(/// Funnel tasks by id (callers check the scope).
+    FunnelTaskLoader => entity::funnel_task::Model, crate::store::funnel_alerts::tasks_by_id_map);
 
 /// How far each funnel task has come, by task id: the tasks, the deals
 /// added and the deals to reactivate in three queries per batch.
@@ -111,6 +115,7 @@ impl Loaders {
     pub fn new(state: &Arc<AppState>) -> Self {
         Self {
             funnel_progress: DataLoader::new(FunnelProgressLoader(state.clone()), tokio::spawn),
+            funnel_tasks: DataLoader::new(FunnelTaskLoader(state.clone()), tokio::spawn),
             users: DataLoader::new(UserLoader(state.clone()), tokio::spawn),
             tracks: DataLoader::new(TrackLoader(state.clone()), tokio::spawn),
             customers: DataLoader::new(CustomerLoader(state.clone()), tokio::spawn),

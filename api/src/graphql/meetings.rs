@@ -421,6 +421,16 @@ impl Task {
         let found = ctx::loaders(ctx)?.alerts.load_one(a).await?;
         Ok(found.filter(|a| viewer.can_see(a.owner_id, a.track_id)).map(Alert))
     }
+    /// The funnel task (补充新商机 / 激活存量商机) it follows, with its live progress (when the viewer
+    /// may see it).
+    async fn funnel_task(&self, ctx: &Context<'_>) -> Result<Option<super::funnel_alerts::FunnelTask>> {
+        let Some(f) = self.0.funnel_task_id else { return Ok(None) };
+        let viewer = ctx::viewer(ctx)?;
+        let found = ctx::loaders(ctx)?.funnel_tasks.load_one(f).await?;
+        Ok(found
+            .filter(|t| crate::service::funnel_alerts::sees_task(viewer, t))
+            .map(super::funnel_alerts::FunnelTask))
+    }
     /// The due date was set by the chair (延期), not by the next meeting.
     async fn due_extended(&self) -> bool {
         self.0.due_extended
@@ -999,6 +1009,7 @@ impl MeetingMutation {
     /// account manager of the meeting's track (weekly); due at the next meeting of the same
     /// kind (and track). The secretary records during the monthly meeting's day; the director
     /// from the weekly meeting's start until 24 hours after.
+    #[allow(clippy::too_many_arguments)] // the GraphQL arguments, each one documented
     async fn create_task_from_board_row(
         &self,
         ctx: &Context<'_>,
@@ -1007,6 +1018,7 @@ impl MeetingMutation {
         #[graphql(desc = "The problem, up to 2,000 characters.")] description: String,
         #[graphql(desc = "Who is to do it.")] owner_id: ID,
         #[graphql(desc = "A running alert it follows (optional).")] alert_id: Option<ID>,
+        #[graphql(desc = "A pending funnel task of the row's track it follows (optional).")] funnel_task_id: Option<ID>,
     ) -> Result<Task> {
         let viewer = ctx::viewer(ctx)?;
         let cmd = svc::NewTask {
@@ -1018,6 +1030,7 @@ impl MeetingMutation {
             description,
             owner_id: owner_id.0,
             alert_id: alert_id.map(|a| a.0),
+            funnel_task_id: funnel_task_id.map(|a| a.0),
         };
         Ok(Task(svc::create_task(ctx::state(ctx)?, viewer, cmd).await?))
     }

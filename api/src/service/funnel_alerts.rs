@@ -460,7 +460,7 @@ pub async fn dispatch(state: &AppState, viewer: &Viewer, ask: TaskAsk) -> AppRes
 }
 
 /// Whether the viewer sees a funnel task: its owner, the track's directors, the CEO, the secretary, the admin.
-fn sees_task(viewer: &Viewer, t: &funnel_task::Model) -> bool {
+pub fn sees_task(viewer: &Viewer, t: &funnel_task::Model) -> bool {
     t.owner_id == viewer.user_id || sees_alert(viewer, t.track_id)
 }
 

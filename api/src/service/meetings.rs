@@ -292,6 +292,7 @@ pub struct NewTask {
     pub description: String,
     pub owner_id: String,
     pub alert_id: Option<String>,
+    pub funnel_task_id: Option<String>,
 }
 
 /// The board period a meeting looks at by default.
@@ -323,6 +324,7 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
     let meeting_id = super::id_field(&mut p, Some(&cmd.meeting_id), "meetingId");
     let owner_id = super::id_field(&mut p, Some(&cmd.owner_id), "ownerId");
     let alert_id = super::id_field(&mut p, cmd.alert_id.as_deref(), "alertId");
+    let funnel_task_id = super::id_field(&mut p, cmd.funnel_task_id.as_deref(), "funnelTaskId");
     let description = text::required(&mut p, "description", &cmd.description, TextKind::Comment);
     let row = row_of(&mut p, cmd.dimension, cmd.track_id.as_deref(), cmd.account_manager_id.as_deref());
     // Every problem is told at once: the meeting's, the row's, the owner's and the link's.
@@ -401,6 +403,23 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
             _ => p.add("alertId", "is not an alert you can see"),
         }
     }
+    if let Some(f) = funnel_task_id {
+        match super::funnel_alerts::get_task(state, viewer, f).await {
+            Ok(t) => {
+                p.check(
+                    row_track.is_some_and(|r| t.track_id != r),
+                    "funnelTaskId",
+                    "is not of the row's track",
+                );
+                p.check(
+                    t.status != TaskStatus::Pending,
+                    "funnelTaskId",
+                    "is done: link a pending funnel task",
+                );
+            }
+            Err(_) => p.add("funnelTaskId", "is not a funnel task you can see"),
+        }
+    }
     p.into_result()?;
     let (Some(m), Some((period, found)), Some(owner_id)) = (meeting, found, owner_id) else {
         return Err(AppError::invalid("meetingId", "is needed"));
@@ -432,6 +451,7 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
             due_soon_told_at: Set(None),
             overdue_told_at: Set(None),
             alert_id: Set(alert_id),
+            funnel_task_id: Set(funnel_task_id),
             version: Set(1),
             ..Default::default()
         },

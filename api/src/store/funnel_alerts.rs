@@ -186,6 +186,10 @@ pub async fn tasks_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<V
         .await?)
 }
 
+pub async fn tasks_by_id_map(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, funnel_task::Model>> {
+    Ok(tasks_by_ids(db, ids).await?.into_iter().map(|t| (t.id, t)).collect())
+}
+
 /// For each add task among `ids`, the deals (not lost) its owner created in
 /// its track since it was given: one query, a counted subquery per task row.
 pub async fn added_for(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, i64>> {

@@ -357,23 +357,30 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
         raw_f,
     );
 
-    // The month-end check of every track (snapshots and alerts), three times, each on a clean month.
-    let month_end = crate::domain::funnel_alerts::month_end(today);
-    let mut runs = Vec::new();
-    for _ in 0..3 {
+    // Last month's month-end check of every track (snapshots and alerts), three times, each on a
+    // clean month; what it wrote is removed after.
+    let last_end = month.pred_opt().unwrap_or(month);
+    let last_month = crate::domain::calendar::month_start(last_end);
+    let clear = || async {
         use entity::{funnel_alert, funnel_snapshot};
         funnel_snapshot::Entity::delete_many()
-            .filter(funnel_snapshot::Column::Month.eq(month))
+            .filter(funnel_snapshot::Column::Month.eq(last_month))
             .exec(&db)
             .await?;
         funnel_alert::Entity::delete_many()
-            .filter(funnel_alert::Column::Month.eq(month))
+            .filter(funnel_alert::Column::Month.eq(last_month))
             .exec(&db)
             .await?;
+        AppResult::Ok(())
+    };
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        clear().await?;
         let started = std::time::Instant::now();
-        let r = crate::service::funnel_alerts::run_check(&state, month_end).await?;
+        let r = crate::service::funnel_alerts::run_check(&state, last_end, true).await?;
         runs.push((started.elapsed(), r.snapshots_taken, r.raised.len()));
     }
+    clear().await?;
     println!();
     for (took, snapshots, alerts) in runs {
         println!(

@@ -371,7 +371,7 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
     // waiting for its director's attribution.
     crate::store::events::lock_for_append(&txn).await?;
     let last_month_end = calendar::month_start(today).pred_opt().unwrap_or(today);
-    crate::service::funnel_alerts::check_in(&txn, last_month_end, now).await?;
+    crate::service::funnel_alerts::check_in(&txn, last_month_end, now, true).await?;
     crate::store::jobs::record(&txn, crate::service::funnel_alerts::FUNNEL_CHECK, last_month_end, now).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // Explicit ids were written: move the identity sequences past them.

@@ -35,12 +35,16 @@ pub struct CheckReport {
 /// in January is about December's year and window): one alert per track
 /// below its coverage or conversion line, unless the track already has one
 /// for that month (a second run raises nothing).
-pub async fn run_check(state: &AppState, month_end: NaiveDate) -> AppResult<CheckReport> {
+///
+/// `snapshot`: whether the run stores the month's snapshots — the scheduled
+/// check at the month's end does, an admin's run (mid-month, or of a month
+/// gone by, on today's deals) does not, so a trend's points are month-ends.
+pub async fn run_check(state: &AppState, month_end: NaiveDate, snapshot: bool) -> AppResult<CheckReport> {
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     locks::hold_for_transaction(&txn, locks::Lock::Scan).await?;
     store::events::lock_for_append(&txn).await?;
-    let (report, told) = check_in(&txn, month_end, now).await?;
+    let (report, told) = check_in(&txn, month_end, now, snapshot).await?;
     txn.commit().await?;
     wake(state, told);
     Ok(report)
@@ -53,6 +57,7 @@ pub async fn check_in(
     txn: &sea_orm::DatabaseTransaction,
     month_end: NaiveDate,
     now: DateTime<Utc>,
+    snapshot: bool,
 ) -> AppResult<(CheckReport, Option<i64>)> {
     let month = rules::month_of(month_end);
     let settings = store::settings::load(txn).await?;
@@ -62,6 +67,7 @@ pub async fn check_in(
     let due_at = crate::domain::alerts::due_at(now, &settings);
     let snapshots = funnels
         .iter()
+        .filter(|_| snapshot)
         .map(|(t, f)| {
             let open = f.stages.iter().fold((0, 0, 0), |(n, amount, active), s| {
                 (n + s.counts.count, amount + s.counts.amount, active + s.counts.active_count)
@@ -151,7 +157,7 @@ pub async fn run_check_for(state: &AppState, viewer: &Viewer, as_of: Option<Naiv
     if (today - as_of).num_days() > 366 {
         return Err(AppError::invalid("asOf", "must lie within a year of today"));
     }
-    run_check(state, rules::month_end(as_of)).await
+    run_check(state, rules::month_end(as_of), false).await
 }
 
 /// Funnel alerts unattributed past their due time become overdue, told to the track's directors.
@@ -177,7 +183,7 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> AppResult<Option<C
     let last = store::jobs::last_date(&state.db, FUNNEL_CHECK).await?;
     let mut report = None;
     if let Some(month_end) = rules::check_due_at(now, settings.timezone, settings.daily_scan_hour, last) {
-        let r = run_check(state, month_end).await?;
+        let r = run_check(state, month_end, true).await?;
         store::jobs::record(&state.db, FUNNEL_CHECK, month_end, now).await?;
         tracing::info!(month = %r.month, raised = r.raised.len(), "funnel check ran");
         report = Some(r);
@@ -378,9 +384,6 @@ pub async fn dispatch(state: &AppState, viewer: &Viewer, ask: TaskAsk) -> AppRes
                 if track_id.is_some_and(|t| t != a.track_id) {
                     p.add("trackId", "is not the alert's track");
                 }
-                if repo::tasks_of_alert(&state.db, a.id).await? >= u64::from(rules::MAX_TASKS_PER_ALERT.unsigned_abs()) {
-                    p.add("alertId", "has 20 tasks already");
-                }
                 track_id = Some(a.track_id);
                 alert = Some(a);
             }
@@ -428,6 +431,12 @@ pub async fn dispatch(state: &AppState, viewer: &Viewer, ask: TaskAsk) -> AppRes
     };
     let txn = store::begin_write(&state.db).await?;
     store::events::lock_for_append(&txn).await?;
+    // Counted under the append lock (every dispatch takes it): concurrent dispatches cannot pass 20.
+    if let Some(a) = &alert
+        && repo::tasks_of_alert(&txn, a.id).await? >= u64::from(rules::MAX_TASKS_PER_ALERT.unsigned_abs())
+    {
+        return Err(AppError::invalid("alertId", "has 20 tasks already"));
+    }
     let created = funnel_task::ActiveModel {
         id: NotSet,
         alert_id: Set(alert.map(|a| a.id)),

@@ -417,7 +417,8 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
                     "is done: link a pending funnel task",
                 );
             }
-            Err(_) => p.add("funnelTaskId", "is not a funnel task you can see"),
+            Err(AppError::NotFound(_)) => p.add("funnelTaskId", "is not a funnel task you can see"),
+            Err(e) => return Err(e),
         }
     }
     p.into_result()?;

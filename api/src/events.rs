@@ -246,7 +246,10 @@ impl EventFeed {
                                         state.bus.meetings_changed();
                                     }
                                     // Deals or alerts written by another process (its mutations move nothing here).
-                                    if rows.iter().any(|r| r.subject_kind == entity::EventSubject::Alert) {
+                                    if rows
+                                        .iter()
+                                        .any(|r| matches!(r.subject_kind, entity::EventSubject::Alert | entity::EventSubject::Opportunity))
+                                    {
                                         state.bus.deals_changed();
                                     }
                                     let batch: Batch = std::sync::Arc::new(rows.into_iter().map(std::sync::Arc::new).collect());

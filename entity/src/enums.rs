@@ -327,6 +327,9 @@ pub enum EventKind {
     /// A director dispatched an add / reactivate task to an account manager.
     #[sea_orm(string_value = "FUNNEL_TASK_ASSIGNED")]
     FunnelTaskAssigned,
+    /// A deal moved to SECURED: the order-health board's figures changed.
+    #[sea_orm(string_value = "DEAL_SECURED")]
+    DealSecured,
 }
 
 /// What kind of record an event is about.
@@ -352,6 +355,9 @@ pub enum EventSubject {
     /// A funnel task (`subject_id` is the `funnel_task` id).
     #[sea_orm(string_value = "FUNNEL_TASK")]
     FunnelTask,
+    /// An opportunity (`subject_id` is its id).
+    #[sea_orm(string_value = "OPPORTUNITY")]
+    Opportunity,
 }
 
 /// What an ERP write-back batch (or a target batch) carries.

@@ -291,3 +291,51 @@ async fn the_live_funnel_per_line_as_computed_by_hand_and_scoped() {
     assert_eq!(theirs["deals"]["totalCount"], 1);
     assert_eq!(funnel(&app, "a1", json!({ "t": org::T1.to_string() })).await.code(), "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn a_deal_secured_reaches_the_order_health_dashboards_in_its_scope_only() {
+    use crate::websocket::{Got, next, open, send};
+    let app = spawn_app().await;
+    let people = ["ceo", "secretary", "admin", "d1", "d2", "a1", "a2", "a3"];
+    let sub = json!({ "id": "h", "type": "subscribe", "payload": { "query":
+        "subscription { orderHealthEvents(after: \"0\") { id kind kindLabel track { id } opportunity { id stage } } }" } });
+    let mut sockets = Vec::new();
+    for who in people {
+        let token = app.login(&format!("{who}@test.local")).await;
+        let mut ws = open(&app, &token).await;
+        send(&mut ws, sub.clone()).await;
+        sockets.push((who, ws));
+    }
+    let a1 = app.login("a1@test.local").await;
+    let id = app.quick_deal(&a1, "华为外壳").await;
+    let moved = "mutation($id: ID!, $v: Int!, $s: Stage!, $p: PrecisionForecastInput) {
+      moveOpportunityStage(id: $id, version: $v, stage: $s, precisionForecast: $p) { stage version } }";
+    // A move short of SECURED tells no one.
+    let r = app
+        .post(Some(&a1), moved, json!({ "id": id, "v": 1, "s": "DEEP_NEGOTIATION" }))
+        .await;
+    assert_eq!(r.data()["moveOpportunityStage"]["version"], 2);
+    let r = app
+        .post(
+            Some(&a1),
+            moved,
+            json!({ "id": id, "v": 2, "s": "SECURED", "p": { "orderDate": "2026-12-20", "amount": "100000" } }),
+        )
+        .await;
+    assert_eq!(r.data()["moveOpportunityStage"]["stage"], "SECURED");
+    for (who, ws) in &mut sockets {
+        let mut got = Vec::new();
+        while let Some(Got::Json(m)) = next(ws, 1).await {
+            assert!(m["payload"]["errors"].is_null(), "{who}: {m}");
+            got.push(m["payload"]["data"]["orderHealthEvents"].clone());
+        }
+        let sees = ["ceo", "secretary", "admin", "d1", "a1"].contains(who);
+        assert_eq!(got.len(), usize::from(sees), "{who}: {got:?}");
+        if let Some(e) = got.first() {
+            assert_eq!(e["kind"], "DEAL_SECURED");
+            assert_eq!(e["track"]["id"], "1");
+            assert_eq!(e["opportunity"]["id"], id.as_str(), "{who}");
+            assert_eq!(e["opportunity"]["stage"], "SECURED");
+        }
+    }
+}

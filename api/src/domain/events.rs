@@ -44,6 +44,7 @@ pub const fn audience(kind: EventKind) -> Audience {
         EventKind::MeetingReportReady => Audience::Participants,
         // A track's funnel is its directors' to answer (and the CEO's, who sees every track).
         EventKind::FunnelAlertRaised | EventKind::FunnelAlertOverdue => Audience::Track,
+        EventKind::DealSecured => Audience::OwnerAndTrack,
         EventKind::FunnelTaskAssigned => Audience::Person,
     }
 }
@@ -84,6 +85,9 @@ pub const FUNNEL_EVENTS: &[EventKind] = &[
     EventKind::FunnelTaskAssigned,
 ];
 
+/// What the order-health board's subscription carries besides `erpEvents`: deals secured.
+pub const ORDER_HEALTH_EVENTS: &[EventKind] = &[EventKind::DealSecured];
+
 /// Escalations only.
 pub const ESCALATIONS: &[EventKind] = &[EventKind::AlertOverdue, EventKind::ReviewOverdue, EventKind::AlertRaisedToCeo];
 
@@ -95,7 +99,7 @@ mod tests {
     #[test]
     fn every_kind_reaches_one_subscription_and_escalations_are_a_subset() {
         for kind in EventKind::iter() {
-            let carried = [ALERT_EVENTS, ERP_EVENTS, MEETING_EVENTS, FUNNEL_EVENTS]
+            let carried = [ALERT_EVENTS, ERP_EVENTS, MEETING_EVENTS, FUNNEL_EVENTS, ORDER_HEALTH_EVENTS]
                 .iter()
                 .filter(|s| s.contains(&kind))
                 .count();

@@ -212,6 +212,7 @@ words!(EventKind {
     FunnelAlertRaised => "漏斗健康度告警", "Funnel alert";
     FunnelAlertOverdue => "漏斗告警逾期", "Funnel alert overdue";
     FunnelTaskAssigned => "新漏斗任务", "New funnel task";
+    DealSecured => "商机已Secured", "Deal secured";
 });
 
 words!(FunnelAttribution {

@@ -252,6 +252,8 @@ pub enum EventKind {
     FunnelAlertOverdue,
     /// A director dispatched an add / reactivate task (to its owner).
     FunnelTaskAssigned,
+    /// A deal was secured (to its owner, its track's directors, the CEO, the secretary, the admin).
+    DealSecured,
 }
 
 /// 漏斗健康度归因: why a track's funnel is below its line.

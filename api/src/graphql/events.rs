@@ -201,6 +201,17 @@ impl EventSubscription {
         subscribe(ctx, audience::FUNNEL_EVENTS, after, super::funnel_alerts::FunnelEvent)
     }
 
+    /// Deals secured in the viewer's scope (his own for an account manager, his tracks' for a
+    /// director, all for the CEO, the secretary and the admin): the order-health board's figures
+    /// changed. With `after`, the stored ones after that id first.
+    async fn order_health_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The last event id the client saw.")] after: Option<ID>,
+    ) -> Result<impl Stream<Item = Result<super::health::OrderHealthEvent>>> {
+        subscribe(ctx, audience::ORDER_HEALTH_EVENTS, after, super::health::OrderHealthEvent)
+    }
+
     /// Escalations in the viewer's scope: overdue alerts, overdue reviews, alerts raised to the CEO.
     async fn escalation_events(
         &self,

@@ -548,3 +548,43 @@ impl FunnelQuery {
         Ok(Funnel(svc_funnel::funnel(ctx::state(ctx)?, viewer, ask).await?))
     }
 }
+
+/// A deal secured, stored before it was sent: the order-health board's gap, coverage and rhythm
+/// changed; a dashboard refreshes on it (and on `erpEvents`). Pass its `id` as `after` to resume.
+pub struct OrderHealthEvent(pub entity::event::Model);
+
+/// A deal secured, stored before it was sent: the order-health board's gap, coverage and rhythm
+/// changed; a dashboard refreshes on it (and on `erpEvents`). Pass its `id` as `after` to resume.
+#[Object]
+impl OrderHealthEvent {
+    /// Increasing id: the value to pass as `after` when reconnecting.
+    async fn id(&self) -> ID {
+        super::common::id(self.0.id)
+    }
+    /// What happened (`DEAL_SECURED`).
+    async fn kind(&self) -> super::enums::EventKind {
+        self.0.kind.into()
+    }
+    /// What happened, in words, in the request's language.
+    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+        super::labels::label(ctx, self.0.kind).await
+    }
+    /// When.
+    async fn at(&self) -> super::common::Instant {
+        super::common::Instant(self.0.created_at)
+    }
+    /// The track whose figures changed.
+    async fn track(&self, ctx: &Context<'_>) -> Result<Option<Track>> {
+        let Some(t) = self.0.audience_track_id else { return Ok(None) };
+        Ok(ctx::loaders(ctx)?.tracks.load_one(t).await?.map(Track))
+    }
+    /// The deal, as it is now (when the viewer sees it).
+    async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
+        if self.0.subject_kind != entity::EventSubject::Opportunity {
+            return Ok(None);
+        }
+        let viewer = ctx::viewer(ctx)?;
+        let found = ctx::loaders(ctx)?.opportunities.load_one(self.0.subject_id).await?;
+        Ok(found.filter(|d| viewer.can_see(d.owner_id, d.track_id)).map(Opportunity::from))
+    }
+}

@@ -10,7 +10,10 @@ use crate::state::AppState;
 pub use crate::store::opportunities::{Relations, WithRelations};
 use crate::store::{self, opportunities as repo};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{ActivityKind, HistoryField, OpportunityKind, OpportunityStatus, Role, ShelveReason, Stage, activity, opportunity};
+use entity::{
+    ActivityKind, EventKind, EventSubject, HistoryField, OpportunityKind, OpportunityStatus, Role, ShelveReason, Stage, activity,
+    opportunity,
+};
 use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseTransaction, Set};
 
 /// Narrowing of a list of opportunities (always inside the viewer's scope).
@@ -487,7 +490,25 @@ pub async fn move_stage(
         ),
     )
     .await?;
-    commit_and_reload(state, txn, id).await
+    // A deal secured moves the order-health board: its dashboards hear of it (`orderHealthEvents`).
+    let mut told = None;
+    if stage == Stage::Secured {
+        store::events::lock_for_append(&txn).await?;
+        store::events::append_for(
+            &txn,
+            EventSubject::Opportunity,
+            &[(EventKind::DealSecured, id, Some(o.owner_id), Some(o.track_id))],
+            Some(viewer.user_id),
+            now,
+        )
+        .await?;
+        told = Some(store::events::announce(&txn).await?);
+    }
+    let done = commit_and_reload(state, txn, id).await?;
+    if let Some(max) = told {
+        state.bus.wake(max);
+    }
+    Ok(done)
 }
 
 pub(crate) fn facts(o: &opportunity::Model) -> rules::Facts {

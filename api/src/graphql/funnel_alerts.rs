@@ -12,20 +12,6 @@ use crate::service::funnel_alerts as svc;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{funnel_alert, funnel_snapshot, funnel_task};
 
-/// A funnel alert by id through the request's loader, when the viewer sees it.
-async fn visible_alert(ctx: &Context<'_>, id: i64) -> Result<Option<funnel_alert::Model>> {
-    let viewer = ctx::viewer(ctx)?;
-    let found = ctx::loaders(ctx)?.funnel_alerts.load_one(id).await?;
-    Ok(found.filter(|a| svc::sees_alert(viewer, a.track_id)))
-}
-
-/// A funnel task by id through the request's loader, when the viewer sees it.
-pub(super) async fn visible_task(ctx: &Context<'_>, id: i64) -> Result<Option<funnel_task::Model>> {
-    let viewer = ctx::viewer(ctx)?;
-    let found = ctx::loaders(ctx)?.funnel_tasks.load_one(id).await?;
-    Ok(found.filter(|t| svc::sees_task(viewer, t)))
-}
-
 async fn user(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<User>> {
     let Some(id) = id else { return Ok(None) };
     Ok(ctx::loaders(ctx)?.users.load_one(id).await?.map(User))
@@ -145,7 +131,7 @@ impl FunnelTask {
     /// The funnel alert it answers, when the viewer sees it (none for a task from the monthly review).
     async fn alert(&self, ctx: &Context<'_>) -> Result<Option<FunnelAlert>> {
         let Some(a) = self.0.alert_id else { return Ok(None) };
-        Ok(visible_alert(ctx, a).await?.map(FunnelAlert))
+        Ok(svc::get_alert(ctx::state(ctx)?, ctx::viewer(ctx)?, a).await.ok().map(FunnelAlert))
     }
     /// The track.
     async fn track(&self, ctx: &Context<'_>) -> Result<Option<Track>> {
@@ -533,8 +519,9 @@ impl FunnelEvent {
     /// One line for a phone's notification: the kind and the track and month, or the task.
     async fn notification(&self, ctx: &Context<'_>) -> Result<String> {
         let kind = super::labels::label(ctx, self.0.kind).await?;
+        let (state, viewer) = (ctx::state(ctx)?, ctx::viewer(ctx)?);
         let what = match self.0.subject_kind {
-            entity::EventSubject::FunnelAlert => match visible_alert(ctx, self.0.subject_id).await? {
+            entity::EventSubject::FunnelAlert => match svc::get_alert(state, viewer, self.0.subject_id).await.ok() {
                 Some(a) => {
                     let track = ctx::loaders(ctx)?
                         .tracks
@@ -546,8 +533,9 @@ impl FunnelEvent {
                 }
                 None => None,
             },
-            entity::EventSubject::FunnelTask => visible_task(ctx, self.0.subject_id)
-                .await?
+            entity::EventSubject::FunnelTask => svc::get_task(state, viewer, self.0.subject_id)
+                .await
+                .ok()
                 .map(|t| crate::domain::text::shorten(&t.description, 40)),
             _ => None,
         };
@@ -565,13 +553,19 @@ impl FunnelEvent {
         if self.0.subject_kind != entity::EventSubject::FunnelAlert {
             return Ok(None);
         }
-        Ok(visible_alert(ctx, self.0.subject_id).await?.map(FunnelAlert))
+        Ok(svc::get_alert(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id)
+            .await
+            .ok()
+            .map(FunnelAlert))
     }
     /// The funnel task, as it is now (when the viewer sees it).
     async fn task(&self, ctx: &Context<'_>) -> Result<Option<FunnelTask>> {
         if self.0.subject_kind != entity::EventSubject::FunnelTask {
             return Ok(None);
         }
-        Ok(visible_task(ctx, self.0.subject_id).await?.map(FunnelTask))
+        Ok(svc::get_task(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id)
+            .await
+            .ok()
+            .map(FunnelTask))
     }
 }

@@ -92,11 +92,8 @@ pub struct Loaders {
     pub task_decisions: DataLoader<TaskDecisionsLoader>,
     pub funnel_progress: DataLoader<FunnelProgressLoader>,
     pub funnel_tasks: DataLoader<FunnelTaskLoader>,
-    pub funnel_alerts: DataLoader<FunnelAlertLoader>,
 }
 
-loader!(/// Funnel alerts by id (callers check the scope).
-    FunnelAlertLoader => entity::funnel_alert::Model, crate::store::funnel_alerts::alerts_by_ids);
 loader!(/// Funnel tasks by id (callers check the scope).
     FunnelTaskLoader => entity::funnel_task::Model, crate::store::funnel_alerts::tasks_by_id_map);
 
@@ -119,7 +116,6 @@ impl Loaders {
         Self {
             funnel_progress: DataLoader::new(FunnelProgressLoader(state.clone()), tokio::spawn),
             funnel_tasks: DataLoader::new(FunnelTaskLoader(state.clone()), tokio::spawn),
-            funnel_alerts: DataLoader::new(FunnelAlertLoader(state.clone()), tokio::spawn),
             users: DataLoader::new(UserLoader(state.clone()), tokio::spawn),
             tracks: DataLoader::new(TrackLoader(state.clone()), tokio::spawn),
             customers: DataLoader::new(CustomerLoader(state.clone()), tokio::spawn),

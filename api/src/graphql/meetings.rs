@@ -425,8 +425,10 @@ impl Task {
     /// may see it).
     async fn funnel_task(&self, ctx: &Context<'_>) -> Result<Option<super::funnel_alerts::FunnelTask>> {
         let Some(f) = self.0.funnel_task_id else { return Ok(None) };
-        Ok(super::funnel_alerts::visible_task(ctx, f)
-            .await?
+        let viewer = ctx::viewer(ctx)?;
+        let found = ctx::loaders(ctx)?.funnel_tasks.load_one(f).await?;
+        Ok(found
+            .filter(|t| crate::service::funnel_alerts::sees_task(viewer, t))
             .map(super::funnel_alerts::FunnelTask))
     }
     /// The due date was set by the chair (延期), not by the next meeting.

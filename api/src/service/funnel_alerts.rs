@@ -65,37 +65,34 @@ pub async fn check_in(
     let funnels = super::funnel::every_track(txn, &settings, as_of).await?;
     let before = repo::alerted_tracks(txn, month).await?;
     let due_at = crate::domain::alerts::due_at(now, &settings);
-    let snapshots: Vec<_> = if !snapshot {
-        Vec::new()
-    } else {
-        funnels
-            .iter()
-            .map(|(t, f)| {
-                let open = f.stages.iter().fold((0, 0, 0), |(n, amount, active), s| {
-                    (n + s.counts.count, amount + s.counts.amount, active + s.counts.active_count)
-                });
-                funnel_snapshot::ActiveModel {
-                    id: NotSet,
-                    track_id: Set(t.id),
-                    business_line: Set(t.business_line),
-                    month: Set(month),
-                    weighted_pipeline_cents: Set(f.sums.weighted_pipeline),
-                    remaining_target_cents: Set(f.numbers.gap),
-                    coverage: Set(f.numbers.coverage),
-                    coverage_line: Set(f.settings.coverage_alert_below),
-                    conversion: Set(f.conversion),
-                    conversion_line: Set(f.settings.conversion_alert_below),
-                    secured: Set(f.secured),
-                    lost: Set(f.lost),
-                    open_count: Set(open.0),
-                    open_amount_cents: Set(open.1),
-                    active_count: Set(open.2),
-                    moved_out: Set(f.moved_out),
-                    taken_at: Set(now),
-                }
-            })
-            .collect()
-    };
+    let snapshots = funnels
+        .iter()
+        .filter(|_| snapshot)
+        .map(|(t, f)| {
+            let open = f.stages.iter().fold((0, 0, 0), |(n, amount, active), s| {
+                (n + s.counts.count, amount + s.counts.amount, active + s.counts.active_count)
+            });
+            funnel_snapshot::ActiveModel {
+                id: NotSet,
+                track_id: Set(t.id),
+                business_line: Set(t.business_line),
+                month: Set(month),
+                weighted_pipeline_cents: Set(f.sums.weighted_pipeline),
+                remaining_target_cents: Set(f.numbers.gap),
+                coverage: Set(f.numbers.coverage),
+                coverage_line: Set(f.settings.coverage_alert_below),
+                conversion: Set(f.conversion),
+                conversion_line: Set(f.settings.conversion_alert_below),
+                secured: Set(f.secured),
+                lost: Set(f.lost),
+                open_count: Set(open.0),
+                open_amount_cents: Set(open.1),
+                active_count: Set(open.2),
+                moved_out: Set(f.moved_out),
+                taken_at: Set(now),
+            }
+        })
+        .collect();
     let snapshots_taken = repo::insert_snapshots(txn, snapshots, month).await?;
     let mut rows = Vec::new();
     let mut already = 0;
@@ -243,7 +240,7 @@ pub async fn trend(state: &AppState, viewer: &Viewer, track_id: &str, months: Op
 
 /// Whether the viewer sees a track's funnel alerts: every track for the CEO,
 /// the secretary and the admin; his own for a director; none for an account manager.
-pub fn sees_alert(viewer: &Viewer, track_id: i64) -> bool {
+fn sees_alert(viewer: &Viewer, track_id: i64) -> bool {
     match viewer.scope() {
         Scope::All => true,
         Scope::Tracks(ids) => ids.contains(&track_id),

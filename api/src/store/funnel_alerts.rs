@@ -11,16 +11,6 @@ pub async fn alert_by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option
     Ok(funnel_alert::Entity::find_by_id(id).one(db).await?)
 }
 
-pub async fn alerts_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, funnel_alert::Model>> {
-    Ok(funnel_alert::Entity::find()
-        .filter(funnel_alert::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect())
-}
-
 pub async fn task_by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<funnel_task::Model>> {
     Ok(funnel_task::Entity::find_by_id(id).one(db).await?)
 }

@@ -32,6 +32,16 @@ pub const BOARD: &str = "query($y: Int!, $t: ID) { orderHealthBoard(year: $y, tr
   tracks { track { id name } gap gapStatus coverage coverageStatus rhythm rhythmStatus monthlyAverage hPotentialThisMonth }
   commodityTracks { track { name } monthAchievement monthStatus yearToDateAchievement yearToDateStatus } } }";
 /// A funnel with its stages and account managers.
+/// A track's monthly review as a director's dashboard asks for it.
+pub const REVIEW: &str = "query($t: ID!, $m: String!) { monthlyFunnelReview(trackId: $t, month: $m) { month closed activeCount
+  activeCountChange stages { stage count amount activeCount weightedAmount averageDaysInStage } coverageTrend { month coverage }
+  alertsByRule { rule raised open kept shelved lost reactivated } restartsDue { restartDate handling decision }
+  restartsDueCount restartsOnTime tasks { id kind status } } }";
+
+/// The company's quarterly review.
+pub const QUARTERLY: &str = "query($y: Int!, $q: Int!) { quarterlyReview(year: $y, quarter: $q) { label
+  repeatTriggers { accountManager { id } alerts monthsWithAlerts } shelving { customerSide ourSide byReason { reason count } } } }";
+
 pub const FUNNEL: &str = "query($t: ID) { funnel(trackId: $t) { asOf lines { businessLine weightedPipeline annualTarget booked
   remainingTarget coverage coverageStatus secured lost conversion conversionStatus movedOut
   stages { stage count amount activeCount weightedAmount averageDaysInStage }
@@ -362,7 +372,19 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     let last_end = month.pred_opt().unwrap_or(month);
     let last_month = crate::domain::calendar::month_start(last_end);
     let clear = || async {
-        use entity::{funnel_alert, funnel_snapshot};
+        use entity::{funnel_alert, funnel_snapshot, funnel_snapshot_stage};
+        use sea_orm::QuerySelect;
+        let taken: Vec<i64> = funnel_snapshot::Entity::find()
+            .select_only()
+            .column(funnel_snapshot::Column::Id)
+            .filter(funnel_snapshot::Column::Month.eq(last_month))
+            .into_tuple()
+            .all(&db)
+            .await?;
+        funnel_snapshot_stage::Entity::delete_many()
+            .filter(funnel_snapshot_stage::Column::SnapshotId.is_in(taken))
+            .exec(&db)
+            .await?;
         funnel_snapshot::Entity::delete_many()
             .filter(funnel_snapshot::Column::Month.eq(last_month))
             .exec(&db)
@@ -380,7 +402,21 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
         let r = crate::service::funnel_alerts::run_check(&state, last_end, true).await?;
         runs.push((started.elapsed(), r.snapshots_taken, r.raised.len()));
     }
+    // With last month checked: its review per track, and the quarter's review of the company.
+    let last_label = crate::domain::calendar::format_year_month(last_month);
+    let reviews = Arc::new(
+        (1..=TRACKS)
+            .map(|t| body(REVIEW, serde_json::json!({ "t": t.to_string(), "m": last_label })))
+            .collect(),
+    );
+    let quarter = i32::try_from(today.month0() / 3 + 1).unwrap_or(1);
+    let quarterly = Arc::new(vec![body(QUARTERLY, serde_json::json!({ "y": y, "q": quarter }))]);
+    let review = drive(concurrency, seconds, load(reviews)).await?;
+    let quarter_review = drive(concurrency, seconds, load(quarterly)).await?;
     clear().await?;
+    println!();
+    line("`monthlyFunnelReview(trackId, month)` (last month, 50 tracks in turn)", review);
+    line("`quarterlyReview(year, quarter)` (the company)", quarter_review);
     println!();
     for (took, snapshots, alerts) in runs {
         println!(

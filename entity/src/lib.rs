@@ -16,6 +16,7 @@ pub mod erp_sale;
 pub mod event;
 pub mod funnel_alert;
 pub mod funnel_snapshot;
+pub mod funnel_snapshot_stage;
 pub mod funnel_task;
 pub mod job_run;
 pub mod loss_review;

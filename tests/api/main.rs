@@ -13,6 +13,7 @@ mod clients;
 mod differential;
 mod erp;
 mod funnel_alerts;
+mod funnel_review;
 mod graphiql;
 mod health;
 mod helpers;

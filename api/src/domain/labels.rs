@@ -5,6 +5,7 @@
 
 use super::alerts::Unit;
 use super::board::{Dimension, PeriodKind, StandingKind, Unit as BoardUnit};
+use super::funnel_review::RestartHandling;
 use super::health::Health;
 use super::meetings::RecurrenceKind;
 use super::page::{AlertOrder, FactOrder, OpportunityOrder};
@@ -311,6 +312,13 @@ words!(Health {
     NoTarget => "无目标", "No target";
     YearOver => "年度已结束", "Year over";
     NoData => "无数据", "No data";
+});
+
+words!(RestartHandling {
+    OnTime => "按时处理", "Handled on time";
+    Late => "逾期处理", "Handled late";
+    Missed => "未处理", "Not handled";
+    Pending => "待处理", "Pending";
 });
 
 words!(FactOrder {

@@ -561,6 +561,9 @@ mod tests {
             "domain/funnel_alerts.rs",
             "service/funnel_alerts.rs",
             "graphql/funnel_alerts.rs",
+            "service/funnel_review.rs",
+            "domain/funnel_review.rs",
+            "graphql/funnel_review.rs",
             "error.rs",
         ];
         // Written for the log or for developers, never to a user.

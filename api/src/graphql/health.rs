@@ -312,7 +312,7 @@ impl HealthQuery {
 }
 
 /// One stage of a funnel: its open deals.
-pub struct FunnelStage(rules_funnel::StageRow);
+pub struct FunnelStage(pub rules_funnel::StageRow);
 
 /// One stage of a funnel: the open (`ACTIVE`-status) deals in it, the active ones among them
 /// and their share of the weighted pipeline.
@@ -394,7 +394,7 @@ impl FunnelManager {
 }
 
 /// One business line's funnel within the scope asked for.
-pub struct FunnelLine(svc_funnel::LineFunnel);
+pub struct FunnelLine(pub svc_funnel::LineFunnel);
 
 /// 漏斗健康度 of one business line within the scope: the weighted pipeline and its coverage of
 /// the year's remaining order target, the conversion of the trailing 12 months, each against

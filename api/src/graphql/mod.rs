@@ -15,6 +15,7 @@ pub mod enums;
 pub mod erp;
 pub mod events;
 pub mod funnel_alerts;
+pub mod funnel_review;
 pub mod guard;
 pub mod health;
 pub mod labels;
@@ -46,6 +47,7 @@ pub struct QueryRoot(
     health::HealthQuery,
     health::FunnelQuery,
     funnel_alerts::FunnelAlertQuery,
+    funnel_review::FunnelReviewQuery,
 );
 
 /// All mutations.

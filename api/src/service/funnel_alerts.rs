@@ -11,7 +11,10 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store::{self, funnel_alerts as repo, locks};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{EventKind, EventSubject, FunnelAttribution, FunnelTaskKind, Role, TaskStatus, funnel_alert, funnel_snapshot, funnel_task};
+use entity::{
+    EventKind, EventSubject, FunnelAttribution, FunnelTaskKind, Role, TaskStatus, funnel_alert, funnel_snapshot, funnel_snapshot_stage,
+    funnel_task,
+};
 use sea_orm::{NotSet, Set};
 
 pub const FUNNEL_CHECK: &str = "funnel_check";
@@ -72,7 +75,22 @@ pub async fn check_in(
             let open = f.stages.iter().fold((0, 0, 0), |(n, amount, active), s| {
                 (n + s.counts.count, amount + s.counts.amount, active + s.counts.active_count)
             });
-            funnel_snapshot::ActiveModel {
+            let stages = f
+                .stages
+                .iter()
+                .map(|s| funnel_snapshot_stage::ActiveModel {
+                    id: NotSet,
+                    snapshot_id: NotSet,
+                    stage: Set(s.stage),
+                    count: Set(s.counts.count),
+                    amount_cents: Set(s.counts.amount),
+                    active_count: Set(s.counts.active_count),
+                    active_amount_cents: Set(s.counts.active_amount),
+                    weighted_cents: Set(s.weighted),
+                    average_days: Set(s.average_days),
+                })
+                .collect();
+            let row = funnel_snapshot::ActiveModel {
                 id: NotSet,
                 track_id: Set(t.id),
                 business_line: Set(t.business_line),
@@ -90,7 +108,8 @@ pub async fn check_in(
                 active_count: Set(open.2),
                 moved_out: Set(f.moved_out),
                 taken_at: Set(now),
-            }
+            };
+            (t.id, row, stages)
         })
         .collect();
     let snapshots_taken = repo::insert_snapshots(txn, snapshots, month).await?;
@@ -240,7 +259,7 @@ pub async fn trend(state: &AppState, viewer: &Viewer, track_id: &str, months: Op
 
 /// Whether the viewer sees a track's funnel alerts: every track for the CEO,
 /// the secretary and the admin; his own for a director; none for an account manager.
-fn sees_alert(viewer: &Viewer, track_id: i64) -> bool {
+pub fn sees_alert(viewer: &Viewer, track_id: i64) -> bool {
     match viewer.scope() {
         Scope::All => true,
         Scope::Tracks(ids) => ids.contains(&track_id),

@@ -3,6 +3,7 @@
 
 use crate::domain::alerts::Unit;
 use crate::domain::board::{Dimension, PeriodKind, StandingKind, Unit as BoardUnit};
+use crate::domain::funnel_review::RestartHandling;
 use crate::domain::health::Health;
 use crate::domain::labels::{Labelled, Locale};
 use crate::domain::meetings::RecurrenceKind;
@@ -157,6 +158,15 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
                 ("NO_TARGET", Health::NoTarget.label(locale, s)),
                 ("YEAR_OVER", Health::YearOver.label(locale, s)),
                 ("NO_DATA", Health::NoData.label(locale, s)),
+            ],
+        ),
+        plain(
+            "RestartHandling",
+            &[
+                ("ON_TIME", RestartHandling::OnTime.label(locale, s)),
+                ("LATE", RestartHandling::Late.label(locale, s)),
+                ("MISSED", RestartHandling::Missed.label(locale, s)),
+                ("PENDING", RestartHandling::Pending.label(locale, s)),
             ],
         ),
         plain(

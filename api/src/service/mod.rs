@@ -9,6 +9,7 @@ pub mod board;
 pub mod erp;
 pub mod funnel;
 pub mod funnel_alerts;
+pub mod funnel_review;
 pub mod health;
 pub mod labels;
 pub mod meetings;

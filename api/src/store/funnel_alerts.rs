@@ -3,7 +3,7 @@
 use crate::auth::Scope;
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{OpportunityStatus, TaskStatus, funnel_alert, funnel_snapshot, funnel_task, opportunity};
+use entity::{OpportunityStatus, TaskStatus, funnel_alert, funnel_snapshot, funnel_snapshot_stage, funnel_task, opportunity};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
@@ -221,26 +221,67 @@ pub async fn added_for(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<std:
     Ok(rows.into_iter().collect())
 }
 
-/// Month-end snapshots of every track: a track already snapshotted for the
-/// month keeps its first row (a rerun or a second process writes nothing).
-/// Returns how many were written.
-pub async fn insert_snapshots(db: &impl ConnectionTrait, rows: Vec<funnel_snapshot::ActiveModel>, month: NaiveDate) -> AppResult<u64> {
-    let before = funnel_snapshot::Entity::find()
+/// Month-end snapshots of every track, each with its stage rows: a track
+/// already snapshotted for the month keeps its first row and its stages (a
+/// rerun or a second process writes nothing). Returns how many were written.
+pub async fn insert_snapshots(
+    db: &impl ConnectionTrait,
+    rows: Vec<(i64, funnel_snapshot::ActiveModel, Vec<funnel_snapshot_stage::ActiveModel>)>,
+    month: NaiveDate,
+) -> AppResult<u64> {
+    let taken: Vec<i64> = funnel_snapshot::Entity::find()
+        .select_only()
+        .column(funnel_snapshot::Column::TrackId)
         .filter(funnel_snapshot::Column::Month.eq(month))
-        .count(db)
+        .into_tuple()
+        .all(db)
         .await?;
+    let rows: Vec<_> = rows.into_iter().filter(|(t, _, _)| !taken.contains(t)).collect();
     if rows.is_empty() {
         return Ok(0);
     }
-    funnel_snapshot::Entity::insert_many(rows)
+    let tracks: Vec<i64> = rows.iter().map(|(t, _, _)| *t).collect();
+    let mut stages = Vec::new();
+    let mut snapshots = Vec::new();
+    for (t, row, s) in rows {
+        snapshots.push(row);
+        stages.push((t, s));
+    }
+    let written = funnel_snapshot::Entity::insert_many(snapshots)
         .on_conflict_do_nothing_on([funnel_snapshot::Column::TrackId, funnel_snapshot::Column::Month])
-        .exec(db)
+        .exec_without_returning(db)
         .await?;
-    let after = funnel_snapshot::Entity::find()
+    let ids: std::collections::HashMap<i64, i64> = funnel_snapshot::Entity::find()
+        .select_only()
+        .column(funnel_snapshot::Column::TrackId)
+        .column(funnel_snapshot::Column::Id)
         .filter(funnel_snapshot::Column::Month.eq(month))
-        .count(db)
-        .await?;
-    Ok(after - before)
+        .filter(funnel_snapshot::Column::TrackId.is_in(tracks))
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let stage_rows: Vec<funnel_snapshot_stage::ActiveModel> = stages
+        .into_iter()
+        .filter_map(|(t, s)| ids.get(&t).map(|id| (*id, s)))
+        .flat_map(|(id, s)| {
+            s.into_iter().map(move |mut r| {
+                r.snapshot_id = Set(id);
+                r
+            })
+        })
+        .collect();
+    if !stage_rows.is_empty() {
+        funnel_snapshot_stage::Entity::insert_many(stage_rows)
+            .on_conflict_do_nothing_on([funnel_snapshot_stage::Column::SnapshotId, funnel_snapshot_stage::Column::Stage])
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(match written {
+        sea_orm::TryInsertResult::Inserted(n) => n,
+        sea_orm::TryInsertResult::Empty | sea_orm::TryInsertResult::Conflicted => 0,
+    })
 }
 
 /// A track's snapshots of the months `from..=to`, oldest first (the unique index serves it).
@@ -258,5 +299,14 @@ pub async fn tasks_of_alert(db: &impl ConnectionTrait, alert_id: i64) -> AppResu
     Ok(funnel_task::Entity::find()
         .filter(funnel_task::Column::AlertId.eq(alert_id))
         .count(db)
+        .await?)
+}
+
+/// A track's funnel alert of `month`, if the check raised one (the unique index serves it).
+pub async fn alert_of(db: &impl ConnectionTrait, track_id: i64, month: NaiveDate) -> AppResult<Option<funnel_alert::Model>> {
+    Ok(funnel_alert::Entity::find()
+        .filter(funnel_alert::Column::TrackId.eq(track_id))
+        .filter(funnel_alert::Column::Month.eq(month))
+        .one(db)
         .await?)
 }

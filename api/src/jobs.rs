@@ -35,6 +35,10 @@ pub async fn run_due_jobs(state: &AppState) -> AppResult<Option<ScanReport>> {
     if let Err(e) = crate::service::funnel_alerts::run_due(state, now).await {
         tracing::error!(error = ?e, "funnel check failed");
     }
+    // The month's forecasts frozen from its first day's scan hour (caught up within the month).
+    if let Err(e) = crate::service::forecast::run_due(state, now).await {
+        tracing::error!(error = ?e, "forecast freeze failed");
+    }
     let settings = store::settings::load(&state.db).await?;
     let local = now.with_timezone(&settings.timezone);
     // An hour past 23 (saved before it was validated) would never come: run at 23.

@@ -373,6 +373,10 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
     let last_month_end = calendar::month_start(today).pred_opt().unwrap_or(today);
     crate::service::funnel_alerts::check_in(&txn, last_month_end, now, true).await?;
     crate::store::jobs::record(&txn, crate::service::funnel_alerts::FUNNEL_CHECK, last_month_end, now).await?;
+    // This month's forecasts frozen (its accuracy on the board so far, its forecast gaps).
+    let this_month = calendar::month_start(today);
+    crate::service::forecast::freeze_in(&txn, this_month, now).await?;
+    crate::store::jobs::record(&txn, crate::service::forecast::FORECAST_FREEZE, this_month, now).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // Explicit ids were written: move the identity sequences past them.
         for table in ["user", "track", "customer", "opportunity"] {

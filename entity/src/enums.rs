@@ -173,6 +173,12 @@ pub enum HistoryField {
     Stage,
     #[sea_orm(string_value = "STATUS")]
     Status,
+    /// The rolling forecast (expected order month and amount), as `YYYY-MM|yuan`.
+    #[sea_orm(string_value = "ROLLING_FORECAST")]
+    RollingForecast,
+    /// The precision forecast (order date and amount), as `YYYY-MM-DD|yuan`.
+    #[sea_orm(string_value = "PRECISION_FORECAST")]
+    PrecisionForecast,
 }
 
 /// The seven opportunity-anomaly rules (单笔商机异常).
@@ -330,6 +336,9 @@ pub enum EventKind {
     /// A deal moved to SECURED: the order-health board's figures changed.
     #[sea_orm(string_value = "DEAL_SECURED")]
     DealSecured,
+    /// The month-start freeze found a track's precision forecast below its subjective one (to its directors).
+    #[sea_orm(string_value = "FORECAST_GAP")]
+    ForecastGap,
 }
 
 /// What kind of record an event is about.
@@ -358,6 +367,9 @@ pub enum EventSubject {
     /// An opportunity (`subject_id` is its id).
     #[sea_orm(string_value = "OPPORTUNITY")]
     Opportunity,
+    /// A forecast alert (`subject_id` is the `forecast_alert` id).
+    #[sea_orm(string_value = "FORECAST_ALERT")]
+    ForecastAlert,
 }
 
 /// What an ERP write-back batch (or a target batch) carries.

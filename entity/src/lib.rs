@@ -14,6 +14,8 @@ pub mod erp_order;
 pub mod erp_receivable;
 pub mod erp_sale;
 pub mod event;
+pub mod forecast_alert;
+pub mod forecast_freeze;
 pub mod funnel_alert;
 pub mod funnel_snapshot;
 pub mod funnel_snapshot_stage;

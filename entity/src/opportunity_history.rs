@@ -1,4 +1,4 @@
-//! `opportunity_history`: every stage and status change (who, when, from, to).
+//! `opportunity_history`: every stage, status and forecast change (who, when, from, to).
 
 use crate::HistoryField;
 use sea_orm::entity::prelude::*;

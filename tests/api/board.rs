@@ -223,16 +223,16 @@ async fn each_dimension_is_computed_and_ranked_as_by_hand() {
         ]
     );
     assert_eq!(row(&b, 5, "医疗器械")["numerator"], "-60.00");
-    // (6) not yet available, in its place.
+    // (6) no forecast was frozen for these months: no figure, in its place (the forecast tests rank it).
     let d6 = &b["dimensions"][5];
     assert_eq!(
         (d6["dimension"].as_str(), d6["available"].as_bool()),
-        (Some("TRACK_FORECAST_ACCURACY"), Some(false))
+        (Some("TRACK_FORECAST_ACCURACY"), Some(true))
     );
     assert!(
         table(&b, 6)
             .iter()
-            .all(|(_, rank, s, v)| *rank == 1 && s == "NOT_AVAILABLE" && v.is_none())
+            .all(|(_, rank, s, v)| *rank == 1 && s == "NO_DATA" && v.is_none())
     );
     // (7) lower is better: T1 6 / 1,500 = 4 ‰, T2 3 / 300 = 10 ‰; T3 spent 5 without sales.
     assert_eq!(b["dimensions"][6]["lowerIsBetter"], true);

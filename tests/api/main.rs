@@ -12,6 +12,7 @@ mod branches;
 mod clients;
 mod differential;
 mod erp;
+mod forecast;
 mod funnel_alerts;
 mod funnel_review;
 mod graphiql;

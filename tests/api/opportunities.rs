@@ -43,7 +43,11 @@ async fn an_account_manager_creates_a_deal_in_his_own_track_with_its_first_histo
     assert_eq!(o["rollingForecast"]["expectedOrderMonth"], "2027-02");
     assert_eq!(
         o["history"]["nodes"],
-        json!([{ "field": "STAGE", "from": null, "to": "INITIAL_IDENTIFICATION" }, { "field": "STATUS", "from": null, "to": "ACTIVE" }])
+        json!([
+            { "field": "STAGE", "from": null, "to": "INITIAL_IDENTIFICATION" },
+            { "field": "STATUS", "from": null, "to": "ACTIVE" },
+            { "field": "ROLLING_FORECAST", "from": null, "to": "2027-02|1000000.00" }
+        ])
     );
 }
 

@@ -211,7 +211,8 @@ pub enum Dimension {
     AccountManagerOrderAchievement,
     /// (5) (revenue − cost) ÷ revenue, per track.
     TrackGrossMargin,
-    /// (6) the sales forecast's accuracy, per track: not yet available.
+    /// (6) the sales forecast's accuracy, per track: the orders booked against the subjective
+    /// forecast frozen at each month's start (`domain::forecast::accuracy`).
     TrackForecastAccuracy,
     /// (7) expenses ÷ sales in ‰, per track; lower is better.
     TrackExpenseRatio,
@@ -255,9 +256,10 @@ impl Dimension {
         matches!(self, Dimension::TrackExpenseRatio | Dimension::TrackDso)
     }
 
-    /// Whether the figures it needs exist yet (the forecast does not).
+    /// Whether the figures it needs exist (every dimension has them now;
+    /// a task recorded before the forecast was frozen keeps its `NOT_AVAILABLE`).
     pub const fn available(self) -> bool {
-        !matches!(self, Dimension::TrackForecastAccuracy)
+        true
     }
 
     /// The measure an account manager is drilled down on: the account
@@ -279,7 +281,7 @@ impl Dimension {
         match self {
             Dimension::TrackSalesAchievement | Dimension::AccountManagerSalesAchievement | Dimension::TrackGrossMargin => &[ErpKind::Sales],
             Dimension::TrackOrderAchievement | Dimension::AccountManagerOrderAchievement => &[ErpKind::Orders],
-            Dimension::TrackForecastAccuracy => &[],
+            Dimension::TrackForecastAccuracy => &[ErpKind::Orders],
             Dimension::TrackExpenseRatio => &[ErpKind::Expenses, ErpKind::Sales],
             Dimension::TrackDso => &[ErpKind::Receivables, ErpKind::Sales],
         }
@@ -309,6 +311,8 @@ pub struct Sums {
     pub expenses: Option<i64>,
     /// The month-end balance of the latest month of the period that has one.
     pub receivables: Option<i64>,
+    /// The subjective forecast frozen at the start of the period's months (Σ); none unfrozen.
+    pub forecast: Option<i64>,
 }
 
 /// An exact value: `num / den` in the dimension's unit, `den > 0`.
@@ -478,7 +482,19 @@ pub fn standing(dim: Dimension, s: &Sums, days: i64) -> Standing {
             let margin = revenue - s.cost.unwrap_or(0);
             (i128::from(margin) * 100, margin)
         }),
-        Dimension::TrackForecastAccuracy => Standing::NotAvailable,
+        // Orders booked against the forecast frozen at the months' start; no freeze, no figure.
+        Dimension::TrackForecastAccuracy => match s.forecast {
+            None => Standing::NoData,
+            Some(f) => {
+                let actual = s.orders.unwrap_or(0);
+                let (num, den) = super::forecast::accuracy(actual, f);
+                Standing::Value {
+                    value: Fraction::new(num, den),
+                    numerator: f,
+                    denominator: actual,
+                }
+            }
+        },
         // Without an expense record there is no ratio (not a ratio of zero).
         Dimension::TrackExpenseRatio => match s.expenses {
             None => Standing::NoData,
@@ -644,7 +660,16 @@ mod tests {
             ..Sums::default()
         };
         assert_eq!(standing(Dimension::TrackExpenseRatio, &spend, 30).value().unwrap().to_f64(), 0.75);
-        assert_eq!(standing(Dimension::TrackForecastAccuracy, &spend, 30), Standing::NotAvailable);
+        assert_eq!(standing(Dimension::TrackForecastAccuracy, &spend, 30), Standing::NoData);
+        let forecast = |orders, forecast| Sums {
+            orders,
+            forecast,
+            ..Sums::default()
+        };
+        let accuracy = |s: Sums| standing(Dimension::TrackForecastAccuracy, &s, 30).value().map(|v| v.to_f64());
+        assert_eq!(accuracy(forecast(Some(1000), Some(800))), Some(80.0));
+        assert_eq!(accuracy(forecast(None, Some(0))), Some(100.0));
+        assert_eq!(accuracy(forecast(None, Some(5))), Some(0.0));
         assert_eq!(
             standing(Dimension::TrackExpenseRatio, &sums(Some(4000), None), 30),
             Standing::NoData
@@ -707,7 +732,7 @@ mod tests {
     fn every_dimension_has_its_number_and_place() {
         let numbers: Vec<usize> = Dimension::ALL.iter().map(|d| d.number()).collect();
         assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
-        assert!(!Dimension::TrackForecastAccuracy.available());
+        assert!(Dimension::TrackForecastAccuracy.available());
         assert!(Dimension::TrackExpenseRatio.lower_is_better() && Dimension::TrackDso.lower_is_better());
         for d in Dimension::ALL {
             // Every available figure traces to records; an account manager's measure is one of his own.

@@ -46,6 +46,8 @@ pub const fn audience(kind: EventKind) -> Audience {
         EventKind::FunnelAlertRaised | EventKind::FunnelAlertOverdue => Audience::Track,
         EventKind::DealSecured => Audience::OwnerAndTrack,
         EventKind::FunnelTaskAssigned => Audience::Person,
+        // A track's forecast is its directors' to answer.
+        EventKind::ForecastGap => Audience::Track,
     }
 }
 
@@ -77,12 +79,13 @@ pub const MEETING_EVENTS: &[EventKind] = &[
     EventKind::MeetingReportReady,
 ];
 
-/// What the funnel's subscription carries: funnel alerts raised and overdue (to the track's
-/// directors), add / reactivate tasks (to their owner).
+/// What the funnel's subscription carries: funnel alerts raised and overdue and forecast gaps
+/// (to the track's directors), add / reactivate tasks (to their owner).
 pub const FUNNEL_EVENTS: &[EventKind] = &[
     EventKind::FunnelAlertRaised,
     EventKind::FunnelAlertOverdue,
     EventKind::FunnelTaskAssigned,
+    EventKind::ForecastGap,
 ];
 
 /// What the order-health board's subscription carries besides `erpEvents`: deals secured.

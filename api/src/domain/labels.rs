@@ -149,6 +149,8 @@ words!(ShelveReason {
 words!(HistoryField {
     Stage => "阶段", "Stage";
     Status => "状态", "Status";
+    RollingForecast => "滚动预测（主观版）", "Rolling forecast";
+    PrecisionForecast => "H Potential精度版", "Precision forecast";
 });
 
 words!(AlertStatus {
@@ -214,6 +216,7 @@ words!(EventKind {
     FunnelAlertOverdue => "漏斗告警逾期", "Funnel alert overdue";
     FunnelTaskAssigned => "新漏斗任务", "New funnel task";
     DealSecured => "商机已Secured", "Deal secured";
+    ForecastGap => "双版本差异告警", "Forecast gap";
 });
 
 words!(FunnelAttribution {

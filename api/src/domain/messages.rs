@@ -398,6 +398,8 @@ const CATALOGUE: &[(&str, &str)] = &[
     ),
     ("run the funnel check", "运行漏斗健康度检查"),
     ("funnel alert", "漏斗健康度告警"),
+    ("freeze the forecast", "冻结销售预测"),
+    ("forecast alert", "双版本差异告警"),
     ("funnel task", "漏斗任务"),
     ("must lie within a year of today", "须在今天之前一年之内"),
     ("must not lie in a month to come", "不能是以后的月份"),
@@ -564,6 +566,9 @@ mod tests {
             "service/funnel_review.rs",
             "domain/funnel_review.rs",
             "graphql/funnel_review.rs",
+            "domain/forecast.rs",
+            "service/forecast.rs",
+            "graphql/forecast.rs",
             "error.rs",
         ];
         // Written for the log or for developers, never to a user.
@@ -581,6 +586,8 @@ mod tests {
             "a task without its meeting",
             "the analysis just written is gone",
             "funnel check ran",
+            "forecast frozen",
+            "forecast freeze failed",
         ];
         let mut missing = Vec::new();
         let mut checked = 0;

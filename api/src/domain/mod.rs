@@ -7,6 +7,7 @@ pub mod board;
 pub mod calendar;
 pub mod erp;
 pub mod events;
+pub mod forecast;
 pub mod funnel;
 pub mod funnel_alerts;
 pub mod funnel_review;

@@ -128,6 +128,10 @@ pub enum HistoryField {
     Stage,
     /// The status changed.
     Status,
+    /// 滚动预测（主观版）: the expected order month and amount changed, written `YYYY-MM|yuan`.
+    RollingForecast,
+    /// H Potential精度版: the precise order date and amount changed, written `YYYY-MM-DD|yuan`.
+    PrecisionForecast,
 }
 
 /// The opportunity-anomaly rules (单笔商机异常).
@@ -254,6 +258,9 @@ pub enum EventKind {
     FunnelTaskAssigned,
     /// A deal was secured (to its owner, its track's directors, the CEO, the secretary, the admin).
     DealSecured,
+    /// 双版本差异告警: the month-start freeze found a track's precision forecast below its
+    /// subjective one (to its directors).
+    ForecastGap,
 }
 
 /// 漏斗健康度归因: why a track's funnel is below its line.

@@ -496,12 +496,14 @@ impl FunnelAlertMutation {
     }
 }
 
-/// A funnel event, stored before it was sent: a funnel alert raised or overdue (to the track's
-/// directors), a task dispatched (to its owner). Pass its `id` as `after` to resume.
+/// A funnel event, stored before it was sent: a funnel alert raised or overdue or a forecast
+/// gap (to the track's directors), a task dispatched (to its owner). Pass its `id` as `after`
+/// to resume.
 pub struct FunnelEvent(pub entity::event::Model);
 
-/// A funnel event, stored before it was sent: a funnel alert raised or overdue (to the track's
-/// directors), a task dispatched (to its owner). Pass its `id` as `after` to resume.
+/// A funnel event, stored before it was sent: a funnel alert raised or overdue or a forecast
+/// gap (to the track's directors), a task dispatched (to its owner). Pass its `id` as `after`
+/// to resume.
 #[Object]
 impl FunnelEvent {
     /// Increasing id: the value to pass as `after` when reconnecting.
@@ -522,6 +524,18 @@ impl FunnelEvent {
         let (state, viewer) = (ctx::state(ctx)?, ctx::viewer(ctx)?);
         let what = match self.0.subject_kind {
             entity::EventSubject::FunnelAlert => match svc::get_alert(state, viewer, self.0.subject_id).await.ok() {
+                Some(a) => {
+                    let track = ctx::loaders(ctx)?
+                        .tracks
+                        .load_one(a.track_id)
+                        .await?
+                        .map(|t| t.name)
+                        .unwrap_or_default();
+                    Some(format!("{track} {}", crate::domain::calendar::format_year_month(a.month)))
+                }
+                None => None,
+            },
+            entity::EventSubject::ForecastAlert => match crate::service::forecast::get_alert(state, viewer, self.0.subject_id).await.ok() {
                 Some(a) => {
                     let track = ctx::loaders(ctx)?
                         .tracks
@@ -557,6 +571,18 @@ impl FunnelEvent {
             .await
             .ok()
             .map(FunnelAlert))
+    }
+    /// The forecast alert (`FORECAST_GAP`), when the viewer sees it.
+    async fn forecast_alert(&self, ctx: &Context<'_>) -> Result<Option<super::forecast::ForecastAlert>> {
+        if self.0.subject_kind != entity::EventSubject::ForecastAlert {
+            return Ok(None);
+        }
+        Ok(
+            crate::service::forecast::get_alert(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id)
+                .await
+                .ok()
+                .map(super::forecast::ForecastAlert),
+        )
     }
     /// The funnel task, as it is now (when the viewer sees it).
     async fn task(&self, ctx: &Context<'_>) -> Result<Option<FunnelTask>> {

@@ -14,6 +14,7 @@ pub mod ctx;
 pub mod enums;
 pub mod erp;
 pub mod events;
+pub mod forecast;
 pub mod funnel_alerts;
 pub mod funnel_review;
 pub mod guard;
@@ -48,6 +49,7 @@ pub struct QueryRoot(
     health::FunnelQuery,
     funnel_alerts::FunnelAlertQuery,
     funnel_review::FunnelReviewQuery,
+    forecast::ForecastQuery,
 );
 
 /// All mutations.
@@ -61,6 +63,7 @@ pub struct MutationRoot(
     erp::ErpMutation,
     meetings::MeetingMutation,
     funnel_alerts::FunnelAlertMutation,
+    forecast::ForecastMutation,
 );
 
 /// All subscriptions.

@@ -214,7 +214,7 @@ impl Opportunity {
     async fn updated_at(&self) -> Instant {
         Instant(self.0.updated_at)
     }
-    /// Every stage and status change, oldest first (pages of 1–100, default 20).
+    /// Every stage, status and forecast change, oldest first (pages of 1–100, default 20).
     // Costed as 10 rows: a deal changes stage or status a handful of times.
     #[graphql(complexity = "5 + 10 * child_complexity")]
     async fn history(
@@ -273,7 +273,7 @@ impl Opportunity {
     }
 }
 
-/// One stage or status change.
+/// One stage, status or forecast change.
 #[derive(Clone)]
 pub struct HistoryEntry(pub opportunity_history::Model);
 
@@ -283,7 +283,7 @@ impl Node for HistoryEntry {
     }
 }
 
-/// One stage or status change.
+/// One stage, status or forecast change.
 #[Object]
 impl HistoryEntry {
     /// Identifier.

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod auth;
 pub mod board;
 pub mod erp;
+pub mod forecast;
 pub mod funnel;
 pub mod funnel_alerts;
 pub mod funnel_review;

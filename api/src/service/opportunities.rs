@@ -266,6 +266,37 @@ pub(crate) async fn record_status(
     .await
 }
 
+/// Keeps every change of the two forecasts in the history (滚动预测 and
+/// 精准版, each as its value before and after): `before` is the deal as it
+/// was (`None` at creation), `after` as written.
+async fn record_forecasts(
+    txn: &DatabaseTransaction,
+    before: Option<&opportunity::Model>,
+    after: &opportunity::Model,
+    actor: i64,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    use crate::domain::forecast::{precision_value, rolling_value};
+    let pairs = [
+        (
+            HistoryField::RollingForecast,
+            before.and_then(|b| rolling_value(b.expected_order_month, b.forecast_amount_cents)),
+            rolling_value(after.expected_order_month, after.forecast_amount_cents),
+        ),
+        (
+            HistoryField::PrecisionForecast,
+            before.and_then(|b| precision_value(b.precision_order_date, b.precision_amount_cents)),
+            precision_value(after.precision_order_date, after.precision_amount_cents),
+        ),
+    ];
+    for (field, from, to) in pairs {
+        if let Some(to) = to.filter(|t| from.as_deref() != Some(t.as_str())) {
+            repo::record_history(txn, repo::history_row(after.id, actor, field, from, to, at)).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Finishes a change: commits and reads the row back.
 async fn commit_and_reload(state: &AppState, txn: DatabaseTransaction, id: i64) -> AppResult<opportunity::Model> {
     txn.commit().await?;
@@ -388,6 +419,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewOpportunity) ->
         ),
     )
     .await?;
+    record_forecasts(&txn, None, &created, viewer.user_id, now).await?;
     commit_and_reload(state, txn, created.id).await
 }
 
@@ -437,9 +469,14 @@ pub async fn update(state: &AppState, viewer: &Viewer, id: i64, version: i32, in
         change.customer_id = Set(repo::customer_named(&txn, name, now).await?.id);
     }
     let new_owner = change.owner_id.clone().take().filter(|n| *n != o.owner_id);
+    let forecasts_changed = input.rolling_forecast.is_some() || input.precision_forecast.is_some();
     repo::update_versioned(&txn, change, id, version, now).await?;
     if let Some(owner) = new_owner {
         store::alerts::transfer_open(&txn, id, owner).await?;
+    }
+    if forecasts_changed {
+        let after = repo::by_id(&txn, id).await?.ok_or_else(|| AppError::not_found("opportunity"))?;
+        record_forecasts(&txn, Some(&o), &after, viewer.user_id, now).await?;
     }
     commit_and_reload(state, txn, id).await
 }
@@ -490,6 +527,10 @@ pub async fn move_stage(
         ),
     )
     .await?;
+    if precise.is_some() {
+        let after = repo::by_id(&txn, id).await?.ok_or_else(|| AppError::not_found("opportunity"))?;
+        record_forecasts(&txn, Some(&o), &after, viewer.user_id, now).await?;
+    }
     // A deal secured moves the order-health board: its dashboards hear of it (`orderHealthEvents`).
     let mut told = None;
     if stage == Stage::Secured {

@@ -1,7 +1,7 @@
 //! The ranking board's figures, summed in SQL: per track and per account
 //! manager over a period's months, from the monthly rollup of sales and
 //! orders (`erp_month`), the targets, the expenses and the month-end
-//! receivables. Each is one GROUP BY over an index range of months; the
+//! receivables, the forecasts frozen at the months' start. Each is one GROUP BY over an index range of months; the
 //! values and ranks are `domain::board`'s.
 
 use super::SortKey;
@@ -10,7 +10,7 @@ use crate::domain::board::Sums;
 use crate::domain::page::{FactOrder, Page, Window};
 use crate::error::AppResult;
 use chrono::NaiveDate;
-use entity::{ErpKind, TargetKind, erp_expense, erp_month, erp_receivable, target, track_member, user};
+use entity::{ErpKind, TargetKind, erp_expense, erp_month, erp_receivable, forecast_freeze, target, track_member, user};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
@@ -111,6 +111,19 @@ pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) 
         .await?;
     for (track, amount) in expenses {
         out.tracks.entry(track).or_default().expenses = Some(amount);
+    }
+    // The subjective forecasts frozen at the months' start, per track.
+    let forecasts: Vec<(i64, i64)> = forecast_freeze::Entity::find()
+        .select_only()
+        .column(forecast_freeze::Column::TrackId)
+        .expr(sum(forecast_freeze::Column::SubjectiveCents))
+        .filter(forecast_freeze::Column::Month.between(first, last))
+        .group_by(forecast_freeze::Column::TrackId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (track, amount) in forecasts {
+        out.tracks.entry(track).or_default().forecast = Some(amount);
     }
     // Receivables: each track's balance at the latest month-end of the
     // period that has one (rows in month order, so the latest stays).
@@ -247,6 +260,19 @@ pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last
         .await?;
     for (month, amount) in expenses {
         out.entry(month).or_default().expenses = Some(amount);
+    }
+    let forecasts: Vec<(NaiveDate, i64)> = forecast_freeze::Entity::find()
+        .select_only()
+        .column(forecast_freeze::Column::Month)
+        .expr(sum(forecast_freeze::Column::SubjectiveCents))
+        .filter(forecast_freeze::Column::TrackId.eq(track))
+        .filter(forecast_freeze::Column::Month.between(first, last))
+        .group_by(forecast_freeze::Column::Month)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (month, amount) in forecasts {
+        out.entry(month).or_default().forecast = Some(amount);
     }
     let balances: Vec<(NaiveDate, i64)> = erp_receivable::Entity::find()
         .select_only()

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod board;
 pub mod erp;
 pub mod events;
+pub mod forecast;
 pub mod funnel;
 pub mod funnel_alerts;
 pub mod funnel_review;

@@ -141,6 +141,11 @@ impl Problems {
         self.0.is_empty()
     }
 
+    /// How many problems so far.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub fn into_result(self) -> AppResult<()> {
         if self.0.is_empty() {
             Ok(())

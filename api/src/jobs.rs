@@ -35,6 +35,11 @@ pub async fn run_due_jobs(state: &AppState) -> AppResult<Option<ScanReport>> {
     if let Err(e) = crate::service::funnel_alerts::run_due(state, now).await {
         tracing::error!(error = ?e, "funnel check failed");
     }
+    // The year's baseline from its first day's scan hour (caught up within the year), then
+    // approved target migrations left unexecuted past their 2 days.
+    if let Err(e) = crate::service::baseline::run_due(state, now).await {
+        tracing::error!(error = ?e, "baseline job failed");
+    }
     // The month's forecasts frozen from its first day's scan hour (caught up within the month).
     if let Err(e) = crate::service::forecast::run_due(state, now).await {
         tracing::error!(error = ?e, "forecast freeze failed");

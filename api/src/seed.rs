@@ -377,6 +377,10 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
     let this_month = calendar::month_start(today);
     crate::service::forecast::freeze_in(&txn, this_month, now).await?;
     crate::store::jobs::record(&txn, crate::service::forecast::FORECAST_FREEZE, this_month, now).await?;
+    // This year's baseline (承接基准), version 1.
+    crate::service::baseline::snapshot_in(&txn, today.year(), None, now).await?;
+    let new_year = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    crate::store::jobs::record(&txn, crate::service::baseline::BASELINE_SNAPSHOT, new_year, now).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // Explicit ids were written: move the identity sequences past them.
         for table in ["user", "track", "customer", "opportunity"] {

@@ -339,6 +339,18 @@ pub enum EventKind {
     /// The month-start freeze found a track's precision forecast below its subjective one (to its directors).
     #[sea_orm(string_value = "FORECAST_GAP")]
     ForecastGap,
+    /// An account manager asked to migrate a target (to the track's directors).
+    #[sea_orm(string_value = "TARGET_MIGRATION_REQUESTED")]
+    TargetMigrationRequested,
+    /// A director approved or rejected a target migration (to the requester and the directors; the admin executes).
+    #[sea_orm(string_value = "TARGET_MIGRATION_DECIDED")]
+    TargetMigrationDecided,
+    /// The admin executed a target migration: a new baseline version.
+    #[sea_orm(string_value = "TARGET_MIGRATION_EXECUTED")]
+    TargetMigrationExecuted,
+    /// An approved migration stayed unexecuted past its 2 days (escalated to the track's directors).
+    #[sea_orm(string_value = "TARGET_MIGRATION_OVERDUE")]
+    TargetMigrationOverdue,
 }
 
 /// What kind of record an event is about.
@@ -370,6 +382,27 @@ pub enum EventSubject {
     /// A forecast alert (`subject_id` is the `forecast_alert` id).
     #[sea_orm(string_value = "FORECAST_ALERT")]
     ForecastAlert,
+    /// A target migration (`subject_id` is the `target_migration` id).
+    #[sea_orm(string_value = "TARGET_MIGRATION")]
+    TargetMigration,
+}
+
+/// Where a target migration (目标迁移申请) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum MigrationStatus {
+    /// Asked for, waiting for the director.
+    #[sea_orm(string_value = "REQUESTED")]
+    Requested,
+    /// Approved, waiting for the admin (2 days).
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    /// Executed: a new baseline version.
+    #[sea_orm(string_value = "EXECUTED")]
+    Executed,
 }
 
 /// What an ERP write-back batch (or a target batch) carries.

@@ -4,6 +4,8 @@
 
 pub mod activity;
 pub mod alert;
+pub mod baseline_entry;
+pub mod baseline_version;
 pub mod business_line;
 pub mod customer;
 pub mod enums;
@@ -16,6 +18,7 @@ pub mod erp_sale;
 pub mod event;
 pub mod forecast_alert;
 pub mod forecast_freeze;
+pub mod forecast_month;
 pub mod funnel_alert;
 pub mod funnel_snapshot;
 pub mod funnel_snapshot_stage;
@@ -31,6 +34,7 @@ pub mod row_analysis;
 pub mod session;
 pub mod setting;
 pub mod target;
+pub mod target_migration;
 pub mod task;
 pub mod task_decision;
 pub mod track;

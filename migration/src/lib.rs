@@ -18,6 +18,7 @@ mod m20261204_000013_funnel_snapshots;
 mod m20261204_000014_task_funnel_link;
 mod m20261205_000015_funnel_reviews;
 mod m20261205_000016_forecast_freezes;
+mod m20261205_000017_baselines;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_task_funnel_link::Migration),
             Box::new(m20261205_000015_funnel_reviews::Migration),
             Box::new(m20261205_000016_forecast_freezes::Migration),
+            Box::new(m20261205_000017_baselines::Migration),
         ]
     }
 }

@@ -2,17 +2,19 @@
 //! 2): the stage distribution kept with each month-end snapshot (one row per
 //! snapshot and open stage), and the alert indexes the reviews read by — a
 //! track's alerts of a month, the company's of a quarter, a track's
-//! restart-due alerts of a month.
+//! restart-due alerts of a month, the deals with a shelve reason.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const INDEXES: [(&str, &[&str]); 3] = [
-    ("ix_alert_track_raised", &["track_id", "raised_at"]),
-    ("ix_alert_raised", &["raised_at"]),
-    ("ix_alert_track_rule_cycle", &["track_id", "rule", "cycle_date"]),
+const INDEXES: [(&str, &str, &[&str]); 4] = [
+    ("ix_alert_track_raised", "alert", &["track_id", "raised_at"]),
+    ("ix_alert_raised", "alert", &["raised_at"]),
+    ("ix_alert_track_rule_cycle", "alert", &["track_id", "rule", "cycle_date"]),
+    // The quarter's shelvings start from the deals with a shelve reason.
+    ("ix_opportunity_shelve_reason", "opportunity", &["shelve_reason", "track_id"]),
 ];
 
 #[async_trait::async_trait]
@@ -50,9 +52,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, cols) in INDEXES {
+        for (name, table, cols) in INDEXES {
             let mut stmt = Index::create();
-            stmt.name(name).table("alert");
+            stmt.name(name).table(table);
             for c in cols {
                 stmt.col(*c);
             }
@@ -62,8 +64,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (name, _) in INDEXES {
-            manager.drop_index(Index::drop().name(name).table("alert").to_owned()).await?;
+        for (name, table, _) in INDEXES {
+            manager.drop_index(Index::drop().name(name).table(table).to_owned()).await?;
         }
         manager.drop_table(Table::drop().table("funnel_snapshot_stage").to_owned()).await
     }

@@ -4,7 +4,8 @@
 //! precision forecast (精准版: the deals at `H_POTENTIAL` or later whose
 //! precise order date lies in it), one row per month, track and account
 //! manager (unique: a rerun or a second process writes nothing over the
-//! first). `forecast_alert`: a `FORECAST_GAP` per track and month at most,
+//! first); `forecast_month` marks a month frozen (even with no forecast in
+//! it). `forecast_alert`: a `FORECAST_GAP` per track and month at most,
 //! when the precision forecast falls short of the subjective one.
 
 use sea_orm_migration::{prelude::*, schema::*};
@@ -55,6 +56,28 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // One row per month frozen, even when no deal was forecast for it: the month is frozen.
+        manager
+            .create_table(
+                Table::create()
+                    .table("forecast_month")
+                    .col(date("month").primary_key())
+                    .col(timestamp_with_time_zone("frozen_at"))
+                    .to_owned(),
+            )
+            .await?;
+        // The freeze's precision forecast reads the deals at H Potential or later by precise date.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_opportunity_precision")
+                    .table("opportunity")
+                    .col("status")
+                    .col("stage")
+                    .col("precision_order_date")
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -84,6 +107,10 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_table(Table::drop().table("forecast_alert").to_owned()).await?;
+        manager
+            .drop_index(Index::drop().name("ix_opportunity_precision").table("opportunity").to_owned())
+            .await?;
+        manager.drop_table(Table::drop().table("forecast_month").to_owned()).await?;
         manager.drop_table(Table::drop().table("forecast_freeze").to_owned()).await
     }
 }

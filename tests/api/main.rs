@@ -7,6 +7,7 @@ mod accounts;
 mod alerts;
 mod attacks;
 mod auth;
+mod baseline;
 mod board;
 mod branches;
 mod clients;

@@ -311,8 +311,11 @@ pub struct Sums {
     pub expenses: Option<i64>,
     /// The month-end balance of the latest month of the period that has one.
     pub receivables: Option<i64>,
-    /// The subjective forecast frozen at the start of the period's months (Σ); none unfrozen.
+    /// The subjective forecast frozen at the start of the period's frozen months (Σ); none
+    /// when no month of the period was frozen.
     pub forecast: Option<i64>,
+    /// The orders of those frozen months only (Σ): what the forecast is measured against.
+    pub forecast_orders: Option<i64>,
 }
 
 /// An exact value: `num / den` in the dimension's unit, `den > 0`.
@@ -486,7 +489,7 @@ pub fn standing(dim: Dimension, s: &Sums, days: i64) -> Standing {
         Dimension::TrackForecastAccuracy => match s.forecast {
             None => Standing::NoData,
             Some(f) => {
-                let actual = s.orders.unwrap_or(0);
+                let actual = s.forecast_orders.unwrap_or(0);
                 let (num, den) = super::forecast::accuracy(actual, f);
                 Standing::Value {
                     value: Fraction::new(num, den),
@@ -662,7 +665,9 @@ mod tests {
         assert_eq!(standing(Dimension::TrackExpenseRatio, &spend, 30).value().unwrap().to_f64(), 0.75);
         assert_eq!(standing(Dimension::TrackForecastAccuracy, &spend, 30), Standing::NoData);
         let forecast = |orders, forecast| Sums {
-            orders,
+            // Orders of months never frozen do not count against the forecast.
+            orders: Some(1_000_000),
+            forecast_orders: orders,
             forecast,
             ..Sums::default()
         };

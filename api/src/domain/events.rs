@@ -48,6 +48,10 @@ pub const fn audience(kind: EventKind) -> Audience {
         EventKind::FunnelTaskAssigned => Audience::Person,
         // A track's forecast is its directors' to answer.
         EventKind::ForecastGap => Audience::Track,
+        // A request is the directors' to decide; the decision and the execution are told to the
+        // requester and the directors (the admin, who executes, sees every track).
+        EventKind::TargetMigrationRequested | EventKind::TargetMigrationOverdue => Audience::Track,
+        EventKind::TargetMigrationDecided | EventKind::TargetMigrationExecuted => Audience::OwnerAndTrack,
     }
 }
 
@@ -80,12 +84,16 @@ pub const MEETING_EVENTS: &[EventKind] = &[
 ];
 
 /// What the funnel's subscription carries: funnel alerts raised and overdue and forecast gaps
-/// (to the track's directors), add / reactivate tasks (to their owner).
+/// (to the track's directors), add / reactivate tasks (to their owner), target migrations.
 pub const FUNNEL_EVENTS: &[EventKind] = &[
     EventKind::FunnelAlertRaised,
     EventKind::FunnelAlertOverdue,
     EventKind::FunnelTaskAssigned,
     EventKind::ForecastGap,
+    EventKind::TargetMigrationRequested,
+    EventKind::TargetMigrationDecided,
+    EventKind::TargetMigrationExecuted,
+    EventKind::TargetMigrationOverdue,
 ];
 
 /// What the order-health board's subscription carries besides `erpEvents`: deals secured.

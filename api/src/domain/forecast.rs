@@ -12,6 +12,16 @@ use entity::Stage;
 /// The stages a precision forecast is made of: `H_POTENTIAL` or later.
 pub const PRECISION_STAGES: [Stage; 2] = [Stage::HPotential, Stage::Secured];
 
+/// The stages a subjective forecast is made of: every stage of a deal not
+/// yet ordered, a secured one included (its order may fall in the month).
+pub const SUBJECTIVE_STAGES: [Stage; 5] = [
+    Stage::InitialIdentification,
+    Stage::Quotation,
+    Stage::DeepNegotiation,
+    Stage::HPotential,
+    Stage::Secured,
+];
+
 /// The month whose forecast is due to be frozen at `now`: this month, from
 /// the scan hour of its first day (or any later day of it, when no process
 /// ran on the first), unless `last` (the latest month frozen) is this one.

@@ -13,8 +13,8 @@ use super::settings::Settings;
 use chrono::Weekday;
 use entity::{
     ActivityKind, AlertDecision, AlertRule, AlertStatus, Attribution, BusinessLine, ErpKind, EventKind, FunnelAttribution, FunnelTaskKind,
-    HistoryField, MeetingChangeKind, MeetingKind, MeetingStatus, OpportunityKind, OpportunityStatus, ReviewAction, Role, ShelveReason,
-    Stage, TaskDecisionKind, TaskStatus,
+    HistoryField, MeetingChangeKind, MeetingKind, MeetingStatus, MigrationStatus, OpportunityKind, OpportunityStatus, ReviewAction, Role,
+    ShelveReason, Stage, TaskDecisionKind, TaskStatus,
 };
 
 /// A language the API answers in.
@@ -217,6 +217,10 @@ words!(EventKind {
     FunnelTaskAssigned => "新漏斗任务", "New funnel task";
     DealSecured => "商机已Secured", "Deal secured";
     ForecastGap => "双版本差异告警", "Forecast gap";
+    TargetMigrationRequested => "目标迁移申请", "Target migration requested";
+    TargetMigrationDecided => "目标迁移已审批", "Target migration decided";
+    TargetMigrationExecuted => "目标迁移已执行", "Target migration executed";
+    TargetMigrationOverdue => "目标迁移执行超期", "Target migration overdue";
 });
 
 words!(FunnelAttribution {
@@ -225,6 +229,13 @@ words!(FunnelAttribution {
     SwitchingTracks => "商品模正处于赛道切换期", "Commodity line switching tracks";
     HandledByAnomalyPdca => "已启动商机推进异常PDCA处理", "Handled by an anomaly PDCA";
     Other => "其他", "Other";
+});
+
+words!(MigrationStatus {
+    Requested => "待审批", "Awaiting approval";
+    Approved => "已批准待执行", "Approved, to execute";
+    Rejected => "已驳回", "Rejected";
+    Executed => "已执行", "Executed";
 });
 
 words!(FunnelTaskKind {

@@ -399,6 +399,44 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("run the funnel check", "运行漏斗健康度检查"),
     ("funnel alert", "漏斗健康度告警"),
     ("freeze the forecast", "冻结销售预测"),
+    ("take the baseline", "生成承接基准"),
+    ("target migration", "目标迁移申请"),
+    ("is not an opportunity of yours", "不是您本人的商机"),
+    (
+        "is not molding integrated: only molding-integrated targets migrate",
+        "不是模塑一体商机：只有模塑一体商机可以迁移目标",
+    ),
+    (
+        "has a locked baseline: mold development and mass production targets cannot migrate",
+        "承接基准已锁定：模具开发和量产商机的目标不可迁移",
+    ),
+    ("is no longer open", "已不在进行中"),
+    (
+        "only an account manager asks for a target migration",
+        "只有客户经理可以提交目标迁移申请",
+    ),
+    ("must be more than zero", "必须大于零"),
+    ("must be another opportunity", "必须是另一个商机"),
+    ("is not in the same track", "不在同一赛道"),
+    ("has no baseline this year", "今年没有承接基准"),
+    ("is more than the opportunity's baseline", "超过该商机的承接基准"),
+    (
+        "the target migration was changed meanwhile: read it again",
+        "目标迁移申请已被他人修改：请重新读取",
+    ),
+    ("is required to reject", "驳回时必填"),
+    (
+        "only a director of the track decides a target migration",
+        "只有该赛道的总监可以审批目标迁移申请",
+    ),
+    ("the target migration is decided already", "该目标迁移申请已审批"),
+    ("execute a target migration", "执行目标迁移"),
+    ("the target migration is not approved", "该目标迁移申请未获批准"),
+    ("the first opportunity has no baseline this year", "原商机今年没有承接基准"),
+    (
+        "the first opportunity's baseline no longer covers the amount",
+        "原商机的承接基准已不足迁移金额",
+    ),
     ("forecast alert", "双版本差异告警"),
     ("funnel task", "漏斗任务"),
     ("must lie within a year of today", "须在今天之前一年之内"),
@@ -569,6 +607,9 @@ mod tests {
             "domain/forecast.rs",
             "service/forecast.rs",
             "graphql/forecast.rs",
+            "domain/baseline.rs",
+            "service/baseline.rs",
+            "graphql/baseline.rs",
             "error.rs",
         ];
         // Written for the log or for developers, never to a user.
@@ -587,6 +628,7 @@ mod tests {
             "the analysis just written is gone",
             "funnel check ran",
             "forecast frozen",
+            "baseline taken",
             "forecast freeze failed",
         ];
         let mut missing = Vec::new();

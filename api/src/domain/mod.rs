@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod baseline;
 pub mod board;
 pub mod calendar;
 pub mod erp;

@@ -183,7 +183,8 @@ pub struct Edge<N>(N);
     concrete(name = "HistoryEntryEdge", params(super::opportunities::HistoryEntry)),
     concrete(name = "ErpFactEdge", params(super::board::ErpFact)),
     concrete(name = "MeetingEdge", params(super::meetings::Meeting)),
-    concrete(name = "TaskEdge", params(super::meetings::Task))
+    concrete(name = "TaskEdge", params(super::meetings::Task)),
+    concrete(name = "TargetMigrationEdge", params(super::baseline::TargetMigration))
 )]
 impl<N: Node> Edge<N> {
     /// Opaque cursor of this item.
@@ -217,7 +218,8 @@ impl<N: Node> Connection<N> {
     concrete(name = "HistoryEntryConnection", params(super::opportunities::HistoryEntry)),
     concrete(name = "ErpFactConnection", params(super::board::ErpFact)),
     concrete(name = "MeetingConnection", params(super::meetings::Meeting)),
-    concrete(name = "TaskConnection", params(super::meetings::Task))
+    concrete(name = "TaskConnection", params(super::meetings::Task)),
+    concrete(name = "TargetMigrationConnection", params(super::baseline::TargetMigration))
 )]
 impl<N: Node> Connection<N>
 where
@@ -280,6 +282,16 @@ impl ErrorExtensions for AppError {
                 ext.set("fields", async_graphql::Value::List(list));
             }
         })
+    }
+}
+
+/// A scoped read behind a nested field: `NOT_FOUND` (outside the viewer's
+/// scope, or gone) is nothing to show; any other error fails the field.
+pub fn visible<T>(found: crate::error::AppResult<T>) -> async_graphql::Result<Option<T>> {
+    match found {
+        Ok(v) => Ok(Some(v)),
+        Err(AppError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 

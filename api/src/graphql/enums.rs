@@ -261,6 +261,28 @@ pub enum EventKind {
     /// 双版本差异告警: the month-start freeze found a track's precision forecast below its
     /// subjective one (to its directors).
     ForecastGap,
+    /// 目标迁移申请: an account manager asked to migrate a target (to the track's directors).
+    TargetMigrationRequested,
+    /// A director approved or rejected a target migration (to the requester and the directors).
+    TargetMigrationDecided,
+    /// The admin executed a target migration: a new baseline version (to the requester and the directors).
+    TargetMigrationExecuted,
+    /// An approved migration stayed unexecuted past its 2 days (to the track's directors).
+    TargetMigrationOverdue,
+}
+
+/// Where a target migration (目标迁移申请) stands.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::MigrationStatus")]
+pub enum MigrationStatus {
+    /// 待审批: waiting for a director of the track.
+    Requested,
+    /// 已批准待执行: approved, for the admin to execute within 2 days.
+    Approved,
+    /// 已驳回: rejected.
+    Rejected,
+    /// 已执行: executed, a new baseline version written.
+    Executed,
 }
 
 /// 漏斗健康度归因: why a track's funnel is below its line.

@@ -131,7 +131,7 @@ impl FunnelTask {
     /// The funnel alert it answers, when the viewer sees it (none for a task from the monthly review).
     async fn alert(&self, ctx: &Context<'_>) -> Result<Option<FunnelAlert>> {
         let Some(a) = self.0.alert_id else { return Ok(None) };
-        Ok(svc::get_alert(ctx::state(ctx)?, ctx::viewer(ctx)?, a).await.ok().map(FunnelAlert))
+        Ok(super::common::visible(svc::get_alert(ctx::state(ctx)?, ctx::viewer(ctx)?, a).await)?.map(FunnelAlert))
     }
     /// The track.
     async fn track(&self, ctx: &Context<'_>) -> Result<Option<Track>> {
@@ -523,7 +523,7 @@ impl FunnelEvent {
         let kind = super::labels::label(ctx, self.0.kind).await?;
         let (state, viewer) = (ctx::state(ctx)?, ctx::viewer(ctx)?);
         let what = match self.0.subject_kind {
-            entity::EventSubject::FunnelAlert => match svc::get_alert(state, viewer, self.0.subject_id).await.ok() {
+            entity::EventSubject::FunnelAlert => match super::common::visible(svc::get_alert(state, viewer, self.0.subject_id).await)? {
                 Some(a) => {
                     let track = ctx::loaders(ctx)?
                         .tracks
@@ -535,21 +535,30 @@ impl FunnelEvent {
                 }
                 None => None,
             },
-            entity::EventSubject::ForecastAlert => match crate::service::forecast::get_alert(state, viewer, self.0.subject_id).await.ok() {
-                Some(a) => {
-                    let track = ctx::loaders(ctx)?
-                        .tracks
-                        .load_one(a.track_id)
-                        .await?
-                        .map(|t| t.name)
-                        .unwrap_or_default();
-                    Some(format!("{track} {}", crate::domain::calendar::format_year_month(a.month)))
+            entity::EventSubject::ForecastAlert => {
+                match super::common::visible(crate::service::forecast::get_alert(state, viewer, self.0.subject_id).await)? {
+                    Some(a) => {
+                        let track = ctx::loaders(ctx)?
+                            .tracks
+                            .load_one(a.track_id)
+                            .await?
+                            .map(|t| t.name)
+                            .unwrap_or_default();
+                        Some(format!("{track} {}", crate::domain::calendar::format_year_month(a.month)))
+                    }
+                    None => None,
                 }
-                None => None,
-            },
-            entity::EventSubject::FunnelTask => svc::get_task(state, viewer, self.0.subject_id)
-                .await
-                .ok()
+            }
+            entity::EventSubject::TargetMigration => {
+                super::common::visible(crate::service::baseline::get_migration(state, viewer, self.0.subject_id).await)?.map(|m| {
+                    format!(
+                        "{} {}",
+                        crate::domain::money::format_yuan(m.amount_cents),
+                        crate::domain::text::shorten(&m.reason, 40)
+                    )
+                })
+            }
+            entity::EventSubject::FunnelTask => super::common::visible(svc::get_task(state, viewer, self.0.subject_id).await)?
                 .map(|t| crate::domain::text::shorten(&t.description, 40)),
             _ => None,
         };
@@ -567,10 +576,7 @@ impl FunnelEvent {
         if self.0.subject_kind != entity::EventSubject::FunnelAlert {
             return Ok(None);
         }
-        Ok(svc::get_alert(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id)
-            .await
-            .ok()
-            .map(FunnelAlert))
+        Ok(super::common::visible(svc::get_alert(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id).await)?.map(FunnelAlert))
     }
     /// The forecast alert (`FORECAST_GAP`), when the viewer sees it.
     async fn forecast_alert(&self, ctx: &Context<'_>) -> Result<Option<super::forecast::ForecastAlert>> {
@@ -578,10 +584,18 @@ impl FunnelEvent {
             return Ok(None);
         }
         Ok(
-            crate::service::forecast::get_alert(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id)
-                .await
-                .ok()
+            super::common::visible(crate::service::forecast::get_alert(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id).await)?
                 .map(super::forecast::ForecastAlert),
+        )
+    }
+    /// The target migration, as it is now (when the viewer sees it).
+    async fn target_migration(&self, ctx: &Context<'_>) -> Result<Option<super::baseline::TargetMigration>> {
+        if self.0.subject_kind != entity::EventSubject::TargetMigration {
+            return Ok(None);
+        }
+        Ok(
+            super::common::visible(crate::service::baseline::get_migration(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id).await)?
+                .map(super::baseline::TargetMigration),
         )
     }
     /// The funnel task, as it is now (when the viewer sees it).
@@ -589,9 +603,6 @@ impl FunnelEvent {
         if self.0.subject_kind != entity::EventSubject::FunnelTask {
             return Ok(None);
         }
-        Ok(svc::get_task(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id)
-            .await
-            .ok()
-            .map(FunnelTask))
+        Ok(super::common::visible(svc::get_task(ctx::state(ctx)?, ctx::viewer(ctx)?, self.0.subject_id).await)?.map(FunnelTask))
     }
 }

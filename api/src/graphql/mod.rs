@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod answers;
 pub mod auth;
+pub mod baseline;
 pub mod board;
 pub mod common;
 pub mod ctx;
@@ -50,6 +51,7 @@ pub struct QueryRoot(
     funnel_alerts::FunnelAlertQuery,
     funnel_review::FunnelReviewQuery,
     forecast::ForecastQuery,
+    baseline::BaselineQuery,
 );
 
 /// All mutations.
@@ -64,6 +66,7 @@ pub struct MutationRoot(
     meetings::MeetingMutation,
     funnel_alerts::FunnelAlertMutation,
     forecast::ForecastMutation,
+    baseline::BaselineMutation,
 );
 
 /// All subscriptions.

@@ -381,6 +381,10 @@ pub struct OpportunityFilter {
     /// Only these statuses (e.g. `[ACTIVE, SHELVED]`: everything not lost).
     #[graphql(validator(max_items = 3))]
     pub statuses: Option<Vec<OpportunityStatus>>,
+    /// true: only those missing their expected order month or forecast amount (what the year's
+    /// baseline needs filled in; with `statuses: [ACTIVE, SHELVED]` and the four open stages, the
+    /// open ones).
+    pub forecast_missing: Option<bool>,
 }
 
 /// 主观版: the owner's rolling forecast.
@@ -480,6 +484,7 @@ impl From<OpportunityFilter> for svc::ListFilter {
             order: Default::default(),
             business_line: None,
             precision_order_month: None,
+            forecast_missing: f.forecast_missing.unwrap_or(false),
         }
     }
 }

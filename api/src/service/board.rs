@@ -231,18 +231,32 @@ impl Figures {
     /// One unranked row: its standing now and in the previous period.
     fn row(&self, dim: Dimension, track_id: i64, account_manager: Option<(i64, String)>, now: Option<&Sums>, before: Option<&Sums>) -> Row {
         let empty = Sums::default();
-        let s = now.unwrap_or(&empty);
+        let s = &frozen(now.unwrap_or(&empty), &self.now);
+        let before = &frozen(before.unwrap_or(&empty), &self.before);
         Row {
             rank: 0,
             track_id,
             track_name: self.track_name(track_id),
             account_manager,
             standing: board::standing(dim, s, self.period.days()),
-            previous: board::standing(dim, before.unwrap_or(&empty), self.previous.days()),
+            previous: board::standing(dim, before, self.previous.days()),
             target: target_of(dim, s),
             not_reached: None,
             not_reached_twice: false,
         }
+    }
+}
+
+/// A track's sums with its forecast read as zero (against its orders) when
+/// the period had a frozen month and the track no forecast row in it.
+fn frozen(s: &Sums, period: &store::board::PeriodSums) -> Sums {
+    if !period.forecast_frozen {
+        return *s;
+    }
+    Sums {
+        forecast: Some(s.forecast.unwrap_or(0)),
+        forecast_orders: Some(s.forecast_orders.unwrap_or(0)),
+        ..*s
     }
 }
 

@@ -55,7 +55,7 @@ pub async fn freeze(state: &AppState, month: NaiveDate) -> AppResult<FreezeRepor
 /// the event append locks): the report and the last event id told. The
 /// demo company's seed runs it for this month.
 pub async fn freeze_in(txn: &sea_orm::DatabaseTransaction, month: NaiveDate, now: DateTime<Utc>) -> AppResult<(FreezeReport, Option<i64>)> {
-    if repo::is_frozen(txn, month).await? {
+    if !repo::mark_frozen(txn, month, now).await? {
         return Ok((
             FreezeReport {
                 month,
@@ -73,8 +73,8 @@ pub async fn freeze_in(txn: &sea_orm::DatabaseTransaction, month: NaiveDate, now
         .iter()
         .map(|((track, owner), f)| {
             let t = by_track.entry(*track).or_default();
-            t.0 += f.subjective_cents;
-            t.1 += f.precision_cents;
+            t.0 = t.0.saturating_add(f.subjective_cents);
+            t.1 = t.1.saturating_add(f.precision_cents);
             forecast_freeze::ActiveModel {
                 id: NotSet,
                 month: Set(month),

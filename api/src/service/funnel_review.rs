@@ -57,6 +57,8 @@ pub struct MonthlyReview {
     /// By restart date, at most `LIST_ROWS`.
     pub restarts: Vec<RestartDue>,
     pub restarts_total: usize,
+    /// Of all of them, handled on time.
+    pub restarts_on_time: usize,
     /// The add / reactivate tasks given in the month, oldest first, at most `LIST_ROWS`.
     pub tasks: Vec<funnel_task::Model>,
 }
@@ -164,6 +166,7 @@ pub async fn monthly(state: &AppState, viewer: &Viewer, track_id: &str, month: &
         alert,
         by_rule,
         restarts_total: restarts.len(),
+        restarts_on_time: restarts.iter().filter(|r| r.handling == RestartHandling::OnTime).count(),
         restarts: restarts.into_iter().take(rules::LIST_ROWS).collect(),
         tasks,
     })
@@ -182,6 +185,17 @@ async fn restarts_due(
     // Enough of each to tell the total up to ten pages.
     let cap = (rules::LIST_ROWS * 10) as u64;
     let alerted = repo::restart_alerts(&state.db, track_id, first, last, cap).await?;
+    // A deal taken off the shelf by any path (reactivated or lost directly) was handled then.
+    let since = alerted.iter().map(|a| a.raised_at).min().unwrap_or(now);
+    let ids: Vec<i64> = alerted.iter().map(|a| a.opportunity_id).collect();
+    let left = repo::left_shelf(&state.db, &ids, since).await?;
+    let handled_at = |a: &repo::RestartAlert| {
+        a.resolved_at.or_else(|| {
+            left.iter()
+                .find(|(o, at)| *o == a.opportunity_id && *at >= a.raised_at)
+                .map(|(_, at)| *at)
+        })
+    };
     let shelved = repo::shelved_due(&state.db, track_id, first, last, cap).await?;
     let mut out: Vec<RestartDue> = alerted
         .iter()
@@ -190,9 +204,9 @@ async fn restarts_due(
             restart_date: a.restart_date,
             alert_id: Some(a.alert_id),
             due_at: a.due_at,
-            resolved_at: a.resolved_at,
+            resolved_at: handled_at(a),
             decision: a.decision,
-            handling: rules::restart_handling(a.resolved_at, a.due_at, now),
+            handling: rules::restart_handling(handled_at(a), a.due_at, now),
         })
         .collect();
     for (o, date) in shelved {

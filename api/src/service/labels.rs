@@ -65,6 +65,7 @@ pub fn catalogue(locale: Locale, s: &Settings) -> Vec<EnumLabels> {
         stored::<TaskDecisionKind>("TaskDecisionKind", locale, s),
         stored::<FunnelAttribution>("FunnelAttribution", locale, s),
         stored::<FunnelTaskKind>("FunnelTaskKind", locale, s),
+        stored::<MigrationStatus>("MigrationStatus", locale, s),
         plain(
             "RecurrenceRule",
             &[

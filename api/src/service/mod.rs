@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod auth;
+pub mod baseline;
 pub mod board;
 pub mod erp;
 pub mod forecast;

@@ -39,6 +39,8 @@ pub struct ListFilter {
     pub business_line: Option<entity::BusinessLine>,
     /// Precision forecast ordering in this month (first day): a month's `H_POTENTIAL` deals.
     pub precision_order_month: Option<NaiveDate>,
+    /// Only those missing their expected order month or forecast amount.
+    pub forecast_missing: bool,
 }
 
 /// 主观版: the owner's rolling forecast.
@@ -125,6 +127,7 @@ pub async fn list(
         statuses: filter.statuses,
         business_line: filter.business_line,
         precision_order_month: filter.precision_order_month,
+        forecast_missing: filter.forecast_missing,
         ..Default::default()
     };
     if let Some(m) = &filter.expected_order_month {

@@ -10,7 +10,7 @@ use crate::domain::board::Sums;
 use crate::domain::page::{FactOrder, Page, Window};
 use crate::error::AppResult;
 use chrono::NaiveDate;
-use entity::{ErpKind, TargetKind, erp_expense, erp_month, erp_receivable, forecast_freeze, target, track_member, user};
+use entity::{ErpKind, TargetKind, erp_expense, erp_month, erp_receivable, forecast_freeze, forecast_month, target, track_member, user};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
@@ -20,6 +20,20 @@ use std::collections::{BTreeMap, HashMap};
 pub struct PeriodSums {
     pub tracks: HashMap<i64, Sums>,
     pub managers: HashMap<i64, Sums>,
+    /// A month of the period had its forecasts frozen: a track without a
+    /// forecast row forecast zero.
+    pub forecast_frozen: bool,
+}
+
+/// The months of `first..=last` whose forecasts were frozen.
+async fn frozen_months(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) -> AppResult<Vec<NaiveDate>> {
+    Ok(forecast_month::Entity::find()
+        .select_only()
+        .column(forecast_month::Column::Month)
+        .filter(forecast_month::Column::Month.between(first, last))
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// `CAST(SUM(col) AS BIGINT)`: PostgreSQL sums a bigint into a numeric.
@@ -112,18 +126,35 @@ pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) 
     for (track, amount) in expenses {
         out.tracks.entry(track).or_default().expenses = Some(amount);
     }
-    // The subjective forecasts frozen at the months' start, per track.
-    let forecasts: Vec<(i64, i64)> = forecast_freeze::Entity::find()
-        .select_only()
-        .column(forecast_freeze::Column::TrackId)
-        .expr(sum(forecast_freeze::Column::SubjectiveCents))
-        .filter(forecast_freeze::Column::Month.between(first, last))
-        .group_by(forecast_freeze::Column::TrackId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (track, amount) in forecasts {
-        out.tracks.entry(track).or_default().forecast = Some(amount);
+    // The subjective forecasts frozen at the start of the period's frozen months, per track,
+    // and the orders of those months only.
+    let frozen = frozen_months(db, first, last).await?;
+    out.forecast_frozen = !frozen.is_empty();
+    if out.forecast_frozen {
+        let forecasts: Vec<(i64, i64)> = forecast_freeze::Entity::find()
+            .select_only()
+            .column(forecast_freeze::Column::TrackId)
+            .expr(sum(forecast_freeze::Column::SubjectiveCents))
+            .filter(forecast_freeze::Column::Month.is_in(frozen.iter().copied()))
+            .group_by(forecast_freeze::Column::TrackId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (track, amount) in forecasts {
+            out.tracks.entry(track).or_default().forecast = Some(amount);
+        }
+        let orders: Vec<(i64, i64)> = erp_month::Entity::find()
+            .select_only()
+            .column(erp_month::Column::TrackId)
+            .expr(sum(erp_month::Column::OrdersCents))
+            .filter(erp_month::Column::Month.is_in(frozen.iter().copied()))
+            .group_by(erp_month::Column::TrackId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (track, amount) in orders {
+            out.tracks.entry(track).or_default().forecast_orders = Some(amount);
+        }
     }
     // Receivables: each track's balance at the latest month-end of the
     // period that has one (rows in month order, so the latest stays).
@@ -261,6 +292,7 @@ pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last
     for (month, amount) in expenses {
         out.entry(month).or_default().expenses = Some(amount);
     }
+    // A frozen month's forecast is the track's rows (none: zero), against its orders.
     let forecasts: Vec<(NaiveDate, i64)> = forecast_freeze::Entity::find()
         .select_only()
         .column(forecast_freeze::Column::Month)
@@ -271,8 +303,10 @@ pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last
         .into_tuple()
         .all(db)
         .await?;
-    for (month, amount) in forecasts {
-        out.entry(month).or_default().forecast = Some(amount);
+    for month in frozen_months(db, first, last).await? {
+        let s = out.entry(month).or_default();
+        s.forecast = Some(forecasts.iter().find(|(m, _)| *m == month).map_or(0, |(_, a)| *a));
+        s.forecast_orders = Some(s.orders.unwrap_or(0));
     }
     let balances: Vec<(NaiveDate, i64)> = erp_receivable::Entity::find()
         .select_only()

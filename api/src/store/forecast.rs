@@ -3,13 +3,12 @@
 //! freeze rows (first stays), the alerts; reads in scope.
 
 use crate::auth::Scope;
-use crate::domain::forecast::PRECISION_STAGES;
-use crate::domain::health::PIPELINE_STAGES;
+use crate::domain::forecast::{PRECISION_STAGES, SUBJECTIVE_STAGES};
 use crate::error::AppResult;
 use chrono::NaiveDate;
-use entity::{OpportunityStatus, forecast_alert, forecast_freeze, opportunity};
+use entity::{OpportunityStatus, forecast_alert, forecast_freeze, forecast_month, opportunity};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::BTreeMap;
 
 /// One (track, account manager)'s two forecasts of a month.
@@ -32,9 +31,9 @@ fn sum_or_amount(col: opportunity::Column) -> SimpleExpr {
 }
 
 /// The month's forecasts as the deals stand now, keyed by (track, account
-/// manager): the subjective one over the open deals (`ACTIVE`, an open
-/// stage) expected to order in `[first, last]`, the precision one over the
-/// deals not lost at `H_POTENTIAL` or later whose precise order date lies in it.
+/// manager), both over `ACTIVE` deals (neither shelved nor lost): the
+/// subjective one over those expected to order in `[first, last]`, the
+/// precision one over those at `H_POTENTIAL` or later whose precise order date lies in it.
 pub async fn figures(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) -> AppResult<BTreeMap<(i64, i64), Figures>> {
     use opportunity::Column as O;
     let mut out: BTreeMap<(i64, i64), Figures> = BTreeMap::new();
@@ -45,7 +44,7 @@ pub async fn figures(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDat
         .expr(sum_or_amount(O::ForecastAmountCents))
         .expr(Expr::col((opportunity::Entity, O::Id)).count())
         .filter(O::Status.eq(OpportunityStatus::Active))
-        .filter(O::Stage.is_in(PIPELINE_STAGES))
+        .filter(O::Stage.is_in(SUBJECTIVE_STAGES))
         .filter(O::ExpectedOrderMonth.between(first, last))
         .group_by(O::TrackId)
         .group_by(O::OwnerId)
@@ -63,7 +62,7 @@ pub async fn figures(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDat
         .column(O::OwnerId)
         .expr(sum_or_amount(O::PrecisionAmountCents))
         .expr(Expr::col((opportunity::Entity, O::Id)).count())
-        .filter(O::Status.ne(OpportunityStatus::Lost))
+        .filter(O::Status.eq(OpportunityStatus::Active))
         .filter(O::Stage.is_in(PRECISION_STAGES))
         .filter(O::PrecisionOrderDate.between(first, last))
         .group_by(O::TrackId)
@@ -79,13 +78,16 @@ pub async fn figures(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDat
     Ok(out)
 }
 
-/// Whether the month was frozen already.
-pub async fn is_frozen(db: &impl ConnectionTrait, month: NaiveDate) -> AppResult<bool> {
-    Ok(forecast_freeze::Entity::find()
-        .filter(forecast_freeze::Column::Month.eq(month))
-        .count(db)
-        .await?
-        > 0)
+/// Marks the month frozen at `at`; `false` when it was frozen already (the first freeze stays).
+pub async fn mark_frozen(db: &impl ConnectionTrait, month: NaiveDate, at: chrono::DateTime<chrono::Utc>) -> AppResult<bool> {
+    let written = forecast_month::Entity::insert(forecast_month::ActiveModel {
+        month: Set(month),
+        frozen_at: Set(at),
+    })
+    .on_conflict_do_nothing_on([forecast_month::Column::Month])
+    .exec_without_returning(db)
+    .await?;
+    Ok(matches!(written, sea_orm::TryInsertResult::Inserted(n) if n > 0))
 }
 
 /// Writes the month's freeze rows (a row already there stays); returns how many were written.

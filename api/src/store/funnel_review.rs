@@ -44,6 +44,7 @@ pub struct RestartAlert {
     pub alert_id: i64,
     pub opportunity_id: i64,
     pub restart_date: NaiveDate,
+    pub raised_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub decision: Option<AlertDecision>,
@@ -63,12 +64,21 @@ pub async fn restart_alerts(
         i64,
         Option<NaiveDate>,
         DateTime<Utc>,
+        DateTime<Utc>,
         Option<DateTime<Utc>>,
         Option<AlertDecision>,
     );
     let rows: Vec<Row> = alert::Entity::find()
         .select_only()
-        .columns([A::Id, A::OpportunityId, A::CycleDate, A::DueAt, A::ResolvedAt, A::Decision])
+        .columns([
+            A::Id,
+            A::OpportunityId,
+            A::CycleDate,
+            A::RaisedAt,
+            A::DueAt,
+            A::ResolvedAt,
+            A::Decision,
+        ])
         .filter(A::TrackId.eq(track_id))
         .filter(A::Rule.eq(AlertRule::ShelveRestartDue))
         .filter(A::CycleDate.between(first, last))
@@ -80,11 +90,12 @@ pub async fn restart_alerts(
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(alert_id, opportunity_id, date, due_at, resolved_at, decision)| {
+        .filter_map(|(alert_id, opportunity_id, date, raised_at, due_at, resolved_at, decision)| {
             Some(RestartAlert {
                 alert_id,
                 opportunity_id,
                 restart_date: date?,
+                raised_at,
                 due_at,
                 resolved_at,
                 decision,
@@ -115,6 +126,26 @@ pub async fn shelved_due(
         .all(db)
         .await?;
     Ok(rows.into_iter().filter_map(|(id, d)| Some((id, d?))).collect())
+}
+
+/// When each of these deals left `SHELVED` (reactivated or lost, by any
+/// path) at or after `since`: (deal, instant) rows of the status history, oldest first.
+pub async fn left_shelf(db: &impl ConnectionTrait, ids: &[i64], since: DateTime<Utc>) -> AppResult<Vec<(i64, DateTime<Utc>)>> {
+    use opportunity_history::Column as H;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(opportunity_history::Entity::find()
+        .select_only()
+        .columns([H::OpportunityId, H::At])
+        .filter(H::OpportunityId.is_in(ids.iter().copied()))
+        .filter(H::Field.eq(HistoryField::Status))
+        .filter(H::FromValue.eq(OpportunityStatus::Shelved.to_value()))
+        .filter(H::At.gte(since))
+        .order_by_asc(H::At)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// A track's funnel tasks given in `span`, oldest first, at most `limit`.
@@ -171,8 +202,9 @@ pub async fn repeat_counts(
     Ok(rows.into_iter().map(|(am, rule, a, b, c)| (am, rule, [a, b, c])).collect())
 }
 
-/// The deals of the tracks shelved in `span` (the status history says when),
-/// counted by their shelve reason.
+/// The deals of the tracks shelved in `span` (the status history says when,
+/// or a `SHELVE` answer to an alert for a deal shelved already), counted
+/// once each by their latest shelve reason.
 pub async fn shelvings(db: &impl ConnectionTrait, tracks: Option<&[i64]>, span: Span) -> AppResult<Vec<(ShelveReason, i64)>> {
     use opportunity::Column as O;
     use opportunity_history::Column as H;
@@ -185,12 +217,21 @@ pub async fn shelvings(db: &impl ConnectionTrait, tracks: Option<&[i64]>, span: 
         .and_where(Expr::col((opportunity_history::Entity, H::Field)).eq(HistoryField::Status.to_value()))
         .and_where(Expr::col((opportunity_history::Entity, H::ToValue)).eq(OpportunityStatus::Shelved.to_value()))
         .to_owned();
+    // Shelved again in answer to an alert (already shelved: no status change to record).
+    let reshelved = Query::select()
+        .expr(Expr::val(1))
+        .from(alert::Entity)
+        .and_where(Expr::col((alert::Entity, alert::Column::OpportunityId)).equals((opportunity::Entity, O::Id)))
+        .and_where(Expr::col((alert::Entity, alert::Column::Decision)).eq(AlertDecision::Shelve.to_value()))
+        .and_where(Expr::col((alert::Entity, alert::Column::ResolvedAt)).gte(span.from))
+        .and_where(Expr::col((alert::Entity, alert::Column::ResolvedAt)).lt(span.to))
+        .to_owned();
     let mut q = opportunity::Entity::find()
         .select_only()
         .column(O::ShelveReason)
         .expr(Expr::col((opportunity::Entity, O::Id)).count())
         .filter(O::ShelveReason.is_not_null())
-        .filter(Expr::exists(shelved));
+        .filter(Expr::exists(shelved).or(Expr::exists(reshelved)));
     if let Some(ids) = tracks {
         q = q.filter(O::TrackId.is_in(ids.iter().copied()));
     }

@@ -2,6 +2,7 @@
 //! WHERE clause, so that lists, counts and aggregates cannot leak.
 
 pub mod alerts;
+pub mod baseline;
 pub mod board;
 pub mod erp;
 pub mod events;

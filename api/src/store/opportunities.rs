@@ -29,6 +29,8 @@ pub struct Filter {
     pub business_line: Option<BusinessLine>,
     /// Precision forecast (精度版) ordering in this month (its first day).
     pub precision_order_month: Option<NaiveDate>,
+    /// Missing the expected order month or the forecast amount.
+    pub forecast_missing: bool,
 }
 
 /// The WHERE clause of a scope.
@@ -71,6 +73,13 @@ pub fn condition(scope: &Scope, f: &Filter) -> Condition {
     }
     if let Some(line) = f.business_line {
         c = c.add(opportunity::Column::BusinessLine.eq(line));
+    }
+    if f.forecast_missing {
+        c = c.add(
+            Condition::any()
+                .add(opportunity::Column::ExpectedOrderMonth.is_null())
+                .add(opportunity::Column::ForecastAmountCents.is_null()),
+        );
     }
     if let Some(month) = f.precision_order_month {
         let last = crate::domain::calendar::add_months(month, 1).pred_opt().unwrap_or(month);

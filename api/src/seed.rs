@@ -371,6 +371,12 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
     // waiting for its director's attribution.
     crate::store::events::lock_for_append(&txn).await?;
     let last_month_end = calendar::month_start(today).pred_opt().unwrap_or(today);
+    // The 16 month-ends before it as well, as the check would have kept them: trends of 17 points.
+    let earlier: Vec<chrono::NaiveDate> = (1..=16u32)
+        .rev()
+        .filter_map(|back| calendar::sub_months(calendar::month_start(today), back).pred_opt())
+        .collect();
+    crate::service::funnel_alerts::backfill_snapshots(&txn, &earlier, now).await?;
     crate::service::funnel_alerts::check_in(&txn, last_month_end, now, true).await?;
     crate::store::jobs::record(&txn, crate::service::funnel_alerts::FUNNEL_CHECK, last_month_end, now).await?;
     // This month's forecasts frozen (its accuracy on the board so far, its forecast gaps).

@@ -94,7 +94,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        let indexes: [(&str, &str, &[&str], bool); 6] = [
+        let indexes: [(&str, &str, &[&str], bool); 7] = [
             ("ux_baseline_version", "baseline_version", &["year", "number"], true),
             (
                 "ix_baseline_entry_opportunity",
@@ -105,9 +105,10 @@ impl MigrationTrait for Migration {
             (
                 "ix_baseline_entry_track",
                 "baseline_entry",
-                &["year", "track_id", "valid_from"],
+                &["year", "track_id", "opportunity_id"],
                 false,
             ),
+            ("ix_baseline_entry_year", "baseline_entry", &["year", "opportunity_id"], false),
             ("ix_target_migration_track", "target_migration", &["track_id", "id"], false),
             ("ix_target_migration_requester", "target_migration", &["requested_by", "id"], false),
             ("ix_target_migration_due", "target_migration", &["status", "execute_due_at"], false),

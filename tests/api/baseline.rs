@@ -237,6 +237,12 @@ async fn a_target_moves_to_a_replacement_once_as_a_new_baseline_version() {
         vec![(commodity.to_string(), "100000.00".to_owned())]
     );
 
+    // The versions: the snapshot for everyone, an execution for those who see its migration.
+    let versions = "{ baselineVersions(year: 2026) { number migration { id } } }";
+    let all_versions = app.post(Some(&admin), versions, json!({})).await;
+    assert_eq!(all_versions.data()["baselineVersions"].as_array().unwrap().len(), 2);
+    let d2_versions = app.post(Some(&d2), versions, json!({})).await;
+    assert_eq!(d2_versions.data()["baselineVersions"], json!([{ "number": 1, "migration": null }]));
     // A second approval left unexecuted past its 2 days: overdue, escalated once.
     let second = app.post(Some(&a1), REQUEST, ask(&s, &r, "1000", "再次延期")).await;
     let second = second.data()["requestTargetMigration"]["id"].as_str().unwrap().to_owned();

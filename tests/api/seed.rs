@@ -204,14 +204,18 @@ async fn the_demo_company_has_a_year_of_meetings_with_tasks_in_every_state() {
 }
 
 #[tokio::test]
-async fn the_demo_company_has_last_months_funnel_checked_so_every_trend_has_a_point() {
+async fn the_demo_company_has_17_month_ends_snapshotted_so_every_trend_has_points() {
     let app = spawn_bare(|_| {}).await;
     api::seed::demo_company(&app.db, t0()).await.unwrap();
-    // Every track snapshotted at last month's end, by the check the scheduler then does not repeat.
+    // Every track snapshotted at each of the last 17 month-ends (the last one by the check the
+    // scheduler then does not repeat), each with its four stages.
     let snapshots = funnel_snapshot::Entity::find().all(&app.db).await.unwrap();
-    assert_eq!(snapshots.len(), 6);
-    let last_month = api::domain::calendar::sub_months(api::domain::calendar::month_start(t0().date_naive()), 1);
-    assert!(snapshots.iter().all(|s| s.month == last_month), "{snapshots:?}");
+    assert_eq!(snapshots.len(), 6 * 17);
+    let this_month = api::domain::calendar::month_start(t0().date_naive());
+    let last_month = api::domain::calendar::sub_months(this_month, 1);
+    let first = api::domain::calendar::sub_months(this_month, 17);
+    assert!(snapshots.iter().all(|s| s.month >= first && s.month <= last_month), "{snapshots:?}");
+    assert_eq!(app.count_rows("funnel_snapshot_stage").await, 6 * 17 * 4);
     let last = api::store::jobs::last_date(&app.db, api::service::funnel_alerts::FUNNEL_CHECK)
         .await
         .unwrap();
@@ -228,6 +232,7 @@ async fn the_demo_company_has_last_months_funnel_checked_so_every_trend_has_a_po
         .post(Some(&ceo), "{ funnelTrend(trackId: \"1\") { month coverage } }", json!({}))
         .await;
     let points = r.data()["funnelTrend"].as_array().unwrap().clone();
-    assert_eq!(points.len(), 1);
-    assert!(points[0]["coverage"].as_f64().unwrap() > 1.5, "{points:?}");
+    // The last 12 months, this one included (not closed yet): 11 points.
+    assert_eq!(points.len(), 11);
+    assert!(points[10]["coverage"].as_f64().unwrap() > 1.5, "{points:?}");
 }

@@ -400,6 +400,8 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("funnel alert", "漏斗健康度告警"),
     ("freeze the forecast", "冻结销售预测"),
     ("take the baseline", "生成承接基准"),
+    ("the year of its baseline is over", "其承接基准所属年度已结束"),
+    ("an opportunity of it may no longer migrate its target", "其中的商机已不能迁移目标"),
     ("target migration", "目标迁移申请"),
     ("is not an opportunity of yours", "不是您本人的商机"),
     (

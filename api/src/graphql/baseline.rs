@@ -265,7 +265,8 @@ impl BaselineQuery {
         Ok(Baseline(svc::baseline(ctx::state(ctx)?, viewer, ask).await?))
     }
 
-    /// The versions of a year's baseline, oldest first (any logged-in user: numbers and times).
+    /// The versions of a year's baseline, oldest first: the year-start snapshot, and the
+    /// executions of the target migrations the viewer sees.
     #[graphql(complexity = "5 + crate::domain::limits::PAGE.for_cost(first.map(i64::from)) * child_complexity")]
     async fn baseline_versions(
         &self,
@@ -274,8 +275,8 @@ impl BaselineQuery {
         #[graphql(desc = "How many, 1–100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "The `number` of the last version read: the versions after it.")] after: Option<i32>,
     ) -> Result<Vec<BaselineVersion>> {
-        ctx::viewer(ctx)?;
-        let found = svc::versions(ctx::state(ctx)?, year, first.map(i64::from), after).await?;
+        let viewer = ctx::viewer(ctx)?;
+        let found = svc::versions(ctx::state(ctx)?, viewer, year, first.map(i64::from), after).await?;
         Ok(found.into_iter().map(BaselineVersion).collect())
     }
 

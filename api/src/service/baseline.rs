@@ -120,11 +120,11 @@ pub async fn baseline(state: &AppState, viewer: &Viewer, ask: BaselineAsk) -> Ap
     }
     p.into_result()?;
     let as_of = ask.as_of.unwrap_or_else(|| state.clock.now());
-    let version = repo::versions(&state.db, ask.year)
-        .await?
-        .into_iter()
-        .rfind(|v| v.taken_at <= as_of);
-    let entries = repo::entries(&state.db, &viewer.scope(), ask.year, as_of, track, after, limit).await?;
+    // The version and its lines read in one transaction: an execution between them cannot mix two.
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    let version = repo::versions(&txn, ask.year).await?.into_iter().rfind(|v| v.taken_at <= as_of);
+    let entries = repo::entries(&txn, &viewer.scope(), ask.year, as_of, track, after, limit).await?;
+    txn.commit().await?;
     Ok(Baseline {
         year: ask.year,
         as_of,
@@ -133,8 +133,16 @@ pub async fn baseline(state: &AppState, viewer: &Viewer, ask: BaselineAsk) -> Ap
     })
 }
 
-/// `baselineVersions(year, first, after)`: the year's versions after number `after`, oldest first.
-pub async fn versions(state: &AppState, year: i32, first: Option<i64>, after: Option<i32>) -> AppResult<Vec<baseline_version::Model>> {
+/// `baselineVersions(year, first, after)`: the year's versions after number
+/// `after`, oldest first: the snapshot, and the executions of the migrations
+/// the viewer sees.
+pub async fn versions(
+    state: &AppState,
+    viewer: &Viewer,
+    year: i32,
+    first: Option<i64>,
+    after: Option<i32>,
+) -> AppResult<Vec<baseline_version::Model>> {
     let mut p = Problems::new();
     p.check(!(2001..=2100).contains(&year), "year", "must be between 2001 and 2100");
     let limit = match limits::PAGE.check(first) {
@@ -145,7 +153,7 @@ pub async fn versions(state: &AppState, year: i32, first: Option<i64>, after: Op
         }
     };
     p.into_result()?;
-    repo::versions_after(&state.db, year, after.unwrap_or(0), limit).await
+    repo::versions_after(&state.db, &viewer.scope(), year, after.unwrap_or(0), limit).await
 }
 
 /// Whether the viewer sees a migration: the requester, the track's directors, the CEO, the secretary, the admin.
@@ -386,10 +394,25 @@ pub async fn execute(state: &AppState, viewer: &Viewer, id: &str, version: i64) 
     if i64::from(m.version) != version {
         return Err(changed_meanwhile());
     }
-    let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
-    // Versions are numbered under the append lock: two executions cannot take one number.
+    // Versions are numbered under the append lock: two executions cannot take one number; the
+    // instant is read under it too, so a later version never starts before an earlier one.
     store::events::lock_for_append(&txn).await?;
+    let now = state.clock.now();
+    let tz = store::settings::load(&txn).await?.timezone;
+    if calendar::local_date(now, tz).year() != m.year {
+        return Err(AppError::invalid("id", "the year of its baseline is over"));
+    }
+    // The deals as they are now: a kind changed to a locked one, or a deal no longer open, stops it.
+    let deals = store::opportunities::by_ids(&txn, &[m.from_opportunity_id, m.to_opportunity_id]).await?;
+    let (Some(from_deal), Some(to_deal)) = (deals.get(&m.from_opportunity_id), deals.get(&m.to_opportunity_id)) else {
+        return Err(AppError::not_found("opportunity"));
+    };
+    for d in [from_deal, to_deal] {
+        if rules::locked(d.kind) || !rules::migrates(d.business_line) || !rules::in_baseline(d.status, d.stage) {
+            return Err(AppError::invalid("id", "an opportunity of it may no longer migrate its target"));
+        }
+    }
     let held = repo::current(&txn, m.year, &[m.from_opportunity_id, m.to_opportunity_id]).await?;
     let from = held.iter().find(|e| e.opportunity_id == m.from_opportunity_id);
     let to = held.iter().find(|e| e.opportunity_id == m.to_opportunity_id);
@@ -402,15 +425,12 @@ pub async fn execute(state: &AppState, viewer: &Viewer, id: &str, version: i64) 
             "the first opportunity's baseline no longer covers the amount",
         ));
     };
-    let target = match to {
-        Some(e) => (e.track_id, e.owner_id, e.expected_order_month),
-        None => {
-            let deal = store::opportunities::by_id(&txn, m.to_opportunity_id)
-                .await?
-                .ok_or_else(|| AppError::not_found("opportunity"))?;
-            (deal.track_id, deal.owner_id, deal.expected_order_month)
-        }
-    };
+    // The successors belong to the deals' owners now; the second keeps its baseline month, or takes its forecast's.
+    let target = (
+        to_deal.track_id,
+        to_deal.owner_id,
+        to.map_or(to_deal.expected_order_month, |e| e.expected_order_month),
+    );
     let successor =
         |opportunity_id: i64, (track_id, owner_id, month): (i64, i64, Option<NaiveDate>), amount: i64| baseline_entry::ActiveModel {
             id: NotSet,
@@ -428,7 +448,7 @@ pub async fn execute(state: &AppState, viewer: &Viewer, id: &str, version: i64) 
     let successors = vec![
         successor(
             m.from_opportunity_id,
-            (from.track_id, from.owner_id, from.expected_order_month),
+            (from_deal.track_id, from_deal.owner_id, from.expected_order_month),
             left,
         ),
         successor(m.to_opportunity_id, target, moved),

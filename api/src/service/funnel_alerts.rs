@@ -68,50 +68,11 @@ pub async fn check_in(
     let funnels = super::funnel::every_track(txn, &settings, as_of).await?;
     let before = repo::alerted_tracks(txn, month).await?;
     let due_at = crate::domain::alerts::due_at(now, &settings);
-    let snapshots = funnels
-        .iter()
-        .filter(|_| snapshot)
-        .map(|(t, f)| {
-            let open = f.stages.iter().fold((0, 0, 0), |(n, amount, active), s| {
-                (n + s.counts.count, amount + s.counts.amount, active + s.counts.active_count)
-            });
-            let stages = f
-                .stages
-                .iter()
-                .map(|s| funnel_snapshot_stage::ActiveModel {
-                    id: NotSet,
-                    snapshot_id: NotSet,
-                    stage: Set(s.stage),
-                    count: Set(s.counts.count),
-                    amount_cents: Set(s.counts.amount),
-                    active_count: Set(s.counts.active_count),
-                    active_amount_cents: Set(s.counts.active_amount),
-                    weighted_cents: Set(s.weighted),
-                    average_days: Set(s.average_days),
-                })
-                .collect();
-            let row = funnel_snapshot::ActiveModel {
-                id: NotSet,
-                track_id: Set(t.id),
-                business_line: Set(t.business_line),
-                month: Set(month),
-                weighted_pipeline_cents: Set(f.sums.weighted_pipeline),
-                remaining_target_cents: Set(f.numbers.gap),
-                coverage: Set(f.numbers.coverage),
-                coverage_line: Set(f.settings.coverage_alert_below),
-                conversion: Set(f.conversion),
-                conversion_line: Set(f.settings.conversion_alert_below),
-                secured: Set(f.secured),
-                lost: Set(f.lost),
-                open_count: Set(open.0),
-                open_amount_cents: Set(open.1),
-                active_count: Set(open.2),
-                moved_out: Set(f.moved_out),
-                taken_at: Set(now),
-            };
-            (t.id, row, stages)
-        })
-        .collect();
+    let snapshots = if snapshot {
+        snapshot_rows(&funnels, month, now)
+    } else {
+        Vec::new()
+    };
     let snapshots_taken = repo::insert_snapshots(txn, snapshots, month).await?;
     let mut rows = Vec::new();
     let mut already = 0;
@@ -160,6 +121,72 @@ pub async fn check_in(
         snapshots_taken,
     };
     Ok((report, told))
+}
+
+/// The month-end snapshot rows of every track's funnel (with its stages), for [`repo::insert_snapshots`].
+fn snapshot_rows(
+    funnels: &[(entity::track::Model, super::funnel::LineFunnel)],
+    month: NaiveDate,
+    now: DateTime<Utc>,
+) -> Vec<(i64, funnel_snapshot::ActiveModel, Vec<funnel_snapshot_stage::ActiveModel>)> {
+    funnels
+        .iter()
+        .map(|(t, f)| {
+            let open = f.stages.iter().fold((0, 0, 0), |(n, amount, active), s| {
+                (n + s.counts.count, amount + s.counts.amount, active + s.counts.active_count)
+            });
+            let stages = f
+                .stages
+                .iter()
+                .map(|s| funnel_snapshot_stage::ActiveModel {
+                    id: NotSet,
+                    snapshot_id: NotSet,
+                    stage: Set(s.stage),
+                    count: Set(s.counts.count),
+                    amount_cents: Set(s.counts.amount),
+                    active_count: Set(s.counts.active_count),
+                    active_amount_cents: Set(s.counts.active_amount),
+                    weighted_cents: Set(s.weighted),
+                    average_days: Set(s.average_days),
+                })
+                .collect();
+            let row = funnel_snapshot::ActiveModel {
+                id: NotSet,
+                track_id: Set(t.id),
+                business_line: Set(t.business_line),
+                month: Set(month),
+                weighted_pipeline_cents: Set(f.sums.weighted_pipeline),
+                remaining_target_cents: Set(f.numbers.gap),
+                coverage: Set(f.numbers.coverage),
+                coverage_line: Set(f.settings.coverage_alert_below),
+                conversion: Set(f.conversion),
+                conversion_line: Set(f.settings.conversion_alert_below),
+                secured: Set(f.secured),
+                lost: Set(f.lost),
+                open_count: Set(open.0),
+                open_amount_cents: Set(open.1),
+                active_count: Set(open.2),
+                moved_out: Set(f.moved_out),
+                taken_at: Set(now),
+            };
+            (t.id, row, stages)
+        })
+        .collect()
+}
+
+/// The demo company's past month-ends, snapshotted as the check would have
+/// (its deals as they stand, read as of each month's last instant), so its
+/// trends have points: `month_ends` oldest first. No alert is raised.
+pub async fn backfill_snapshots(txn: &sea_orm::DatabaseTransaction, month_ends: &[NaiveDate], now: DateTime<Utc>) -> AppResult<u64> {
+    let settings = store::settings::load(txn).await?;
+    let mut written = 0;
+    for month_end in month_ends {
+        let month = rules::month_of(*month_end);
+        let as_of = rules::figures_at(now, *month_end, settings.timezone);
+        let funnels = super::funnel::every_track(txn, &settings, as_of).await?;
+        written += repo::insert_snapshots(txn, snapshot_rows(&funnels, month, as_of), month).await?;
+    }
+    Ok(written)
 }
 
 /// `runFunnelCheck(asOf)`: the admin runs the check for the month of `as_of`

@@ -18,9 +18,31 @@ pub async fn versions(db: &impl ConnectionTrait, year: i32) -> AppResult<Vec<bas
         .await?)
 }
 
-/// The year's versions numbered after `after`, oldest first, at most `limit`.
-pub async fn versions_after(db: &impl ConnectionTrait, year: i32, after: i32, limit: u64) -> AppResult<Vec<baseline_version::Model>> {
+/// The year's versions numbered after `after` in the scope (the snapshot,
+/// and the executions of the migrations the scope holds), oldest first, at most `limit`.
+pub async fn versions_after(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    year: i32,
+    after: i32,
+    limit: u64,
+) -> AppResult<Vec<baseline_version::Model>> {
+    use target_migration::Column as M;
+    let visible = match scope {
+        Scope::All => Condition::all(),
+        _ => {
+            let theirs = Query::select()
+                .column(M::Id)
+                .from(target_migration::Entity)
+                .cond_where(super::scope_on(scope, M::RequestedBy, M::TrackId))
+                .to_owned();
+            Condition::any()
+                .add(baseline_version::Column::MigrationId.is_null())
+                .add(baseline_version::Column::MigrationId.in_subquery(theirs))
+        }
+    };
     Ok(baseline_version::Entity::find()
+        .filter(visible)
         .filter(baseline_version::Column::Year.eq(year))
         .filter(baseline_version::Column::Number.gt(after))
         .order_by_asc(baseline_version::Column::Number)
@@ -105,7 +127,15 @@ pub async fn entries(
     q = match scope {
         Scope::All => q,
         Scope::Tracks(ids) => q.filter(B::TrackId.is_in(ids.iter().copied())),
-        Scope::Owner(id) => q.filter(B::OwnerId.eq(*id)),
+        // An account manager reads the lines of the deals he owns now (a reassigned deal's go with it).
+        Scope::Owner(id) => {
+            let his = Query::select()
+                .column(opportunity::Column::Id)
+                .from(opportunity::Entity)
+                .and_where(Expr::col(opportunity::Column::OwnerId).eq(*id))
+                .to_owned();
+            q.filter(B::OpportunityId.in_subquery(his))
+        }
     };
     if let Some(t) = track_id {
         q = q.filter(B::TrackId.eq(t));

@@ -45,7 +45,7 @@ fn amounts(r: &Value) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn a_target_moves_to_a_replacement_once_as_a_new_baseline_version() {
-    use crate::websocket::{Got, next, open, send};
+    use crate::websocket::{Got, next, subscribed};
     let app = spawn_app().await;
     app.clock.set(at("2026-12-01T02:00:00Z"));
     let month = chrono::NaiveDate::from_ymd_opt(2027, 2, 1);
@@ -112,16 +112,12 @@ async fn a_target_moves_to_a_replacement_once_as_a_new_baseline_version() {
     assert_eq!(app.count_rows("baseline_entry").await, 5);
     let snapshot_time = app.state.clock.now();
 
-    let people = ["ceo", "admin", "d1", "d2", "a1", "a2"];
-    let sub = json!({ "id": "m", "type": "subscribe", "payload": { "query":
-        "subscription { funnelEvents(after: \"0\") { kind targetMigration { id status } } }" } });
-    let mut sockets = Vec::new();
-    for who in people {
-        let token = app.login(&format!("{who}@test.local")).await;
-        let mut ws = open(&app, &token).await;
-        send(&mut ws, sub.clone()).await;
-        sockets.push((who, ws));
-    }
+    let mut sockets = subscribed(
+        &app,
+        &["ceo", "admin", "d1", "d2", "a1", "a2"],
+        "subscription { funnelEvents(after: \"0\") { kind targetMigration { id status } } }",
+    )
+    .await;
 
     // Bad requests: every bad field, nothing written.
     let ask = |from: &str, to: &str, amount: &str, reason: &str| json!({ "i": { "fromOpportunityId": from, "toOpportunityId": to, "amount": amount, "reason": reason } });

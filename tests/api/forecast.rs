@@ -64,7 +64,7 @@ async fn ceo_token(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn the_month_is_frozen_once_from_its_first_day_and_a_gap_goes_to_the_tracks_directors() {
-    use crate::websocket::{Got, next, open, send};
+    use crate::websocket::{Got, next, subscribed};
     let app = spawn_app().await;
     fixture(&app).await;
     // November was frozen; the next is December's, from 01:00 on 1 December in Shanghai.
@@ -75,16 +75,12 @@ async fn the_month_is_frozen_once_from_its_first_day_and_a_gap_goes_to_the_track
         .unwrap();
     assert_eq!(nov.month.to_string(), "2026-11-01");
     assert_eq!((nov.rows, nov.gaps.len()), (0, 0), "nothing expected in November");
-    let people = ["ceo", "secretary", "admin", "d1", "d2", "a1", "a2", "a3"];
-    let sub = json!({ "id": "f", "type": "subscribe", "payload": { "query":
-        "subscription { funnelEvents(after: \"0\") { kind notification forecastAlert { id track { id } shortfall } } }" } });
-    let mut sockets = Vec::new();
-    for who in people {
-        let token = app.login(&format!("{who}@test.local")).await;
-        let mut ws = open(&app, &token).await;
-        send(&mut ws, sub.clone()).await;
-        sockets.push((who, ws));
-    }
+    let mut sockets = subscribed(
+        &app,
+        &["ceo", "secretary", "admin", "d1", "d2", "a1", "a2", "a3"],
+        "subscription { funnelEvents(after: \"0\") { kind notification forecastAlert { id track { id } shortfall } } }",
+    )
+    .await;
     app.clock.set(at("2026-11-30T16:30:00Z"));
     assert!(
         api::service::forecast::run_due(&app.state, app.state.clock.now())

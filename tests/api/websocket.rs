@@ -63,6 +63,20 @@ pub async fn send(ws: &mut Socket, v: Value) {
     ws.send(Message::Text(v.to_string().into())).await.unwrap();
 }
 
+/// A socket for each of `people` (users `who@test.local`), logged in and
+/// subscribed to `query` (operation id `s`).
+pub async fn subscribed(app: &TestApp, people: &[&'static str], query: &str) -> Vec<(&'static str, Socket)> {
+    let sub = serde_json::json!({ "id": "s", "type": "subscribe", "payload": { "query": query } });
+    let mut sockets = Vec::new();
+    for who in people {
+        let token = app.login(&format!("{who}@test.local")).await;
+        let mut ws = open(app, &token).await;
+        send(&mut ws, sub.clone()).await;
+        sockets.push((*who, ws));
+    }
+    sockets
+}
+
 /// A socket past `connection_ack` for this token.
 pub async fn open(app: &TestApp, token: &str) -> Socket {
     open_url(&app.ws_url, token).await

@@ -496,6 +496,17 @@ impl FunnelAlertMutation {
     }
 }
 
+/// "消费电子I 2026-11": a notification's track and month.
+async fn track_and_month(ctx: &Context<'_>, track_id: i64, month: chrono::NaiveDate) -> Result<String> {
+    let track = ctx::loaders(ctx)?
+        .tracks
+        .load_one(track_id)
+        .await?
+        .map(|t| t.name)
+        .unwrap_or_default();
+    Ok(format!("{track} {}", crate::domain::calendar::format_year_month(month)))
+}
+
 /// A funnel event, stored before it was sent: a funnel alert raised or overdue or a forecast
 /// gap (to the track's directors), a task dispatched (to its owner). Pass its `id` as `after`
 /// to resume.
@@ -523,29 +534,17 @@ impl FunnelEvent {
         let kind = super::labels::label(ctx, self.0.kind).await?;
         let (state, viewer) = (ctx::state(ctx)?, ctx::viewer(ctx)?);
         let what = match self.0.subject_kind {
-            entity::EventSubject::FunnelAlert => match super::common::visible(svc::get_alert(state, viewer, self.0.subject_id).await)? {
-                Some(a) => {
-                    let track = ctx::loaders(ctx)?
-                        .tracks
-                        .load_one(a.track_id)
-                        .await?
-                        .map(|t| t.name)
-                        .unwrap_or_default();
-                    Some(format!("{track} {}", crate::domain::calendar::format_year_month(a.month)))
+            entity::EventSubject::FunnelAlert => {
+                let found = super::common::visible(svc::get_alert(state, viewer, self.0.subject_id).await)?;
+                match found {
+                    Some(a) => Some(track_and_month(ctx, a.track_id, a.month).await?),
+                    None => None,
                 }
-                None => None,
-            },
+            }
             entity::EventSubject::ForecastAlert => {
-                match super::common::visible(crate::service::forecast::get_alert(state, viewer, self.0.subject_id).await)? {
-                    Some(a) => {
-                        let track = ctx::loaders(ctx)?
-                            .tracks
-                            .load_one(a.track_id)
-                            .await?
-                            .map(|t| t.name)
-                            .unwrap_or_default();
-                        Some(format!("{track} {}", crate::domain::calendar::format_year_month(a.month)))
-                    }
+                let found = super::common::visible(crate::service::forecast::get_alert(state, viewer, self.0.subject_id).await)?;
+                match found {
+                    Some(a) => Some(track_and_month(ctx, a.track_id, a.month).await?),
                     None => None,
                 }
             }

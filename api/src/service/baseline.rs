@@ -9,7 +9,7 @@
 use crate::auth::{Scope, Viewer};
 use crate::domain::baseline as rules;
 use crate::domain::text::{self, TextKind};
-use crate::domain::{calendar, limits, money};
+use crate::domain::{calendar, money};
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store::{self, baseline as repo, locks};
@@ -108,13 +108,7 @@ pub async fn baseline(state: &AppState, viewer: &Viewer, ask: BaselineAsk) -> Ap
     p.check(!(2001..=2100).contains(&ask.year), "year", "must be between 2001 and 2100");
     let track = super::id_field(&mut p, ask.track_id.as_deref(), "trackId");
     let after = super::id_field(&mut p, ask.after.as_deref(), "after");
-    let limit = match limits::PAGE.check(ask.first) {
-        Ok(n) => n,
-        Err(why) => {
-            p.add("first", why);
-            0
-        }
-    };
+    let limit = super::first_of(&mut p, ask.first);
     if let Some(at) = ask.as_of {
         p.check(!calendar::instant_in_window(at), "asOf", "is too far away");
     }
@@ -145,13 +139,7 @@ pub async fn versions(
 ) -> AppResult<Vec<baseline_version::Model>> {
     let mut p = Problems::new();
     p.check(!(2001..=2100).contains(&year), "year", "must be between 2001 and 2100");
-    let limit = match limits::PAGE.check(first) {
-        Ok(n) => n,
-        Err(why) => {
-            p.add("first", why);
-            0
-        }
-    };
+    let limit = super::first_of(&mut p, first);
     p.into_result()?;
     repo::versions_after(&state.db, &viewer.scope(), year, after.unwrap_or(0), limit).await
 }

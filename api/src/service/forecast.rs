@@ -7,8 +7,8 @@
 //! Rules in `domain::forecast`, sums in `store::forecast`.
 
 use crate::auth::{Scope, Viewer};
+use crate::domain::calendar;
 use crate::domain::forecast as rules;
-use crate::domain::{calendar, limits};
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store::{self, forecast as repo, locks};
@@ -178,13 +178,7 @@ pub async fn freezes(state: &AppState, viewer: &Viewer, ask: FreezeAsk) -> AppRe
     };
     let track = super::id_field(&mut p, ask.track_id.as_deref(), "trackId");
     let after = super::id_field(&mut p, ask.after.as_deref(), "after");
-    let limit = match limits::PAGE.check(ask.first) {
-        Ok(n) => n,
-        Err(why) => {
-            p.add("first", why);
-            0
-        }
-    };
+    let limit = super::first_of(&mut p, ask.first);
     p.into_result()?;
     let Some(month) = month else {
         return Err(AppError::invalid("month", "must be a month as YYYY-MM"));
@@ -201,13 +195,7 @@ pub async fn alerts(
 ) -> AppResult<Vec<forecast_alert::Model>> {
     let mut p = Problems::new();
     let track = super::id_field(&mut p, track_id, "trackId");
-    let limit = match limits::PAGE.check(first) {
-        Ok(n) => n,
-        Err(why) => {
-            p.add("first", why);
-            0
-        }
-    };
+    let limit = super::first_of(&mut p, first);
     p.into_result()?;
     let tracks = match viewer.scope() {
         Scope::All => None,

@@ -4,9 +4,9 @@
 //! figures the live funnel's (`service::funnel::every_track`).
 
 use crate::auth::{Scope, Viewer};
+use crate::domain::calendar;
 use crate::domain::funnel_alerts as rules;
 use crate::domain::text::{self, TextKind};
-use crate::domain::{calendar, limits};
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store::{self, funnel_alerts as repo, locks};
@@ -312,13 +312,7 @@ pub async fn list_alerts(
 ) -> AppResult<Vec<funnel_alert::Model>> {
     let mut p = Problems::new();
     let track_id = super::id_field(&mut p, track_id, "trackId");
-    let limit = match limits::PAGE.check(first) {
-        Ok(n) => n,
-        Err(why) => {
-            p.add("first", why);
-            0
-        }
-    };
+    let limit = super::first_of(&mut p, first);
     p.into_result()?;
     repo::alerts(&state.db, &viewer.scope(), track_id, open, limit).await
 }
@@ -642,13 +636,7 @@ pub async fn list_tasks(
         owner_id: super::id_field(&mut p, owner_id, "filter.ownerId"),
         status,
     };
-    let limit = match limits::PAGE.check(first) {
-        Ok(n) => n,
-        Err(why) => {
-            p.add("first", why);
-            0
-        }
-    };
+    let limit = super::first_of(&mut p, first);
     p.into_result()?;
     repo::tasks(&state.db, &viewer.scope(), viewer.user_id, &f, limit).await
 }

@@ -85,6 +85,14 @@ pub fn slice<T>(page: &PageRequest, limit: limits::PageSize, rows: Vec<T>, id: i
     Ok(w.slice(rows, id))
 }
 
+/// A list's `first` (1–100, default 20), its problem collected under `first`.
+pub fn first_of(p: &mut Problems, first: Option<i64>) -> u64 {
+    limits::PAGE.check(first).unwrap_or_else(|why| {
+        p.add("first", why);
+        0
+    })
+}
+
 /// Parses the id of one of our records given in an input field.
 pub fn parse_id(id: &str, field: &str) -> AppResult<i64> {
     id.parse::<i64>()

@@ -646,5 +646,7 @@ async fn a_page_of_tasks_with_their_progress_costs_the_same_statements_for_2_tas
             cost.push(statements.load(std::sync::atomic::Ordering::SeqCst) - before);
         }
     }
-    assert_eq!(cost[0], cost[1], "statements for 2 tasks and for 20: {cost:?}");
+    // No statement per task: 20 tasks cost what 2 do. A loader may split one batch in two under
+    // load (a statement either way), so the bound is one, not equality; one per task would be 18.
+    assert!(cost[0].abs_diff(cost[1]) <= 1, "statements for 2 tasks and for 20: {cost:?}");
 }

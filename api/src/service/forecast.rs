@@ -145,16 +145,6 @@ pub async fn run_freeze_for(state: &AppState, viewer: &Viewer) -> AppResult<Free
     freeze(state, month).await
 }
 
-/// Whether the viewer sees a track's forecast alerts: every track for the
-/// CEO, the secretary and the admin; his own for a director; none for an account manager.
-fn sees_track(viewer: &Viewer, track_id: i64) -> bool {
-    match viewer.scope() {
-        Scope::All => true,
-        Scope::Tracks(ids) => ids.contains(&track_id),
-        Scope::Owner(_) => false,
-    }
-}
-
 /// What a list of frozen forecasts asks for.
 #[derive(Debug, Clone, Default)]
 pub struct FreezeAsk {
@@ -208,7 +198,8 @@ pub async fn alerts(
 /// A forecast alert in the viewer's scope, or `NOT_FOUND`.
 pub async fn get_alert(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<forecast_alert::Model> {
     match repo::alert_by_id(&state.db, id).await? {
-        Some(a) if sees_track(viewer, a.track_id) => Ok(a),
+        // Seen as the track's funnel alerts are: every track, a director's own, none for an account manager.
+        Some(a) if super::funnel_alerts::sees_alert(viewer, a.track_id) => Ok(a),
         _ => Err(AppError::not_found("forecast alert")),
     }
 }

@@ -199,14 +199,17 @@ async fn restarts_due(
     let shelved = repo::shelved_due(&state.db, track_id, first, last, cap).await?;
     let mut out: Vec<RestartDue> = alerted
         .iter()
-        .map(|a| RestartDue {
-            opportunity_id: a.opportunity_id,
-            restart_date: a.restart_date,
-            alert_id: Some(a.alert_id),
-            due_at: a.due_at,
-            resolved_at: handled_at(a),
-            decision: a.decision,
-            handling: rules::restart_handling(handled_at(a), a.due_at, now),
+        .map(|a| {
+            let resolved_at = handled_at(a);
+            RestartDue {
+                opportunity_id: a.opportunity_id,
+                restart_date: a.restart_date,
+                alert_id: Some(a.alert_id),
+                due_at: a.due_at,
+                resolved_at,
+                decision: a.decision,
+                handling: rules::restart_handling(resolved_at, a.due_at, now),
+            }
         })
         .collect();
     for (o, date) in shelved {

@@ -89,6 +89,10 @@ enum Profile {
     ShelvedLater,
     Lost,
     ExpectedThisMonth,
+    /// Secured more than a year ago, its mold made: out of the conversion's 12 months.
+    SecuredLongAgo,
+    /// A quote lost this year, 35–150 days ago.
+    LostQuote,
 }
 
 const PROFILES: [Profile; PER_MANAGER as usize] = [
@@ -113,6 +117,20 @@ const PROFILES: [Profile; PER_MANAGER as usize] = [
     Profile::ExpectedThisMonth,
     Profile::Healthy(Stage::Quotation),
 ];
+
+/// The profile of account manager slot `k` in `track_id`: `PROFILES`, but
+/// 消费电子I (track 1), ahead on orders from its running programmes, lost most
+/// of this year's new quotes — three more lost per account manager, its
+/// programmes secured over a year ago — so its conversion of the trailing
+/// 12 months (5 secured, 25 lost: 17 %) is below the 20 % line and last
+/// month's check alerts its director (director1).
+fn profile_of(track_id: i64, k: usize) -> Profile {
+    match (track_id, PROFILES[k]) {
+        (1, Profile::SecuredWithMold) => Profile::SecuredLongAgo,
+        (1, _) if matches!(k, 0 | 1 | 19) => Profile::LostQuote,
+        (_, p) => p,
+    }
+}
 
 fn days(n: i64) -> Duration {
     Duration::days(n)
@@ -197,9 +215,10 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
         let owner = 100 + a;
         let track_id = (a - 1) / 5 + 1;
         let line = TRACKS[(track_id - 1) as usize].1;
-        for (k, profile) in PROFILES.iter().enumerate() {
+        for k in 0..PROFILES.len() {
+            let profile = &profile_of(track_id, k);
             let id = (a - 1) * PER_MANAGER + k as i64 + 1;
-            let created = now - days(rng.random_range(60..540));
+            let mut created = now - days(rng.random_range(60..540));
             let (stage, status, stage_age, last_age) = match *profile {
                 Profile::Healthy(stage) => (stage, OpportunityStatus::Active, rng.random_range(1..12), rng.random_range(0..10)),
                 Profile::NoFollowUp => (
@@ -256,6 +275,17 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
                     rng.random_range(3..20),
                     rng.random_range(0..8),
                 ),
+                Profile::SecuredLongAgo => {
+                    let stage_age = rng.random_range(420..520);
+                    created = created.min(now - days(stage_age + 45));
+                    (Stage::Secured, OpportunityStatus::Active, stage_age, rng.random_range(5..60))
+                }
+                Profile::LostQuote => (
+                    Stage::Quotation,
+                    OpportunityStatus::Lost,
+                    rng.random_range(40..150),
+                    rng.random_range(35..150),
+                ),
             };
             let stage_entered = (now - days(stage_age)).max(created + days(1));
             let last_activity = (now - days(last_age)).max(created);
@@ -296,11 +326,17 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
                 status: Set(status),
                 last_activity_at: Set(last_activity),
                 secured_at: Set((stage == Stage::Secured).then_some(stage_entered)),
-                mold_number: Set(matches!(profile, Profile::SecuredWithMold).then(|| format!("M{}-{id:04}", now.year() % 100))),
+                mold_number: Set(
+                    matches!(profile, Profile::SecuredWithMold | Profile::SecuredLongAgo).then(|| format!("M{}-{id:04}", now.year() % 100))
+                ),
                 shelve_reason: Set(shelve_reason),
                 shelve_reason_text: Set(None),
                 restart_date: Set(restart_date),
-                loss_reason: Set(matches!(profile, Profile::Lost).then(|| "客户选择了价格更低的竞争对手".to_owned())),
+                loss_reason: Set(match profile {
+                    Profile::Lost => Some("客户选择了价格更低的竞争对手".to_owned()),
+                    Profile::LostQuote => Some("报价高于竞争对手，客户转向其他供应商".to_owned()),
+                    _ => None,
+                }),
                 expected_order_month: Set((stage != Stage::Secured).then_some(expected_month)),
                 forecast_amount_cents: Set((stage != Stage::Secured).then_some(amount_yuan * 100)),
                 precision_order_date: Set(precise.then_some(expected_month + days(14))),
@@ -383,8 +419,12 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
     let this_month = calendar::month_start(today);
     crate::service::forecast::freeze_in(&txn, this_month, now).await?;
     crate::store::jobs::record(&txn, crate::service::forecast::FORECAST_FREEZE, this_month, now).await?;
-    // This year's baseline (承接基准), version 1.
-    crate::service::baseline::snapshot_in(&txn, today.year(), None, now).await?;
+    // This year's baseline (承接基准), version 1, taken four days ago (or on the 1st of
+    // January), then a target migration in each state.
+    let new_year_start = calendar::start_of_day(chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today), tz);
+    let since = (now - days(4)).max(new_year_start);
+    crate::service::baseline::snapshot_in(&txn, today.year(), None, since).await?;
+    target_migrations(&txn, today.year(), since, now).await?;
     let new_year = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     crate::store::jobs::record(&txn, crate::service::baseline::BASELINE_SNAPSHOT, new_year, now).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -607,6 +647,64 @@ async fn meetings(txn: &impl ConnectionTrait, rng: &mut StdRng, now: DateTime<Ut
         task_decision::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(txn)
             .await?;
+    }
+    Ok(())
+}
+
+/// A target migration (承接基准迁移) in each state, in 消费电子I, between
+/// deals of kind `OTHER` (mold development and mass production are locked):
+/// am2's executed (version 2) and approved (due within 2 days), am1's
+/// rejected and waiting for director1. The steps fall between the
+/// baseline's instant `since` and `now`.
+async fn target_migrations(txn: &sea_orm::DatabaseTransaction, year: i32, since: DateTime<Utc>, now: DateTime<Utc>) -> AppResult<()> {
+    use crate::service::baseline::{Replay, replay_in};
+    let step = |tenths: i32| since + (now - since) * tenths / 10;
+    // Deal ids: account manager `a`'s slot `k` is (a − 1) × 20 + k + 1; slots 2, 5 and 8 are `OTHER`.
+    let deal = |a: i64, k: i64| (a - 1) * PER_MANAGER + k + 1;
+    let (director1, admin) = (11, 3);
+    let rows = [
+        (
+            2,
+            (2, 5),
+            200_000,
+            "客户把二期模具需求并入新项目",
+            Some((step(2), true, None)),
+            Some(step(3)),
+        ),
+        (
+            1,
+            (5, 8),
+            300_000,
+            "客户预算转移到新车型配套",
+            Some((step(5), false, Some("新项目尚未立项，年底前不迁移".to_owned()))),
+            None,
+        ),
+        (
+            2,
+            (5, 8),
+            150_000,
+            "量产件需求提前，目标随之前移",
+            Some((step(8), true, None)),
+            None,
+        ),
+        (1, (2, 5), 250_000, "同一客户的两个项目合并报价", None, None),
+    ];
+    for (i, (a, (k_from, k_to), yuan, reason, decided, executed)) in rows.into_iter().enumerate() {
+        replay_in(
+            txn,
+            year,
+            Replay {
+                from_opportunity_id: deal(a, k_from),
+                to_opportunity_id: deal(a, k_to),
+                amount_cents: yuan * 100,
+                reason: reason.to_owned(),
+                requested_by: 100 + a,
+                requested_at: step(1 + 2 * i as i32),
+                decision: decided.map(|(at, approve, comment)| (director1, at, approve, comment)),
+                execution: executed.map(|at| (admin, at)),
+            },
+        )
+        .await?;
     }
     Ok(())
 }

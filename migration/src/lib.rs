@@ -19,6 +19,7 @@ mod m20261204_000014_task_funnel_link;
 mod m20261205_000015_funnel_reviews;
 mod m20261205_000016_forecast_freezes;
 mod m20261205_000017_baselines;
+mod m20261206_000018_funnel_as_of;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000015_funnel_reviews::Migration),
             Box::new(m20261205_000016_forecast_freezes::Migration),
             Box::new(m20261205_000017_baselines::Migration),
+            Box::new(m20261206_000018_funnel_as_of::Migration),
         ]
     }
 }

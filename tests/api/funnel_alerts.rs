@@ -650,3 +650,105 @@ async fn a_page_of_tasks_with_their_progress_costs_the_same_statements_for_2_tas
     // load (a statement either way), so the bound is one, not equality; one per task would be 18.
     assert!(cost[0].abs_diff(cost[1]) <= 1, "statements for 2 tasks and for 20: {cost:?}");
 }
+
+#[tokio::test]
+async fn a_past_funnel_is_the_month_end_kept_in_each_viewers_scope() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    app.clock.set(november_end());
+    api::jobs::run_due_jobs(&app.state).await.unwrap();
+    // December: a second open deal in track 1; the live funnel moves, November's stays.
+    app.clock.set("2026-12-05T02:00:00Z".parse().unwrap());
+    app.insert_deal(DealSpec {
+        last_activity_at: sh(2026, 12, 3),
+        stage_entered_at: sh(2026, 12, 1),
+        ..DealSpec::new(org::A1, org::T1)
+    })
+    .await;
+    let q = "query($t: ID, $d: Date) { funnel(trackId: $t, asOf: $d) { asOf takenAt lines {
+      businessLine weightedPipeline remainingTarget annualTarget booked coverage coverageAlertBelow
+      conversion secured lost movedOut track { id } accountManagers { deals }
+      stages { stage count amount activeCount weightedAmount } } } }";
+    let ceo = app.login("ceo@test.local").await;
+    let quotation = |line: &Value| {
+        line["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["stage"] == "QUOTATION")
+            .unwrap()
+            .clone()
+    };
+    // Any day of December before today reads 30 November.
+    for d in ["2026-11-30", "2026-12-01", "2026-12-04"] {
+        let r = app.post(Some(&ceo), q, json!({ "d": d })).await;
+        let f = &r.data()["funnel"];
+        assert_eq!(f["asOf"], "2026-11-30", "{d}");
+        assert!(f["takenAt"].as_str().unwrap().starts_with("2026-11-30T15:59"), "{f}");
+        let lines = f["lines"].as_array().unwrap();
+        assert_eq!(lines.len(), 2);
+        // By hand: one 100 000 quotation deal, active, weighed 30 % = 30 000, against
+        // 12 × 1 000 000 with nothing booked: coverage 0.0025.
+        let molding = &lines[0];
+        assert_eq!(molding["businessLine"], "MOLDING_INTEGRATED");
+        assert_eq!(molding["weightedPipeline"], "30000.00");
+        assert_eq!(molding["annualTarget"], "12000000.00");
+        assert_eq!(molding["booked"], "0.00");
+        assert_eq!(molding["remainingTarget"], "12000000.00");
+        assert!((molding["coverage"].as_f64().unwrap() - 0.0025).abs() < 1e-9, "{molding}");
+        assert_eq!(molding["coverageAlertBelow"], 1.5);
+        assert_eq!(molding["conversion"], Value::Null);
+        assert_eq!(molding["accountManagers"], json!([]));
+        let s = quotation(molding);
+        assert_eq!(
+            (s["count"].clone(), s["amount"].clone(), s["activeCount"].clone()),
+            (json!(1), json!("100000.00"), json!(1))
+        );
+        assert_eq!(s["weightedAmount"], "30000.00");
+        // Commodity: 100 000 × 30 % against 12 × 100 000.
+        assert_eq!(lines[1]["businessLine"], "COMMODITY_MOLD");
+        assert_eq!(lines[1]["remainingTarget"], "1200000.00");
+        assert!((lines[1]["coverage"].as_f64().unwrap() - 0.025).abs() < 1e-9, "{}", lines[1]);
+    }
+    // Today, or no day: live, with December's deal.
+    for vars in [json!({}), json!({ "d": "2026-12-05" })] {
+        let r = app.post(Some(&ceo), q, vars).await;
+        let f = &r.data()["funnel"];
+        assert_eq!(f["asOf"], "2026-12-05");
+        assert_eq!(f["takenAt"], Value::Null);
+        assert_eq!(quotation(&f["lines"][0])["count"], 2);
+        assert_eq!(f["lines"][0]["accountManagers"].as_array().unwrap().len(), 1);
+    }
+    // Before the first kept month end, or after today: refused, named.
+    for d in ["2026-10-31", "2026-11-29", "2026-12-06"] {
+        let r = app.post(Some(&ceo), q, json!({ "d": d })).await;
+        assert_eq!(r.fields(), vec!["asOf"], "{d}");
+    }
+    // A director: his track's month end; another's track is not found, not counted.
+    let d1 = app.login("d1@test.local").await;
+    let r = app.post(Some(&d1), q, json!({ "d": "2026-12-01" })).await;
+    let lines = r.data()["funnel"]["lines"].as_array().unwrap().clone();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["weightedPipeline"], "30000.00");
+    let r = app.post(Some(&d1), q, json!({ "d": "2026-12-01", "t": "1" })).await;
+    assert_eq!(r.data()["funnel"]["lines"][0]["track"]["id"], "1");
+    assert_eq!(
+        app.post(Some(&d1), q, json!({ "d": "2026-12-01", "t": "2" })).await.code(),
+        "NOT_FOUND"
+    );
+    let d2 = app.login("d2@test.local").await;
+    let r = app.post(Some(&d2), q, json!({ "d": "2026-12-01" })).await;
+    let lines = r.data()["funnel"]["lines"].as_array().unwrap().clone();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["businessLine"], "COMMODITY_MOLD");
+    // An account manager's funnel is his own, live: a past day is refused.
+    let a1 = app.login("a1@test.local").await;
+    assert_eq!(app.post(Some(&a1), q, json!({ "d": "2026-12-01" })).await.fields(), vec!["asOf"]);
+    assert_eq!(
+        app.post(Some(&a1), q, json!({})).await.data()["funnel"]["lines"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

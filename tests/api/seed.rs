@@ -225,8 +225,56 @@ async fn the_demo_company_has_17_month_ends_snapshotted_so_every_trend_has_point
             .succ_opt()
             .and_then(|_| api::domain::calendar::month_start(t0().date_naive()).pred_opt())
     );
-    // The demo's funnels are healthy (coverage 1.8–42, conversion ≥ 60 %): no alert was raised.
-    assert_eq!(funnel_alert::Entity::find().count(&app.db).await.unwrap(), 0);
+    // 消费电子I lost most of its quotes: its conversion (5 secured, 25 lost) is below the 20 % line,
+    // and last month's check alerted director1; the other funnels are healthy.
+    let alerts = funnel_alert::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    let a = &alerts[0];
+    assert_eq!((a.track_id, a.month), (1, last_month));
+    assert!(a.conversion_below && !a.coverage_below, "{a:?}");
+    // 5 secured; 25 lost, one of them (lost 20–120 days back) maybe after the month end.
+    assert!(a.conversion.unwrap() < 0.2 && a.conversion.unwrap() >= 5.0 / 30.0, "{a:?}");
+    let director1 = app.login("director1@demo.local").await;
+    let r = app
+        .post(Some(&director1), "{ funnelAlerts { track { id } open conversion } }", json!({}))
+        .await;
+    assert_eq!(r.data()["funnelAlerts"].as_array().unwrap().len(), 1);
+    let director2 = app.login("director2@demo.local").await;
+    let r = app.post(Some(&director2), "{ funnelAlerts { id } }", json!({})).await;
+    assert_eq!(r.data()["funnelAlerts"], json!([]));
+    // The walkthrough: director1 attributes it and dispatches a reactivation of am1's shelved deal
+    // (slot 15: id 16); am1 sees the task in his list.
+    let attribute = "mutation($i: AttributeFunnelAlertInput!) { attributeFunnelAlert(input: $i) { open attribution } }";
+    let i = json!({ "alertId": a.id.to_string(), "attribution": "OTHER", "text": "报价偏高，新项目连续丢单", "version": a.version });
+    let r = app.post(Some(&director1), attribute, json!({ "i": i })).await;
+    assert_eq!(r.data()["attributeFunnelAlert"]["attribution"], "OTHER");
+    let dispatch = "mutation($i: DispatchFunnelTaskInput!) { dispatchFunnelTask(input: $i) { id kind owner { email } } }";
+    let i = json!({ "alertId": a.id.to_string(), "kind": "REACTIVATE", "ownerId": "101", "opportunityId": "16",
+        "description": "重新联系客户，确认预算后激活" });
+    let r = app.post(Some(&director1), dispatch, json!({ "i": i })).await;
+    assert_eq!(r.data()["dispatchFunnelTask"]["owner"]["email"], "am1@demo.local");
+    let am1 = app.login("am1@demo.local").await;
+    let r = app.post(Some(&am1), "{ funnelTasks { kind opportunity { id } } }", json!({})).await;
+    assert_eq!(
+        r.data()["funnelTasks"],
+        json!([{ "kind": "REACTIVATE", "opportunity": { "id": "16" } }])
+    );
+    let am2 = app.login("am2@demo.local").await;
+    let r = app.post(Some(&am2), "{ funnelTasks { id } }", json!({})).await;
+    assert_eq!(r.data()["funnelTasks"], json!([]));
+    // A target migration in each state, through the flow's writes: the executed one is version 2.
+    let migrations = target_migration::Entity::find().all(&app.db).await.unwrap();
+    let mut states: Vec<_> = migrations.iter().map(|m| format!("{:?}", m.status)).collect();
+    states.sort();
+    assert_eq!(states, vec!["Approved", "Executed", "Rejected", "Requested"]);
+    assert!(migrations.iter().all(|m| m.track_id == 1));
+    let executed = migrations.iter().find(|m| m.status == MigrationStatus::Executed).unwrap();
+    assert_eq!(executed.baseline_version, Some(2));
+    assert_eq!(app.count_rows("baseline_version").await, 2);
+    let r = app.post(Some(&director1), "{ targetMigrations { totalCount } }", json!({})).await;
+    assert_eq!(r.data()["targetMigrations"]["totalCount"], 4);
+    let r = app.post(Some(&director2), "{ targetMigrations { totalCount } }", json!({})).await;
+    assert_eq!(r.data()["targetMigrations"]["totalCount"], 0);
     let ceo = app.login("ceo@demo.local").await;
     let r = app
         .post(Some(&ceo), "{ funnelTrend(trackId: \"1\") { month coverage } }", json!({}))

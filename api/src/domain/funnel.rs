@@ -56,6 +56,18 @@ impl StageCounts {
     }
 }
 
+/// A month-end snapshot's stage as counts (its days in stage back from
+/// their average): what a kept funnel and a closed month's review add up.
+pub fn kept_counts(count: i64, amount: i64, active_count: i64, active_amount: i64, average_days: Option<f64>) -> StageCounts {
+    StageCounts {
+        count,
+        amount,
+        active_count,
+        active_amount,
+        days_in_stage: average_days.unwrap_or(0.0) * count as f64,
+    }
+}
+
 /// One stage of the distribution.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StageRow {
@@ -99,6 +111,18 @@ pub fn moved_out(expected_order_month: Option<NaiveDate>, month: NaiveDate) -> b
     expected_order_month.is_some_and(|m| m < month)
 }
 
+/// The month end a past funnel reads (`funnel(asOf)`): the latest month's
+/// last day on or before `as_of` — the day itself when it is one. Past
+/// funnels are kept only as month-end snapshots.
+pub fn month_end_on_or_before(as_of: NaiveDate) -> NaiveDate {
+    let end = super::funnel_alerts::month_end(as_of);
+    if end == as_of {
+        end
+    } else {
+        super::calendar::month_start(as_of).pred_opt().unwrap_or(as_of)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +131,21 @@ mod tests {
 
     fn line(l: BusinessLine) -> LineSettings {
         Settings::default().line(l).clone()
+    }
+
+    #[test]
+    fn a_past_funnel_reads_the_month_end_on_or_before_its_date() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        for (as_of, end) in [
+            ("2026-11-30", "2026-11-30"),
+            ("2026-11-29", "2026-10-31"),
+            ("2026-12-01", "2026-11-30"),
+            ("2024-02-29", "2024-02-29"),
+            ("2024-03-15", "2024-02-29"),
+            ("2027-01-01", "2026-12-31"),
+        ] {
+            assert_eq!(month_end_on_or_before(d(as_of)), d(end), "{as_of}");
+        }
     }
 
     #[test]

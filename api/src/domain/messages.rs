@@ -443,6 +443,15 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("funnel task", "漏斗任务"),
     ("must lie within a year of today", "须在今天之前一年之内"),
     ("must not lie in a month to come", "不能是以后的月份"),
+    ("must not lie in the future", "不能是以后的日期"),
+    (
+        "an account manager's funnel is live only: month ends are kept per track",
+        "客户经理的漏斗只有实时数据：月末快照按赛道保存",
+    ),
+    (
+        "no month-end funnel is kept for {}: past funnels are read at month ends once checked",
+        "{}没有保存的月末漏斗：过去的漏斗只能在月末检查后按月末读取",
+    ),
     ("is not a deal of the task's owner", "不是该任务负责人的商机"),
     ("has 20 tasks already", "已有20个任务"),
     ("is required when the attribution is OTHER", "归因为“其他”时必填"),

@@ -206,6 +206,13 @@ impl Settings {
         }
     }
 
+    pub fn line_mut(&mut self, line: BusinessLine) -> &mut LineSettings {
+        match line {
+            BusinessLine::MoldingIntegrated => &mut self.molding_integrated,
+            BusinessLine::CommodityMold => &mut self.commodity_mold,
+        }
+    }
+
     /// Checks every value; reports all the bad ones.
     pub fn validate(&self) -> AppResult<()> {
         let mut p = Problems::new();

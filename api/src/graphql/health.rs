@@ -476,12 +476,13 @@ impl FunnelLine {
     async fn moved_out(&self) -> i64 {
         self.0.moved_out
     }
-    /// Each account manager's share (by track, then account manager).
+    /// Each account manager's share (by track, then account manager); none in a past funnel
+    /// (month ends are kept per track).
     async fn account_managers(&self) -> Vec<FunnelManager> {
         self.0.managers.iter().cloned().map(FunnelManager).collect()
     }
     /// The open deals of a stage (all four open stages without one), as the opportunity list
-    /// pages them, in the viewer's scope.
+    /// pages them, in the viewer's scope: today's deals, a past funnel's too.
     #[graphql(complexity = "10 + limits::PAGE.for_cost(first.or(last).map(i64::from)) * child_complexity")]
     #[allow(clippy::too_many_arguments)]
     async fn deals(
@@ -509,15 +510,19 @@ impl FunnelLine {
     }
 }
 
-/// The live funnel of the scope asked for.
+/// The funnel of the scope asked for, live or as a month end kept it.
 pub struct Funnel(svc_funnel::Funnel);
 
-/// 漏斗健康度, live: one funnel per business line within the scope.
+/// 漏斗健康度, live or as a month end kept it: one funnel per business line within the scope.
 #[Object]
 impl Funnel {
-    /// The company's date.
+    /// The date of the figures: the company's today when live, else the month end read.
     async fn as_of(&self) -> Date {
         Date(self.0.as_of)
+    }
+    /// When the month-end check read the figures; null when live.
+    async fn taken_at(&self) -> Option<super::common::Instant> {
+        self.0.taken_at.map(super::common::Instant)
     }
     /// One per business line with a track in the scope (molding integrated first).
     async fn lines(&self) -> Vec<FunnelLine> {
@@ -530,20 +535,25 @@ pub struct FunnelQuery;
 
 #[Object]
 impl FunnelQuery {
-    /// The live funnel (漏斗健康度) per business line: of the company, of a business line or of
-    /// a track (CEO, secretary, admin: any; a director: his tracks, together or one); an account
-    /// manager's is his own deals, his targets and orders (he gives no `trackId` nor
-    /// `businessLine`: `FORBIDDEN`).
+    /// The funnel (漏斗健康度) per business line, live or as of a past day: of the company, of
+    /// a business line or of a track (CEO, secretary, admin: any; a director: his tracks,
+    /// together or one); an account manager's is his own deals, his targets and orders (he
+    /// gives no `trackId` nor `businessLine`: `FORBIDDEN`), live only.
     async fn funnel(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this track (`NOT_FOUND` outside the viewer's scope).")] track_id: Option<ID>,
         #[graphql(desc = "Only this business line's tracks.")] business_line: Option<super::enums::BusinessLine>,
+        #[graphql(
+            desc = "A past day: the funnel as the month-end check on or before it kept it (`asOf` then says which month end; `VALIDATION` when none was kept). Today or none: live."
+        )]
+        as_of: Option<Date>,
     ) -> Result<Funnel> {
         let viewer = ctx::viewer(ctx)?;
         let ask = svc_funnel::FunnelAsk {
             track_id: track_id.map(|t| t.0),
             business_line: business_line.map(Into::into),
+            as_of: as_of.map(|d| d.0),
         };
         Ok(Funnel(svc_funnel::funnel(ctx::state(ctx)?, viewer, ask).await?))
     }

@@ -254,35 +254,59 @@ pub async fn request(state: &AppState, viewer: &Viewer, ask: MigrationAsk) -> Ap
     };
     let txn = store::begin_write(&state.db).await?;
     store::events::lock_for_append(&txn).await?;
-    let created = repo::insert_migration(
-        &txn,
-        target_migration::ActiveModel {
-            id: NotSet,
-            year: Set(year),
-            track_id: Set(f.track_id),
-            from_opportunity_id: Set(f.id),
-            to_opportunity_id: Set(t.id),
-            amount_cents: Set(amount),
-            reason: Set(reason),
-            status: Set(MigrationStatus::Requested),
-            requested_by: Set(viewer.user_id),
-            requested_at: Set(now),
-            decided_by: Set(None),
-            decided_at: Set(None),
-            decision_comment: Set(None),
-            execute_due_at: Set(None),
-            overdue_at: Set(None),
-            executed_by: Set(None),
-            executed_at: Set(None),
-            baseline_version: Set(None),
-            version: Set(1),
-        },
-    )
-    .await?;
+    let created = repo::insert_migration(&txn, requested(year, f.track_id, (f.id, t.id, amount), reason, viewer.user_id, now)).await?;
     let told = tell(&txn, EventKind::TargetMigrationRequested, &created, viewer.user_id, now).await?;
     txn.commit().await?;
     state.bus.wake(told);
     Ok(created)
+}
+
+/// A new request's row: `(from, to, amount)` asked for by `by` at `at`.
+fn requested(
+    year: i32,
+    track_id: i64,
+    (from, to, amount): (i64, i64, i64),
+    reason: String,
+    by: i64,
+    at: DateTime<Utc>,
+) -> target_migration::ActiveModel {
+    target_migration::ActiveModel {
+        id: NotSet,
+        year: Set(year),
+        track_id: Set(track_id),
+        from_opportunity_id: Set(from),
+        to_opportunity_id: Set(to),
+        amount_cents: Set(amount),
+        reason: Set(reason),
+        status: Set(MigrationStatus::Requested),
+        requested_by: Set(by),
+        requested_at: Set(at),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_comment: Set(None),
+        execute_due_at: Set(None),
+        overdue_at: Set(None),
+        executed_by: Set(None),
+        executed_at: Set(None),
+        baseline_version: Set(None),
+        version: Set(1),
+    }
+}
+
+/// A decision's change: approved (due for execution within 2 days) or rejected.
+fn decision(by: i64, at: DateTime<Utc>, approve: bool, comment: Option<String>) -> target_migration::ActiveModel {
+    target_migration::ActiveModel {
+        status: Set(if approve {
+            MigrationStatus::Approved
+        } else {
+            MigrationStatus::Rejected
+        }),
+        decided_by: Set(Some(by)),
+        decided_at: Set(Some(at)),
+        decision_comment: Set(comment),
+        execute_due_at: Set(approve.then(|| rules::execute_due(at))),
+        ..Default::default()
+    }
 }
 
 async fn tell(
@@ -342,18 +366,7 @@ pub async fn decide(
         return Err(changed_meanwhile());
     }
     let now = state.clock.now();
-    let change = target_migration::ActiveModel {
-        status: Set(if approve {
-            MigrationStatus::Approved
-        } else {
-            MigrationStatus::Rejected
-        }),
-        decided_by: Set(Some(viewer.user_id)),
-        decided_at: Set(Some(now)),
-        decision_comment: Set(comment),
-        execute_due_at: Set(approve.then(|| rules::execute_due(now))),
-        ..Default::default()
-    };
+    let change = decision(viewer.user_id, now, approve, comment);
     let txn = store::begin_write(&state.db).await?;
     store::events::lock_for_append(&txn).await?;
     let done = repo::transition(&txn, &m, MigrationStatus::Requested, change)
@@ -387,12 +400,27 @@ pub async fn execute(state: &AppState, viewer: &Viewer, id: &str, version: i64) 
     // instant is read under it too, so a later version never starts before an earlier one.
     store::events::lock_for_append(&txn).await?;
     let now = state.clock.now();
-    let tz = store::settings::load(&txn).await?.timezone;
+    let (done, told) = execute_in(&txn, &m, viewer.user_id, now).await?;
+    txn.commit().await?;
+    state.bus.wake(told);
+    Ok(done)
+}
+
+/// [`execute`]'s work inside the caller's transaction, which holds the
+/// event append lock: the year and the deals re-checked, the new baseline
+/// version written, the migration moved from `APPROVED`, the event told.
+pub async fn execute_in(
+    txn: &sea_orm::DatabaseTransaction,
+    m: &target_migration::Model,
+    actor: i64,
+    now: DateTime<Utc>,
+) -> AppResult<(target_migration::Model, i64)> {
+    let tz = store::settings::load(txn).await?.timezone;
     if calendar::local_date(now, tz).year() != m.year {
         return Err(AppError::invalid("id", "the year of its baseline is over"));
     }
     // The deals as they are now: a kind changed to a locked one, or a deal no longer open, stops it.
-    let deals = store::opportunities::by_ids(&txn, &[m.from_opportunity_id, m.to_opportunity_id]).await?;
+    let deals = store::opportunities::by_ids(txn, &[m.from_opportunity_id, m.to_opportunity_id]).await?;
     let (Some(from_deal), Some(to_deal)) = (deals.get(&m.from_opportunity_id), deals.get(&m.to_opportunity_id)) else {
         return Err(AppError::not_found("opportunity"));
     };
@@ -401,7 +429,7 @@ pub async fn execute(state: &AppState, viewer: &Viewer, id: &str, version: i64) 
             return Err(AppError::invalid("id", "an opportunity of it may no longer migrate its target"));
         }
     }
-    let held = repo::current(&txn, m.year, &[m.from_opportunity_id, m.to_opportunity_id]).await?;
+    let held = repo::current(txn, m.year, &[m.from_opportunity_id, m.to_opportunity_id]).await?;
     let from = held.iter().find(|e| e.opportunity_id == m.from_opportunity_id);
     let to = held.iter().find(|e| e.opportunity_id == m.to_opportunity_id);
     let Some(from) = from else {
@@ -441,21 +469,59 @@ pub async fn execute(state: &AppState, viewer: &Viewer, id: &str, version: i64) 
         ),
         successor(m.to_opportunity_id, target, moved),
     ];
-    let number = repo::write_version(&txn, m.year, m.id, viewer.user_id, &replaced, successors, now).await?;
+    let number = repo::write_version(txn, m.year, m.id, actor, &replaced, successors, now).await?;
     let change = target_migration::ActiveModel {
         status: Set(MigrationStatus::Executed),
-        executed_by: Set(Some(viewer.user_id)),
+        executed_by: Set(Some(actor)),
         executed_at: Set(Some(now)),
         baseline_version: Set(Some(number)),
         ..Default::default()
     };
-    let done = repo::transition(&txn, &m, MigrationStatus::Approved, change)
+    let done = repo::transition(txn, m, MigrationStatus::Approved, change)
         .await?
         .ok_or_else(changed_meanwhile)?;
-    let told = tell(&txn, EventKind::TargetMigrationExecuted, &done, viewer.user_id, now).await?;
-    txn.commit().await?;
-    state.bus.wake(told);
-    Ok(done)
+    let told = tell(txn, EventKind::TargetMigrationExecuted, &done, actor, now).await?;
+    Ok((done, told))
+}
+
+/// A target migration as the flow leaves it (the demo company's): asked
+/// for, then decided and executed as far as given, each step at its instant.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    pub from_opportunity_id: i64,
+    pub to_opportunity_id: i64,
+    pub amount_cents: i64,
+    pub reason: String,
+    pub requested_by: i64,
+    pub requested_at: DateTime<Utc>,
+    /// The director, when, approved, the comment.
+    pub decision: Option<(i64, DateTime<Utc>, bool, Option<String>)>,
+    /// The admin, when (after the decision, an approval).
+    pub execution: Option<(i64, DateTime<Utc>)>,
+}
+
+/// Writes a [`Replay`] inside the caller's transaction (which holds the
+/// event append lock) through the flow's own writes: the request row, the
+/// conditional decision, [`execute_in`]; each step told.
+pub async fn replay_in(txn: &sea_orm::DatabaseTransaction, year: i32, r: Replay) -> AppResult<target_migration::Model> {
+    let deals = store::opportunities::by_ids(txn, &[r.from_opportunity_id]).await?;
+    let track_id = deals
+        .get(&r.from_opportunity_id)
+        .map(|d| d.track_id)
+        .ok_or_else(|| AppError::not_found("opportunity"))?;
+    let moves = (r.from_opportunity_id, r.to_opportunity_id, r.amount_cents);
+    let mut m = repo::insert_migration(txn, requested(year, track_id, moves, r.reason, r.requested_by, r.requested_at)).await?;
+    tell(txn, EventKind::TargetMigrationRequested, &m, r.requested_by, r.requested_at).await?;
+    if let Some((by, at, approve, comment)) = r.decision {
+        m = repo::transition(txn, &m, MigrationStatus::Requested, decision(by, at, approve, comment))
+            .await?
+            .ok_or_else(changed_meanwhile)?;
+        tell(txn, EventKind::TargetMigrationDecided, &m, by, at).await?;
+    }
+    if let Some((by, at)) = r.execution {
+        m = execute_in(txn, &m, by, at).await?.0;
+    }
+    Ok(m)
 }
 
 /// Approved migrations not executed within their 2 days: stamped overdue

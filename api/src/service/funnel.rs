@@ -23,6 +23,9 @@ use std::collections::BTreeMap;
 pub struct FunnelAsk {
     pub track_id: Option<String>,
     pub business_line: Option<BusinessLine>,
+    /// A past day: the funnel as the month-end snapshot on or before it
+    /// kept it (`None` or today: live).
+    pub as_of: Option<NaiveDate>,
 }
 
 /// One account manager's share of a line's funnel.
@@ -63,23 +66,33 @@ pub struct LineFunnel {
 
 #[derive(Debug, Clone)]
 pub struct Funnel {
-    /// The company's date (the funnel is live).
+    /// The date of the figures: the company's today (live) or the month end read.
     pub as_of: NaiveDate,
+    /// When the month-end figures were read (the latest of the tracks'); `None` when live.
+    pub taken_at: Option<chrono::DateTime<chrono::Utc>>,
     pub lines: Vec<LineFunnel>,
 }
 
-/// `funnel(trackId, businessLine)`: live, for the viewer's scope narrowed so.
+/// `funnel(trackId, businessLine, asOf)`: live, for the viewer's scope
+/// narrowed so; a past `asOf` reads the month-end snapshots on or before it.
 pub async fn funnel(state: &AppState, viewer: &Viewer, ask: FunnelAsk) -> AppResult<Funnel> {
     let mut p = Problems::new();
     let track_id = super::id_field(&mut p, ask.track_id.as_deref(), "trackId");
-    p.into_result()?;
-    let personal = viewer.role == Role::AccountManager;
-    if personal && (track_id.is_some() || ask.business_line.is_some()) {
-        return Err(AppError::forbidden("an account manager's funnel is his own deals'"));
-    }
     let settings = store::settings::load(&state.db).await?;
     let now = state.clock.now();
     let today = calendar::local_date(now, settings.timezone);
+    let personal = viewer.role == Role::AccountManager;
+    let past = ask.as_of.filter(|d| *d != today);
+    match past {
+        Some(d) if d > today => p.add("asOf", "must not lie in the future"),
+        Some(d) if !calendar::in_window(d) => p.add("asOf", calendar::DATE_FORM),
+        Some(_) if personal => p.add("asOf", "an account manager's funnel is live only: month ends are kept per track"),
+        _ => {}
+    }
+    p.into_result()?;
+    if personal && (track_id.is_some() || ask.business_line.is_some()) {
+        return Err(AppError::forbidden("an account manager's funnel is his own deals'"));
+    }
     let scope = viewer.scope();
     let mut tracks = store::tracks::list(&state.db, &scope, &viewer.track_ids).await?;
     if let Some(id) = track_id {
@@ -94,6 +107,13 @@ pub async fn funnel(state: &AppState, viewer: &Viewer, ask: FunnelAsk) -> AppRes
     let ids: Vec<i64> = tracks.iter().map(|t| t.id).collect();
     let every_track = matches!(scope, Scope::All) && track_id.is_none() && ask.business_line.is_none();
     let only = (!every_track).then_some(ids.as_slice());
+    if let Some(d) = past {
+        let mut f = kept(&state.db, &settings, only, rules::month_end_on_or_before(d)).await?;
+        for l in &mut f.lines {
+            l.track_id = track_id;
+        }
+        return Ok(f);
+    }
     let owner = personal.then_some(viewer.user_id);
     let month = calendar::month_start(today);
     let active_since = calendar::recent_cutoff(now, settings.active_window_days, settings.timezone);
@@ -138,7 +158,103 @@ pub async fn funnel(state: &AppState, viewer: &Viewer, ask: FunnelAsk) -> AppRes
         f.account_manager_id = owner;
         lines.push(f);
     }
-    Ok(Funnel { as_of: today, lines })
+    Ok(Funnel {
+        as_of: today,
+        taken_at: None,
+        lines,
+    })
+}
+
+/// The funnel of `tracks` (`None`: every track) as the month-end check of
+/// `month_end` kept it: per business line, the tracks' snapshots added —
+/// the stages, their weighted amounts and the lines then, the outcomes, the
+/// deals moved out — and the year's targets and orders to that month.
+/// Snapshots are per track: no account manager's share.
+async fn kept(
+    db: &impl sea_orm::ConnectionTrait,
+    settings: &crate::domain::settings::Settings,
+    tracks: Option<&[i64]>,
+    month_end: NaiveDate,
+) -> AppResult<Funnel> {
+    let month = calendar::month_start(month_end);
+    let snapshots = store::funnel_alerts::month_snapshots(db, tracks, month).await?;
+    if snapshots.is_empty() {
+        return Err(AppError::invalid(
+            "asOf",
+            format!("no month-end funnel is kept for {month_end}: past funnels are read at month ends once checked"),
+        ));
+    }
+    let ids: Vec<i64> = snapshots.iter().map(|(s, _)| s.track_id).collect();
+    let mut year = store::health::sums(
+        db,
+        store::health::Ask {
+            tracks: Some(&ids),
+            year: (
+                NaiveDate::from_ymd_opt(month_end.year(), 1, 1).unwrap_or(month),
+                NaiveDate::from_ymd_opt(month_end.year(), 12, 1).unwrap_or(month),
+            ),
+            month,
+            active_since: None,
+            owner: None,
+        },
+    )
+    .await?;
+    let mut counts = std::collections::HashMap::new();
+    let mut by_line: BTreeMap<u8, (BusinessLine, Vec<i64>, crate::domain::settings::Settings)> = BTreeMap::new();
+    for (s, stages) in &snapshots {
+        counts.insert(
+            (s.track_id, 0),
+            store::funnel::Counts {
+                stages: stages
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.stage,
+                            rules::kept_counts(r.count, r.amount_cents, r.active_count, r.active_amount_cents, r.average_days),
+                        )
+                    })
+                    .collect(),
+                secured: s.secured,
+                lost: s.lost,
+                moved_out: s.moved_out,
+            },
+        );
+        let key = match s.business_line {
+            BusinessLine::MoldingIntegrated => 0,
+            BusinessLine::CommodityMold => 1,
+        };
+        // The lines of the check: the thresholds it compared with.
+        let e = by_line.entry(key).or_insert_with(|| {
+            let mut then = settings.clone();
+            let l = then.line_mut(s.business_line);
+            l.coverage_alert_below = s.coverage_line;
+            l.conversion_alert_below = s.conversion_line;
+            (s.business_line, Vec::new(), then)
+        });
+        e.1.push(s.track_id);
+    }
+    let mut lines = Vec::new();
+    for (_, (line, line_tracks, then)) in by_line {
+        let mut f = line_funnel(line, &line_tracks, &mut year, &counts, month_end, &then);
+        // The weighted amounts as the check weighed them (the weights may have changed since).
+        for row in &mut f.stages {
+            row.weighted = snapshots
+                .iter()
+                .filter(|(s, _)| line_tracks.contains(&s.track_id))
+                .flat_map(|(_, st)| st.iter().filter(|r| r.stage == row.stage))
+                .map(|r| r.weighted_cents)
+                .sum();
+        }
+        f.sums.weighted_pipeline = rules::pipeline_of(&f.stages);
+        f.numbers = health::three_numbers(&f.sums, month_end, &f.settings);
+        f.managers.clear();
+        lines.push(f);
+    }
+    Ok(Funnel {
+        as_of: month_end,
+        taken_at: snapshots.iter().map(|(s, _)| s.taken_at).max(),
+        lines,
+    })
 }
 
 /// One line's funnel over `line_tracks`, from the store's year sums (taken

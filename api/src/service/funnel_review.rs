@@ -11,7 +11,7 @@ use super::funnel_alerts::sees_alert;
 use crate::auth::{Scope, Viewer};
 use crate::domain::board::Period;
 use crate::domain::calendar;
-use crate::domain::funnel::{StageCounts, StageRow};
+use crate::domain::funnel::StageRow;
 use crate::domain::funnel_review::{self as rules, Repeats, RestartHandling, RuleOutcomes, ShelveSplit};
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
@@ -82,13 +82,7 @@ async fn reviewed_track(state: &AppState, viewer: &Viewer, id: i64) -> AppResult
 fn stage_of(s: &entity::funnel_snapshot_stage::Model) -> StageRow {
     StageRow {
         stage: s.stage,
-        counts: StageCounts {
-            count: s.count,
-            amount: s.amount_cents,
-            active_count: s.active_count,
-            active_amount: s.active_amount_cents,
-            days_in_stage: s.average_days.unwrap_or(0.0) * s.count as f64,
-        },
+        counts: crate::domain::funnel::kept_counts(s.count, s.amount_cents, s.active_count, s.active_amount_cents, s.average_days),
         weighted: s.weighted_cents,
         average_days: s.average_days,
     }
@@ -136,6 +130,7 @@ pub async fn monthly(state: &AppState, viewer: &Viewer, track_id: &str, month: &
             let ask = super::funnel::FunnelAsk {
                 track_id: Some(id.to_string()),
                 business_line: None,
+                as_of: None,
             };
             let f = super::funnel::funnel(state, viewer, ask).await?;
             live = f.lines.into_iter().next();

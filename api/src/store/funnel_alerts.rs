@@ -294,6 +294,39 @@ pub async fn snapshots(db: &impl ConnectionTrait, track_id: i64, from: NaiveDate
         .await?)
 }
 
+/// The month-end snapshots of `month` of these tracks (`None`: every
+/// track's), each with its stage rows: two reads, by the snapshot's month
+/// and by the stages' snapshot.
+pub async fn month_snapshots(
+    db: &impl ConnectionTrait,
+    tracks: Option<&[i64]>,
+    month: NaiveDate,
+) -> AppResult<Vec<(funnel_snapshot::Model, Vec<funnel_snapshot_stage::Model>)>> {
+    let mut q = funnel_snapshot::Entity::find().filter(funnel_snapshot::Column::Month.eq(month));
+    if let Some(ids) = tracks {
+        q = q.filter(funnel_snapshot::Column::TrackId.is_in(ids.iter().copied()));
+    }
+    let snapshots = q.order_by_asc(funnel_snapshot::Column::TrackId).all(db).await?;
+    let ids: Vec<i64> = snapshots.iter().map(|s| s.id).collect();
+    let mut stages: std::collections::HashMap<i64, Vec<funnel_snapshot_stage::Model>> = std::collections::HashMap::new();
+    if !ids.is_empty() {
+        for row in funnel_snapshot_stage::Entity::find()
+            .filter(funnel_snapshot_stage::Column::SnapshotId.is_in(ids))
+            .all(db)
+            .await?
+        {
+            stages.entry(row.snapshot_id).or_default().push(row);
+        }
+    }
+    Ok(snapshots
+        .into_iter()
+        .map(|s| {
+            let rows = stages.remove(&s.id).unwrap_or_default();
+            (s, rows)
+        })
+        .collect())
+}
+
 /// How many tasks were dispatched for an alert.
 pub async fn tasks_of_alert(db: &impl ConnectionTrait, alert_id: i64) -> AppResult<u64> {
     Ok(funnel_task::Entity::find()

@@ -101,11 +101,7 @@ async fn people(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>) -> 
 }
 
 fn row(cells: &[(Column, String)]) -> RawRow {
-    let mut r = RawRow::default();
-    for (c, v) in cells {
-        r.set(*c, v.clone());
-    }
-    r
+    RawRow::of(cells.iter().map(|(c, v)| (*c, v.as_str())))
 }
 
 fn yuan(cents: i64) -> String {
@@ -266,6 +262,7 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
             track_ids: Vec::new(),
             token_expires_at: i64::MAX,
             session_id: None,
+            must_change_password: false,
         };
         for kind in [
             ErpKind::SalesTargets,

@@ -38,6 +38,9 @@ pub enum AppError {
         retry_after_seconds: i64,
     },
     Internal(String),
+    /// The user must choose his own password first (after an admin set
+    /// one): until then only `changePassword`, `logout` and `me` answer.
+    PasswordChangeRequired,
 }
 
 impl AppError {
@@ -50,6 +53,7 @@ impl AppError {
             Self::Conflict(_) => "CONFLICT",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
+            Self::PasswordChangeRequired => "PASSWORD_CHANGE_REQUIRED",
         }
     }
 
@@ -63,6 +67,9 @@ impl AppError {
                 crate::domain::labels::Locale::En,
             ),
             Self::Internal(_) => "an internal error occurred".to_owned(),
+            Self::PasswordChangeRequired => {
+                "choose your own password first (changePassword): until then only changePassword, logout and me answer".to_owned()
+            }
         }
     }
 
@@ -117,17 +124,37 @@ where
 }
 
 /// Collects every bad field of one input before failing, so a client learns
-/// all of them at once.
+/// all of them at once. A capped collector (a file of a million rows) keeps
+/// the first ones and counts the rest, so that its memory stays bounded.
 #[derive(Debug, Default)]
-pub struct Problems(Vec<FieldError>);
+pub struct Problems {
+    fields: Vec<FieldError>,
+    /// Keep at most this many (`None`: all).
+    cap: Option<usize>,
+    /// Problems past the cap, counted only.
+    more: usize,
+}
 
 impl Problems {
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Keeps the first `cap` problems and counts the rest (told as one more
+    /// problem on `rows`).
+    pub fn capped(cap: usize) -> Self {
+        Self {
+            cap: Some(cap),
+            ..Self::default()
+        }
+    }
+
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, message));
+        if self.cap.is_some_and(|cap| self.fields.len() >= cap) {
+            self.more += 1;
+        } else {
+            self.fields.push(FieldError::new(field, message));
+        }
     }
 
     /// Records the problem when `bad` holds.
@@ -138,19 +165,23 @@ impl Problems {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.fields.is_empty()
     }
 
-    /// How many problems so far.
+    /// How many problems so far, counted ones included.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.fields.len() + self.more
     }
 
-    pub fn into_result(self) -> AppResult<()> {
-        if self.0.is_empty() {
+    pub fn into_result(mut self) -> AppResult<()> {
+        if self.more > 0 {
+            self.fields
+                .push(FieldError::new("rows", format!("has {} more problems not listed", self.more)));
+        }
+        if self.fields.is_empty() {
             Ok(())
         } else {
-            Err(AppError::Validation(self.0))
+            Err(AppError::Validation(self.fields))
         }
     }
 }

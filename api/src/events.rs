@@ -25,20 +25,10 @@ pub struct EventBus {
     users: broadcast::Sender<i64>,
     /// Verified viewers, forgotten here when a user changes.
     pub viewers: std::sync::Arc<crate::auth::cache::ViewerCache>,
-    /// The ranking board's figures, forgotten when ERP figures are
-    /// imported (here or by another process) or a user changes (a name, a
-    /// role, a track).
+    /// The ranking board's figures, kept under the board's generation.
     pub boards: std::sync::Arc<crate::service::board::BoardCache>,
-    /// Moved on by every write of this process to meetings, tasks, the
-    /// chair's decisions and the rows' analyses (`service::meetings`): an
-    /// opening report's kept answer is good while it stands.
-    meetings: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// Moved on after every mutation this process ran (over HTTP or a
-    /// socket: `graphql::Pipeline`) and by alert events from other
-    /// processes: the order-health board's and the funnel's kept answers are
-    /// good while it stands. A deal written by another process appends no
-    /// event: such a change shows here within the answers' 60 s life.
-    deals: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// What kept answers stand on (`freshness`).
+    pub fresh: std::sync::Arc<crate::freshness::Freshness>,
 }
 
 impl Default for EventBus {
@@ -54,37 +44,14 @@ impl EventBus {
             users: broadcast::channel(256).0,
             viewers: std::sync::Arc::default(),
             boards: std::sync::Arc::default(),
-            meetings: std::sync::Arc::default(),
-            deals: std::sync::Arc::default(),
+            fresh: std::sync::Arc::default(),
         }
     }
 
-    /// A meeting, a task, a decision or an analysis was written (and committed).
-    pub fn meetings_changed(&self) {
-        self.meetings.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    /// Moves on whenever what an opening report shows may have changed.
-    pub fn meetings_generation(&self) -> u64 {
-        self.meetings.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// The counter a mutation moves on (`graphql::Pipeline`).
-    pub fn deals_counter(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
-        self.deals.clone()
-    }
-
-    /// Something a funnel or the order-health board shows may have changed.
-    pub fn deals_changed(&self) {
-        self.deals.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    /// Moves on whenever what a funnel or the order-health board shows may have changed.
-    pub fn deals_generation(&self) -> u64 {
-        self.deals.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Tells this process's sockets that the access of `user_id` changed.
+    /// Tells this process's sockets that the access of `user_id` changed
+    /// (a login ended, a password, a role, tracks): what was verified of
+    /// him is forgotten. What he sees on a board moves with the board's
+    /// generation (`freshness::Change::Board`), told apart.
     pub fn user_changed(&self, user_id: i64) {
         // Forgotten first: no request after this may pass on what was known.
         if user_id == EVERY_USER {
@@ -92,7 +59,6 @@ impl EventBus {
         } else {
             self.viewers.forget(user_id);
         }
-        self.boards.forget_all();
         let _ = self.users.send(user_id);
     }
 
@@ -121,16 +87,24 @@ pub async fn listen_postgres(config: &crate::config::Config, bus: EventBus) -> A
         Ok(Err(e)) => return Err(crate::store::unreachable(config, &e.to_string())),
         Err(_) => return Err(crate::store::unreachable(config, "no answer to LISTEN")),
     };
-    listener.listen_all([CHANNEL, USERS_CHANNEL]).await.map_err(AppError::internal)?;
+    listener
+        .listen_all([CHANNEL, USERS_CHANNEL, crate::freshness::CHANNEL])
+        .await
+        .map_err(AppError::internal)?;
     tokio::spawn(async move {
         loop {
             match listener.try_recv().await {
                 Ok(Some(n)) if n.channel() == USERS_CHANNEL => bus.user_changed(n.payload().parse().unwrap_or(EVERY_USER)),
+                Ok(Some(n)) if n.channel() == crate::freshness::CHANNEL => match crate::freshness::Change::parse(n.payload()) {
+                    Some(change) => bus.fresh.moved(change),
+                    None => bus.fresh.moved_all(),
+                },
                 Ok(Some(n)) => bus.wake(n.payload().parse().unwrap_or(i64::MAX)),
                 // The connection dropped and was re-established: something may have been missed.
                 Ok(None) => {
                     bus.wake(i64::MAX);
                     bus.user_changed(EVERY_USER);
+                    bus.fresh.moved_all();
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "event listener failed; retrying");
@@ -234,24 +208,6 @@ impl EventFeed {
                                     // who starts from here either receives them
                                     // or started after them.
                                     state.feed.position.fetch_max(at, std::sync::atomic::Ordering::SeqCst);
-                                    // New ERP figures: the board is summed again, before anyone hears of them.
-                                    if rows.iter().any(|r| r.kind == entity::EventKind::ErpImported) {
-                                        state.bus.boards.forget_all();
-                                    }
-                                    // A task assigned, escalated or decided on, here or in another process.
-                                    if rows
-                                        .iter()
-                                        .any(|r| matches!(r.subject_kind, entity::EventSubject::Task | entity::EventSubject::Meeting))
-                                    {
-                                        state.bus.meetings_changed();
-                                    }
-                                    // Deals or alerts written by another process (its mutations move nothing here).
-                                    if rows
-                                        .iter()
-                                        .any(|r| matches!(r.subject_kind, entity::EventSubject::Alert | entity::EventSubject::Opportunity))
-                                    {
-                                        state.bus.deals_changed();
-                                    }
                                     let batch: Batch = std::sync::Arc::new(rows.into_iter().map(std::sync::Arc::new).collect());
                                     if let Some(prepare) = state.feed.prepare.get().cloned() {
                                         let _ = tokio::time::timeout(PREPARE_PATIENCE, prepare(batch.clone())).await;

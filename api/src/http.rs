@@ -241,11 +241,7 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
     // Read before the viewer is: a change of people after it (his tracks,
     // his role) moves it on, so an answer made for his old scope is never
     // kept under the new generation.
-    let generation = crate::graphql::answers::Generations {
-        board: s.app.bus.boards.generation(),
-        meetings: s.app.bus.meetings_generation(),
-        deals: s.app.bus.deals_generation(),
-    };
+    let generation = s.app.bus.fresh.now();
     let auth = match authenticate(&s, &headers, media).await {
         Ok(a) => a,
         Err(resp) => return resp,
@@ -310,38 +306,93 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
     })
 }
 
-/// A GraphQL multipart request (a file upload: `importErpFile`). Files are
-/// the admin's: the caller is authenticated before the body is read, and a
-/// body larger than the ordinary limit is read only for an admin.
+/// A GraphQL multipart request (a file upload: `importErpFile`), as the
+/// GraphQL multipart request spec has it: its `operations`, its `map` and
+/// exactly one file (a second file part is refused, never silently
+/// dropped), read as it streams in. Files are the admin's: the caller is
+/// authenticated before the body is read, and a file larger than the
+/// ordinary limit is read only for an admin; a larger one answers 413.
 async fn upload(s: &HttpState, client: ClientAddr, headers: &HeaderMap, media: &'static str, content_type: &str, body: Body) -> Response {
     let auth = match authenticate(s, headers, media).await {
         Ok(a) => a,
         Err(resp) => return resp,
     };
     let may_upload = auth.viewer().is_ok_and(|v| v.role == entity::Role::Admin);
-    let limit = if may_upload {
-        crate::domain::limits::ERP_FILE_BYTES + MAX_BODY_BYTES
+    let file_limit = if may_upload {
+        crate::domain::limits::ERP_FILE_BYTES
     } else {
         MAX_BODY_BYTES
     };
-    let body = match read_body(body, limit).await {
-        Ok(b) => b,
-        Err(resp) => return resp,
+    let bad = |message: String| error_body(StatusCode::BAD_REQUEST, media, &message, "BAD_REQUEST");
+    let Ok(boundary) = multer::parse_boundary(content_type) else {
+        return bad("a multipart request needs its boundary in Content-Type".to_owned());
     };
-    let opts = async_graphql::http::MultipartOptions::default()
-        .max_num_files(1)
-        .max_file_size(crate::domain::limits::ERP_FILE_BYTES);
-    let request = match async_graphql::http::receive_body(Some(content_type), futures_util::io::Cursor::new(body), opts).await {
-        Ok(r) => r,
-        Err(e) => {
-            return error_body(
-                StatusCode::BAD_REQUEST,
-                media,
-                &format!("the body is not a GraphQL multipart request: {e}"),
-                "BAD_REQUEST",
-            );
+    let limits = multer::SizeLimit::new()
+        .whole_stream((file_limit + MAX_BODY_BYTES) as u64)
+        .per_field(file_limit.max(MAX_BODY_BYTES) as u64);
+    let mut multipart =
+        multer::Multipart::with_constraints(body.into_data_stream(), boundary, multer::Constraints::new().size_limit(limits));
+    let too_large = |e: &multer::Error| {
+        matches!(
+            e,
+            multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. }
+        )
+    };
+    let mut request: Option<async_graphql::Request> = None;
+    let mut map: Option<HashMap<String, Vec<String>>> = None;
+    let mut file: Option<(String, async_graphql::UploadValue)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if too_large(&e) => return (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response(),
+            Err(e) => return bad(format!("the body is not a GraphQL multipart request: {e}")),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(ToString::to_string);
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) if too_large(&e) => return (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response(),
+            Err(e) => return bad(format!("the body is not a GraphQL multipart request: {e}")),
+        };
+        match (name.as_str(), file_name) {
+            ("operations", _) => match serde_json::from_slice(&bytes) {
+                Ok(r) if bytes.len() <= MAX_BODY_BYTES => request = Some(r),
+                Ok(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response(),
+                Err(e) => return bad(format!("operations is not a GraphQL request: {e}")),
+            },
+            ("map", _) => match serde_json::from_slice(&bytes) {
+                Ok(m) => map = Some(m),
+                Err(e) => return bad(format!("map is not a map of files to variables: {e}")),
+            },
+            (_, Some(_)) if file.is_some() => return bad("a request carries one file: send each file in its own request".to_owned()),
+            (_, Some(filename)) => {
+                let upload = async_graphql::UploadValue {
+                    filename,
+                    content_type,
+                    content: bytes,
+                };
+                file = Some((name, upload));
+            }
+            (_, None) => return bad(format!("{name} is neither operations, map nor a file")),
         }
+    }
+    let (Some(mut request), Some(mut map)) = (request, map) else {
+        return bad("a GraphQL multipart request needs operations and map".to_owned());
     };
+    if let Some((name, upload)) = file {
+        let Some(paths) = map.remove(&name) else {
+            return bad(format!("the file {name} is in no variable of the map"));
+        };
+        let [path] = paths.as_slice() else {
+            return bad(format!("the file {name} must fill exactly one variable"));
+        };
+        request.set_upload(path, upload);
+    }
+    if !map.is_empty() {
+        return bad("the map names a file the request does not carry".to_owned());
+    }
     execute_as(s, headers, client, media, request, auth).await
 }
 

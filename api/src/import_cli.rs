@@ -23,19 +23,32 @@ pub struct Options {
     pub password: Option<String>,
 }
 
-/// Runs the import; `Err` after printing the problems when the file is refused.
-pub async fn run(mut config: Config, clock: SharedClock, opts: Options) -> AppResult<()> {
-    let size = std::fs::metadata(&opts.file)
-        .map_err(|e| AppError::Internal(format!("cannot read {}: {e}", opts.file.display())))?
-        .len();
-    if size > crate::domain::limits::ERP_FILE_BYTES as u64 {
+/// The file's bytes: a regular file of at most [`limits::ERP_FILE_BYTES`]
+/// (a device, a pipe or a directory is refused; no more than the limit
+/// and one byte is ever read, whatever the file says of its size).
+fn read_file(path: &std::path::Path) -> AppResult<Vec<u8>> {
+    use std::io::Read;
+    let limit = crate::domain::limits::ERP_FILE_BYTES;
+    let cannot = |e: std::io::Error| AppError::Internal(format!("cannot read {}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    if !file.metadata().map_err(cannot)?.is_file() {
+        return Err(AppError::Internal(format!("{} is not a regular file", path.display())));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() > limit {
         return Err(AppError::Internal(format!(
             "{} is larger than {} MiB: split it",
-            opts.file.display(),
-            crate::domain::limits::ERP_FILE_BYTES / (1024 * 1024)
+            path.display(),
+            limit / (1024 * 1024)
         )));
     }
-    let bytes = std::fs::read(&opts.file).map_err(|e| AppError::Internal(format!("cannot read {}: {e}", opts.file.display())))?;
+    Ok(bytes)
+}
+
+/// Runs the import; `Err` after printing the problems when the file is refused.
+pub async fn run(mut config: Config, clock: SharedClock, opts: Options) -> AppResult<()> {
+    let bytes = read_file(&opts.file)?;
     let password = match opts.password.clone() {
         Some(p) => p,
         None if std::io::stdin().is_terminal() => rpassword::prompt_password(format!("password of {}: ", opts.user))
@@ -58,19 +71,21 @@ pub async fn run(mut config: Config, clock: SharedClock, opts: Options) -> AppRe
     let auth = service::auth::authenticate(&state, Some(&format!("Bearer {}", tokens.access_token))).await?;
     let viewer = auth.viewer()?.clone();
 
-    let bar = progress(bytes.len() as u64);
+    let total = bytes.len() as u64;
+    let bar = progress(total);
     let file_name = opts.file.file_name().map(|n| n.to_string_lossy().into_owned());
     let file = FileImport {
         kind: opts.kind,
         source: BatchSource::Cli,
         file_name: file_name.as_deref(),
-        bytes: &bytes,
+        bytes: bytes::Bytes::from(bytes),
     };
-    let result = service::erp::import_file(&state, &viewer, file, |at| {
-        bar.set_position(at);
-        if at == bytes.len() as u64 {
+    let reading = bar.clone();
+    let result = service::erp::import_file(&state, &viewer, file, move |at| {
+        reading.set_position(at);
+        if at == total {
             // Read: what remains is validating and writing.
-            bar.finish_and_clear();
+            reading.finish_and_clear();
         }
     })
     .await;

@@ -13,6 +13,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod freshness;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;

@@ -121,6 +121,21 @@ pub fn upgrade(
         })
 }
 
+/// Whether a read failed because the message was over [`MAX_MESSAGE`]
+/// (tungstenite's capacity error, told by its words: the socket library
+/// is axum's, not ours to name).
+fn too_big(e: &axum::Error) -> bool {
+    let mut cause: Option<&dyn std::error::Error> = Some(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if text.contains("Message too long") || text.contains("Space limit exceeded") {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
 async fn close(out: &Outbox, code: u16, reason: &str) {
     let _ = out
         .send(Message::Close(Some(CloseFrame {
@@ -399,6 +414,8 @@ async fn control(
                     Some(Ok(Message::Text(t))) => t.to_string(),
                     Some(Ok(Message::Binary(_))) => { close(out, 4400, "Binary messages are not supported").await; break; }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    // Over MAX_MESSAGE: told so (1009, RFC 6455), not dropped (1006).
+                    Some(Err(e)) if too_big(&e) => { close(out, 1009, "Message too big").await; break; }
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                 };
                 let Ok(mut msg) = serde_json::from_str::<serde_json::Value>(&text) else {

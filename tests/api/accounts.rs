@@ -402,3 +402,45 @@ async fn a_password_reset_ends_every_login_and_asks_for_a_new_password() {
     .data();
     assert_eq!(app.post(None, REFRESH, json!({ "t": r2 })).await.code(), "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn a_password_set_by_the_admin_must_be_changed_before_anything_else() {
+    let app = spawn_app().await;
+    let admin = app.login("admin@test.local").await;
+    let reset = "mutation($id: ID!, $p: String!) { resetPassword(id: $id, newPassword: $p) { mustChangePassword } }";
+    app.post(Some(&admin), reset, json!({ "id": org::A1.to_string(), "p": "temporary-pass" }))
+        .await
+        .data();
+    let r = login_as(&app, "a1@test.local", "temporary-pass").await;
+    let token = r.data()["login"]["token"].as_str().unwrap().to_owned();
+    // Only me, changePassword and logout; an alias changes nothing.
+    assert_eq!(app.post(Some(&token), ME, json!({})).await.data()["me"]["role"], "ACCOUNT_MANAGER");
+    for q in [
+        "{ opportunities(first: 5) { nodes { id } } }",
+        "{ me: opportunities(first: 5) { nodes { id } } }",
+        "{ alerts(first: 5) { nodes { id } } }",
+        "mutation { createOpportunity(input: { name: \"n\", customerName: \"c\", kind: OTHER, amount: \"1\" }) { id } }",
+    ] {
+        let r = app.post(Some(&token), q, json!({})).await;
+        assert_eq!(r.code(), "PASSWORD_CHANGE_REQUIRED", "{q}: {}", r.0);
+    }
+    let mut ws = crate::websocket::open(&app, &token).await;
+    crate::websocket::send(
+        &mut ws,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { alertEvents { id } }" } }),
+    )
+    .await;
+    let m = crate::websocket::next_json(&mut ws).await;
+    assert!(m.to_string().contains("PASSWORD_CHANGE_REQUIRED"), "{m}");
+    assert_eq!(app.count_rows("opportunity").await, 0);
+    // Once changed, everything answers again.
+    let change =
+        "mutation { changePassword(currentPassword: \"temporary-pass\", newPassword: \"my-own-passphrase\") { mustChangePassword } }";
+    assert_eq!(
+        app.post(Some(&token), change, json!({})).await.data()["changePassword"]["mustChangePassword"],
+        false
+    );
+    app.post(Some(&token), "{ opportunities(first: 5) { nodes { id } } }", json!({}))
+        .await
+        .data();
+}

@@ -131,7 +131,7 @@ async fn aliases_operations_variables_and_tokens_are_bounded() {
         "{ opportunities(first: 100) { nodes { activities(first: 200) { nodes { note actor { email } } } history { nodes { to } } } } }";
     let (status, _, v) = raw_post(&app, Some(&a1), json!({ "query": heavy })).await;
     assert_eq!(status, 400, "{v}");
-    assert_eq!(code(&v), "GRAPHQL_VALIDATION_FAILED", "{v}");
+    assert_eq!(code(&v), "QUERY_LIMIT", "{v}");
     still_serving(&app).await;
 }
 
@@ -671,4 +671,48 @@ async fn idle_subscriptions_cost_no_query_when_an_event_does_not_concern_them() 
             "an event outside the scope was sent"
         );
     }
+}
+
+#[tokio::test]
+async fn direction_overrides_and_zero_width_characters_are_refused_in_names_ids_and_free_text() {
+    let app = spawn_app().await;
+    let a1 = app.login("a1@test.local").await;
+    let create = "mutation($i: CreateOpportunityInput!) { createOpportunity(input: $i) { id } }";
+    let r = app
+        .post(
+            Some(&a1),
+            create,
+            json!({ "i": { "name": "报价\u{200B}", "customerName": "华为\u{202E}exe.pdf", "kind": "OTHER", "amount": "1" } }),
+        )
+        .await;
+    assert_eq!(r.fields(), vec!["input.name", "input.customerName"], "{}", r.0);
+    assert_eq!(app.count_rows("opportunity").await, 0);
+    let admin = app.login("admin@test.local").await;
+    let import = "mutation($rows: [ErpRowInput!]!) { importErpBatch(kind: ORDERS, rows: $rows) { inserted } }";
+    let row = json!({ "externalId": "SO\u{2066}-1", "date": "2026-11-02", "track": "消费电子I", "accountManager": "a1@test.local", "customer": "=cmd|' /C calc'!A0\u{FEFF}", "amount": "1" });
+    let r = app.post(Some(&admin), import, json!({ "rows": [row] })).await;
+    assert_eq!(r.fields(), vec!["rows.0.externalId", "rows.0.customer"], "{}", r.0);
+    // A file's name is told to every user on erpEvents: what hides or turns text is taken out of it.
+    let m = "mutation($f: Upload!) { importErpFile(kind: ORDERS, file: $f) { batchId } }";
+    let csv = "externalId,date,track,accountManager,customer,amount\nSO-1,2026-11-02,消费电子I,a1@test.local,x,1\n";
+    let (_, v) = app
+        .post_files(Some(&admin), m, json!({}), &[("f", "gpj\u{202E}.exe\u{200B}.csv", csv.as_bytes())])
+        .await;
+    assert!(v["data"]["importErpFile"]["batchId"].is_string(), "{v}");
+    let logged = <entity::erp_batch::Entity as sea_orm::EntityTrait>::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(logged[0].file_name.as_deref(), Some("gpj.exe.csv"));
+}
+
+#[tokio::test]
+async fn a_websocket_message_over_64_kib_is_closed_with_1009() {
+    let app = spawn_app().await;
+    let token = app.login("a1@test.local").await;
+    let mut ws = open(&app, &token).await;
+    let query = format!("subscription {{ alertEvents {{ kind }} }} # {}", "x".repeat(70 * 1024));
+    send(&mut ws, json!({ "id": "1", "type": "subscribe", "payload": { "query": query } })).await;
+    assert_eq!(closed_with(&mut ws).await, 1009);
+    still_serving(&app).await;
 }

@@ -239,6 +239,12 @@ async fn a_target_moves_to_a_replacement_once_as_a_new_baseline_version() {
     assert_eq!(all_versions.data()["baselineVersions"].as_array().unwrap().len(), 2);
     let d2_versions = app.post(Some(&d2), versions, json!({})).await;
     assert_eq!(d2_versions.data()["baselineVersions"], json!([{ "number": 1, "migration": null }]));
+    // The baseline he reads stands at the version he may list, not at another track's.
+    assert_eq!(d2_lines.data()["baseline"]["version"]["number"], 1);
+    assert_eq!(
+        app.post(Some(&admin), BASELINE, json!({ "y": 2026 })).await.data()["baseline"]["version"]["number"],
+        2
+    );
     // A second approval left unexecuted past its 2 days: overdue, escalated once.
     let second = app.post(Some(&a1), REQUEST, ask(&s, &r, "1000", "再次延期")).await;
     let second = second.data()["requestTargetMigration"]["id"].as_str().unwrap().to_owned();

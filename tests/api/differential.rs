@@ -262,6 +262,7 @@ async fn the_overdue_filter_of_the_alert_list_agrees_with_the_domain() {
         track_ids: vec![],
         token_expires_at: i64::MAX,
         session_id: None,
+        must_change_password: false,
     };
     for overdue in [true, false] {
         let mut seen = HashSet::new();

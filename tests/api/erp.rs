@@ -320,6 +320,7 @@ async fn a_csv_file_with_a_bom_and_chinese_headers_is_read_with_its_line_numbers
         track_ids: vec![],
         token_expires_at: i64::MAX,
         session_id: None,
+        must_change_password: false,
     };
     let cmd = |rows| ImportCommand {
         kind: entity::ErpKind::Sales,
@@ -555,4 +556,94 @@ async fn every_accepted_batch_reaches_every_role_as_an_erp_event() {
     .await;
     let m = next_json(&mut late).await;
     assert_eq!(m["payload"]["data"]["erpEvents"]["batch"]["inserted"], 2, "{m}");
+}
+
+#[tokio::test]
+async fn a_multipart_request_carries_one_file_and_a_file_over_the_limit_answers_413() {
+    let app = spawn_app().await;
+    let admin = app.login("admin@test.local").await;
+    let m = "mutation($k: ErpKind!, $f: Upload!) { importErpFile(kind: $k, file: $f) { rows } }";
+    let csv = b"externalId,date,track,accountManager,customer,amount\nSO-1,2026-11-02,\xe6\xb6\x88\xe8\xb4\xb9\xe7\x94\xb5\xe5\xad\x90I,a1@test.local,x,1\n";
+    // A second file part, to the same variable or to none: refused, nothing imported.
+    let (status, v) = app
+        .post_files(
+            Some(&admin),
+            m,
+            json!({ "k": "ORDERS" }),
+            &[("f", "a.csv", csv), ("f", "b.csv", csv)],
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{v}");
+    assert!(v.to_string().contains("one file"), "{v}");
+    assert_eq!(app.count_rows("erp_order").await, 0);
+    // One file: imported.
+    let (status, v) = app
+        .post_files(Some(&admin), m, json!({ "k": "ORDERS" }), &[("f", "a.csv", csv)])
+        .await;
+    assert_eq!(
+        (status, &v["data"]["importErpFile"]["rows"]),
+        (reqwest::StatusCode::OK, &json!(1)),
+        "{v}"
+    );
+    // A file over 64 MiB: 413, as any body over its limit.
+    let mut big = b"externalId,date,track,accountManager,customer,amount\n".to_vec();
+    big.resize(api::domain::limits::ERP_FILE_BYTES + 1, b'\n');
+    let (status, _) = app
+        .post_files(Some(&admin), m, json!({ "k": "ORDERS" }), &[("f", "big.csv", &big)])
+        .await;
+    assert_eq!(status, reqwest::StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.count_rows("erp_order").await, 1);
+}
+
+#[tokio::test]
+async fn a_file_of_many_bad_lines_lists_its_first_thousand_problems_and_counts_the_rest() {
+    let app = spawn_app().await;
+    let admin = app.login("admin@test.local").await;
+    let m = "mutation($k: ErpKind!, $f: Upload!) { importErpFile(kind: $k, file: $f) { rows } }";
+    // 5,000 lines of empty cells, each one more than the header has.
+    let mut csv = b"externalId,date,track,accountManager,customer,amount\n".to_vec();
+    for _ in 0..5_000 {
+        csv.extend_from_slice(b"x,,,,,,\n");
+    }
+    let (_, v) = app
+        .post_files(Some(&admin), m, json!({ "k": "ORDERS" }), &[("f", "bad.csv", &csv)])
+        .await;
+    let fields = v["errors"][0]["extensions"]["fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 1_001, "{v}");
+    assert_eq!(fields[0]["field"], "line.2");
+    assert_eq!(fields[1_000]["field"], "rows");
+    assert!(fields[1_000]["message"].as_str().unwrap().contains("4000"), "{}", fields[1_000]);
+    // Blank lines and blank cells are no rows and take nothing: a file of them has no rows.
+    let blank = format!(
+        "externalId,date,track,accountManager,customer,amount\n{}",
+        ",,,,,\n".repeat(100_000)
+    );
+    let (_, v) = app
+        .post_files(Some(&admin), m, json!({ "k": "ORDERS" }), &[("f", "blank.csv", blank.as_bytes())])
+        .await;
+    assert_eq!(Gql(v.clone()).fields(), vec!["rows"], "{v}");
+    assert_eq!(app.count_rows("erp_order").await, 0);
+}
+
+#[test]
+fn the_command_line_refuses_what_is_not_a_regular_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["/dev/zero", dir.path().to_str().unwrap()] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_salespulse"))
+            .args(["import", "orders", file])
+            .env(
+                "SALESPULSE_DATABASE_URL",
+                format!("sqlite://{}?mode=rwc", dir.path().join("x.db").display()),
+            )
+            .env("SALESPULSE_USER", "admin@test.local")
+            .env("SALESPULSE_PASSWORD", "x")
+            .env("SALESPULSE_SEED_DEMO", "false")
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("is not a regular file"), "{file}: {stderr}");
+    }
 }

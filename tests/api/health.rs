@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 const IMPORT: &str = "mutation($k: ErpKind!, $rows: [ErpRowInput!]!) { importErpBatch(kind: $k, rows: $rows) { inserted } }";
 
-const BOARD: &str = "query($y: Int!, $t: ID) { orderHealthBoard(year: $y, trackId: $t) {
+pub(crate) const BOARD: &str = "query($y: Int!, $t: ID) { orderHealthBoard(year: $y, trackId: $t) {
   year asOf
   company { track { id } annualTarget booked gap gapStatus weightedPipeline coverage coverageStatus rhythm rhythmStatus monthsLeft monthlyAverage hPotentialThisMonth }
   tracks { track { id } annualTarget targetToDate booked gap gapStatus weightedPipeline coverage coverageStatus rhythm rhythmStatus monthsLeft monthlyAverage bookedThisMonth hPotentialThisMonth
@@ -21,7 +21,7 @@ const BOARD: &str = "query($y: Int!, $t: ID) { orderHealthBoard(year: $y, trackI
 
 /// 消费电子I (molding integrated): 1 M yuan of order target a month in 2026, 9 M booked.
 /// 医疗器械 (commodity): 100 000 yuan of target in November and in December, 95 000 booked in December.
-async fn fixture(app: &TestApp) -> (Vec<i64>, i64) {
+pub(crate) async fn fixture(app: &TestApp) -> (Vec<i64>, i64) {
     app.clock.set("2026-12-03T02:00:00Z".parse().unwrap()); // 10:00, 3 December, Shanghai
     let admin = app.login("admin@test.local").await;
     let (t1, t2) = ("消费电子I", "医疗器械");
@@ -72,7 +72,7 @@ async fn fixture(app: &TestApp) -> (Vec<i64>, i64) {
     (vec![quotation, h], h)
 }
 
-async fn board(app: &TestApp, who: &str, year: i64, track: Option<i64>) -> Gql {
+pub(crate) async fn board(app: &TestApp, who: &str, year: i64, track: Option<i64>) -> Gql {
     let token = app.login(&format!("{who}@test.local")).await;
     app.post(Some(&token), BOARD, json!({ "y": year, "t": track.map(|t| t.to_string()) }))
         .await

@@ -137,6 +137,27 @@ async fn too_deep_queries_are_refused() {
             .contains("nested too deep"),
         "{v}"
     );
+    let ext = &v["errors"][0]["extensions"];
+    assert_eq!(
+        (&ext["code"], &ext["limit"], &ext["max"]),
+        (&json!("QUERY_LIMIT"), &json!("depth"), &json!(16)),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn a_query_costing_more_than_the_limit_is_told_its_limit_like_the_others() {
+    let app = spawn_app().await;
+    // 100 deals × 100 follow-ups each, and more: far over 10,000.
+    let costly = "{ opportunities(first: 100) { nodes { activities(first: 100) { nodes { id note } } } } }";
+    let (s, _, v) = post_raw(&app, Some(GQL_RESPONSE), json!({ "query": costly }).to_string()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let ext = &v["errors"][0]["extensions"];
+    assert_eq!(
+        (&ext["code"], &ext["limit"], &ext["max"]),
+        (&json!("QUERY_LIMIT"), &json!("complexity"), &json!(10_000)),
+        "{v}"
+    );
 }
 
 #[tokio::test]

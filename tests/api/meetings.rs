@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 const SCHEDULE: &str = "mutation($i: ScheduleMeetingsInput!) { scheduleMeetings(input: $i) { id kind startsAt status track { id } } }";
 
-const CREATE: &str = "mutation($m: ID!, $row: BoardRowInput!, $d: String!, $o: ID!, $a: ID) {
+pub(crate) const CREATE: &str = "mutation($m: ID!, $row: BoardRowInput!, $d: String!, $o: ID!, $a: ID) {
     createTaskFromBoardRow(meetingId: $m, row: $row, description: $d, ownerId: $o, alertId: $a) {
       id meetingKind dimension track { id } accountManager { id } periodFirstMonth periodLastMonth standingThen
       description owner { id } createdBy { id } dueAt status overdue escalated meeting { id startsAt } } }";
@@ -24,7 +24,7 @@ fn starts(r: &Gql) -> Vec<String> {
         .collect()
 }
 
-async fn monthly(app: &TestApp, count: i64) -> Vec<String> {
+pub(crate) async fn monthly(app: &TestApp, count: i64) -> Vec<String> {
     let sec = app.login("secretary@test.local").await;
     let r = app
         .post(
@@ -60,7 +60,7 @@ async fn weekly(app: &TestApp, count: i64) -> Vec<String> {
         .collect()
 }
 
-fn track_row(dimension: &str, track: i64) -> Value {
+pub(crate) fn track_row(dimension: &str, track: i64) -> Value {
     json!({ "dimension": dimension, "trackId": track.to_string() })
 }
 
@@ -196,6 +196,12 @@ async fn a_task_from_a_board_row_is_due_at_the_next_meeting_and_follows_it() {
         moved.data()["moveMeeting"]["changes"],
         json!([{ "kind": "MOVED", "fromStartsAt": "2027-01-05T01:00:00+00:00", "toStartsAt": "2027-01-06T01:00:00+00:00", "reason": "春节调整", "by": { "id": org::SECRETARY.to_string() } }])
     );
+    // Moved onto its own start: refused, no change recorded.
+    let r = app
+        .post(Some(&sec), mv, json!({ "id": ids[1], "at": "2027-01-06T01:00:00Z" }))
+        .await;
+    assert_eq!(r.fields(), vec!["startsAt"]);
+    assert_eq!(app.count_rows("meeting_change").await, 1);
     let due = |r: Gql| r.data()["task"]["dueAt"].clone();
     assert_eq!(
         due(app.post(Some(&sec), TASK, json!({ "id": task_id })).await),
@@ -687,7 +693,7 @@ async fn pending_tasks_escalate_once_at_the_next_meeting_and_after_downtime() {
 }
 
 #[tokio::test]
-async fn the_quarterly_analysis_counts_as_by_hand_and_scopes_its_owners() {
+async fn the_quarterly_analysis_counts_as_by_hand_and_covers_the_viewers_tracks_only() {
     let app = spawn_app().await;
     let w = weekly(&app, 3).await;
     let m = monthly(&app, 2).await;
@@ -785,15 +791,28 @@ async fn the_quarterly_analysis_counts_as_by_hand_and_scopes_its_owners() {
     let o = |pairs: &[(i64, f64)]| pairs.iter().map(|(id, r)| (id.to_string(), *r)).collect::<Vec<_>>();
     // The lowest completion rate first; equal rates: more tasks first, then by id.
     assert_eq!(owners(&r), o(&[(org::D1, 0.0), (org::A2, 0.0), (org::A1, 50.0), (org::D2, 100.0)]));
-    // Owners as the viewer's tasks go: a director his tracks', an account manager his own.
+    // A director's analysis is his tracks' alone: totals, dimensions, tracks and owners.
+    let d1 = analysis("d1", 2026, 4).await;
+    assert_eq!(owners(&d1), o(&[(org::D1, 0.0), (org::A2, 0.0), (org::A1, 50.0)]));
+    let d1 = &d1.data()["quarterlyTaskAnalysis"];
+    assert_eq!(d1["total"]["tasks"], 4);
     assert_eq!(
-        owners(&analysis("d1", 2026, 4).await),
-        o(&[(org::D1, 0.0), (org::A2, 0.0), (org::A1, 50.0)])
+        d1["byTrack"],
+        json!([{ "track": { "id": "1" }, "counts": { "tasks": 4, "completionRate": 25.0 } }])
     );
-    assert_eq!(owners(&analysis("a1", 2026, 4).await), o(&[(org::A1, 50.0)]));
-    let a3 = analysis("a3", 2026, 4).await;
-    assert!(owners(&a3).is_empty());
-    assert_eq!(a3.data()["quarterlyTaskAnalysis"]["total"]["tasks"], 5);
+    assert_eq!(d1["byDimension"][4]["counts"]["tasks"], 1);
+    let d2 = analysis("d2", 2026, 4).await;
+    assert_eq!(owners(&d2), o(&[(org::D2, 100.0)]));
+    assert_eq!(d2.data()["quarterlyTaskAnalysis"]["total"]["tasks"], 1);
+    // The secretary and the admin read the company's; an account manager has none.
+    for who in ["secretary", "admin"] {
+        assert_eq!(analysis(who, 2026, 4).await.data()["quarterlyTaskAnalysis"]["total"]["tasks"], 5);
+    }
+    for who in ["a1", "a3"] {
+        let r = analysis(who, 2026, 4).await;
+        assert_eq!(r.code(), "FORBIDDEN", "{who}: {}", r.0);
+        assert_eq!(r.0["data"], Value::Null, "{who}: nothing of it is answered");
+    }
     // A quarter without tasks, and bad ones.
     let empty = analysis("ceo", 2027, 1).await;
     assert_eq!(empty.data()["quarterlyTaskAnalysis"]["total"]["completionRate"], Value::Null);
@@ -1171,18 +1190,24 @@ async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
             .await;
         t.push(r.data()["createTaskFromBoardRow"]["id"].as_str().unwrap().to_owned());
     }
-    let decide = |task: &str, meeting: &str, extra: Value| {
-        let mut i = json!({ "taskId": task, "meetingId": meeting, "reason": "客户延迟下单" });
+    // The decision on the task as the chair sees it now (its version).
+    let decide = async |task: &str, meeting: &str, extra: Value| {
+        let admin = app.login("admin@test.local").await;
+        let seen = app
+            .post(Some(&admin), "query($id: ID!) { task(id: $id) { version } }", json!({ "id": task }))
+            .await;
+        let version = seen.data()["task"]["version"].clone();
+        let mut i = json!({ "taskId": task, "meetingId": meeting, "reason": "客户延迟下单", "version": version });
         i.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         json!({ "i": i })
     };
     // Its own meeting does not decide on it; the next one, not before its window.
     let r = app
-        .post(Some(&d1), DECIDE, decide(&t[3], &w[0], json!({ "decision": "CLOSE" })))
+        .post(Some(&d1), DECIDE, decide(&t[3], &w[0], json!({ "decision": "CLOSE" })).await)
         .await;
     assert_eq!(r.fields(), vec!["input.meetingId"]);
     let r = app
-        .post(Some(&d1), DECIDE, decide(&t[3], &w[1], json!({ "decision": "CLOSE" })))
+        .post(Some(&d1), DECIDE, decide(&t[3], &w[1], json!({ "decision": "CLOSE" })).await)
         .await;
     assert_eq!(r.fields(), vec!["input.meetingId"]);
     // The next weekly meeting starts: the four escalate; its director decides at its opening.
@@ -1192,7 +1217,7 @@ async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
     let d1 = app.login("d1@test.local").await;
     let a1 = app.login("a1@test.local").await;
     let d2 = app.login("d2@test.local").await;
-    let extend = decide(&t[0], &w[1], json!({ "decision": "EXTEND", "dueAt": "2026-12-21T01:00:00Z" }));
+    let extend = decide(&t[0], &w[1], json!({ "decision": "EXTEND", "dueAt": "2026-12-21T01:00:00Z" })).await;
     assert_eq!(app.post(Some(&a1), DECIDE, extend.clone()).await.code(), "FORBIDDEN");
     assert_eq!(app.post(Some(&d2), DECIDE, extend.clone()).await.code(), "NOT_FOUND");
     // Every missing and extra field at once, with an empty reason.
@@ -1200,7 +1225,7 @@ async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
         .post(
             Some(&d1),
             DECIDE,
-            json!({ "i": { "taskId": t[0], "meetingId": w[1], "decision": "EXTEND", "reason": " ", "ownerId": org::A2.to_string() } }),
+            json!({ "i": { "taskId": t[0], "meetingId": w[1], "decision": "EXTEND", "reason": " ", "ownerId": org::A2.to_string(), "version": 1 } }),
         )
         .await;
     assert_eq!(r.fields(), vec!["input.reason", "input.dueAt", "input.ownerId"]);
@@ -1208,7 +1233,7 @@ async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
         .post(
             Some(&d1),
             DECIDE,
-            decide(&t[0], &w[1], json!({ "decision": "EXTEND", "dueAt": "2026-12-01T01:00:00Z" })),
+            decide(&t[0], &w[1], json!({ "decision": "EXTEND", "dueAt": "2026-12-01T01:00:00Z" })).await,
         )
         .await;
     assert_eq!(r.fields(), vec!["input.dueAt"]);
@@ -1239,7 +1264,7 @@ async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
         .post(
             Some(&d1),
             DECIDE,
-            decide(&t[1], &w[1], json!({ "decision": "REDISPATCH", "ownerId": org::A3.to_string() })),
+            decide(&t[1], &w[1], json!({ "decision": "REDISPATCH", "ownerId": org::A3.to_string() })).await,
         )
         .await;
     assert_eq!(r.fields(), vec!["input.ownerId"]);
@@ -1247,7 +1272,7 @@ async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
         .post(
             Some(&d1),
             DECIDE,
-            decide(&t[1], &w[1], json!({ "decision": "REDISPATCH", "ownerId": org::A2.to_string() })),
+            decide(&t[1], &w[1], json!({ "decision": "REDISPATCH", "ownerId": org::A2.to_string() })).await,
         )
         .await;
     let d = &r.data()["decideTask"]["decision"];
@@ -1266,14 +1291,33 @@ async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
         .post(
             Some(&d1),
             DECIDE,
-            decide(&t[2], &w[1], json!({ "decision": "ADJUST", "description": "毛利率：复核报价" })),
+            decide(&t[2], &w[1], json!({ "decision": "ADJUST", "description": "毛利率：复核报价" })).await,
         )
         .await;
     assert_eq!(r.data()["decideTask"]["task"]["description"], "毛利率：复核报价");
     assert_eq!(r.data()["decideTask"]["decision"]["previousDescription"], "TRACK_GROSS_MARGIN");
+    // Ten chairs adjusting at once, each with his own words, on the version they saw: one wins.
+    let mut asks = Vec::new();
+    for n in 0..10 {
+        asks.push(decide(&t[2], &w[1], json!({ "decision": "ADJUST", "description": format!("复核 {n}") })).await);
+    }
+    let calls = asks.into_iter().map(|v| {
+        let (app, d1) = (&app, &d1);
+        async move { app.post(Some(d1), DECIDE, v).await }
+    });
+    let results = futures_util::future::join_all(calls).await;
+    let won = results.iter().filter(|r| r.0.get("errors").is_none()).count();
+    assert_eq!(won, 1, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .filter(|r| r.0.get("errors").is_some())
+            .all(|r| r.code() == "CONFLICT")
+    );
     // 关闭: eight at once, exactly one wins; a closed task is not decided on again.
+    let v = decide(&t[3], &w[1], json!({ "decision": "CLOSE" })).await;
     let calls = (0..8).map(|_| {
-        let (app, d1, v) = (&app, &d1, decide(&t[3], &w[1], json!({ "decision": "CLOSE" })));
+        let (app, d1, v) = (&app, &d1, v.clone());
         async move { app.post(Some(d1), DECIDE, v).await }
     });
     let results = futures_util::future::join_all(calls).await;
@@ -1284,7 +1328,7 @@ async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
         assert!(["CONFLICT", "VALIDATION"].contains(&r.code()), "{}", r.0);
     }
     let r = app
-        .post(Some(&d1), DECIDE, decide(&t[3], &w[1], json!({ "decision": "CLOSE" })))
+        .post(Some(&d1), DECIDE, decide(&t[3], &w[1], json!({ "decision": "CLOSE" })).await)
         .await;
     assert_eq!(r.fields(), vec!["input.taskId"]);
     // Closed counts apart from done in the quarter.
@@ -1302,20 +1346,23 @@ async fn the_chair_extends_redispatches_adjusts_and_closes_at_the_opening() {
         )
         .await;
     let fresh = fresh.data()["createTaskFromBoardRow"]["id"].as_str().unwrap().to_owned();
-    let close = |task: &str| decide(task, &m[1], json!({ "decision": "CLOSE" }));
+    let close = async |task: &str| decide(task, &m[1], json!({ "decision": "CLOSE" })).await;
     // The meeting's day has begun (tasks may be recorded), but it has not opened: no decision yet,
     // so nothing pending dodges its escalation on the eve.
     app.clock.set("2027-01-05T00:59:00Z".parse().unwrap());
     let ceo = app.login("ceo@test.local").await;
-    let r = app.post(Some(&ceo), DECIDE, close(&t[2])).await;
+    let r = app.post(Some(&ceo), DECIDE, close(&t[2]).await).await;
     assert_eq!(r.fields(), vec!["input.meetingId"]);
     assert!(r.0.to_string().contains("2027-01-05 09:00"), "{}", r.0);
     app.clock.set("2027-01-05T02:00:00Z".parse().unwrap());
     let ceo = app.login("ceo@test.local").await;
     let d1 = app.login("d1@test.local").await;
-    assert_eq!(app.post(Some(&ceo), DECIDE, close(&fresh)).await.fields(), vec!["input.meetingId"]);
-    assert_eq!(app.post(Some(&d1), DECIDE, close(&t[2])).await.code(), "FORBIDDEN");
-    let r = app.post(Some(&ceo), DECIDE, close(&t[2])).await;
+    assert_eq!(
+        app.post(Some(&ceo), DECIDE, close(&fresh).await).await.fields(),
+        vec!["input.meetingId"]
+    );
+    assert_eq!(app.post(Some(&d1), DECIDE, close(&t[2]).await).await.code(), "FORBIDDEN");
+    let r = app.post(Some(&ceo), DECIDE, close(&t[2]).await).await;
     assert_eq!(r.data()["decideTask"]["decision"]["by"]["id"], org::CEO.to_string());
     // The extended task comes back in the opening report of the meeting its new due date falls
     // to (21 December), not in the one before.
@@ -1383,6 +1430,29 @@ async fn directors_analyse_their_not_reached_rows_and_the_opening_report_shows_t
         .post(Some(&d1), analyse, vars("TRACK_SALES_ACHIEVEMENT", org::T1, "客户排产推迟"))
         .await;
     assert_eq!(r.data()["analyseBoardRow"]["version"], 2);
+    // Eight rewrites at once: each answers its own words with its own version.
+    let calls = (0..8).map(|n| {
+        let (app, d1, analyse) = (&app, &d1, analyse);
+        async move {
+            (
+                n,
+                app.post(Some(d1), analyse, vars("TRACK_SALES_ACHIEVEMENT", org::T1, &format!("原因 {n}")))
+                    .await,
+            )
+        }
+    });
+    let mut versions = Vec::new();
+    for (n, r) in futures_util::future::join_all(calls).await {
+        let a = &r.data()["analyseBoardRow"];
+        assert_eq!(a["cause"], format!("原因 {n}"), "{a}");
+        versions.push(a["version"].as_i64().unwrap());
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (3..=10).collect::<Vec<_>>());
+    let r = app
+        .post(Some(&d1), analyse, vars("TRACK_SALES_ACHIEVEMENT", org::T1, "客户排产推迟"))
+        .await;
+    assert_eq!(r.data()["analyseBoardRow"]["version"], 11);
     // The January opening report shows it (December's board), to the meeting's participants.
     let q = "query($m: ID!) { openingReport(meetingId: $m) { analyses { dimension row { trackId } cause plan version } } }";
     for who in ["ceo", "secretary", "d1", "d2"] {
@@ -1390,7 +1460,7 @@ async fn directors_analyse_their_not_reached_rows_and_the_opening_report_shows_t
         let r = app.post(Some(&token), q, json!({ "m": m[1] })).await;
         assert_eq!(
             r.data()["openingReport"]["analyses"],
-            json!([{ "dimension": "TRACK_SALES_ACHIEVEMENT", "row": { "trackId": "1" }, "cause": "客户排产推迟", "plan": "1月补齐两个大客户订单", "version": 2 }]),
+            json!([{ "dimension": "TRACK_SALES_ACHIEVEMENT", "row": { "trackId": "1" }, "cause": "客户排产推迟", "plan": "1月补齐两个大客户订单", "version": 11 }]),
             "{who}"
         );
     }

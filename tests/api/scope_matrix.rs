@@ -8,6 +8,7 @@
 
 use crate::helpers::*;
 use crate::websocket::{Got, next, open, send};
+use entity::{OpportunityStatus, Stage};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -26,13 +27,13 @@ fn named(t: &Value) -> (&str, &str, bool) {
     (t["name"].as_str().unwrap_or(""), t["kind"].as_str().unwrap_or(""), required)
 }
 
-struct Schema {
+pub(crate) struct Schema {
     types: HashMap<String, Value>,
     roots: [String; 3],
 }
 
 impl Schema {
-    async fn read(app: &TestApp) -> Self {
+    pub(crate) async fn read(app: &TestApp) -> Self {
         let v = app.post(None, INTROSPECT, json!({})).await;
         let s = &v.data()["__schema"];
         let types = s["types"]
@@ -443,6 +444,154 @@ async fn no_field_of_the_schema_returns_counts_sends_or_changes_anything_outside
             let mut found = Vec::new();
             leaks(&m, outside, "subscription", &mut found);
             assert!(found.is_empty(), "{who} was sent live: {found:?}");
+        }
+    }
+}
+
+impl Schema {
+    /// `field(args) { selection }` with only its required arguments (and
+    /// `first`), `id` in every ID and plausible periods: an aggregate is
+    /// asked for everything the viewer may see, not narrowed by a filter.
+    fn plain_call(&self, field: &Value, id: &str) -> (String, Value) {
+        let mut narrowed = field.clone();
+        if let Some(args) = narrowed["args"].as_array_mut() {
+            args.retain(|a| a["name"] == "first" || (a["type"]["kind"] == "NON_NULL" && a["defaultValue"].is_null()));
+        }
+        let (body, mut vars) = self.call(&narrowed, id);
+        plausible_periods(&mut vars);
+        (body, vars)
+    }
+}
+
+/// Years, quarters and months a board has figures for (the generated `1` is no year).
+fn plausible_periods(v: &mut Value) {
+    if let Value::Object(obj) = v {
+        // A board period: last month's.
+        if obj.get("kind") == Some(&json!("MONTH")) {
+            obj.insert("year".into(), json!(2026));
+            obj.insert("month".into(), json!(11));
+        }
+        for (k, x) in obj.iter_mut() {
+            match (k.as_str(), &*x) {
+                ("year", Value::Number(_)) => *x = json!(2026),
+                ("quarter", Value::Number(_)) => *x = json!(4),
+                ("month", Value::Number(_)) => *x = json!(11),
+                ("month", Value::String(_)) => *x = json!("2026-11"),
+                ("months", Value::Number(_)) => *x = json!(12),
+                _ => plausible_periods(x),
+            }
+        }
+    }
+}
+
+/// Every query field of the schema, asked by `who` with `id` in its ids:
+/// the answers by field name.
+pub(crate) async fn every_answer(app: &TestApp, schema: &Schema, who: &str, id: &str) -> Vec<(String, Value)> {
+    let token = app.login(&format!("{who}@test.local")).await;
+    let mut out = Vec::new();
+    for f in schema.fields(&schema.roots[0]) {
+        let name = f["name"].as_str().unwrap().to_owned();
+        let (body, vars) = schema.plain_call(&f, id);
+        let r = post_call(app, Some(&token), &f, &format!("query{body}"), vars, id).await;
+        out.push((name, r.0));
+    }
+    out
+}
+
+fn before_refused(answers: &[(String, Value)]) -> Vec<String> {
+    answers
+        .iter()
+        .filter(|(_, a)| a.get("errors").is_some())
+        .map(|(n, a)| format!("{n}: {}", a["errors"][0]["message"]))
+        .collect()
+}
+
+/// The fields whose answer moved, and how many answered without an error.
+fn moved(before: &[(String, Value)], after: &[(String, Value)]) -> (Vec<String>, usize) {
+    let moved = before
+        .iter()
+        .zip(after)
+        .filter(|((_, b), (_, a))| a != b)
+        .map(|((n, b), (_, a))| format!("{n}: {b} -> {a}"))
+        .collect();
+    (moved, before.iter().filter(|(_, b)| b.get("errors").is_none()).count())
+}
+
+#[tokio::test]
+async fn no_count_sum_or_rate_of_the_schema_moves_with_records_outside_the_scope() {
+    use org::*;
+    let app = spawn_app().await;
+    let schema = Schema::read(&app).await;
+    // Each account manager's deal; an idle one of a1's with its alert; a monthly task of track 1.
+    let mut own = HashMap::new();
+    for who in ["a1", "a2", "a3"] {
+        let token = app.login(&format!("{who}@test.local")).await;
+        let id = app
+            .create_opportunity(
+                &token,
+                json!({ "name": "d", "customerName": format!("{who} customer"), "kind": "OTHER", "amount": "1" }),
+            )
+            .await;
+        own.insert(who, id);
+    }
+    own.insert("d1", own["a1"].clone());
+    own.insert("d2", own["a3"].clone());
+    app.insert_deal(DealSpec {
+        last_activity_at: sh(2026, 10, 1),
+        ..DealSpec::new(A1, T1)
+    })
+    .await;
+    let meetings = crate::meetings::monthly(&app, 2).await;
+    app.clock.set("2026-12-01T02:00:00Z".parse().unwrap());
+    let now: chrono::DateTime<chrono::Utc> = "2026-12-01T02:00:00Z".parse().unwrap();
+    let sec = app.login("secretary@test.local").await;
+    let record = async |track: i64, owner: i64| {
+        let v = json!({ "m": meetings[0], "row": crate::meetings::track_row("TRACK_GROSS_MARGIN", track), "d": "任务", "o": owner.to_string() });
+        app.post(Some(&sec), crate::meetings::CREATE, v).await.data();
+    };
+    record(T1, D1).await;
+    app.scan(now).await;
+
+    // Records of an account manager and his track: an idle deal (its alert
+    // raised), one lost and one secured in the conversion window, one
+    // expected to order this month, and a monthly task of the track.
+    let outside_of = async |owner: i64, track: i64, director: i64| {
+        for (stage, status, secured) in [
+            (Stage::Quotation, OpportunityStatus::Active, None),
+            (Stage::Quotation, OpportunityStatus::Lost, None),
+            (Stage::Secured, OpportunityStatus::Active, Some(sh(2026, 11, 2))),
+            (Stage::HPotential, OpportunityStatus::Active, None),
+        ] {
+            app.insert_deal(DealSpec {
+                stage,
+                status,
+                secured_at: secured,
+                last_activity_at: sh(2026, 10, 1),
+                expected_order_month: Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+                ..DealSpec::new(owner, track)
+            })
+            .await;
+        }
+        record(track, director).await;
+        app.scan(now).await;
+    };
+
+    // Track 2's records are outside a1's, a2's and d1's scope; a2's outside a1's, a3's and d2's.
+    for (blind, owner, track, director) in [(["a1", "a2", "d1"], A3, T2, D2), (["a1", "a3", "d2"], A2, T1, D1)] {
+        let mut before = Vec::new();
+        for who in blind {
+            before.push(every_answer(&app, &schema, who, &own[who]).await);
+        }
+        outside_of(owner, track, director).await;
+        for (who, before) in blind.iter().zip(before) {
+            let after = every_answer(&app, &schema, who, &own[who]).await;
+            let (moved, answered) = moved(&before, &after);
+            assert!(moved.is_empty(), "{who} sees records of a{} move: {moved:#?}", owner - 100);
+            let refused: Vec<String> = before_refused(&after);
+            assert!(
+                answered >= 20 || (who.starts_with('a') && answered >= 18),
+                "{who}: only {answered} queries answered, a refusal may hide a leak: {refused:#?}"
+            );
         }
     }
 }

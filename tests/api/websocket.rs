@@ -208,12 +208,18 @@ async fn a_socket_holds_at_most_twenty_subscriptions() {
 async fn the_socket_closes_when_its_token_expires() {
     let app = crate::helpers::spawn_app_with(|c| c.token_ttl_minutes = 15).await;
     let token = app.login("a1@test.local").await;
-    // Two seconds before the 15-minute token runs out.
-    app.clock.advance(chrono::Duration::minutes(15) - chrono::Duration::seconds(2));
+    // Two seconds before the 15-minute token stops being accepted (its
+    // expiry and the 30 s clock-skew leeway HTTP grants too).
+    app.clock.advance(chrono::Duration::minutes(15) + chrono::Duration::seconds(28));
     let mut ws = open(&app, &token).await;
     let started = std::time::Instant::now();
     assert_eq!(closed_with(&mut ws).await, 4403);
     assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    // At the instant the socket closed, HTTP refuses the token too: nothing outlives its socket.
+    let me = "{ me { email } }";
+    assert!(app.post(Some(&token), me, serde_json::json!({})).await.0.get("errors").is_none());
+    app.clock.advance(chrono::Duration::seconds(2));
+    assert_eq!(app.post(Some(&token), me, serde_json::json!({})).await.code(), "UNAUTHENTICATED");
 }
 
 #[tokio::test]

@@ -24,6 +24,7 @@ type TokenKey = (Option<i64>, i32);
 pub struct Verified {
     pub role: Role,
     pub track_ids: Vec<i64>,
+    pub must_change_password: bool,
 }
 
 #[derive(Default)]
@@ -91,6 +92,7 @@ mod tests {
         Verified {
             role: Role::AccountManager,
             track_ids: vec![1],
+            must_change_password: false,
         }
     }
 

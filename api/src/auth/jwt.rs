@@ -9,8 +9,15 @@ use entity::Role;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-/// Seconds of tolerance for clock skew between servers.
-const LEEWAY_SECONDS: i64 = 30;
+/// Seconds of tolerance for clock skew between servers: a token is
+/// accepted until `exp` + this, over HTTP and on a socket alike (the
+/// socket closes then, never before HTTP stops taking the token).
+pub const LEEWAY_SECONDS: i64 = 30;
+
+/// The first instant (Unix seconds) a token expiring at `exp` is refused.
+pub fn refused_from(exp: i64) -> i64 {
+    exp.saturating_add(LEEWAY_SECONDS)
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
@@ -94,7 +101,7 @@ impl Keys {
         })?;
         let claims = data.claims;
         let t = now.timestamp();
-        if claims.exp <= t - LEEWAY_SECONDS {
+        if t >= refused_from(claims.exp) {
             return Err(AppError::Unauthenticated("token expired".to_owned()));
         }
         if claims.nbf > t + LEEWAY_SECONDS {

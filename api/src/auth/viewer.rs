@@ -11,10 +11,13 @@ pub struct Viewer {
     pub role: Role,
     /// The account manager's one track, or the tracks a director runs.
     pub track_ids: Vec<i64>,
-    /// When the token stops being valid (Unix seconds).
+    /// When the token stops being accepted (Unix seconds: its `exp` and
+    /// the clock-skew leeway, `jwt::refused_from`): a socket closes then.
     pub token_expires_at: i64,
     /// The login (session) the token belongs to.
     pub session_id: Option<i64>,
+    /// An admin set his password: he chooses his own before anything else.
+    pub must_change_password: bool,
 }
 
 /// What a viewer's scope covers. Applied as a WHERE clause in `store`.

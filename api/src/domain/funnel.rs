@@ -49,9 +49,9 @@ pub struct StageCounts {
 impl StageCounts {
     pub fn add(&mut self, o: &StageCounts) {
         self.count += o.count;
-        self.amount += o.amount;
+        self.amount = super::money::add(self.amount, o.amount);
         self.active_count += o.active_count;
-        self.active_amount += o.active_amount;
+        self.active_amount = super::money::add(self.active_amount, o.active_amount);
         self.days_in_stage += o.days_in_stage;
     }
 }
@@ -102,7 +102,7 @@ pub fn distribution(by_stage: &[(Stage, StageCounts)], line: &LineSettings) -> V
 
 /// The weighted pipeline of a distribution: Σ its stages' weighted amounts.
 pub fn pipeline_of(rows: &[StageRow]) -> i64 {
-    rows.iter().map(|r| r.weighted).sum()
+    super::money::total(rows.iter().map(|r| r.weighted))
 }
 
 /// "Moved out" (移出): an open deal whose expected order month is before

@@ -4,6 +4,7 @@
 //! achievement. The store sums amounts in fen per track (per stage, per
 //! month); every figure and status is made here, once.
 
+use super::money::add;
 use super::settings::LineSettings;
 use chrono::{Datelike, NaiveDate};
 use entity::Stage;
@@ -79,7 +80,7 @@ impl YearSums {
         let month = super::calendar::month_start(as_of);
         let sum_of = |rows: &[(NaiveDate, i64)], keep: &dyn Fn(NaiveDate) -> bool| -> Option<i64> {
             let kept: Vec<i64> = rows.iter().filter(|(m, _)| keep(*m)).map(|(_, a)| *a).collect();
-            (!kept.is_empty()).then(|| kept.iter().sum())
+            (!kept.is_empty()).then(|| super::money::total(kept))
         };
         let in_year = |m: NaiveDate| m.year() == as_of.year();
         YearSums {
@@ -98,15 +99,15 @@ impl YearSums {
     pub fn add(&mut self, o: &YearSums) {
         let opt = |a: Option<i64>, b: Option<i64>| match (a, b) {
             (None, None) => None,
-            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+            (a, b) => Some(add(a.unwrap_or(0), b.unwrap_or(0))),
         };
         self.annual_target = opt(self.annual_target, o.annual_target);
         self.target_to_date = opt(self.target_to_date, o.target_to_date);
         self.target_this_month = opt(self.target_this_month, o.target_this_month);
-        self.booked += o.booked;
-        self.booked_this_month += o.booked_this_month;
-        self.weighted_pipeline += o.weighted_pipeline;
-        self.h_potential_this_month += o.h_potential_this_month;
+        self.booked = add(self.booked, o.booked);
+        self.booked_this_month = add(self.booked_this_month, o.booked_this_month);
+        self.weighted_pipeline = add(self.weighted_pipeline, o.weighted_pipeline);
+        self.h_potential_this_month = add(self.h_potential_this_month, o.h_potential_this_month);
         self.year_over |= o.year_over;
     }
 }

@@ -36,9 +36,6 @@ pub const ERP_FILE_ROWS: usize = 1_000_000;
 pub const FILE_NAME_CHARS: usize = 255;
 /// The largest CSV file imported (bytes).
 pub const ERP_FILE_BYTES: usize = 64 * 1024 * 1024;
-/// The largest amount of one ERP record or target (fen): 10 billion yuan,
-/// so that a million rows sum to far less than 64 bits hold.
-pub const ERP_ROW_MAX_CENTS: i64 = 1_000_000_000_000;
 /// Rows one board dimension answers with at most (`rows(first:)`).
 pub const BOARD_ROWS: usize = 2_000;
 /// Row problems one answer lists (the rest are counted).

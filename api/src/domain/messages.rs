@@ -13,6 +13,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("{} not found", "未找到{}"),
     ("an internal error occurred", "服务器内部错误"),
     ("your role may not {}", "您的角色无权{}"),
+    ("read the quarterly task analysis", "查看季度任务完成率分析"),
     // What was not found.
     ("alert", "告警任务"),
     ("opportunity", "商机"),
@@ -224,10 +225,7 @@ const CATALOGUE: &[(&str, &str)] = &[
         "expected a file of the multipart request (GraphQL multipart request spec)",
         "应为多部分请求中的文件（GraphQL multipart request spec）",
     ),
-    (
-        "is more than 10,000,000,000 yuan: no ERP record is that large",
-        "超过100亿元：没有这么大的ERP记录",
-    ),
+    ("is more than 10,000,000,000 yuan", "超过100亿元"),
     (
         "each file of the request is given to one variable",
         "请求中的每个文件只能对应一个变量",
@@ -251,7 +249,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("is required to lose", "输单时必填"),
     ("is required to reassign", "转派时必填"),
     ("is required to shelve", "搁置时必填"),
-    ("is too large", "数值过大"),
     ("has more than two decimals", "小数超过两位"),
     ("give first or last, not both", "first 与 last 只能二选一"),
     ("goes with first; use before with last", "应与 first 搭配；与 last 搭配请用 before"),
@@ -288,6 +285,15 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("must not begin or end with a space", "首尾不能有空格"),
     ("must not contain a NUL character", "不能包含 NUL 字符"),
     ("must not contain control characters", "不能包含控制字符"),
+    ("is the meeting's start already", "已是会议的开始时间"),
+    (
+        "choose your own password first (changePassword): until then only changePassword, logout and me answer",
+        "请先设置您自己的密码（changePassword）：在此之前只能使用 changePassword、logout 和 me",
+    ),
+    (
+        "must not contain invisible or direction-changing characters (U+{})",
+        "不能包含不可见字符或改变文字方向的字符（U+{}）",
+    ),
     ("must be one line without control characters", "须为单行且不含控制字符"),
     ("at most {} tracks", "最多{}个赛道"),
     (

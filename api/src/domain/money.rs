@@ -1,8 +1,25 @@
 //! Amounts: stored as integer fen (1/100 yuan), written as exact decimal
 //! yuan ("1234567.89") — never a float, so no fen is ever lost.
 
-/// The largest amount accepted: one trillion yuan, in fen.
-pub const MAX_CENTS: i64 = 100_000_000_000_000;
+/// The largest amount anyone enters — a deal, a forecast, a target, an
+/// ERP record: 10 billion yuan, in fen (the ERP's own limit). Sums of
+/// bounded amounts are taken with [`add`] and `store::money_sum`, which
+/// cannot fail however many rows they add.
+pub const MAX_CENTS: i64 = 1_000_000_000_000;
+
+/// What an amount over [`MAX_CENTS`] is told.
+pub const TOO_LARGE: &str = "is more than 10,000,000,000 yuan";
+
+/// Adds two sums of money: exact while the total fits 64 bits, the
+/// largest sum that does beyond (the answer `store::money_sum` gives in SQL).
+pub fn add(a: i64, b: i64) -> i64 {
+    a.saturating_add(b)
+}
+
+/// Σ of sums of money, by [`add`].
+pub fn total(amounts: impl IntoIterator<Item = i64>) -> i64 {
+    amounts.into_iter().fold(0, add)
+}
 
 /// Parses yuan as a client writes them: digits, optionally a point and one
 /// or two decimals ("1234567.89", "100", "0.5"); no sign, exponent, spaces
@@ -27,7 +44,7 @@ pub fn parse_yuan(text: &str) -> Result<i64, &'static str> {
     };
     let whole = whole.trim_start_matches('0');
     if whole.len() > 13 {
-        return Err("is too large");
+        return Err(TOO_LARGE);
     }
     let yuan: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| FORM)? };
     let fen: i64 = match fraction.len() {
@@ -35,9 +52,9 @@ pub fn parse_yuan(text: &str) -> Result<i64, &'static str> {
         1 => fraction.parse::<i64>().map_err(|_| FORM)? * 10,
         _ => fraction.parse().map_err(|_| FORM)?,
     };
-    let cents = yuan.checked_mul(100).and_then(|c| c.checked_add(fen)).ok_or("is too large")?;
+    let cents = yuan.checked_mul(100).and_then(|c| c.checked_add(fen)).ok_or(TOO_LARGE)?;
     if cents > MAX_CENTS {
-        return Err("is too large");
+        return Err(TOO_LARGE);
     }
     Ok(cents)
 }
@@ -59,12 +76,13 @@ mod tests {
         assert_eq!(parse_yuan("0"), Ok(0));
         assert_eq!(parse_yuan("0.5"), Ok(50));
         assert_eq!(parse_yuan("007"), Ok(700));
-        assert_eq!(parse_yuan("1000000000000"), Ok(MAX_CENTS));
+        assert_eq!(parse_yuan("10000000000"), Ok(MAX_CENTS));
+        assert_eq!(parse_yuan("10000000000.01"), Err(TOO_LARGE));
+        assert_eq!(parse_yuan("1000000000000"), Err(TOO_LARGE));
         assert_eq!(format_yuan(123_456), "1234.56");
         assert_eq!(format_yuan(5), "0.05");
         // A float would lose the fen here; the string does not.
-        assert_eq!(format_yuan(parse_yuan("9007199254740.99").unwrap_or(0)), "0.00");
-        assert_eq!(parse_yuan("99999999999.99").map(format_yuan), Ok("99999999999.99".to_owned()));
+        assert_eq!(parse_yuan("9999999999.99").map(format_yuan), Ok("9999999999.99".to_owned()));
     }
 
     #[test]

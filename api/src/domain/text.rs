@@ -1,7 +1,14 @@
 //! One table of limits for every free text a user can type, and the one
 //! check that applies it: trimmed, not empty when required, at most the
-//! limit in characters, no NUL (PostgreSQL refuses it) and, in one-line
-//! texts, no control character at all.
+//! limit in characters, no NUL (PostgreSQL refuses it), in one-line
+//! texts no control character at all, and nowhere a character that turns
+//! the text around or hides in it (bidirectional overrides and isolates,
+//! zero-width characters): what a user types is shown to the next user,
+//! on a phone, in a spreadsheet, in a log, as it reads.
+//!
+//! And the rule for every spreadsheet export: a cell that begins with
+//! `=`, `+`, `-`, `@` (or a tab or carriage return) is a formula to Excel,
+//! so it is written behind an apostrophe ([`spreadsheet_cell`]).
 
 use super::limits;
 use crate::error::Problems;
@@ -57,10 +64,30 @@ impl TextKind {
     }
 }
 
+/// A character that changes the direction of the text around it or
+/// takes no room: Trojan-Source reordering, spoofed names, hidden marks.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' // ARABIC LETTER MARK
+            | '\u{200B}'..='\u{200F}' // zero-width space, non-joiner, joiner; LRM, RLM
+            | '\u{202A}'..='\u{202E}' // embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // isolates
+            | '\u{FEFF}' // zero-width no-break space (a BOM inside a text)
+    )
+}
+
 /// What is wrong with a text, or `None`.
 pub fn problem(text: &str, kind: TextKind) -> Option<String> {
     if text.contains('\0') {
         return Some("must not contain a NUL character".to_owned());
+    }
+    if let Some(c) = text.chars().find(|c| is_invisible(*c)) {
+        return Some(format!(
+            "must not contain invisible or direction-changing characters (U+{:04X})",
+            u32::from(c)
+        ));
     }
     if kind.one_line() && text.chars().any(char::is_control) {
         return Some("must be one line without control characters".to_owned());
@@ -96,6 +123,18 @@ pub fn optional(p: &mut Problems, field: &str, text: Option<&str>, kind: TextKin
     Some(text.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
+/// A cell as a spreadsheet export writes it: a text Excel or LibreOffice
+/// would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) behind an apostrophe, which the spreadsheet shows as
+/// text and does not print; any other text as it is. Numbers are written
+/// as numbers, never through this.
+pub fn spreadsheet_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{text}")),
+        _ => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// At most `chars` characters of `text`, with "…" when it was longer (a phone's one line).
 pub fn shorten(text: &str, chars: usize) -> String {
     let mut out: String = text.chars().take(chars).collect();
@@ -129,6 +168,29 @@ mod tests {
         assert!(problem("line\nbreak", TextKind::Name).is_some());
         assert_eq!(problem("line\nbreak", TextKind::Note), None);
         assert!(problem("bell\u{7}", TextKind::Note).is_some());
+    }
+
+    #[test]
+    fn direction_overrides_and_zero_width_characters_are_refused_everywhere() {
+        for bad in ["abc\u{202E}gpj.exe", "\u{2066}x", "华\u{200B}为", "x\u{FEFF}", "\u{200F}"] {
+            for kind in [TextKind::CustomerName, TextKind::ExternalId, TextKind::Note, TextKind::Reason] {
+                let why = problem(bad, kind).unwrap_or_default();
+                assert!(why.contains("invisible or direction-changing"), "{bad:?} {kind:?}: {why}");
+            }
+        }
+        // What a Chinese or Arabic name needs is not touched.
+        assert_eq!(problem("华为技术有限公司", TextKind::CustomerName), None);
+        assert_eq!(problem("شركة", TextKind::CustomerName), None);
+    }
+
+    #[test]
+    fn formulas_are_neutralised_in_spreadsheet_cells_and_nothing_else_is() {
+        for formula in ["=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(spreadsheet_cell(formula), format!("'{formula}"));
+        }
+        for plain in ["华为", "O-1", "1.5", "", "a=b"] {
+            assert_eq!(spreadsheet_cell(plain), plain);
+        }
     }
 
     #[test]

@@ -8,11 +8,10 @@
 //! or, below `openingReport`, one of the report's, its tasks', meetings',
 //! decisions' and analyses' (never a task's linked alert, whose status
 //! moves on its own). So nothing in it changes but through what moves a
-//! generation on: the board's (`BoardCache::forget_all`: an import, a
-//! person or a track changed, the settings saved) and, for a report, the
-//! meetings' (`EventBus::meetings_changed`: any write to meetings, tasks,
-//! decisions or analyses; an escalation or a task event from another
-//! process, through the event feed). It is kept by the exact request body,
+//! generation on (`freshness`): the board's (an import, a person or a
+//! track changed, the settings saved), for a report the meetings' (any
+//! write to meetings, tasks, decisions or analyses), for the order-health
+//! board and a funnel the deals'. It is kept by the exact request body,
 //! the viewer, his language and the media type, and until the company's
 //! next midnight (a period "so far" ends today), the time its resolvers
 //! said it changes by itself ([`KeepUntil`]: a task falls overdue, the
@@ -310,13 +309,7 @@ impl KeepUntil {
     }
 }
 
-/// The generations an answer stands on: the board's, the meetings' and the deals'.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Generations {
-    pub board: u64,
-    pub meetings: u64,
-    pub deals: u64,
-}
+use crate::freshness::Generations;
 
 #[derive(Hash, PartialEq, Eq)]
 struct Key {

@@ -110,7 +110,8 @@ impl Baseline {
     async fn as_of(&self) -> Instant {
         Instant(self.0.as_of)
     }
-    /// The version in force then (none before the year's snapshot).
+    /// The version the viewer's lines stand at then: the newest of those `baselineVersions` lists
+    /// him (none before the year's snapshot).
     async fn version(&self) -> Option<BaselineVersion> {
         self.0.version.clone().map(BaselineVersion)
     }

@@ -87,7 +87,9 @@ impl Money {
 
 /// A sum of money in yuan, exact to the fen: a decimal string with at most
 /// two decimals and no sign, exponent or separators, such as `"1234567.89"`
-/// (answers always carry two decimals). Never a float: no fen is lost.
+/// (answers always carry two decimals). Never a float: no fen is lost. An
+/// amount entered is at most 10,000,000,000 yuan; a sum beyond
+/// 92,233,720,368,547,758.07 yuan is answered as that.
 #[async_graphql::Scalar(name = "Money")]
 impl async_graphql::ScalarType for Money {
     fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {

@@ -14,11 +14,38 @@ pub fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a Arc<AppState>> {
         .map_err(|_| AppError::internal("application state missing"))
 }
 
+/// The fields a user whose password an admin set may use before he has
+/// chosen his own.
+const BEFORE_PASSWORD_CHANGE: &[&str] = &["changePassword", "logout", "me"];
+
+/// The viewer, for any field below a root field he may use now.
 pub fn viewer<'a>(ctx: &Context<'a>) -> AppResult<&'a Viewer> {
-    match ctx.data::<Auth>() {
+    let viewer = match ctx.data::<Auth>() {
         Ok(auth) => auth.viewer(),
         Err(_) => Auth::Anonymous.viewer(),
+    }?;
+    if viewer.must_change_password && !BEFORE_PASSWORD_CHANGE.contains(&root_field(ctx)) {
+        return Err(AppError::PasswordChangeRequired);
     }
+    Ok(viewer)
+}
+
+/// The root field the resolver runs under: a root resolver's own field
+/// name (an alias changes nothing), below it the root's key in the answer
+/// (every root field that needs a viewer was checked by its name first).
+fn root_field<'a>(ctx: &Context<'a>) -> &'a str {
+    let mut node = ctx.path_node;
+    if node.is_none_or(|n| n.parent.is_none()) {
+        return ctx.item.node.name.node.as_str();
+    }
+    let mut root = "";
+    while let Some(n) = node {
+        if let async_graphql::QueryPathSegment::Name(name) = n.segment {
+            root = name;
+        }
+        node = n.parent.copied();
+    }
+    root
 }
 
 pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {

@@ -47,7 +47,6 @@ pub struct ErpRowInput {
 
 impl From<ErpRowInput> for RawRow {
     fn from(i: ErpRowInput) -> Self {
-        let mut row = RawRow::default();
         let cells = [
             (Column::ExternalId, i.external_id),
             (Column::Date, i.date),
@@ -61,12 +60,7 @@ impl From<ErpRowInput> for RawRow {
             (Column::Cost, i.cost.map(|m| m.0)),
             (Column::Balance, i.balance.map(|m| m.0)),
         ];
-        for (column, value) in cells {
-            if let Some(v) = value {
-                row.set(column, v);
-            }
-        }
-        row
+        RawRow::of(cells.iter().filter_map(|(c, v)| v.as_deref().map(|v| (*c, v))))
     }
 }
 
@@ -251,7 +245,7 @@ impl ErpMutation {
             kind: kind.into(),
             source: BatchSource::Upload,
             file_name: Some(&upload.filename),
-            bytes: &upload.content,
+            bytes: upload.content.clone(),
         };
         let report = service::erp::import_file(ctx::state(ctx)?, viewer, import, |_| {}).await?;
         Ok(report.into())

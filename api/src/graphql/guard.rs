@@ -337,6 +337,21 @@ pub fn check_document(doc: &ExecutableDocument, variables: &Variables) -> Result
 /// `BAD_USER_INPUT`.
 pub fn code_errors(errors: &mut [ServerError]) {
     for e in errors {
+        // The schema's own limits, told like this module's: code, limit, max.
+        let schema_limit = match e.message.as_str() {
+            _ if !e.path.is_empty() => None,
+            "Query is too complex." => Some(("complexity", super::MAX_COMPLEXITY)),
+            "Query is nested too deep." => Some(("depth", super::MAX_DEPTH)),
+            _ => None,
+        };
+        if let Some((limit, max)) = schema_limit
+            && e.extensions.as_ref().is_none_or(|x| x.get("code").is_none())
+        {
+            let ext = e.extensions.get_or_insert_with(Default::default);
+            ext.set("code", CODE);
+            ext.set("limit", limit);
+            ext.set("max", max as u64);
+        }
         let ext = e.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_none() {
             ext.set(

@@ -136,6 +136,9 @@ pub struct DecideTaskInput {
     pub owner_id: Option<ID>,
     /// ADJUST: the new description, up to 2,000 characters.
     pub description: Option<String>,
+    /// The task's `version` as the chair saw it: `CONFLICT` when it was changed since (of
+    /// several chairs deciding at once, exactly one wins).
+    pub version: i32,
 }
 
 /// A recurrence: "every Monday at 09:00", "the first Tuesday of each month at 09:00".
@@ -327,6 +330,10 @@ impl Task {
     /// Task id.
     async fn id(&self) -> ID {
         id(self.0.id)
+    }
+    /// 1 when recorded; one more at each change (a decision gives the one it saw).
+    async fn version(&self) -> i32 {
+        self.0.version
     }
     /// The meeting it was recorded in.
     async fn meeting(&self, ctx: &Context<'_>) -> Result<Option<Meeting>> {
@@ -910,9 +917,10 @@ impl MeetingQuery {
         Ok(Connection::new(found.map(Task)))
     }
 
-    /// The quarterly task analysis: completion rate (done by due), escalation rate, tasks per
-    /// dimension and per track (for everyone, as the board's track rows), and the owners of the
-    /// tasks the viewer sees, the lowest completion rate first.
+    /// The quarterly task analysis (季度任务完成率分析): completion rate (done by due), escalation
+    /// rate, tasks per dimension, per track and per owner, the lowest completion rate first. The
+    /// company's for the CEO, the secretary and the admin; a director's own tracks only; an
+    /// account manager gets `FORBIDDEN`.
     async fn quarterly_task_analysis(
         &self,
         ctx: &Context<'_>,
@@ -1062,6 +1070,7 @@ impl MeetingMutation {
             due_at: input.due_at.map(|d| d.0),
             owner_id: input.owner_id.map(|o| o.0),
             description: input.description,
+            version: input.version,
         };
         let (t, d) = svc::decide_task(ctx::state(ctx)?, viewer, cmd).await?;
         Ok(DecidedTask(t, d))

@@ -100,14 +100,13 @@ pub(crate) fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
 pub fn build(state: Arc<AppState>) -> pipeline::Pipeline {
     let introspection = state.config.introspection;
     let locale = state.config.default_locale;
-    let writes = state.bus.deals_counter();
     let b = builder().data(state);
     let schema = if introspection {
         b.finish()
     } else {
         b.disable_introspection().finish()
     };
-    pipeline::Pipeline::new(schema, locale).counting_writes(writes)
+    pipeline::Pipeline::new(schema, locale)
 }
 
 /// The SDL, sorted, as checked in at `schema.graphql`.

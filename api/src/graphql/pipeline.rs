@@ -32,9 +32,6 @@ pub struct Pipeline {
     /// The subscriptions' shared answers (`live`).
     pub(super) live: Arc<super::live::Live>,
     documents: Arc<Documents>,
-    /// Moved on after every mutation (`EventBus::deals_changed`): kept
-    /// answers that stand on deals are good while it stands.
-    writes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The document of a request, kept to put its answers in order.
@@ -77,30 +74,6 @@ impl Pipeline {
             default_locale,
             live: Arc::default(),
             documents: Arc::default(),
-            writes: Arc::default(),
-        }
-    }
-
-    /// Moves `counter` on after every mutation it runs.
-    pub fn counting_writes(mut self, counter: Arc<std::sync::atomic::AtomicU64>) -> Self {
-        self.writes = counter;
-        self
-    }
-
-    /// After a mutation ran (whatever its outcome): what it may have written is seen.
-    fn wrote(writes: &std::sync::atomic::AtomicU64, kept: &Kept) {
-        let ops = &kept.0.operations;
-        let mutation = match ops {
-            DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
-            DocumentOperations::Multiple(ops) => match kept.1.as_deref() {
-                Some(name) => ops
-                    .iter()
-                    .any(|(n, op)| n.as_str() == name && op.node.ty == OperationType::Mutation),
-                None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
-            },
-        };
-        if mutation {
-            writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
     }
 
@@ -211,7 +184,6 @@ impl Executor for Pipeline {
         match self.prepare(request) {
             Ok((request, kept)) => {
                 let mut resp = self.schema.execute(request).await;
-                Self::wrote(&self.writes, &kept);
                 Self::finish(&mut resp, Some(&kept), locale);
                 resp
             }
@@ -226,16 +198,12 @@ impl Executor for Pipeline {
     fn execute_stream(&self, request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
         let locale = self.locale(&request.data, session_data.as_deref());
         match self.prepare(request) {
-            Ok((request, kept)) => {
-                let writes = self.writes.clone();
-                Executor::execute_stream(&self.schema, request, session_data)
-                    .map(move |mut resp| {
-                        Self::wrote(&writes, &kept);
-                        Self::finish(&mut resp, Some(&kept), locale);
-                        resp
-                    })
-                    .boxed()
-            }
+            Ok((request, kept)) => Executor::execute_stream(&self.schema, request, session_data)
+                .map(move |mut resp| {
+                    Self::finish(&mut resp, Some(&kept), locale);
+                    resp
+                })
+                .boxed(),
             Err(e) => {
                 let mut resp = Response::from_errors(vec![e]);
                 Self::finish(&mut resp, None, locale);

@@ -271,6 +271,11 @@ async fn finish(state: &AppState, txn: DatabaseTransaction, kind: EventKind, ale
     write_events(&txn, kind, which, state.clock.now(), Some(actor.user_id)).await?;
     let max = store::events::announce(&txn).await?;
     txn.commit().await?;
+    // A resolution is a follow-up and may shelve, lose or reactivate the
+    // deal; a review may give it a new owner. Raising to the CEO changes no deal.
+    if matches!(kind, EventKind::AlertResolved | EventKind::AlertReviewed) {
+        crate::freshness::changed(state, crate::freshness::Change::Deals).await;
+    }
     state.bus.wake(max);
     Ok(())
 }

@@ -248,8 +248,9 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> AppR
             user_id,
             role: v.role,
             track_ids: v.track_ids,
-            token_expires_at: claims.exp,
+            token_expires_at: crate::auth::jwt::refused_from(claims.exp),
             session_id: claims.sid,
+            must_change_password: v.must_change_password,
         }));
     }
     let seen = cache.seen(user_id);
@@ -272,13 +273,15 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> AppR
     let verified = crate::auth::cache::Verified {
         role: user.role,
         track_ids: track_ids.clone(),
+        must_change_password: user.must_change_password,
     };
     cache.put(user.id, claims.sid, claims.generation, verified, seen);
     Ok(Auth::Viewer(Viewer {
         user_id: user.id,
         role: user.role,
         track_ids,
-        token_expires_at: claims.exp,
+        token_expires_at: crate::auth::jwt::refused_from(claims.exp),
         session_id: claims.sid,
+        must_change_password: user.must_change_password,
     }))
 }

@@ -101,6 +101,10 @@ pub struct BaselineAsk {
     pub after: Option<String>,
 }
 
+/// The most versions of a year read to find the one in force (a version a
+/// migration executed: far more than a company makes).
+const MAX_VERSIONS_A_YEAR: u64 = 10_000;
+
 /// `baseline(year, asOf, trackId, first, after)`: the entries in force at
 /// `asOf` (now by default) in the viewer's scope, by opportunity.
 pub async fn baseline(state: &AppState, viewer: &Viewer, ask: BaselineAsk) -> AppResult<Baseline> {
@@ -116,7 +120,14 @@ pub async fn baseline(state: &AppState, viewer: &Viewer, ask: BaselineAsk) -> Ap
     let as_of = ask.as_of.unwrap_or_else(|| state.clock.now());
     // The version and its lines read in one transaction: an execution between them cannot mix two.
     let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
-    let version = repo::versions(&txn, ask.year).await?.into_iter().rfind(|v| v.taken_at <= as_of);
+    // The version his lines stand at: the newest of those he may list
+    // (the snapshot, the executions of the migrations he sees). A version
+    // written for another track's migration left his lines as they were,
+    // and its number is not his to learn.
+    let version = repo::versions_after(&txn, &viewer.scope(), ask.year, 0, MAX_VERSIONS_A_YEAR)
+        .await?
+        .into_iter()
+        .rfind(|v| v.taken_at <= as_of);
     let entries = repo::entries(&txn, &viewer.scope(), ask.year, as_of, track, after, limit).await?;
     txn.commit().await?;
     Ok(Baseline {

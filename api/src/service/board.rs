@@ -102,15 +102,15 @@ pub fn period_at(p: &mut Problems, at: &str, req: PeriodRequest, today: chrono::
 }
 
 /// The figures of recent boards, by period and by whose account-manager
-/// rows they hold: the figures change only when ERP figures are imported
-/// or people change, and both forget them all (`EventBus::boards`). At
-/// most a minute old in any case.
+/// rows they hold, each under the board's generation it was read in
+/// (`freshness`): an import, the settings, a person or a track moves it on
+/// and the figures are read again. At most a minute old in any case.
 pub struct BoardCache {
-    figures: moka::sync::Cache<(Period, Option<Vec<i64>>), Arc<Figures>>,
-    /// Moved on by every [`BoardCache::forget_all`]: figures summed while
-    /// it moved are not kept (they may predate the import).
-    generation: std::sync::atomic::AtomicU64,
+    figures: moka::sync::Cache<FiguresKey, (u64, Arc<Figures>)>,
 }
+
+/// A period and whose account-manager rows (`None`: everyone's).
+type FiguresKey = (Period, Option<Vec<i64>>);
 
 impl Default for BoardCache {
     fn default() -> Self {
@@ -119,20 +119,7 @@ impl Default for BoardCache {
                 .max_capacity(64)
                 .time_to_live(std::time::Duration::from_secs(60))
                 .build(),
-            generation: std::sync::atomic::AtomicU64::new(0),
         }
-    }
-}
-
-impl BoardCache {
-    pub fn forget_all(&self) {
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.figures.invalidate_all();
-    }
-
-    /// Moves on whenever the board's figures may have changed.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -163,15 +150,16 @@ impl Figures {
         let whose = (viewer.scope() != Scope::All).then(|| viewer.track_ids.clone());
         let key = (period, whose);
         let cache = &state.bus.boards;
+        let generation = state.bus.fresh.now().board;
         if state.config.board_cache
-            && let Some(hit) = cache.figures.get(&key)
+            && let Some((made_under, hit)) = cache.figures.get(&key)
+            && made_under == generation
         {
             return Ok((hit, lines));
         }
-        let generation = cache.generation();
         let figures = Arc::new(Self::read(state, viewer, period).await?);
-        if state.config.board_cache && cache.generation() == generation {
-            cache.figures.insert(key, figures.clone());
+        if state.config.board_cache && state.bus.fresh.now().board == generation {
+            cache.figures.insert(key, (generation, figures.clone()));
         }
         Ok((figures, lines))
     }

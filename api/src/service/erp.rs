@@ -69,21 +69,7 @@ pub struct ImportReport {
 /// transaction, with the `ERP_IMPORTED` event dashboards refresh on.
 /// Imports run one at a time, so two identical batches at once insert once.
 pub async fn import(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names: &RowNames) -> AppResult<ImportReport> {
-    import_all(state, viewer, cmd, names).await.map_err(capped)
-}
-
-/// An answer lists at most [`limits::ERP_PROBLEMS_SHOWN`] problems and
-/// counts the rest in one more.
-pub fn capped(err: AppError) -> AppError {
-    match err {
-        AppError::Validation(mut fields) if fields.len() > limits::ERP_PROBLEMS_SHOWN => {
-            let more = fields.len() - limits::ERP_PROBLEMS_SHOWN;
-            fields.truncate(limits::ERP_PROBLEMS_SHOWN);
-            fields.push(FieldError::new("rows", format!("has {more} more problems not listed")));
-            AppError::Validation(fields)
-        }
-        other => other,
-    }
+    import_all(state, viewer, cmd, names).await
 }
 
 async fn import_all(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names: &RowNames) -> AppResult<ImportReport> {
@@ -102,19 +88,31 @@ async fn import_all(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names
     let now = state.clock.now();
     let today = calendar::local_date(now, settings.timezone);
     let refs = store::erp::refs(&txn, &cmd.rows).await?;
-    let facts = erp::validate(kind, &cmd.rows, &refs, today).map_err(|problems| {
-        AppError::Validation(
-            problems
-                .into_iter()
-                .map(|p| {
-                    let message = match p.same_as {
-                        Some(first) => p.message.replace("{}", &names.name(first)),
-                        None => p.message,
-                    };
-                    FieldError::new(format!("{}.{}", names.name(p.index), p.column.field()), message)
-                })
-                .collect(),
-        )
+    // Checking a million rows is work for a blocking thread, not the server's.
+    let rows = cmd.rows;
+    let (rows, checked) = tokio::task::spawn_blocking(move || {
+        let checked = erp::validate(kind, &rows, &refs, today);
+        (rows, checked)
+    })
+    .await
+    .map_err(AppError::internal)?;
+    drop(rows);
+    let facts = checked.map_err(|problems| {
+        let mut fields: Vec<FieldError> = problems
+            .shown
+            .into_iter()
+            .map(|p| {
+                let message = match p.same_as {
+                    Some(first) => p.message.replace("{}", &names.name(first)),
+                    None => p.message,
+                };
+                FieldError::new(format!("{}.{}", names.name(p.index), p.column.field()), message)
+            })
+            .collect();
+        if problems.more > 0 {
+            fields.push(FieldError::new("rows", format!("has {} more problems not listed", problems.more)));
+        }
+        AppError::Validation(fields)
     })?;
     let existing = store::erp::existing(&txn, kind, &facts).await?;
     let mut new: Vec<FactRow> = Vec::new();
@@ -197,24 +195,29 @@ async fn import_all(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names
     .await?;
     let max = store::events::announce(&txn).await?;
     txn.commit().await?;
-    state.bus.boards.forget_all();
+    crate::freshness::changed(state, crate::freshness::Change::Board).await;
     state.bus.wake(max);
     report.batch_id = Some(batch_id);
     Ok(report)
 }
 
 /// One CSV file to import (`importErpFile`, `salespulse import`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FileImport<'a> {
     pub kind: ErpKind,
     pub source: BatchSource,
     pub file_name: Option<&'a str>,
-    pub bytes: &'a [u8],
+    pub bytes: bytes::Bytes,
 }
 
 /// Admin only: a CSV file read ([`rows_from_csv`], `progress` hearing the
 /// bytes read) and imported as one batch, its problems named by line.
-pub async fn import_file(state: &AppState, viewer: &Viewer, file: FileImport<'_>, progress: impl FnMut(u64)) -> AppResult<ImportReport> {
+pub async fn import_file(
+    state: &AppState,
+    viewer: &Viewer,
+    file: FileImport<'_>,
+    progress: impl FnMut(u64) + Send + 'static,
+) -> AppResult<ImportReport> {
     viewer.require_role(&[Role::Admin], "import ERP data or targets")?;
     if file.bytes.len() > limits::ERP_FILE_BYTES {
         return Err(AppError::invalid(
@@ -222,14 +225,22 @@ pub async fn import_file(state: &AppState, viewer: &Viewer, file: FileImport<'_>
             format!("is larger than {} MiB: split it", limits::ERP_FILE_BYTES / (1024 * 1024)),
         ));
     }
-    let (rows, names) = rows_from_csv(file.kind, file.bytes, progress).map_err(capped)?;
+    // Parsed on a blocking thread: the server's threads go on answering.
+    let (kind, bytes) = (file.kind, file.bytes.clone());
+    let (rows, names) = tokio::task::spawn_blocking(move || rows_from_csv(kind, &bytes, progress))
+        .await
+        .map_err(AppError::internal)??;
     let cmd = ImportCommand {
         kind: file.kind,
         source: file.source,
-        // As the client named it, without control characters (a NUL is refused by PostgreSQL).
-        file_name: file
-            .file_name
-            .map(|n| n.chars().filter(|c| !c.is_control()).take(limits::FILE_NAME_CHARS).collect()),
+        // As the client named it, without control, direction-changing or
+        // zero-width characters (every user is sent it on `erpEvents`).
+        file_name: file.file_name.map(|n| {
+            n.chars()
+                .filter(|c| !c.is_control() && !crate::domain::text::is_invisible(*c))
+                .take(limits::FILE_NAME_CHARS)
+                .collect()
+        }),
         max_rows: limits::ERP_FILE_ROWS,
         rows,
     };
@@ -253,7 +264,7 @@ pub async fn batch(state: &AppState, id: i64) -> AppResult<Option<entity::erp_ba
 pub fn rows_from_csv(kind: ErpKind, bytes: &[u8], mut progress: impl FnMut(u64)) -> AppResult<(Vec<RawRow>, RowNames)> {
     use crate::error::Problems;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let mut p = Problems::new();
+    let mut p = Problems::capped(limits::ERP_PROBLEMS_SHOWN);
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(bytes);
     let mut records = reader.byte_records();
     let header = match records.next() {
@@ -292,7 +303,7 @@ pub fn rows_from_csv(kind: ErpKind, bytes: &[u8], mut progress: impl FnMut(u64))
         }
     }
     p.into_result()?;
-    let mut p = Problems::new();
+    let mut p = Problems::capped(limits::ERP_PROBLEMS_SHOWN);
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     for record in records {
@@ -317,18 +328,18 @@ pub fn rows_from_csv(kind: ErpKind, bytes: &[u8], mut progress: impl FnMut(u64))
         if record.len() > columns.len() {
             p.add(format!("line.{line}"), "has more cells than the header");
         }
-        let mut row = RawRow::default();
+        let mut cells = Vec::with_capacity(columns.len());
         for (cell, column) in record.iter().zip(&columns) {
             let Some(column) = column else { continue };
             match std::str::from_utf8(cell) {
-                Ok(text) => row.set(*column, text),
+                Ok(text) => cells.push((*column, text)),
                 Err(_) => p.add(
                     format!("line.{line}.{}", column.field()),
                     "is not UTF-8: save the file as CSV UTF-8",
                 ),
             }
         }
-        rows.push(row);
+        rows.push(RawRow::of(cells));
         lines.push(line);
     }
     progress(bytes.len() as u64);

@@ -43,7 +43,7 @@ pub async fn freeze(state: &AppState, month: NaiveDate) -> AppResult<FreezeRepor
     let (report, told) = freeze_in(&txn, month, now).await?;
     txn.commit().await?;
     if report.rows > 0 {
-        state.bus.boards.forget_all();
+        crate::freshness::changed(state, crate::freshness::Change::Board).await;
     }
     if let Some(max) = told {
         state.bus.wake(max);

@@ -238,12 +238,13 @@ async fn kept(
         let mut f = line_funnel(line, &line_tracks, &mut year, &counts, month_end, &then);
         // The weighted amounts as the check weighed them (the weights may have changed since).
         for row in &mut f.stages {
-            row.weighted = snapshots
-                .iter()
-                .filter(|(s, _)| line_tracks.contains(&s.track_id))
-                .flat_map(|(_, st)| st.iter().filter(|r| r.stage == row.stage))
-                .map(|r| r.weighted_cents)
-                .sum();
+            row.weighted = crate::domain::money::total(
+                snapshots
+                    .iter()
+                    .filter(|(s, _)| line_tracks.contains(&s.track_id))
+                    .flat_map(|(_, st)| st.iter().filter(|r| r.stage == row.stage))
+                    .map(|r| r.weighted_cents),
+            );
         }
         f.sums.weighted_pipeline = rules::pipeline_of(&f.stages);
         f.numbers = health::three_numbers(&f.sums, month_end, &f.settings);

@@ -49,7 +49,7 @@ pub async fn run_check(state: &AppState, month_end: NaiveDate, snapshot: bool) -
     store::events::lock_for_append(&txn).await?;
     let (report, told) = check_in(&txn, month_end, now, snapshot).await?;
     txn.commit().await?;
-    wake(state, told);
+    wake(state, told).await;
     Ok(report)
 }
 
@@ -133,7 +133,11 @@ fn snapshot_rows(
         .iter()
         .map(|(t, f)| {
             let open = f.stages.iter().fold((0, 0, 0), |(n, amount, active), s| {
-                (n + s.counts.count, amount + s.counts.amount, active + s.counts.active_count)
+                (
+                    n + s.counts.count,
+                    crate::domain::money::add(amount, s.counts.amount),
+                    active + s.counts.active_count,
+                )
             });
             let stages = f
                 .stages
@@ -218,7 +222,7 @@ pub async fn mark_overdue(state: &AppState, now: DateTime<Utc>) -> AppResult<usi
         .collect();
     let told = tell(&txn, EventSubject::FunnelAlert, &events, None, now).await?;
     txn.commit().await?;
-    wake(state, told);
+    wake(state, told).await;
     Ok(overdue.len())
 }
 
@@ -252,8 +256,8 @@ async fn tell(
     Ok(Some(store::events::announce(txn).await?))
 }
 
-fn wake(state: &AppState, told: Option<i64>) {
-    state.bus.deals_changed();
+async fn wake(state: &AppState, told: Option<i64>) {
+    crate::freshness::changed(state, crate::freshness::Change::Deals).await;
     if let Some(max) = told {
         state.bus.wake(max);
     }
@@ -361,7 +365,7 @@ pub async fn attribute(state: &AppState, viewer: &Viewer, ask: AttributionAsk) -
     let done = repo::attribute_if(&state.db, &a, change)
         .await?
         .ok_or_else(|| AppError::conflict("the funnel alert was changed meanwhile: read it again"))?;
-    state.bus.deals_changed();
+    crate::freshness::changed(state, crate::freshness::Change::Deals).await;
     Ok(done)
 }
 
@@ -504,7 +508,7 @@ pub async fn dispatch(state: &AppState, viewer: &Viewer, ask: TaskAsk) -> AppRes
     )
     .await?;
     txn.commit().await?;
-    wake(state, told);
+    wake(state, told).await;
     Ok(created)
 }
 
@@ -615,7 +619,7 @@ pub async fn complete(state: &AppState, viewer: &Viewer, id: &str, note: &str) -
     let done = repo::update_task_if(&state.db, &t, change)
         .await?
         .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))?;
-    state.bus.deals_changed();
+    crate::freshness::changed(state, crate::freshness::Change::Deals).await;
     Ok(done)
 }
 

@@ -153,7 +153,7 @@ pub async fn schedule(state: &AppState, viewer: &Viewer, cmd: Schedule) -> AppRe
     let made = repo::schedule(&txn, cmd.kind, &series, track_id, &starts, viewer.user_id, now).await?;
     repo::recompute_due(&txn, &series).await?;
     txn.commit().await?;
-    state.bus.meetings_changed();
+    crate::freshness::changed(state, crate::freshness::Change::Meetings).await;
     Ok(made)
 }
 
@@ -216,6 +216,10 @@ pub async fn change_meeting(
             "the meeting has started: it can no longer be moved or cancelled",
         ));
     }
+    // A move onto its own start is no move: refused, nothing recorded.
+    if to == Some(m.starts_at) {
+        return Err(AppError::invalid("startsAt", "is the meeting's start already"));
+    }
     let txn = begin_schedule(state).await?;
     if let Some(at) = to
         && repo::at_start(&txn, &m.series, at).await?.is_some_and(|other| other.id != m.id)
@@ -245,7 +249,7 @@ pub async fn change_meeting(
     .await?;
     repo::recompute_due(&txn, &m.series).await?;
     txn.commit().await?;
-    state.bus.meetings_changed();
+    crate::freshness::changed(state, crate::freshness::Change::Meetings).await;
     Ok(changed)
 }
 
@@ -468,7 +472,7 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
     )
     .await?;
     txn.commit().await?;
-    wake(state, told);
+    wake(state, told).await;
     Ok(made)
 }
 
@@ -539,8 +543,8 @@ async fn tell(
 
 /// After a committed write: the kept opening reports are old, and the
 /// events told go out.
-fn wake(state: &AppState, told: Option<i64>) {
-    state.bus.meetings_changed();
+async fn wake(state: &AppState, told: Option<i64>) {
+    crate::freshness::changed(state, crate::freshness::Change::Meetings).await;
     if let Some(max) = told {
         state.bus.wake(max);
     }
@@ -585,7 +589,7 @@ pub async fn complete_task(state: &AppState, viewer: &Viewer, id: i64, note: &st
     let done = repo::update_task_if(&state.db, &t, change)
         .await?
         .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))?;
-    state.bus.meetings_changed();
+    crate::freshness::changed(state, crate::freshness::Change::Meetings).await;
     Ok(done)
 }
 
@@ -610,7 +614,7 @@ pub async fn reopen_task(state: &AppState, viewer: &Viewer, id: i64) -> AppResul
     let done = repo::update_task_if(&state.db, &t, change)
         .await?
         .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))?;
-    state.bus.meetings_changed();
+    crate::freshness::changed(state, crate::freshness::Change::Meetings).await;
     Ok(done)
 }
 
@@ -629,6 +633,8 @@ pub struct DecisionAsk {
     pub owner_id: Option<String>,
     /// `ADJUST`: the new description.
     pub description: Option<String>,
+    /// The task's version the chair decided on.
+    pub version: i32,
 }
 
 /// `decideTask`: at the opening of a meeting that reviews the task (a later
@@ -775,9 +781,14 @@ pub async fn decide_task(state: &AppState, viewer: &Viewer, cmd: DecisionAsk) ->
             change.status = Set(TaskStatus::Cancelled);
         }
     }
+    let stale = || AppError::conflict("the task was changed meanwhile: read it again");
+    if t.version != cmd.version {
+        return Err(stale());
+    }
     let txn = begin_schedule(state).await?;
+    // Conditional on the version the chair saw: one decision of many at once.
     let Some(changed) = repo::update_task_if(&txn, &t, change).await? else {
-        return Err(AppError::conflict("the task was changed meanwhile: read it again"));
+        return Err(stale());
     };
     let decision = repo::insert_decision(&txn, record).await?;
     let told = if cmd.kind == K::Redispatch {
@@ -793,7 +804,7 @@ pub async fn decide_task(state: &AppState, viewer: &Viewer, cmd: DecisionAsk) ->
         None
     };
     txn.commit().await?;
-    wake(state, told);
+    wake(state, told).await;
     Ok((changed, decision))
 }
 
@@ -872,7 +883,7 @@ pub async fn analyse_row(state: &AppState, viewer: &Viewer, cmd: AnalysisAsk) ->
         },
     )
     .await?;
-    state.bus.meetings_changed();
+    crate::freshness::changed(state, crate::freshness::Change::Meetings).await;
     Ok(Analysed {
         analysis,
         row: r,
@@ -982,7 +993,7 @@ pub async fn open_started(state: &AppState, now: DateTime<Utc>) -> AppResult<Ope
                 .collect();
             let told = tell(&txn, EventSubject::Task, &rows, None, now).await?;
             txn.commit().await?;
-            wake(state, told);
+            wake(state, told).await;
             done.meetings += 1;
             done.escalated += marked.len();
         }
@@ -990,9 +1001,9 @@ pub async fn open_started(state: &AppState, now: DateTime<Utc>) -> AppResult<Ope
 }
 
 /// The quarterly task analysis: the tasks recorded in a quarter (company
-/// time), counted for the company, per dimension and per track (public,
-/// as the board's track rows are), and per owner for the owners of the
-/// tasks the viewer sees, the lowest completion rate first.
+/// time) in the viewer's tracks (every track for the CEO, the secretary and
+/// the admin), counted in all, per dimension, per track and per owner, the
+/// lowest completion rate first.
 #[derive(Debug, Clone)]
 pub struct Quarterly {
     pub period: Period,
@@ -1003,6 +1014,13 @@ pub struct Quarterly {
 }
 
 pub async fn quarterly(state: &AppState, viewer: &Viewer, year: i32, quarter: i32) -> AppResult<Quarterly> {
+    // The CEO's, the secretary's and the admin's for the company, a
+    // director's for his own tracks; an account manager has none (DOMAIN §3).
+    viewer.require_role(
+        &[Role::Ceo, Role::Secretary, Role::Admin, Role::TrackDirector],
+        "read the quarterly task analysis",
+    )?;
+    let covers = |track_id: i64| viewer.role != Role::TrackDirector || viewer.track_ids.contains(&track_id);
     let mut p = Problems::new();
     let q = u32::try_from(quarter).unwrap_or(0);
     let period = Period::quarter(year, q).map_err(|why| {
@@ -1021,13 +1039,11 @@ pub async fn quarterly(state: &AppState, viewer: &Viewer, year: i32, quarter: i3
     let mut dims = std::collections::BTreeMap::<usize, rules::TaskCounts>::new();
     let mut tracks = std::collections::BTreeMap::<i64, rules::TaskCounts>::new();
     let mut owners = std::collections::BTreeMap::<i64, rules::TaskCounts>::new();
-    for g in &groups {
+    for g in groups.iter().filter(|g| covers(g.track_id)) {
         total.add(&g.counts);
         dims.entry(usize::try_from(g.dimension).unwrap_or(0)).or_default().add(&g.counts);
         tracks.entry(g.track_id).or_default().add(&g.counts);
-        if sees_task(viewer, g.owner_id, g.track_id) {
-            owners.entry(g.owner_id).or_default().add(&g.counts);
-        }
+        owners.entry(g.owner_id).or_default().add(&g.counts);
     }
     let by_dimension = Dimension::ALL
         .into_iter()
@@ -1159,7 +1175,7 @@ pub async fn announce_reports(state: &AppState, now: DateTime<Utc>) -> AppResult
             .collect();
         let told = tell(&txn, EventSubject::Meeting, &rows, None, now).await?;
         txn.commit().await?;
-        wake(state, told);
+        wake(state, told).await;
         announced += ready.len();
         if ready.len() < 1_000 {
             return Ok(announced);
@@ -1183,7 +1199,7 @@ pub async fn remind(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
             .collect();
         let told = tell(&txn, EventSubject::Task, &rows, None, now).await?;
         txn.commit().await?;
-        wake(state, told);
+        wake(state, told).await;
         told_of += rows.len();
         if soon.len() < 1_000 && late.len() < 1_000 {
             return Ok(told_of);

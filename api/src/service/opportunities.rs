@@ -303,6 +303,7 @@ async fn record_forecasts(
 /// Finishes a change: commits and reads the row back.
 async fn commit_and_reload(state: &AppState, txn: DatabaseTransaction, id: i64) -> AppResult<opportunity::Model> {
     txn.commit().await?;
+    crate::freshness::changed(state, crate::freshness::Change::Deals).await;
     repo::by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("opportunity"))
 }
 
@@ -599,6 +600,8 @@ pub async fn log_activity(state: &AppState, viewer: &Viewer, opportunity_id: i64
     .await?;
     repo::touch_last_activity(&txn, opportunity_id, at).await?;
     txn.commit().await?;
+    // A follow-up makes a deal active (活跃) again.
+    crate::freshness::changed(state, crate::freshness::Change::Deals).await;
     Ok(row)
 }
 

@@ -21,6 +21,6 @@ pub async fn update(state: &AppState, viewer: &Viewer, patch: SettingsPatch) -> 
     store::settings::save(&txn, &next, Some(viewer.user_id), state.clock.now()).await?;
     txn.commit().await?;
     // The board's target lines and the company's calendar are settings.
-    state.bus.boards.forget_all();
+    crate::freshness::changed(state, crate::freshness::Change::Board).await;
     Ok(next)
 }

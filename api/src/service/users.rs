@@ -24,6 +24,8 @@ pub async fn set_active(state: &AppState, viewer: &Viewer, id: i64, active: bool
     // Open sockets of the user, on every process, close within a second.
     store::events::announce_user_changed(&state.db, id).await?;
     state.bus.user_changed(id);
+    // His row, his name or his tracks on the boards.
+    crate::freshness::changed(state, crate::freshness::Change::Board).await;
     store::users::by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("user"))
 }
 
@@ -129,7 +131,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, new: NewUser) -> AppResul
     store::users::set_role_and_tracks(&txn, created.id, &created.name, created.role, &tracks).await?;
     txn.commit().await?;
     // A new account manager has a row on the board.
-    state.bus.boards.forget_all();
+    crate::freshness::changed(state, crate::freshness::Change::Board).await;
     Ok(created)
 }
 
@@ -171,6 +173,8 @@ pub async fn update(state: &AppState, viewer: &Viewer, id: i64, c: UserChanges) 
     store::events::announce_user_changed(&txn, id).await?;
     txn.commit().await?;
     state.bus.user_changed(id);
+    // His row, his name or his tracks on the boards.
+    crate::freshness::changed(state, crate::freshness::Change::Board).await;
     store::users::by_id(&state.db, id).await?.ok_or_else(|| AppError::not_found("user"))
 }
 

@@ -11,7 +11,7 @@ use crate::domain::page::{FactOrder, Page, Window};
 use crate::error::AppResult;
 use chrono::NaiveDate;
 use entity::{ErpKind, TargetKind, erp_expense, erp_month, erp_receivable, forecast_freeze, forecast_month, target, track_member, user};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
@@ -36,9 +36,9 @@ async fn frozen_months(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveD
         .await?)
 }
 
-/// `CAST(SUM(col) AS BIGINT)`: PostgreSQL sums a bigint into a numeric.
-fn sum(col: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
-    Expr::col(col).sum().cast_as(Alias::new("BIGINT"))
+/// Σ of a column as a BIGINT that cannot overflow (`store::money_sum`).
+fn sum(b: sea_orm::DbBackend, col: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
+    super::money_sum(b, Expr::col(col))
 }
 
 /// The rollup's sums into `s`: sales and orders only where rows were
@@ -55,6 +55,7 @@ fn rolled_up(s: &mut Sums, revenue: i64, cost: i64, orders: i64, sale_rows: i64,
 
 /// Every figure of the months `first..=last` (first days of months).
 pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) -> AppResult<PeriodSums> {
+    let b = db.get_database_backend();
     let mut out = PeriodSums::default();
     // Sales and orders, from the rollup: per track, then per account manager.
     for by_track in [true, false] {
@@ -66,11 +67,11 @@ pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) 
         let rows: Vec<(i64, i64, i64, i64, i64, i64)> = erp_month::Entity::find()
             .select_only()
             .column(key)
-            .expr(sum(erp_month::Column::RevenueCents))
-            .expr(sum(erp_month::Column::CostCents))
-            .expr(sum(erp_month::Column::OrdersCents))
-            .expr(sum(erp_month::Column::SaleRows))
-            .expr(sum(erp_month::Column::OrderRows))
+            .expr(sum(b, erp_month::Column::RevenueCents))
+            .expr(sum(b, erp_month::Column::CostCents))
+            .expr(sum(b, erp_month::Column::OrdersCents))
+            .expr(sum(b, erp_month::Column::SaleRows))
+            .expr(sum(b, erp_month::Column::OrderRows))
             .filter(erp_month::Column::Month.between(first, last))
             .group_by(key)
             .into_tuple()
@@ -97,7 +98,7 @@ pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) 
             .select_only()
             .column(target::Column::Kind)
             .column(key)
-            .expr(sum(target::Column::AmountCents))
+            .expr(sum(b, target::Column::AmountCents))
             .filter(target::Column::Month.between(first, last))
             .filter(manager)
             .group_by(target::Column::Kind)
@@ -117,7 +118,7 @@ pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) 
     let expenses: Vec<(i64, i64)> = erp_expense::Entity::find()
         .select_only()
         .column(erp_expense::Column::TrackId)
-        .expr(sum(erp_expense::Column::AmountCents))
+        .expr(sum(b, erp_expense::Column::AmountCents))
         .filter(erp_expense::Column::Month.between(first, last))
         .group_by(erp_expense::Column::TrackId)
         .into_tuple()
@@ -134,7 +135,7 @@ pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) 
         let forecasts: Vec<(i64, i64)> = forecast_freeze::Entity::find()
             .select_only()
             .column(forecast_freeze::Column::TrackId)
-            .expr(sum(forecast_freeze::Column::SubjectiveCents))
+            .expr(sum(b, forecast_freeze::Column::SubjectiveCents))
             .filter(forecast_freeze::Column::Month.is_in(frozen.iter().copied()))
             .group_by(forecast_freeze::Column::TrackId)
             .into_tuple()
@@ -146,7 +147,7 @@ pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) 
         let orders: Vec<(i64, i64)> = erp_month::Entity::find()
             .select_only()
             .column(erp_month::Column::TrackId)
-            .expr(sum(erp_month::Column::OrdersCents))
+            .expr(sum(b, erp_month::Column::OrdersCents))
             .filter(erp_month::Column::Month.is_in(frozen.iter().copied()))
             .group_by(erp_month::Column::TrackId)
             .into_tuple()
@@ -162,7 +163,7 @@ pub async fn sums(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) 
         .select_only()
         .column(erp_receivable::Column::TrackId)
         .column(erp_receivable::Column::Month)
-        .expr(sum(erp_receivable::Column::BalanceCents))
+        .expr(sum(b, erp_receivable::Column::BalanceCents))
         .filter(erp_receivable::Column::Month.between(first, last))
         .group_by(erp_receivable::Column::TrackId)
         .group_by(erp_receivable::Column::Month)
@@ -232,6 +233,7 @@ pub enum Who {
 /// One subject's figures month by month over `first..=last`: one GROUP BY
 /// month per source. Months without any figure are absent.
 pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last: NaiveDate) -> AppResult<BTreeMap<NaiveDate, Sums>> {
+    let b = db.get_database_backend();
     let mut out: BTreeMap<NaiveDate, Sums> = BTreeMap::new();
     let rollup = match who {
         Who::Track(t) => erp_month::Column::TrackId.eq(t),
@@ -240,11 +242,11 @@ pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last
     let rows: Vec<(NaiveDate, i64, i64, i64, i64, i64)> = erp_month::Entity::find()
         .select_only()
         .column(erp_month::Column::Month)
-        .expr(sum(erp_month::Column::RevenueCents))
-        .expr(sum(erp_month::Column::CostCents))
-        .expr(sum(erp_month::Column::OrdersCents))
-        .expr(sum(erp_month::Column::SaleRows))
-        .expr(sum(erp_month::Column::OrderRows))
+        .expr(sum(b, erp_month::Column::RevenueCents))
+        .expr(sum(b, erp_month::Column::CostCents))
+        .expr(sum(b, erp_month::Column::OrdersCents))
+        .expr(sum(b, erp_month::Column::SaleRows))
+        .expr(sum(b, erp_month::Column::OrderRows))
         .filter(rollup)
         .filter(erp_month::Column::Month.between(first, last))
         .group_by(erp_month::Column::Month)
@@ -262,7 +264,7 @@ pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last
         .select_only()
         .column(target::Column::Month)
         .column(target::Column::Kind)
-        .expr(sum(target::Column::AmountCents))
+        .expr(sum(b, target::Column::AmountCents))
         .filter(whose)
         .filter(target::Column::Month.between(first, last))
         .group_by(target::Column::Month)
@@ -282,7 +284,7 @@ pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last
     let expenses: Vec<(NaiveDate, i64)> = erp_expense::Entity::find()
         .select_only()
         .column(erp_expense::Column::Month)
-        .expr(sum(erp_expense::Column::AmountCents))
+        .expr(sum(b, erp_expense::Column::AmountCents))
         .filter(erp_expense::Column::TrackId.eq(track))
         .filter(erp_expense::Column::Month.between(first, last))
         .group_by(erp_expense::Column::Month)
@@ -296,7 +298,7 @@ pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last
     let forecasts: Vec<(NaiveDate, i64)> = forecast_freeze::Entity::find()
         .select_only()
         .column(forecast_freeze::Column::Month)
-        .expr(sum(forecast_freeze::Column::SubjectiveCents))
+        .expr(sum(b, forecast_freeze::Column::SubjectiveCents))
         .filter(forecast_freeze::Column::TrackId.eq(track))
         .filter(forecast_freeze::Column::Month.between(first, last))
         .group_by(forecast_freeze::Column::Month)
@@ -311,7 +313,7 @@ pub async fn monthly(db: &impl ConnectionTrait, who: Who, first: NaiveDate, last
     let balances: Vec<(NaiveDate, i64)> = erp_receivable::Entity::find()
         .select_only()
         .column(erp_receivable::Column::Month)
-        .expr(sum(erp_receivable::Column::BalanceCents))
+        .expr(sum(b, erp_receivable::Column::BalanceCents))
         .filter(erp_receivable::Column::TrackId.eq(track))
         .filter(erp_receivable::Column::Month.between(first, last))
         .group_by(erp_receivable::Column::Month)

@@ -38,7 +38,7 @@ pub async fn refs(db: &impl ConnectionTrait, rows: &[RawRow]) -> AppResult<Refs>
     }
     let ids: BTreeSet<i64> = rows
         .iter()
-        .filter_map(|r| r.cells.get(&Column::Opportunity))
+        .filter_map(|r| r.get(Column::Opportunity))
         .filter_map(|v| v.trim().parse::<i64>().ok())
         .filter(|id| *id > 0)
         .collect();
@@ -420,7 +420,7 @@ pub async fn refresh_rollup(db: &impl ConnectionTrait, months: &BTreeSet<NaiveDa
             .to_owned();
         facts.union(UnionType::All, orders);
         let f = Alias::new("f");
-        let sum = |c: &str| Expr::cust(format!("CAST(SUM({c}) AS BIGINT)"));
+        let sum = |c: &str| super::money_sum(db.get_database_backend(), Expr::col(Alias::new(c)));
         let grouped = Query::select()
             .column((f.clone(), Alias::new("track_id")))
             .column((f.clone(), Alias::new("account_manager_id")))

@@ -233,3 +233,18 @@ pub async fn announce_user_changed(db: &impl ConnectionTrait, user_id: i64) -> A
     }
     Ok(())
 }
+
+/// Announces to every other process (PostgreSQL) that a committed write
+/// changed what `change` covers (`freshness`); on SQLite there is only
+/// this process.
+pub async fn announce_fresh(db: &impl ConnectionTrait, change: crate::freshness::Change) -> AppResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [crate::freshness::CHANNEL.into(), change.name().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}

@@ -7,7 +7,7 @@ use crate::domain::forecast::{PRECISION_STAGES, SUBJECTIVE_STAGES};
 use crate::error::AppResult;
 use chrono::NaiveDate;
 use entity::{OpportunityStatus, forecast_alert, forecast_freeze, forecast_month, opportunity};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::BTreeMap;
 
@@ -20,14 +20,14 @@ pub struct Figures {
     pub precision_deals: i64,
 }
 
-/// `SUM(COALESCE(col, amount_cents))` as a BIGINT: a forecast without its own amount counts the deal's.
-fn sum_or_amount(col: opportunity::Column) -> SimpleExpr {
+/// `SUM(COALESCE(col, amount_cents))` as a BIGINT that cannot overflow: a forecast without its own amount counts the deal's.
+fn sum_or_amount(b: sea_orm::DbBackend, col: opportunity::Column) -> SimpleExpr {
     let either: SimpleExpr = Func::coalesce([
         Expr::col((opportunity::Entity, col)),
         Expr::col((opportunity::Entity, opportunity::Column::AmountCents)),
     ])
     .into();
-    either.sum().cast_as(Alias::new("BIGINT"))
+    super::money_sum(b, either)
 }
 
 /// The month's forecasts as the deals stand now, keyed by (track, account
@@ -36,12 +36,13 @@ fn sum_or_amount(col: opportunity::Column) -> SimpleExpr {
 /// precision one over those at `H_POTENTIAL` or later whose precise order date lies in it.
 pub async fn figures(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDate) -> AppResult<BTreeMap<(i64, i64), Figures>> {
     use opportunity::Column as O;
+    let b = db.get_database_backend();
     let mut out: BTreeMap<(i64, i64), Figures> = BTreeMap::new();
     let subjective: Vec<(i64, i64, i64, i64)> = opportunity::Entity::find()
         .select_only()
         .column(O::TrackId)
         .column(O::OwnerId)
-        .expr(sum_or_amount(O::ForecastAmountCents))
+        .expr(sum_or_amount(b, O::ForecastAmountCents))
         .expr(Expr::col((opportunity::Entity, O::Id)).count())
         .filter(O::Status.eq(OpportunityStatus::Active))
         .filter(O::Stage.is_in(SUBJECTIVE_STAGES))
@@ -60,7 +61,7 @@ pub async fn figures(db: &impl ConnectionTrait, first: NaiveDate, last: NaiveDat
         .select_only()
         .column(O::TrackId)
         .column(O::OwnerId)
-        .expr(sum_or_amount(O::PrecisionAmountCents))
+        .expr(sum_or_amount(b, O::PrecisionAmountCents))
         .expr(Expr::col((opportunity::Entity, O::Id)).count())
         .filter(O::Status.eq(OpportunityStatus::Active))
         .filter(O::Stage.is_in(PRECISION_STAGES))

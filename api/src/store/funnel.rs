@@ -81,6 +81,7 @@ fn days_in_stage(backend: DbBackend, now: DateTime<Utc>) -> SimpleExpr {
 /// Every (track, account manager)'s counts in the scope, keyed by them.
 pub async fn counts(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<std::collections::HashMap<(i64, i64), Counts>> {
     use opportunity::Column as C;
+    let b = db.get_database_backend();
     let mut out: std::collections::HashMap<(i64, i64), Counts> = std::collections::HashMap::new();
     let active = Expr::col((opportunity::Entity, C::LastActivityAt)).gte(ask.active_since);
     type StageRow = (i64, i64, Stage, i64, i64, i64, i64, Option<f64>);
@@ -90,12 +91,15 @@ pub async fn counts(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<std::c
         .column(C::OwnerId)
         .column(C::Stage)
         .expr(Expr::col((opportunity::Entity, C::Id)).count())
-        .expr(big(Expr::col((opportunity::Entity, C::AmountCents))))
+        .expr(super::money_sum(b, Expr::col((opportunity::Entity, C::AmountCents))))
         .expr(big(Expr::case(active.clone(), 1).finally(0).into()))
-        .expr(big(Expr::case(active, Expr::col((opportunity::Entity, C::AmountCents)))
-            .finally(0)
-            .into()))
-        .expr(days_in_stage(db.get_database_backend(), ask.now))
+        .expr(super::money_sum(
+            b,
+            Expr::case(active, Expr::col((opportunity::Entity, C::AmountCents)))
+                .finally(0)
+                .into(),
+        ))
+        .expr(days_in_stage(b, ask.now))
         .filter(C::Status.eq(OpportunityStatus::Active))
         .filter(C::Stage.is_in(PIPELINE_STAGES))
         .filter(scoped(&ask))

@@ -6,7 +6,7 @@
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{OpportunityStatus, Stage, TargetKind, erp_month, opportunity, target};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
@@ -23,8 +23,9 @@ pub struct TrackSums {
     pub h_potential: i64,
 }
 
-fn sum(col: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
-    Expr::col(col).sum().cast_as(Alias::new("BIGINT"))
+/// Σ of an amount column that cannot overflow (`store::money_sum`).
+fn sum(b: sea_orm::DbBackend, col: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
+    super::money_sum(b, Expr::col(col))
 }
 
 /// What the board needs.
@@ -44,6 +45,7 @@ pub struct Ask<'a> {
 
 /// Every track's sums, by track id (tracks without any figure are absent).
 pub async fn sums(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<HashMap<i64, TrackSums>> {
+    let b = db.get_database_backend();
     let mut out: HashMap<i64, TrackSums> = HashMap::new();
     let only = |col: sea_orm::sea_query::SimpleExpr| match ask.tracks {
         Some(ids) => col.is_in(ids.iter().copied()),
@@ -54,7 +56,7 @@ pub async fn sums(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<HashMap<
         .select_only()
         .column(target::Column::TrackId)
         .column(target::Column::Month)
-        .expr(sum(target::Column::AmountCents))
+        .expr(sum(b, target::Column::AmountCents))
         .filter(target::Column::Kind.eq(TargetKind::Orders))
         .filter(match ask.owner {
             Some(am) => target::Column::AccountManagerId.eq(am),
@@ -74,7 +76,7 @@ pub async fn sums(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<HashMap<
         .select_only()
         .column(erp_month::Column::TrackId)
         .column(erp_month::Column::Month)
-        .expr(sum(erp_month::Column::OrdersCents))
+        .expr(sum(b, erp_month::Column::OrdersCents))
         .filter(erp_month::Column::Month.between(january, ask.month))
         .filter(erp_month::Column::OrderRows.gt(0))
         .filter(
@@ -95,7 +97,7 @@ pub async fn sums(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<HashMap<
         .select_only()
         .column(opportunity::Column::TrackId)
         .column(opportunity::Column::Stage)
-        .expr(sum(opportunity::Column::AmountCents))
+        .expr(sum(b, opportunity::Column::AmountCents))
         .filter(opportunity::Column::Status.eq(OpportunityStatus::Active))
         .filter(opportunity::Column::LastActivityAt.gte(cutoff))
         .filter(opportunity::Column::Stage.is_in(crate::domain::health::PIPELINE_STAGES))
@@ -116,7 +118,7 @@ pub async fn sums(db: &impl ConnectionTrait, ask: Ask<'_>) -> AppResult<HashMap<
     let h: Vec<(i64, i64)> = opportunity::Entity::find()
         .select_only()
         .column(opportunity::Column::TrackId)
-        .expr(sum(opportunity::Column::PrecisionAmountCents))
+        .expr(sum(b, opportunity::Column::PrecisionAmountCents))
         .filter(opportunity::Column::Status.eq(OpportunityStatus::Active))
         .filter(opportunity::Column::Stage.eq(Stage::HPotential))
         .filter(opportunity::Column::PrecisionOrderDate.between(ask.month, month_end))

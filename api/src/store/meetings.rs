@@ -732,23 +732,17 @@ pub async fn upsert_analysis(db: &impl ConnectionTrait, w: AnalysisWrite) -> App
         version: Set(1),
         ..Default::default()
     };
-    row_analysis::Entity::insert(row)
+    // The row as this very write left it (RETURNING), not as a later writer
+    // may have left it by the time it is read back.
+    Ok(row_analysis::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([C::PeriodFirst, C::PeriodLast, C::Dimension, C::RowKey])
                 .update_columns([C::Cause, C::Plan, C::AuthorId, C::UpdatedAt])
                 .value(C::Version, Expr::col((row_analysis::Entity, C::Version)).add(1))
                 .to_owned(),
         )
-        .exec_without_returning(db)
-        .await?;
-    row_analysis::Entity::find()
-        .filter(C::PeriodFirst.eq(w.period_first))
-        .filter(C::PeriodLast.eq(w.period_last))
-        .filter(C::Dimension.eq(w.dimension))
-        .filter(C::RowKey.eq(key))
-        .one(db)
-        .await?
-        .ok_or_else(|| crate::error::AppError::internal("the analysis just written is gone"))
+        .exec_with_returning(db)
+        .await?)
 }
 
 /// The analyses attached to the rows of one board period (callers keep those of the rows the viewer sees).

@@ -1,0 +1,102 @@
+//! When a kept answer is still good. Three generations, each moved on
+//! only by a committed write of what it covers, never by a read, a login,
+//! a refresh, a logout, or a refused or invalid request:
+//!
+//! - **deals**: an opportunity written (created, changed, moved, followed
+//!   up, secured, shelved, lost, reassigned) or a funnel alert or task
+//!   written — what the funnel and the order-health board show;
+//! - **board**: ERP figures or targets imported, forecasts frozen, the
+//!   settings saved, a person or a track changed — what every board shows;
+//! - **meetings**: a meeting, a task, a decision or a row's analysis
+//!   written — what an opening report shows.
+//!
+//! A write moves its generation on this process at once and, on
+//! PostgreSQL, on every other process through `NOTIFY salespulse_fresh`
+//! (`events::listen_postgres`), so a kept answer elsewhere is dropped
+//! within the notification's delay. A listener that lost its connection
+//! moves every generation when it is back (it may have missed some).
+
+use crate::state::AppState;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The PostgreSQL channel that carries a [`Change`] by name.
+pub const CHANNEL: &str = "salespulse_fresh";
+
+/// What a committed write changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Deals,
+    Board,
+    Meetings,
+}
+
+impl Change {
+    pub const ALL: [Change; 3] = [Change::Deals, Change::Board, Change::Meetings];
+
+    /// Its name on the notification channel.
+    pub fn name(self) -> &'static str {
+        match self {
+            Change::Deals => "deals",
+            Change::Board => "board",
+            Change::Meetings => "meetings",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Change> {
+        Change::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// The generations an answer was made under.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Generations {
+    pub deals: u64,
+    pub board: u64,
+    pub meetings: u64,
+}
+
+/// This process's generations.
+#[derive(Debug, Default)]
+pub struct Freshness {
+    deals: AtomicU64,
+    board: AtomicU64,
+    meetings: AtomicU64,
+}
+
+impl Freshness {
+    /// The generations now. Read before the data an answer is made of: a
+    /// write committed meanwhile moves them on, and the answer is not kept.
+    pub fn now(&self) -> Generations {
+        Generations {
+            deals: self.deals.load(Ordering::SeqCst),
+            board: self.board.load(Ordering::SeqCst),
+            meetings: self.meetings.load(Ordering::SeqCst),
+        }
+    }
+
+    /// Moves on what `change` covers, on this process.
+    pub fn moved(&self, change: Change) {
+        let counter = match change {
+            Change::Deals => &self.deals,
+            Change::Board => &self.board,
+            Change::Meetings => &self.meetings,
+        };
+        counter.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Moves every generation on (a listener that may have missed changes).
+    pub fn moved_all(&self) {
+        Change::ALL.into_iter().for_each(|c| self.moved(c));
+    }
+}
+
+/// A write of `change` was committed: moves it on here and tells the other
+/// processes. Call it after the commit, never before (an answer made
+/// between a bump and the commit would be kept under the new generation).
+pub async fn changed(state: &AppState, change: Change) {
+    state.bus.fresh.moved(change);
+    if let Err(e) = crate::store::events::announce_fresh(&state.db, change).await {
+        // The other processes' kept answers then live out their minute.
+        tracing::warn!(error = ?e, change = change.name(), "could not tell the other processes of a change");
+    }
+}

@@ -157,6 +157,12 @@ impl Problems {
         }
     }
 
+    /// Records a problem ahead of the others, cap or no cap: the one that
+    /// explains the rest.
+    pub fn add_first(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.fields.insert(0, FieldError::new(field, message));
+    }
+
     /// Records the problem when `bad` holds.
     pub fn check(&mut self, bad: bool, field: &str, message: &str) {
         if bad {

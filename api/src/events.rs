@@ -208,6 +208,15 @@ impl EventFeed {
                                     // who starts from here either receives them
                                     // or started after them.
                                     state.feed.position.fetch_max(at, std::sync::atomic::Ordering::SeqCst);
+                                    // What another process or the command line wrote (a
+                                    // SQLite import has no other way here), moved on
+                                    // before anyone hears of it: new ERP figures, a task
+                                    // or a meeting, a deal secured.
+                                    for change in crate::freshness::Change::ALL {
+                                        if rows.iter().any(|r| change.follows(r)) {
+                                            state.bus.fresh.moved(change);
+                                        }
+                                    }
                                     let batch: Batch = std::sync::Arc::new(rows.into_iter().map(std::sync::Arc::new).collect());
                                     if let Some(prepare) = state.feed.prepare.get().cloned() {
                                         let _ = tokio::time::timeout(PREPARE_PATIENCE, prepare(batch.clone())).await;

@@ -14,7 +14,10 @@
 //! PostgreSQL, on every other process through `NOTIFY salespulse_fresh`
 //! (`events::listen_postgres`), so a kept answer elsewhere is dropped
 //! within the notification's delay. A listener that lost its connection
-//! moves every generation when it is back (it may have missed some).
+//! moves every generation when it is back (it may have missed some). The
+//! event feed moves them too, for the events that say so
+//! ([`Change::follows`]): an import by the command line on SQLite reaches
+//! the server that way.
 
 use crate::state::AppState;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -44,6 +47,19 @@ impl Change {
 
     pub fn parse(name: &str) -> Option<Change> {
         Change::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Whether an event of the log says this changed: how a write of
+    /// another process (or of `salespulse import` on SQLite, which no
+    /// notification reaches) is learnt from the event feed, before the
+    /// event goes out to anyone.
+    pub fn follows(self, e: &entity::event::Model) -> bool {
+        use entity::{EventKind, EventSubject};
+        match self {
+            Change::Board => e.kind == EventKind::ErpImported,
+            Change::Meetings => matches!(e.subject_kind, EventSubject::Task | EventSubject::Meeting),
+            Change::Deals => e.subject_kind == EventSubject::Opportunity,
+        }
     }
 }
 

@@ -248,7 +248,8 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
     };
     // A board-only query asked before by the same viewer, the board unchanged since: its answer.
     let ask = match &auth {
-        crate::auth::Auth::Viewer(v) if s.app.config.board_cache => Some(crate::graphql::answers::Ask {
+        // Nothing is kept for, or served to, a user who must choose his password first.
+        crate::auth::Auth::Viewer(v) if s.app.config.board_cache && !v.must_change_password => Some(crate::graphql::answers::Ask {
             user_id: v.user_id,
             locale: locale_of(&headers, &s.app),
             media,
@@ -357,9 +358,11 @@ async fn upload(s: &HttpState, client: ClientAddr, headers: &HeaderMap, media: &
             Err(e) => return bad(format!("the body is not a GraphQL multipart request: {e}")),
         };
         match (name.as_str(), file_name) {
+            ("operations" | "map", _) if bytes.len() > MAX_BODY_BYTES => {
+                return (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response();
+            }
             ("operations", _) => match serde_json::from_slice(&bytes) {
-                Ok(r) if bytes.len() <= MAX_BODY_BYTES => request = Some(r),
-                Ok(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response(),
+                Ok(r) => request = Some(r),
                 Err(e) => return bad(format!("operations is not a GraphQL request: {e}")),
             },
             ("map", _) => match serde_json::from_slice(&bytes) {

@@ -192,7 +192,8 @@ pub fn three_numbers(s: &YearSums, as_of: NaiveDate, line: &LineSettings) -> Thr
     }
     let coverage = s.weighted_pipeline as f64 / gap as f64;
     // Rounded up to the fen: booking the rhythm every month closes the gap.
-    let rhythm = (gap + i64::from(left) - 1) / i64::from(left);
+    let months = i64::from(left);
+    let rhythm = gap / months + i64::from(gap % months != 0);
     let behind = s.target_to_date.is_some_and(|t| s.booked < t);
     ThreeNumbers {
         gap: Some(gap),

@@ -64,18 +64,40 @@ impl TextKind {
     }
 }
 
-/// A character that changes the direction of the text around it or
-/// takes no room: Trojan-Source reordering, spoofed names, hidden marks.
+/// A character that turns the text around it: bidirectional embeddings,
+/// overrides, isolates and marks (Trojan-Source reordering, a file name
+/// that reads `gpj.exe` as `exe.jpg`). Refused in every text.
+pub fn turns_text(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// A character that takes no room or hides: zero-width spaces and joiners,
+/// invisible operators, a BOM inside a text, soft hyphens, tag characters
+/// and their like, and the line and paragraph separators that break a
+/// one-line text. Refused in one-line texts (names, ids, e-mails); a note
+/// may hold the zero-width joiners an emoji or a script needs.
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{061C}' // ARABIC LETTER MARK
-            | '\u{200B}'..='\u{200F}' // zero-width space, non-joiner, joiner; LRM, RLM
-            | '\u{202A}'..='\u{202E}' // embeddings and overrides
-            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}' // isolates
-            | '\u{FEFF}' // zero-width no-break space (a BOM inside a text)
-    )
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    ) || turns_text(c)
 }
 
 /// What is wrong with a text, or `None`.
@@ -83,7 +105,14 @@ pub fn problem(text: &str, kind: TextKind) -> Option<String> {
     if text.contains('\0') {
         return Some("must not contain a NUL character".to_owned());
     }
-    if let Some(c) = text.chars().find(|c| is_invisible(*c)) {
+    // A password is a secret, not a text shown to anyone: any character goes.
+    let hidden = |c: char| match kind {
+        TextKind::Password => false,
+        _ if kind.one_line() => is_invisible(c),
+        // The joiners an emoji or a script needs stay in a note.
+        _ => turns_text(c) || (is_invisible(c) && !matches!(c, '\u{200C}' | '\u{200D}')),
+    };
+    if let Some(c) = text.chars().find(|c| hidden(*c)) {
         return Some(format!(
             "must not contain invisible or direction-changing characters (U+{:04X})",
             u32::from(c)
@@ -181,6 +210,12 @@ mod tests {
         // What a Chinese or Arabic name needs is not touched.
         assert_eq!(problem("华为技术有限公司", TextKind::CustomerName), None);
         assert_eq!(problem("شركة", TextKind::CustomerName), None);
+        // A note keeps an emoji's joiner; a name does not; a password takes anything.
+        assert_eq!(problem("辛苦了 👨\u{200D}💻", TextKind::Note), None);
+        assert!(problem("x\u{200D}", TextKind::Name).is_some());
+        assert!(problem("a\u{2028}b", TextKind::Name).is_some());
+        assert!(problem("x\u{E0041}", TextKind::ExternalId).is_some());
+        assert_eq!(problem("pass\u{200B}word\u{202E}", TextKind::Password), None);
     }
 
     #[test]

@@ -274,6 +274,8 @@ pub fn rows_from_csv(kind: ErpKind, bytes: &[u8], mut progress: impl FnMut(u64))
     };
     let wanted = erp::columns(kind);
     let mut columns: Vec<Option<erp::Column>> = Vec::with_capacity(header.len());
+    // The columns found, each once (a dozen at most, however wide the header).
+    let mut named: Vec<erp::Column> = Vec::new();
     for cell in header.iter() {
         let Ok(name) = std::str::from_utf8(cell) else {
             p.add("line.1", "is not UTF-8: save the file as CSV UTF-8");
@@ -290,15 +292,18 @@ pub fn rows_from_csv(kind: ErpKind, bytes: &[u8], mut progress: impl FnMut(u64))
                 );
                 columns.push(None);
             }
-            Some(c) if columns.contains(&Some(c)) => {
+            Some(c) if named.contains(&c) => {
                 p.add(format!("line.1.{}", c.field()), "is given twice");
                 columns.push(None);
             }
-            Some(c) => columns.push(Some(c)),
+            Some(c) => {
+                named.push(c);
+                columns.push(Some(c));
+            }
         }
     }
     for (c, required) in wanted {
-        if *required && !columns.contains(&Some(*c)) {
+        if *required && !named.contains(c) {
             p.add(format!("line.1.{}", c.field()), "is a required column and is missing");
         }
     }
@@ -322,13 +327,14 @@ pub fn rows_from_csv(kind: ErpKind, bytes: &[u8], mut progress: impl FnMut(u64))
             continue;
         }
         if rows.len() == limits::ERP_FILE_ROWS {
-            p.add("rows", format!("has more than {} rows: split the batch", limits::ERP_FILE_ROWS));
+            // Told first, whatever else was found: it is why the file stops here.
+            p.add_first("rows", format!("has more than {} rows: split the batch", limits::ERP_FILE_ROWS));
             break;
         }
         if record.len() > columns.len() {
             p.add(format!("line.{line}"), "has more cells than the header");
         }
-        let mut cells = Vec::with_capacity(columns.len());
+        let mut cells = Vec::with_capacity(named.len());
         for (cell, column) in record.iter().zip(&columns) {
             let Some(column) = column else { continue };
             match std::str::from_utf8(cell) {

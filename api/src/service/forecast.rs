@@ -42,7 +42,8 @@ pub async fn freeze(state: &AppState, month: NaiveDate) -> AppResult<FreezeRepor
     store::events::lock_for_append(&txn).await?;
     let (report, told) = freeze_in(&txn, month, now).await?;
     txn.commit().await?;
-    if report.rows > 0 {
+    if !report.already_frozen {
+        // A frozen month, even an empty one, counts in the board's forecast accuracy.
         crate::freshness::changed(state, crate::freshness::Change::Board).await;
     }
     if let Some(max) = told {

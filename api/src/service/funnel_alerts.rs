@@ -49,7 +49,11 @@ pub async fn run_check(state: &AppState, month_end: NaiveDate, snapshot: bool) -
     store::events::lock_for_append(&txn).await?;
     let (report, told) = check_in(&txn, month_end, now, snapshot).await?;
     txn.commit().await?;
-    wake(state, told).await;
+    if report.snapshots_taken > 0 {
+        // A past funnel reads the month-end snapshots.
+        crate::freshness::changed(state, crate::freshness::Change::Deals).await;
+    }
+    wake(state, told);
     Ok(report)
 }
 
@@ -222,7 +226,7 @@ pub async fn mark_overdue(state: &AppState, now: DateTime<Utc>) -> AppResult<usi
         .collect();
     let told = tell(&txn, EventSubject::FunnelAlert, &events, None, now).await?;
     txn.commit().await?;
-    wake(state, told).await;
+    wake(state, told);
     Ok(overdue.len())
 }
 
@@ -256,8 +260,10 @@ async fn tell(
     Ok(Some(store::events::announce(txn).await?))
 }
 
-async fn wake(state: &AppState, told: Option<i64>) {
-    crate::freshness::changed(state, crate::freshness::Change::Deals).await;
+/// After a committed write: the events told go out. Funnel alerts and
+/// tasks are in no kept answer; a month-end snapshot is (`funnel(asOf)`),
+/// and `run_check` says so itself.
+fn wake(state: &AppState, told: Option<i64>) {
     if let Some(max) = told {
         state.bus.wake(max);
     }
@@ -365,7 +371,6 @@ pub async fn attribute(state: &AppState, viewer: &Viewer, ask: AttributionAsk) -
     let done = repo::attribute_if(&state.db, &a, change)
         .await?
         .ok_or_else(|| AppError::conflict("the funnel alert was changed meanwhile: read it again"))?;
-    crate::freshness::changed(state, crate::freshness::Change::Deals).await;
     Ok(done)
 }
 
@@ -508,7 +513,7 @@ pub async fn dispatch(state: &AppState, viewer: &Viewer, ask: TaskAsk) -> AppRes
     )
     .await?;
     txn.commit().await?;
-    wake(state, told).await;
+    wake(state, told);
     Ok(created)
 }
 
@@ -619,7 +624,6 @@ pub async fn complete(state: &AppState, viewer: &Viewer, id: &str, note: &str) -
     let done = repo::update_task_if(&state.db, &t, change)
         .await?
         .ok_or_else(|| AppError::conflict("the task was changed meanwhile: read it again"))?;
-    crate::freshness::changed(state, crate::freshness::Change::Deals).await;
     Ok(done)
 }
 

@@ -217,7 +217,7 @@ pub async fn change_meeting(
         ));
     }
     // A move onto its own start is no move: refused, nothing recorded.
-    if to == Some(m.starts_at) {
+    if to.is_some_and(|at| at.timestamp() == m.starts_at.timestamp()) {
         return Err(AppError::invalid("startsAt", "is the meeting's start already"));
     }
     let txn = begin_schedule(state).await?;
@@ -472,7 +472,7 @@ pub async fn create_task(state: &AppState, viewer: &Viewer, cmd: NewTask) -> App
     )
     .await?;
     txn.commit().await?;
-    wake(state, told).await;
+    changed_and_told(state, told).await;
     Ok(made)
 }
 
@@ -541,10 +541,16 @@ async fn tell(
     Ok(Some(store::events::announce(txn).await?))
 }
 
-/// After a committed write: the kept opening reports are old, and the
-/// events told go out.
-async fn wake(state: &AppState, told: Option<i64>) {
+/// After a committed write that changed what an opening report shows: the
+/// kept reports are old, and the events told go out.
+async fn changed_and_told(state: &AppState, told: Option<i64>) {
     crate::freshness::changed(state, crate::freshness::Change::Meetings).await;
+    told_only(state, told);
+}
+
+/// After a committed write that only stamped who was told what (a
+/// reminder, a report announced): the events go out, no report changed.
+fn told_only(state: &AppState, told: Option<i64>) {
     if let Some(max) = told {
         state.bus.wake(max);
     }
@@ -804,7 +810,7 @@ pub async fn decide_task(state: &AppState, viewer: &Viewer, cmd: DecisionAsk) ->
         None
     };
     txn.commit().await?;
-    wake(state, told).await;
+    changed_and_told(state, told).await;
     Ok((changed, decision))
 }
 
@@ -993,7 +999,7 @@ pub async fn open_started(state: &AppState, now: DateTime<Utc>) -> AppResult<Ope
                 .collect();
             let told = tell(&txn, EventSubject::Task, &rows, None, now).await?;
             txn.commit().await?;
-            wake(state, told).await;
+            changed_and_told(state, told).await;
             done.meetings += 1;
             done.escalated += marked.len();
         }
@@ -1175,7 +1181,7 @@ pub async fn announce_reports(state: &AppState, now: DateTime<Utc>) -> AppResult
             .collect();
         let told = tell(&txn, EventSubject::Meeting, &rows, None, now).await?;
         txn.commit().await?;
-        wake(state, told).await;
+        told_only(state, told);
         announced += ready.len();
         if ready.len() < 1_000 {
             return Ok(announced);
@@ -1199,7 +1205,7 @@ pub async fn remind(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
             .collect();
         let told = tell(&txn, EventSubject::Task, &rows, None, now).await?;
         txn.commit().await?;
-        wake(state, told).await;
+        told_only(state, told);
         told_of += rows.len();
         if soon.len() < 1_000 && late.len() < 1_000 {
             return Ok(told_of);

@@ -270,15 +270,16 @@ where
 /// Σ of an amount in fen that cannot fail however many rows it adds:
 /// exact while the total fits a BIGINT, the largest BIGINT beyond
 /// (`domain::money::add`'s answer). PostgreSQL sums a bigint into a
-/// numeric and clamps it; SQLite's `SUM` of integers raises "integer
+/// numeric and caps it; SQLite's `SUM` of integers raises "integer
 /// overflow", so it sums millions of yuan and their remainders apart (each
 /// part fits for any number of bounded rows) and their combination, which
 /// SQLite turns into a REAL when it overflows, is cast back saturated.
 pub fn money_sum(backend: sea_orm::DbBackend, amount: sea_orm::sea_query::SimpleExpr) -> sea_orm::sea_query::SimpleExpr {
     use sea_orm::sea_query::Expr;
     match backend {
+        // Amounts are never negative; a group of NULLs stays NULL (LEAST would skip them).
         sea_orm::DbBackend::Postgres => Expr::cust_with_expr(
-            "CAST(LEAST(GREATEST(SUM($1), -9223372036854775808), 9223372036854775807) AS BIGINT)",
+            "CAST(CASE WHEN SUM($1) > 9223372036854775807 THEN 9223372036854775807 ELSE SUM($1) END AS BIGINT)",
             amount,
         ),
         _ => Expr::cust_with_exprs(

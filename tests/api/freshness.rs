@@ -165,6 +165,7 @@ async fn a_change_on_one_process_reaches_the_kept_answers_of_another_within_a_se
     app.quick_deal(&a1, "远端可见").await;
     let took = until(&app, &remote, &ceo, FUNNEL, |d| deals(d) == deals_before + 1).await;
     assert!(took < Duration::from_secs(1), "the deal reached the other process in {took:?}");
+    println!("a deal reached the other process's kept funnel in {took:?}");
     assert!(fresh.now().deals > before.deals);
 
     // The settings saved on the first: the coverage line and the board's target line, within a second.
@@ -182,10 +183,12 @@ async fn a_change_on_one_process_reaches_the_kept_answers_of_another_within_a_se
         took < Duration::from_secs(1),
         "the settings reached the other process's funnel in {took:?}"
     );
+    println!("the settings reached the other process's kept funnel in {took:?}");
     let took = until(&app, &remote, &ceo, board, |d| first_line(d) != line_before).await;
     assert!(
         took < Duration::from_secs(1),
         "the settings reached the other process's board in {took:?}"
     );
+    println!("the settings reached the other process's kept board in {took:?}");
     assert!(fresh.now().board > before.board);
 }

@@ -441,3 +441,51 @@ async fn a_phone_may_subscribe_with_the_hash_of_a_document_sent_before() {
     quiet(&mut a1).await;
     quiet(&mut early).await;
 }
+
+#[tokio::test]
+async fn a_named_subscription_delivers_with_or_without_its_operation_name() {
+    let app = spawn_app().await;
+    let token = app.login("a1@test.local").await;
+    let mut ws = open(&app, &token).await;
+    let subscribe = |id: &str, query: &str, name: Option<&str>| {
+        let mut payload = json!({ "query": query });
+        if let Some(n) = name {
+            payload["operationName"] = json!(n);
+        }
+        json!({ "id": id, "type": "subscribe", "payload": payload })
+    };
+    send(&mut ws, subscribe("anonymous", "subscription { alertEvents { kind } }", None)).await;
+    send(&mut ws, subscribe("named", "subscription Feed { alertEvents { kind } }", None)).await;
+    send(
+        &mut ws,
+        subscribe("named-given", "subscription Feed { alertEvents { kind } }", Some("Feed")),
+    )
+    .await;
+    // Two operations and no name: a clear error, not a silent end.
+    send(
+        &mut ws,
+        subscribe(
+            "two",
+            "subscription A { alertEvents { kind } } subscription B { alertEvents { kind } }",
+            None,
+        ),
+    )
+    .await;
+    let m = next_json(&mut ws).await;
+    assert_eq!((m["id"].as_str(), m["type"].as_str()), (Some("two"), Some("error")), "{m}");
+    assert!(m["payload"].to_string().to_lowercase().contains("operation"), "{m}");
+    // An idle deal of a1's: the scan raises its alert, and each of the three hears it.
+    app.insert_deal(DealSpec {
+        last_activity_at: sh(2026, 10, 1),
+        ..DealSpec::new(org::A1, org::T1)
+    })
+    .await;
+    app.scan(t0()).await;
+    let mut heard = std::collections::BTreeSet::new();
+    while let Some(Got::Json(m)) = next(&mut ws, 2).await {
+        assert_eq!(m["type"], "next", "{m}");
+        assert_eq!(m["payload"]["data"]["alertEvents"]["kind"], "ALERT_RAISED", "{m}");
+        heard.insert(m["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(heard.into_iter().collect::<Vec<_>>(), vec!["anonymous", "named", "named-given"]);
+}

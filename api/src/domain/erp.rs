@@ -80,10 +80,11 @@ impl Column {
     /// The column a CSV header names (case, spaces and a BOM ignored).
     pub fn from_header(header: &str) -> Option<Column> {
         let h = header.trim_start_matches('\u{feff}').trim();
-        let folded: String = h.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+        let folded: String = h.chars().filter(|c| !c.is_whitespace()).collect();
+        // Names and aliases are ASCII or Chinese: no allocation per comparison.
         Column::ALL
             .into_iter()
-            .find(|c| c.field().to_lowercase() == folded || c.aliases().iter().any(|a| a.to_lowercase() == folded))
+            .find(|c| c.field().eq_ignore_ascii_case(&folded) || c.aliases().iter().any(|a| a.eq_ignore_ascii_case(&folded)))
     }
 }
 

@@ -36,6 +36,8 @@ pub const ERP_FILE_ROWS: usize = 1_000_000;
 pub const FILE_NAME_CHARS: usize = 255;
 /// The largest CSV file imported (bytes).
 pub const ERP_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// The longest line of a CSV file (bytes): an export's lines are a few hundred.
+pub const CSV_LINE_BYTES: usize = 64 * 1024;
 /// Rows one board dimension answers with at most (`rows(first:)`).
 pub const BOARD_ROWS: usize = 2_000;
 /// Row problems one answer lists (the rest are counted).

@@ -286,6 +286,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("must not contain a NUL character", "不能包含 NUL 字符"),
     ("must not contain control characters", "不能包含控制字符"),
     ("is the meeting's start already", "已是会议的开始时间"),
+    ("is longer than {} KiB: is this a CSV export?", "超过{} KiB：这是CSV导出文件吗？"),
     (
         "choose your own password first (changePassword): until then only changePassword, logout and me answer",
         "请先设置您自己的密码（changePassword）：在此之前只能使用 changePassword、logout 和 me",

@@ -21,7 +21,7 @@ use super::pipeline::Pipeline;
 use crate::auth::Auth;
 use crate::domain::labels::Locale;
 use crate::state::AppState;
-use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
+use async_graphql::parser::types::{OperationType, Selection};
 use async_graphql::{Executor, Request, Response, Value, Variables};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
@@ -399,11 +399,7 @@ impl Document {
 /// root field's `after` (if any); `None` when the operation is not a
 /// subscription (or cannot be found: the engine then refuses it).
 fn subscription_after_variable(doc: &async_graphql::parser::types::ExecutableDocument, operation: Option<&str>) -> Option<Option<String>> {
-    let op = match (&doc.operations, operation) {
-        (DocumentOperations::Single(op), _) => op,
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
-        (DocumentOperations::Multiple(_), None) => return None,
-    };
+    let op = super::operation::select(doc, operation)?;
     if op.node.ty != OperationType::Subscription {
         return None;
     }

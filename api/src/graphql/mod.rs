@@ -25,6 +25,7 @@ pub mod language;
 pub mod live;
 pub mod loaders;
 pub mod meetings;
+pub(crate) mod operation;
 pub mod opportunities;
 pub mod order;
 pub mod organisation;

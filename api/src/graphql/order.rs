@@ -14,7 +14,7 @@
 //! order — most are, since fields that complete at once come out in
 //! order — is checked, not rebuilt.
 
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
 use async_graphql::{Name, Positioned, Response, Value};
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
@@ -22,13 +22,7 @@ use std::collections::{HashMap, HashSet};
 /// Rewrites the answer's objects into the order of the selection sets of
 /// its operation.
 pub(crate) fn reorder_response(doc: &ExecutableDocument, operation_name: Option<&str>, resp: &mut Response) {
-    let operation = match (&doc.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-        _ => None,
-    };
-    if let Some(op) = operation {
+    if let Some(op) = super::operation::select(doc, operation_name) {
         let plan = Plan::new(&[&op.node.selection_set.node], &doc.fragments);
         reorder(&mut resp.data, &plan, &doc.fragments);
     }

@@ -18,7 +18,7 @@
 use super::AppSchema;
 use super::{guard, language, order};
 use crate::domain::labels::Locale;
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Data, Executor, Request, Response, ServerError, Value};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
@@ -144,6 +144,8 @@ impl Pipeline {
             self.documents.persisted.insert(hash, Arc::from(request.query.as_str()));
         }
         request.set_parsed_query((*doc).clone());
+        // The operation it runs, named once for every step after this one.
+        request.operation_name = super::operation::name_to_run(&doc, request.operation_name.take());
         let kept = Arc::new((doc, request.operation_name.clone()));
         Ok((request, kept))
     }
@@ -158,14 +160,7 @@ impl Pipeline {
         let (probe, kept) = self.prepare(probe).ok()?;
         request.query = probe.query;
         request.extensions.remove("persistedQuery");
-        match &kept.0.operations {
-            DocumentOperations::Single(op) => Some(op.node.ty),
-            DocumentOperations::Multiple(ops) => match request.operation_name.as_deref() {
-                Some(name) => ops.iter().find(|(n, _)| n.as_str() == name).map(|(_, op)| op.node.ty),
-                None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
-                None => None,
-            },
-        }
+        super::operation::select(&kept.0, request.operation_name.as_deref()).map(|op| op.node.ty)
     }
 
     pub(super) fn finish(resp: &mut Response, kept: Option<&Kept>, locale: Locale) {

@@ -264,6 +264,18 @@ pub async fn batch(state: &AppState, id: i64) -> AppResult<Option<entity::erp_ba
 pub fn rows_from_csv(kind: ErpKind, bytes: &[u8], mut progress: impl FnMut(u64)) -> AppResult<(Vec<RawRow>, RowNames)> {
     use crate::error::Problems;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    // No line of an export is this long: refused before the CSV reader
+    // holds it (a line of commas would be millions of cells in memory).
+    if let Some((n, _)) = bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .find(|(_, line)| line.len() > limits::CSV_LINE_BYTES)
+    {
+        return Err(AppError::invalid(
+            format!("line.{}", n + 1),
+            format!("is longer than {} KiB: is this a CSV export?", limits::CSV_LINE_BYTES / 1024),
+        ));
+    }
     let mut p = Problems::capped(limits::ERP_PROBLEMS_SHOWN);
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(bytes);
     let mut records = reader.byte_records();
@@ -283,8 +295,11 @@ pub fn rows_from_csv(kind: ErpKind, bytes: &[u8], mut progress: impl FnMut(u64))
             continue;
         };
         let name = name.trim();
+        if name.is_empty() {
+            columns.push(None);
+            continue;
+        }
         match erp::Column::from_header(name).filter(|c| wanted.iter().any(|(w, _)| w == c)) {
-            _ if name.is_empty() => columns.push(None),
             None => {
                 p.add(
                     format!("line.1.{}", name.chars().take(64).collect::<String>()),

@@ -1,11 +1,14 @@
-//! The salespulse binary: parse the command line, hand over to `api`.
+//! The salespulse binary: the command line (`cli`), handing over to `api`.
 
-/// mimalloc: 15–30 % more requests per second than the system allocator in
-/// `salespulse bench http` (README, "Read path over HTTP").
+mod cli;
+mod import;
+
+/// mimalloc: 15–30 % more requests per second than the system allocator
+/// (`salespulse-bench http`; docs/benchmarks.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    api::run_cli().await
+    cli::run_cli().await
 }

@@ -180,7 +180,7 @@ async fn the_sql_scan_raises_exactly_what_the_domain_rules_decide() {
         let c = rules::cutoffs(as_of, &settings);
         let expected = company(&app, &mut rng, &c, 120).await;
         // The benchmark's hand-written SQL finds the same candidates.
-        let raw: HashSet<(i64, String)> = api::bench::raw_select(&app.db, &c)
+        let raw: HashSet<(i64, String)> = salespulse_bench::scan::raw_select(&app.db, &c)
             .await
             .unwrap()
             .into_iter()

@@ -13,7 +13,7 @@
 //! any extension registered, async-graphql builds resolve information (a
 //! registry lookup, type-name strings) for every field and every list item
 //! and runs the extension chain around each — a third of the throughput of
-//! a page of 50 opportunities (`salespulse bench http`: 148 → 207 req/s).
+//! a page of 50 opportunities (measured with `salespulse-bench http`; docs/benchmarks.md).
 
 use super::AppSchema;
 use super::{guard, language, order};

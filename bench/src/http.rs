@@ -1,4 +1,4 @@
-//! `salespulse bench http`: the read path under load, beside its raw SQL.
+//! `salespulse-bench http`: the read path under load, beside its raw SQL.
 //! Generates the benchmark company into an empty database (or reuses the
 //! one there), starts the real server in this process, and drives it from
 //! `concurrency` keep-alive HTTP/1.1 clients for `seconds` — the list page
@@ -7,11 +7,11 @@
 //! prepared SQL on the same pool with the same concurrency. A benchmark,
 //! not a test: the table goes to the README.
 
-use crate::bench::{Size, generate, statement};
-use crate::clock::SharedClock;
-use crate::config::Config;
-use crate::error::{AppError, AppResult};
-use axum::body::Bytes;
+use crate::scan::{Size, generate, statement};
+use api::clock::SharedClock;
+use api::config::Config;
+use api::error::{AppError, AppResult};
+use bytes::Bytes;
 use entity::{Role, opportunity, user};
 use http_body_util::{BodyExt, Full};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -148,7 +148,7 @@ async fn raw_one(db: &DatabaseConnection, id: i64, owner: i64) -> AppResult<()> 
 
 /// Runs the benchmark and prints a Markdown table.
 pub async fn run(mut config: Config, clock: SharedClock, size: Size, concurrency: usize, seconds: u64) -> AppResult<()> {
-    let db = crate::prepare_database(&config, &clock).await?;
+    let db = api::prepare_database(&config, &clock).await?;
     if user::Entity::find().count(&db).await? == 0 {
         let t = Instant::now();
         generate(&db, size, clock.now()).await?;
@@ -182,12 +182,12 @@ pub async fn run(mut config: Config, clock: SharedClock, size: Size, concurrency
     config.scheduler = false;
     config.graphiql = false;
     config.seed_demo = false;
-    let app = crate::App::build_on(config, clock.clone(), db.clone()).await?;
+    let app = api::App::build_on(config, clock.clone(), db.clone()).await?;
     let state = app.state();
     let url = format!("http://{}/graphql", app.address());
     tokio::spawn(app.serve());
     let now = clock.now();
-    let session = crate::store::sessions::create(&state.db, owner.id, now, now + chrono::Duration::days(1)).await?;
+    let session = api::store::sessions::create(&state.db, owner.id, now, now + chrono::Duration::days(1)).await?;
     let (token, _) = state.keys.issue(owner.id, owner.role, owner.token_generation, session.id, now)?;
     let client: Client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
     let list_body = Bytes::from(serde_json::json!({ "query": LIST }).to_string());
@@ -199,7 +199,7 @@ pub async fn run(mut config: Config, clock: SharedClock, size: Size, concurrency
 
     // Memory under load and after: this process holds the server and its
     // clients (the raw SQL runs on the server's pool).
-    let rss = || crate::bench_ws::usage(std::process::id()).0;
+    let rss = || crate::ws::usage(std::process::id()).0;
     let rss_idle = rss();
     let (c, u, t) = (client.clone(), url.clone(), token.clone());
     let list = drive(concurrency, seconds, move |_| {

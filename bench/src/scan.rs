@@ -1,14 +1,14 @@
-//! `salespulse bench`: generates a large company into an empty database and
+//! `salespulse-bench scan`: generates a large company into an empty database and
 //! measures the anomaly scan against the raw SQL of the same rules.
-//! A benchmark, not a test: numbers go to the README.
+//! A benchmark, not a test: its figures go to `docs/benchmarks.md`.
 
-use crate::clock::SharedClock;
-use crate::config::Config;
-use crate::domain::alerts::{self as rules, Cutoffs};
-use crate::error::{AppError, AppResult};
-use crate::service::alerts::run_scan;
-use crate::state::AppState;
-use crate::store;
+use api::clock::SharedClock;
+use api::config::Config;
+use api::domain::alerts::{self as rules, Cutoffs};
+use api::error::{AppError, AppResult};
+use api::service::alerts::run_scan;
+use api::state::AppState;
+use api::store;
 use chrono::{DateTime, Duration, Utc};
 use entity::*;
 use rand::rngs::StdRng;
@@ -75,7 +75,7 @@ pub async fn generate(db: &DatabaseConnection, size: Size, now: DateTime<Utc>) -
     for chunk in customers.chunks(1000) {
         customer::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
     }
-    let this_month = crate::domain::calendar::month_start(now.date_naive());
+    let this_month = api::domain::calendar::month_start(now.date_naive());
     let stages = [
         Stage::InitialIdentification,
         Stage::Quotation,
@@ -129,7 +129,7 @@ pub async fn generate(db: &DatabaseConnection, size: Size, now: DateTime<Utc>) -
             shelve_reason_text: Set(None),
             restart_date: Set((status == OpportunityStatus::Shelved).then(|| now.date_naive() + Duration::days(rng.random_range(-5..90)))),
             loss_reason: Set(None),
-            expected_order_month: Set(Some(crate::domain::calendar::add_months(this_month, rng.random_range(0..6)))),
+            expected_order_month: Set(Some(api::domain::calendar::add_months(this_month, rng.random_range(0..6)))),
             forecast_amount_cents: Set(None),
             precision_order_date: Set(None),
             precision_amount_cents: Set(None),
@@ -348,7 +348,7 @@ fn ms(d: std::time::Duration) -> f64 {
 
 /// Generates, scans, compares; prints a Markdown table.
 pub async fn run(config: Config, clock: SharedClock, size: Size) -> AppResult<()> {
-    let db = crate::prepare_database(&config, &clock).await?;
+    let db = api::prepare_database(&config, &clock).await?;
     let now = clock.now();
     let started = Instant::now();
     generate(&db, size, now).await?;
@@ -358,8 +358,8 @@ pub async fn run(config: Config, clock: SharedClock, size: Size) -> AppResult<()
         size.activities,
         started.elapsed().as_secs_f64()
     );
-    let keys = crate::auth::jwt::Keys::new(b"bench-only-secret-bench-only-secret", 60);
-    let state = AppState::new(db.clone(), clock, keys, config, String::new(), crate::events::EventBus::new());
+    let keys = api::auth::jwt::Keys::new(b"bench-only-secret-bench-only-secret", 60);
+    let state = AppState::new(db.clone(), clock, keys, config, String::new(), api::events::EventBus::new());
     let settings = store::settings::load(&db).await?;
     let cut = rules::cutoffs(now, &settings);
 

@@ -1,5 +1,5 @@
-//! `salespulse bench health`: the order-health board (三数字看板) and the
-//! live funnel at #8's scale. On the database `salespulse bench board`
+//! `salespulse-bench health`: the order-health board (三数字看板) and the
+//! live funnel at #8's scale. On the database `salespulse-bench board`
 //! filled (50 tracks, 1,000 account managers, 24 months of ERP figures and
 //! targets), it writes 100,000 opportunities over 1,000 customers (once:
 //! a second run reuses them), serves the real server in this process and
@@ -8,12 +8,12 @@
 //! the same figures as hand-written SQL straight on the database, side by
 //! side. A benchmark, not a test: the table goes to the README.
 
-use crate::bench::statement;
-use crate::bench_http::{Figures, drive, post};
-use crate::clock::SharedClock;
-use crate::config::Config;
-use crate::error::{AppError, AppResult};
-use axum::body::Bytes;
+use crate::http::{Figures, drive, post};
+use crate::scan::statement;
+use api::clock::SharedClock;
+use api::config::Config;
+use api::error::{AppError, AppResult};
+use bytes::Bytes;
 use chrono::{Datelike, Duration, NaiveDate};
 use entity::{BusinessLine, OpportunityKind, OpportunityStatus, Role, Stage, customer, opportunity, track, user};
 use rand::rngs::StdRng;
@@ -55,7 +55,7 @@ fn line(name: &str, f: Figures) {
 /// in ten without a follow-up for weeks; the secured ones within the year.
 async fn deals(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
     let mut rng = StdRng::seed_from_u64(12);
-    let txn = crate::store::begin_write(db).await?;
+    let txn = api::store::begin_write(db).await?;
     if customer::Entity::find().count(&txn).await? == 0 {
         let customers: Vec<customer::ActiveModel> = (1..=CUSTOMERS)
             .map(|c| customer::ActiveModel {
@@ -68,7 +68,7 @@ async fn deals(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>) -> A
             customer::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
         }
     }
-    let this_month = crate::domain::calendar::month_start(now.date_naive());
+    let this_month = api::domain::calendar::month_start(now.date_naive());
     let stages = [
         Stage::InitialIdentification,
         Stage::Quotation,
@@ -112,7 +112,7 @@ async fn deals(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>) -> A
             shelve_reason_text: Set(None),
             restart_date: Set((status == OpportunityStatus::Shelved).then(|| now.date_naive() + Duration::days(30))),
             loss_reason: Set((status == OpportunityStatus::Lost).then(|| "价格".to_owned())),
-            expected_order_month: Set(Some(crate::domain::calendar::add_months(
+            expected_order_month: Set(Some(api::domain::calendar::add_months(
                 this_month - chrono::Months::new(2),
                 rng.random_range(0..8),
             ))),
@@ -157,7 +157,7 @@ async fn raw_board(
     cutoff: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
     let b = db.get_database_backend();
-    let month_end = crate::domain::calendar::add_months(month, 1).pred_opt().unwrap_or(month);
+    let month_end = api::domain::calendar::add_months(month, 1).pred_opt().unwrap_or(month);
     db.query_all_raw(statement(
         b,
         "SELECT track_id, month, SUM(amount_cents) FROM target WHERE kind = 'ORDERS' AND account_manager_id IS NULL \
@@ -252,7 +252,7 @@ async fn raw_funnel(
 
 /// Runs the benchmark and prints a Markdown table.
 pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, seconds: u64) -> AppResult<()> {
-    let db = crate::prepare_database(&config, &clock).await?;
+    let db = api::prepare_database(&config, &clock).await?;
     let is_bench = user::Entity::find()
         .filter(user::Column::Email.eq("ceo@bench.local"))
         .count(&db)
@@ -261,7 +261,7 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
         && track::Entity::find().count(&db).await? == TRACKS as u64;
     if !is_bench {
         return Err(AppError::Internal(
-            "run `salespulse bench board` on this database first: this benchmark adds its deals to the board's company".into(),
+            "run `salespulse-bench board` on this database first: this benchmark adds its deals to the board's company".into(),
         ));
     }
     let now = clock.now();
@@ -284,22 +284,22 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     config.graphiql = false;
     config.seed_demo = false;
     let cached = config.board_cache;
-    let settings = crate::store::settings::load(&db).await?;
-    let today = crate::domain::calendar::local_date(now, settings.timezone);
-    let month = crate::domain::calendar::month_start(today);
+    let settings = api::store::settings::load(&db).await?;
+    let today = api::domain::calendar::local_date(now, settings.timezone);
+    let month = api::domain::calendar::month_start(today);
     let year = (
         NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(month),
         NaiveDate::from_ymd_opt(today.year(), 12, 1).unwrap_or(month),
     );
-    let cutoff = crate::domain::calendar::recent_cutoff(now, settings.active_window_days, settings.timezone);
+    let cutoff = api::domain::calendar::recent_cutoff(now, settings.active_window_days, settings.timezone);
 
-    let app = crate::App::build_on(config, clock.clone(), db.clone()).await?;
+    let app = api::App::build_on(config, clock.clone(), db.clone()).await?;
     let state = app.state();
     let url = format!("http://{}/graphql", app.address());
     tokio::spawn(app.serve());
-    let session = crate::store::sessions::create(&state.db, 1, now, now + Duration::days(1)).await?;
+    let session = api::store::sessions::create(&state.db, 1, now, now + Duration::days(1)).await?;
     let (token, _) = state.keys.issue(1, Role::Ceo, 0, session.id, now)?;
-    let client: crate::bench_http::Client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
+    let client: crate::http::Client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
     let body = |q: &str, vars: serde_json::Value| Bytes::from(serde_json::json!({ "query": q, "variables": vars }).to_string());
     let load = |b: Arc<Vec<Bytes>>| {
         let (c, t, u) = (client.clone(), token.clone(), url.clone());
@@ -370,7 +370,7 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     // Last month's month-end check of every track (snapshots and alerts), three times, each on a
     // clean month; what it wrote is removed after.
     let last_end = month.pred_opt().unwrap_or(month);
-    let last_month = crate::domain::calendar::month_start(last_end);
+    let last_month = api::domain::calendar::month_start(last_end);
     let clear = || async {
         use entity::{funnel_alert, funnel_snapshot, funnel_snapshot_stage};
         use sea_orm::QuerySelect;
@@ -399,11 +399,11 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     for _ in 0..3 {
         clear().await?;
         let started = std::time::Instant::now();
-        let r = crate::service::funnel_alerts::run_check(&state, last_end, true).await?;
+        let r = api::service::funnel_alerts::run_check(&state, last_end, true).await?;
         runs.push((started.elapsed(), r.snapshots_taken, r.raised.len()));
     }
     // With last month checked: its review per track, and the quarter's review of the company.
-    let last_label = crate::domain::calendar::format_year_month(last_month);
+    let last_label = api::domain::calendar::format_year_month(last_month);
     let reviews = Arc::new(
         (1..=TRACKS)
             .map(|t| body(REVIEW, serde_json::json!({ "t": t.to_string(), "m": last_label })))

@@ -1,4 +1,4 @@
-//! `salespulse bench board`: the ranking board at scale. Into an empty
+//! `salespulse-bench board`: the ranking board at scale. Into an empty
 //! database it writes a company of 50 tracks and 1,000 account managers and
 //! imports 24 months of ERP figures (2,016,000 sales and orders) through
 //! the real import service in batches of 100,000 rows, timing each; then it
@@ -7,15 +7,15 @@
 //! same aggregates on the same pool. A benchmark, not a test: the table
 //! goes to the README.
 
-use crate::bench::statement;
-use crate::bench_http::{Figures, drive, post};
-use crate::clock::SharedClock;
-use crate::config::Config;
-use crate::domain::calendar;
-use crate::domain::erp::{Column, RawRow};
-use crate::error::{AppError, AppResult};
-use crate::service::erp::{ImportCommand, RowNames};
-use axum::body::Bytes;
+use crate::http::{Figures, drive, post};
+use crate::scan::statement;
+use api::clock::SharedClock;
+use api::config::Config;
+use api::domain::calendar;
+use api::domain::erp::{Column, RawRow};
+use api::error::{AppError, AppResult};
+use api::service::erp::{ImportCommand, RowNames};
+use bytes::Bytes;
 use chrono::{Datelike, NaiveDate};
 use entity::{BatchSource, BusinessLine, ErpKind, Role, track, track_member, user};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, Set};
@@ -50,7 +50,7 @@ fn email(am: i64) -> String {
 
 /// The people: a CEO (1), an admin (2), 1,000 account managers (1001–2000), 20 per track.
 async fn people(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
-    let txn = crate::store::begin_write(db).await?;
+    let txn = api::store::begin_write(db).await?;
     let tracks: Vec<track::ActiveModel> = (1..=TRACKS)
         .map(|t| track::ActiveModel {
             id: Set(t),
@@ -105,7 +105,7 @@ fn row(cells: &[(Column, String)]) -> RawRow {
 }
 
 fn yuan(cents: i64) -> String {
-    crate::domain::money::format_yuan(cents)
+    api::domain::money::format_yuan(cents)
 }
 
 /// Every row of one kind of these months (the `offset`-th of the 24 first).
@@ -236,9 +236,9 @@ fn line(name: &str, f: Figures) {
 
 /// Runs the benchmark and prints Markdown tables.
 pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, seconds: u64) -> AppResult<()> {
-    let db = crate::prepare_database(&config, &clock).await?;
+    let db = api::prepare_database(&config, &clock).await?;
     let now = clock.now();
-    let tz = crate::store::settings::load(&db).await?.timezone;
+    let tz = api::store::settings::load(&db).await?.timezone;
     let today = calendar::local_date(now, tz);
     let this_month = calendar::month_start(today);
     let months: Vec<NaiveDate> = (0..MONTHS).rev().map(|b| calendar::sub_months(this_month, b)).collect();
@@ -255,8 +255,8 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     let mut imports: Vec<(ErpKind, usize, f64)> = Vec::new();
     if user::Entity::find().count(&db).await? == 0 {
         people(&db, now).await?;
-        let state = crate::App::state_on(config.clone(), clock.clone(), db.clone()).await?;
-        let admin = crate::auth::Viewer {
+        let state = api::App::state_on(config.clone(), clock.clone(), db.clone()).await?;
+        let admin = api::auth::Viewer {
             user_id: 2,
             role: Role::Admin,
             track_ids: Vec::new(),
@@ -285,11 +285,11 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
                         kind,
                         source: BatchSource::Cli,
                         file_name: Some("bench".into()),
-                        max_rows: crate::domain::limits::ERP_FILE_ROWS,
+                        max_rows: api::domain::limits::ERP_FILE_ROWS,
                         rows: chunk,
                     };
                     let t = Instant::now();
-                    let report = crate::service::erp::import(&state, &admin, cmd, &RowNames::Index).await?;
+                    let report = api::service::erp::import(&state, &admin, cmd, &RowNames::Index).await?;
                     let secs = t.elapsed().as_secs_f64();
                     eprintln!("{kind:?}: {} rows inserted in {secs:.2} s", report.inserted);
                     imports.push((kind, n, secs));
@@ -302,8 +302,8 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     // Two servers on one pool: the board kept between requests (as served), and summed for every request.
     let mut cold_config = config.clone();
     cold_config.board_cache = false;
-    let warm = crate::App::build_on(config, clock.clone(), db.clone()).await?;
-    let cold = crate::App::build_on(cold_config, clock.clone(), db.clone()).await?;
+    let warm = api::App::build_on(config, clock.clone(), db.clone()).await?;
+    let cold = api::App::build_on(cold_config, clock.clone(), db.clone()).await?;
     let state = warm.state();
     let (warm_url, cold_url) = (
         format!("http://{}/graphql", warm.address()),
@@ -311,9 +311,9 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     );
     tokio::spawn(warm.serve());
     tokio::spawn(cold.serve());
-    let session = crate::store::sessions::create(&state.db, 1, now, now + chrono::Duration::days(1)).await?;
+    let session = api::store::sessions::create(&state.db, 1, now, now + chrono::Duration::days(1)).await?;
     let (token, _) = state.keys.issue(1, Role::Ceo, 0, session.id, now)?;
-    let client: crate::bench_http::Client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
+    let client: crate::http::Client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
     let quarter = (this_month.month0() / 3 + 1) as i64;
     let period = serde_json::json!({ "kind": "QUARTER", "year": this_month.year(), "quarter": quarter });
     let body = |q: &str| Bytes::from(serde_json::json!({ "query": q, "variables": { "p": period } }).to_string());
@@ -328,7 +328,7 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     let dashboard = drive(concurrency, seconds, http(warm_url.clone(), body(DASHBOARD))).await?;
     let dashboard_cold = drive(concurrency, seconds, http(cold_url, body(DASHBOARD))).await?;
     let periods = {
-        let p = crate::domain::board::Period::quarter(this_month.year(), quarter as u32)
+        let p = api::domain::board::Period::quarter(this_month.year(), quarter as u32)
             .and_then(|p| p.so_far(today))
             .map_err(AppError::internal)?;
         let b = p.previous();

@@ -1,5 +1,5 @@
-//! `salespulse bench meetings`: supervision meetings at the board's scale.
-//! On the database `salespulse bench board` filled (50 tracks, 1,000
+//! `salespulse-bench meetings`: supervision meetings at the board's scale.
+//! On the database `salespulse-bench board` filled (50 tracks, 1,000
 //! account managers, 24 months of ERP figures), it writes anew 100 weekly
 //! meetings — each track's last one (a week ago, opened) and its next one
 //! (in an hour: its opening report is ready) — and 50,000 tasks, 500 a
@@ -9,12 +9,12 @@
 //! meetings at once (10,000 pending tasks due then, escalated with their
 //! events). A benchmark, not a test: the table goes to the README.
 
-use crate::bench_http::{Figures, drive, post};
-use crate::clock::SharedClock;
-use crate::config::Config;
-use crate::domain::meetings as rules;
-use crate::error::{AppError, AppResult};
-use axum::body::Bytes;
+use crate::http::{Figures, drive, post};
+use api::clock::SharedClock;
+use api::config::Config;
+use api::domain::meetings as rules;
+use api::error::{AppError, AppResult};
+use bytes::Bytes;
 use chrono::Duration;
 use entity::{MeetingKind, MeetingStatus, Role, TaskStatus, event, meeting, meeting_change, task, task_decision, track, user};
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -40,7 +40,7 @@ fn line(name: &str, f: Figures) {
 
 /// Runs the benchmark and prints a Markdown table.
 pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, seconds: u64) -> AppResult<()> {
-    let db = crate::prepare_database(&config, &clock).await?;
+    let db = api::prepare_database(&config, &clock).await?;
     let is_bench = user::Entity::find()
         .filter(user::Column::Email.eq("ceo@bench.local"))
         .count(&db)
@@ -49,7 +49,7 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
         && track::Entity::find().count(&db).await? == TRACKS as u64;
     if !is_bench {
         return Err(AppError::Internal(
-            "run `salespulse bench board` on this database first: this benchmark writes its meetings anew into the board's company".into(),
+            "run `salespulse-bench board` on this database first: this benchmark writes its meetings anew into the board's company".into(),
         ));
     }
     config.bind = "127.0.0.1:0".parse().map_err(AppError::internal)?;
@@ -62,18 +62,18 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     config.graphiql = false;
     config.seed_demo = false;
     let now = clock.now();
-    let tz = crate::store::settings::load(&db).await?.timezone;
+    let tz = api::store::settings::load(&db).await?.timezone;
     let last_start = now - Duration::days(7);
     let next_start = now + Duration::hours(1);
 
     // The meetings and tasks, written anew.
-    let txn = crate::store::begin_write(&db).await?;
+    let txn = api::store::begin_write(&db).await?;
     task_decision::Entity::delete_many().exec(&txn).await?;
     task::Entity::delete_many().exec(&txn).await?;
     meeting_change::Entity::delete_many().exec(&txn).await?;
     meeting::Entity::delete_many().exec(&txn).await?;
     event::Entity::delete_many()
-        .filter(event::Column::Kind.is_in(crate::domain::events::MEETING_EVENTS.iter().copied()))
+        .filter(event::Column::Kind.is_in(api::domain::events::MEETING_EVENTS.iter().copied()))
         .exec(&txn)
         .await?;
     let meetings: Vec<meeting::ActiveModel> = (1..=TRACKS)
@@ -103,7 +103,7 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
         if !is_last {
             next_of_track.insert(t, m.id);
         }
-        let month = crate::domain::calendar::month_start(crate::domain::calendar::local_date(m.starts_at, tz));
+        let month = api::domain::calendar::month_start(api::domain::calendar::local_date(m.starts_at, tz));
         for k in 0..TASKS_PER_MEETING {
             // The track's account managers are 1000 + t + 50·j (j = 0…19).
             let owner = 1000 + t + TRACKS * (k % 20);
@@ -141,13 +141,13 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
     txn.commit().await?;
     let task_count = task::Entity::find().count(&db).await?;
 
-    let app = crate::App::build_on(config, clock.clone(), db.clone()).await?;
+    let app = api::App::build_on(config, clock.clone(), db.clone()).await?;
     let state = app.state();
     let url = format!("http://{}/graphql", app.address());
     tokio::spawn(app.serve());
-    let session = crate::store::sessions::create(&state.db, 1, now, now + Duration::days(1)).await?;
+    let session = api::store::sessions::create(&state.db, 1, now, now + Duration::days(1)).await?;
     let (token, _) = state.keys.issue(1, Role::Ceo, 0, session.id, now)?;
-    let client: crate::bench_http::Client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
+    let client: crate::http::Client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
     let bodies = |q: &'static str, var: &'static str, ids: Vec<i64>| -> Arc<Vec<Bytes>> {
         Arc::new(
             ids.into_iter()
@@ -169,7 +169,7 @@ pub async fn run(mut config: Config, clock: SharedClock, concurrency: usize, sec
 
     // The escalation job: the 50 next meetings start at once.
     let t = Instant::now();
-    let opened = crate::service::meetings::open_started(&state, next_start).await?;
+    let opened = api::service::meetings::open_started(&state, next_start).await?;
     let escalation = t.elapsed().as_secs_f64();
 
     let backend = if db.get_database_backend() == DbBackend::Sqlite {

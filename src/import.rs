@@ -4,11 +4,11 @@
 //! printed as a table of line, column and problem; nothing is written
 //! unless the whole file is good.
 
-use crate::clock::SharedClock;
-use crate::config::Config;
-use crate::error::{AppError, AppResult};
-use crate::service;
-use crate::service::erp::{FileImport, ImportReport};
+use api::clock::SharedClock;
+use api::config::Config;
+use api::error::{AppError, AppResult};
+use api::service;
+use api::service::erp::{FileImport, ImportReport};
 use entity::{BatchSource, ErpKind};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ pub struct Options {
 /// and one byte is ever read, whatever the file says of its size).
 fn read_file(path: &std::path::Path) -> AppResult<Vec<u8>> {
     use std::io::Read;
-    let limit = crate::domain::limits::ERP_FILE_BYTES;
+    let limit = api::domain::limits::ERP_FILE_BYTES;
     let cannot = |e: std::io::Error| AppError::Internal(format!("cannot read {}: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot)?;
     if !file.metadata().map_err(cannot)?.is_file() {
@@ -65,8 +65,8 @@ pub async fn run(mut config: Config, clock: SharedClock, opts: Options) -> AppRe
         rand::fill(&mut bytes);
         config.jwt_secret = Some(bytes.iter().map(|b| format!("{b:02x}")).collect());
     }
-    let db = crate::store::connect(&config).await?;
-    let state = crate::App::state_on(config, clock, db).await?;
+    let db = api::store::connect(&config).await?;
+    let state = api::App::state_on(config, clock, db).await?;
     let tokens = service::auth::login(&state, &opts.user, &password, None).await?;
     let auth = service::auth::authenticate(&state, Some(&format!("Bearer {}", tokens.access_token))).await?;
     let viewer = auth.viewer()?.clone();
@@ -132,10 +132,10 @@ pub fn summary(opts: &Options, r: &ImportReport) -> String {
     match (r.first_month, r.last_month) {
         (Some(a), Some(b)) if a != b => out.push_str(&format!(
             " ({} to {})",
-            crate::domain::calendar::format_year_month(a),
-            crate::domain::calendar::format_year_month(b)
+            api::domain::calendar::format_year_month(a),
+            api::domain::calendar::format_year_month(b)
         )),
-        (Some(a), _) => out.push_str(&format!(" ({})", crate::domain::calendar::format_year_month(a))),
+        (Some(a), _) => out.push_str(&format!(" ({})", api::domain::calendar::format_year_month(a))),
         _ => {}
     }
     out.push('\n');
@@ -155,7 +155,7 @@ pub fn summary(opts: &Options, r: &ImportReport) -> String {
 }
 
 /// Every problem as a row of line, column and message.
-pub fn problem_table(fields: &[crate::error::FieldError]) -> String {
+pub fn problem_table(fields: &[api::error::FieldError]) -> String {
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     table.set_header(["line", "column", "problem"]);

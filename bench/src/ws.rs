@@ -1,4 +1,4 @@
-//! `salespulse bench ws`: subscriptions fanned out to many sockets. Seeds
+//! `salespulse-bench ws`: subscriptions fanned out to many sockets. Seeds
 //! the demo company into an empty database (or reuses the one there),
 //! starts one or two real servers as child processes (so that the clients'
 //! sockets and the servers' count against separate open-file limits),
@@ -18,10 +18,10 @@
 //! time give the cost per idle socket and per delivery. A benchmark, not a
 //! test: the table goes to the README.
 
-use crate::auth::Scope;
-use crate::clock::SharedClock;
-use crate::config::Config;
-use crate::error::{AppError, AppResult};
+use api::auth::Scope;
+use api::clock::SharedClock;
+use api::config::Config;
+use api::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::{Role, user};
 use futures_util::{SinkExt, StreamExt};
@@ -101,9 +101,24 @@ fn free_port() -> AppResult<u16> {
     Ok(l.local_addr().map_err(AppError::internal)?.port())
 }
 
+/// The server's binary, `salespulse`, built beside this one
+/// (`cargo build --release` builds both into the same folder).
+fn server_binary() -> AppResult<std::path::PathBuf> {
+    let me = std::env::current_exe().map_err(AppError::internal)?;
+    let server = me.with_file_name(format!("salespulse{}", std::env::consts::EXE_SUFFIX));
+    if server.is_file() {
+        Ok(server)
+    } else {
+        Err(AppError::Internal(format!(
+            "{} is missing: build the server too (cargo build --release)",
+            server.display()
+        )))
+    }
+}
+
 async fn start_server(config: &Config, secret: &str, sockets_per_user: usize) -> AppResult<Server> {
     let port = free_port()?;
-    let exe = std::env::current_exe().map_err(AppError::internal)?;
+    let exe = server_binary()?;
     let child = std::process::Command::new(exe)
         .arg("serve")
         .env("SALESPULSE_DATABASE_URL", &config.database_url)
@@ -167,8 +182,8 @@ async fn graphql(
 
 /// A small HTTP/1.1 JSON client on hyper (the crate's own dependencies).
 mod reqwest_like {
-    use crate::error::{AppError, AppResult};
-    use axum::body::Bytes;
+    use api::error::{AppError, AppResult};
+    use bytes::Bytes;
     use http_body_util::{BodyExt, Full};
 
     #[derive(Clone)]
@@ -207,8 +222,10 @@ async fn client(
     stop: tokio_util::sync::CancellationToken,
 ) -> AppResult<Seen> {
     let mut req = format!("ws://{server}/graphql").into_client_request().map_err(AppError::internal)?;
-    req.headers_mut()
-        .insert("sec-websocket-protocol", axum::http::HeaderValue::from_static(crate::ws::PROTOCOL));
+    req.headers_mut().insert(
+        "sec-websocket-protocol",
+        tokio_tungstenite::tungstenite::http::HeaderValue::from_static(api::ws::PROTOCOL),
+    );
     // Small buffers, as a phone's client has: tungstenite's default read
     // buffer (128 KiB) is zeroed on every read, which made this client the
     // larger part of the machine's CPU.
@@ -273,7 +290,7 @@ fn percentile(sorted: &[Duration], q: f64) -> f64 {
 }
 
 async fn max_event_id(db: &DatabaseConnection) -> AppResult<i64> {
-    crate::store::events::max_id(db).await
+    api::store::events::max_id(db).await
 }
 
 /// Makes one active deal without an open alert go quiet for 30 days, so
@@ -301,9 +318,9 @@ pub struct Options {
 }
 
 pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppResult<()> {
-    let db = crate::prepare_database(&config, &clock).await?;
-    if crate::seed::is_empty(&db).await? {
-        crate::seed::demo_company(&db, clock.now()).await?;
+    let db = api::prepare_database(&config, &clock).await?;
+    if api::seed::is_empty(&db).await? {
+        api::seed::demo_company(&db, clock.now()).await?;
         println!("seeded the demo company");
     }
     if options.processes > 1 && db.get_database_backend() == DbBackend::Sqlite {
@@ -340,7 +357,7 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
                 &server,
                 None,
                 "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
-                serde_json::json!({ "e": u.email, "p": crate::seed::DEMO_PASSWORD }),
+                serde_json::json!({ "e": u.email, "p": api::seed::DEMO_PASSWORD }),
             )
             .await
         }
@@ -354,13 +371,13 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
     let mut tokens = Vec::new();
     for (u, data) in logins.iter().zip(answers) {
         let token = data?["login"]["token"].as_str().unwrap_or_default().to_owned();
-        let tracks = crate::store::users::track_ids_of(&db, u.id, u.role).await?;
+        let tracks = api::store::users::track_ids_of(&db, u.id, u.role).await?;
         let scope = match u.role {
             Role::Ceo | Role::Secretary | Role::Admin => Scope::All,
             Role::TrackDirector => Scope::Tracks(tracks.clone()),
             Role::AccountManager => Scope::Owner(u.id),
         };
-        let listener = crate::store::events::Listener {
+        let listener = api::store::events::Listener {
             scope,
             user_id: u.id,
             role: u.role,
@@ -439,10 +456,10 @@ pub async fn run(config: Config, clock: SharedClock, options: Options) -> AppRes
     }
     let end_burst = max_event_id(&db).await?;
     // The expected deliveries per user, by the store's scope SQL.
-    let kinds = crate::domain::events::ALERT_EVENTS;
+    let kinds = api::domain::events::ALERT_EVENTS;
     let mut expected: HashMap<i64, Vec<i64>> = HashMap::new();
     for (user_id, _, scope) in &tokens {
-        let rows = crate::store::events::after(&db, scope, kinds, start_one, 1_000_000).await?;
+        let rows = api::store::events::after(&db, scope, kinds, start_one, 1_000_000).await?;
         expected.insert(*user_id, rows.into_iter().map(|r| r.id).filter(|id| *id <= end_burst).collect());
     }
     let total_expected: usize = (0..options.subscribers).map(|i| expected[&tokens[i % tokens.len()].0].len()).sum();

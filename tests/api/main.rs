@@ -32,4 +32,5 @@ mod secured;
 mod seed;
 mod settings;
 mod subscriptions;
+mod tour;
 mod websocket;

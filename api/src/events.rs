@@ -10,9 +10,8 @@
 use crate::error::{AppError, AppResult};
 use tokio::sync::broadcast;
 
-pub const CHANNEL: &str = "salespulse_events";
-/// The PostgreSQL channel that carries "this user's access changed" (his id).
-pub const USERS_CHANNEL: &str = "salespulse_users";
+/// The PostgreSQL channels, named where the notifications are sent (`store::events`).
+pub use crate::store::events::{CHANNEL, USERS_CHANNEL};
 /// Sent on the users channel when every user must be re-checked (the
 /// listener reconnected and may have missed a change).
 pub const EVERY_USER: i64 = 0;

@@ -23,7 +23,7 @@ use crate::state::AppState;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The PostgreSQL channel that carries a [`Change`] by name.
-pub const CHANNEL: &str = "salespulse_fresh";
+pub use crate::store::events::FRESH_CHANNEL as CHANNEL;
 
 /// What a committed write changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +111,7 @@ impl Freshness {
 /// between a bump and the commit would be kept under the new generation).
 pub async fn changed(state: &AppState, change: Change) {
     state.bus.fresh.moved(change);
-    if let Err(e) = crate::store::events::announce_fresh(&state.db, change).await {
+    if let Err(e) = crate::store::events::announce_fresh(&state.db, change.name()).await {
         // The other processes' kept answers then live out their minute.
         tracing::warn!(error = ?e, change = change.name(), "could not tell the other processes of a change");
     }

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod alerts;
+mod architecture;
 mod attacks;
 mod auth;
 mod baseline;

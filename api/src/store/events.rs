@@ -7,6 +7,13 @@ use crate::error::AppResult;
 use entity::{EventKind, Role, event};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
+/// The PostgreSQL channel that carries the ids of new events (`events`).
+pub const CHANNEL: &str = "salespulse_events";
+/// The PostgreSQL channel that carries "this user's access changed" (his id).
+pub const USERS_CHANNEL: &str = "salespulse_users";
+/// The PostgreSQL channel that carries what a committed write changed (`freshness`).
+pub const FRESH_CHANNEL: &str = "salespulse_fresh";
+
 /// Takes the event-writer lock (PostgreSQL) for the rest of the
 /// transaction: event ids are then committed in id order, so a reader that
 /// has seen id N never later finds a smaller id appear.
@@ -22,7 +29,7 @@ pub async fn announce(txn: &impl ConnectionTrait) -> AppResult<i64> {
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_notify($1, $2)",
-            [crate::events::CHANNEL.into(), max.to_string().into()],
+            [CHANNEL.into(), max.to_string().into()],
         ))
         .await?;
     }
@@ -227,7 +234,7 @@ pub async fn announce_user_changed(db: &impl ConnectionTrait, user_id: i64) -> A
         db.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_notify($1, $2)",
-            [crate::events::USERS_CHANNEL.into(), user_id.to_string().into()],
+            [USERS_CHANNEL.into(), user_id.to_string().into()],
         ))
         .await?;
     }
@@ -237,12 +244,12 @@ pub async fn announce_user_changed(db: &impl ConnectionTrait, user_id: i64) -> A
 /// Announces to every other process (PostgreSQL) that a committed write
 /// changed what `change` covers (`freshness`); on SQLite there is only
 /// this process.
-pub async fn announce_fresh(db: &impl ConnectionTrait, change: crate::freshness::Change) -> AppResult<()> {
+pub async fn announce_fresh(db: &impl ConnectionTrait, change: &str) -> AppResult<()> {
     if db.get_database_backend() == DbBackend::Postgres {
         db.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_notify($1, $2)",
-            [crate::freshness::CHANNEL.into(), change.name().into()],
+            [FRESH_CHANNEL.into(), change.into()],
         ))
         .await?;
     }

@@ -27,7 +27,7 @@ pub struct AppState {
     pub hasher: Hasher,
     /// The open WebSockets (to wait for them on shutdown) and how many each user holds.
     pub sockets: TaskTracker,
-    pub sockets_per_user: crate::ws::SocketCounts,
+    pub sockets_per_user: SocketCounts,
     /// Cancelled when the server shuts down.
     pub shutdown: CancellationToken,
     /// New events, read once per process and shared by every subscription.
@@ -49,7 +49,7 @@ impl AppState {
             throttle: LoginThrottle::default(),
             hasher,
             sockets: TaskTracker::new(),
-            sockets_per_user: crate::ws::SocketCounts::default(),
+            sockets_per_user: SocketCounts::default(),
             shutdown: CancellationToken::new(),
             feed: crate::events::EventFeed::default(),
         }
@@ -58,3 +58,15 @@ impl AppState {
 
 /// Logins that may wait for the hasher at once; more are told to retry.
 pub const HASH_QUEUE: usize = 64;
+
+/// How many sockets each user holds on this process (`ws` counts them).
+#[derive(Default)]
+pub struct SocketCounts(pub(crate) std::sync::Mutex<std::collections::HashMap<i64, usize>>);
+
+impl SocketCounts {
+    /// The sockets `user_id` holds on this process now.
+    pub fn of(&self, user_id: i64) -> usize {
+        let counts = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        counts.get(&user_id).copied().unwrap_or(0)
+    }
+}

@@ -51,17 +51,7 @@ pub const INIT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Largest client message.
 const MAX_MESSAGE: usize = 64 * 1024;
 
-/// How many sockets each user holds on this process.
-#[derive(Default)]
-pub struct SocketCounts(Mutex<HashMap<i64, usize>>);
-
-impl SocketCounts {
-    /// The sockets `user_id` holds on this process now.
-    pub fn of(&self, user_id: i64) -> usize {
-        let counts = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        counts.get(&user_id).copied().unwrap_or(0)
-    }
-}
+pub use crate::state::SocketCounts;
 
 /// One socket counted against its user; uncounted when dropped.
 struct SocketSlot {
@@ -154,8 +144,9 @@ fn seconds_until(expires_at: i64, app: &AppState) -> Duration {
 /// others' sockets never wait for this one. An event's entry is two shared
 /// pointers (the payload is shared by its group), so a full queue costs
 /// little; the socket's own answers (queries, errors) are held to
-/// [`OWNED_BYTES`] besides.
-pub const QUEUE: usize = 1024;
+/// [`OWNED_BYTES`] besides. Named where the live groups keep as many
+/// answers (`graphql::live`).
+pub use crate::graphql::live::QUEUE;
 /// Most bytes of a socket's own (unshared) messages queued at once; beyond
 /// it the socket's loop waits for the client to read (so a client that
 /// sends queries and never reads stops being answered, not served into

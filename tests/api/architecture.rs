@@ -49,10 +49,6 @@ const DEBTS: &[&str] = &[
     "error -> domain",
     // The event bus forgets the board's figures (`service::board::BoardCache`).
     "events -> service",
-    // The live groups take the socket's queue size.
-    "graphql -> ws",
-    // The state counts the sockets (`ws::SocketCounts`).
-    "state -> ws",
 ];
 
 fn layer(module: &str) -> u8 {

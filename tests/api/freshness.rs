@@ -75,26 +75,32 @@ async fn logins_refreshes_logouts_and_refused_or_invalid_mutations_move_no_gener
     );
 }
 
+/// The data of `query` asked on `url` as `token` (another process than `app`'s).
+async fn remote(app: &TestApp, url: &str, token: &str, query: &str) -> Value {
+    let r: Value = app
+        .client
+        .post(url)
+        .bearer_auth(token)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(r.get("errors").is_none(), "{r}");
+    r["data"].clone()
+}
+
 /// Asks `query` on `url` as `token` every 20 ms until `done` holds; the time it took.
 async fn until(app: &TestApp, url: &str, token: &str, query: &str, done: impl Fn(&Value) -> bool) -> Duration {
     let start = Instant::now();
     loop {
-        let r: Value = app
-            .client
-            .post(url)
-            .bearer_auth(token)
-            .json(&json!({ "query": query }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert!(r.get("errors").is_none(), "{r}");
-        if done(&r["data"]) {
+        let data = remote(app, url, token, query).await;
+        if done(&data) {
             return start.elapsed();
         }
-        assert!(start.elapsed() < Duration::from_secs(5), "never seen: {r}");
+        assert!(start.elapsed() < Duration::from_secs(5), "never seen: {data}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -125,45 +131,23 @@ async fn a_change_on_one_process_reaches_the_kept_answers_of_another_within_a_se
     let mut config = app.state.config.clone();
     config.bind = "127.0.0.1:0".parse().unwrap();
     let second = api::App::build(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
-    let remote = format!("http://{}/graphql", second.address());
+    let remote_url = format!("http://{}/graphql", second.address());
     let fresh = second.state().bus.fresh.clone();
     tokio::spawn(second.serve());
     let ceo = app.login("ceo@test.local").await;
     let board = "{ rankingBoard(period: { kind: MONTH, year: 2026, month: 11 }) { dimensions { number targetLine } } }";
     let first_line = |d: &Value| d["rankingBoard"]["dimensions"][0]["targetLine"].clone();
     // Kept on the second process: asked twice, the same answer.
-    let seen = until(&app, &remote, &ceo, FUNNEL, |_| true).await;
+    let seen = until(&app, &remote_url, &ceo, FUNNEL, |_| true).await;
     assert!(seen < Duration::from_secs(5));
     let before = fresh.now();
-    let r: Value = app
-        .client
-        .post(&remote)
-        .bearer_auth(&ceo)
-        .json(&json!({ "query": FUNNEL }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let deals_before = deals(&r["data"]);
-    let line_before: Value = app
-        .client
-        .post(&remote)
-        .bearer_auth(&ceo)
-        .json(&json!({ "query": board }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let line_before = first_line(&line_before["data"]);
+    let deals_before = deals(&remote(&app, &remote_url, &ceo, FUNNEL).await);
+    let line_before = first_line(&remote(&app, &remote_url, &ceo, board).await);
 
     // A deal written on the first process: the second's funnel shows it within a second.
     let a1 = app.login("a1@test.local").await;
     app.quick_deal(&a1, "远端可见").await;
-    let took = until(&app, &remote, &ceo, FUNNEL, |d| deals(d) == deals_before + 1).await;
+    let took = until(&app, &remote_url, &ceo, FUNNEL, |d| deals(d) == deals_before + 1).await;
     assert!(took < Duration::from_secs(1), "the deal reached the other process in {took:?}");
     println!("a deal reached the other process's kept funnel in {took:?}");
     assert!(fresh.now().deals > before.deals);
@@ -178,13 +162,13 @@ async fn a_change_on_one_process_reaches_the_kept_answers_of_another_within_a_se
         )
         .await;
     r.data();
-    let took = until(&app, &remote, &ceo, FUNNEL, |d| molding(d)["coverageAlertBelow"] == 2.5).await;
+    let took = until(&app, &remote_url, &ceo, FUNNEL, |d| molding(d)["coverageAlertBelow"] == 2.5).await;
     assert!(
         took < Duration::from_secs(1),
         "the settings reached the other process's funnel in {took:?}"
     );
     println!("the settings reached the other process's kept funnel in {took:?}");
-    let took = until(&app, &remote, &ceo, board, |d| first_line(d) != line_before).await;
+    let took = until(&app, &remote_url, &ceo, board, |d| first_line(d) != line_before).await;
     assert!(
         took < Duration::from_secs(1),
         "the settings reached the other process's board in {took:?}"

@@ -35,7 +35,10 @@ const ANSWER_TTL: Duration = Duration::from_secs(10);
 /// than this many events behind the group's newest resolves its own. As
 /// deep as a socket's queue, so that in a burst the slowest member still
 /// finds what the fastest resolved.
-const GROUP_ANSWERS: usize = crate::ws::QUEUE;
+const GROUP_ANSWERS: usize = QUEUE;
+
+/// The events a socket's queue holds (`ws`): a group keeps as many answers.
+pub const QUEUE: usize = 1024;
 /// How often the answers past their time are dropped, events or not.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 

@@ -62,9 +62,9 @@ impl AppError {
             Self::Unauthenticated(m) | Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
             Self::RateLimited { message, .. } => message.clone(),
             Self::NotFound(what) => format!("{what} not found"),
-            Self::Validation(fields) => crate::domain::messages::invalid_input(
+            Self::Validation(fields) => crate::messages::invalid_input(
                 fields.iter().map(|f| (f.field.as_str(), f.message.as_str())),
-                crate::domain::labels::Locale::En,
+                crate::locale::Locale::En,
             ),
             Self::Internal(_) => "an internal error occurred".to_owned(),
             Self::PasswordChangeRequired => {

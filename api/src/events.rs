@@ -16,6 +16,12 @@ pub use crate::store::events::{CHANNEL, USERS_CHANNEL};
 /// listener reconnected and may have missed a change).
 pub const EVERY_USER: i64 = 0;
 
+/// The figures of recent boards, by period and by whose account-manager
+/// rows they hold (`None`: everyone's), each under the board's generation
+/// it was read in: an import, the settings, a person or a track moves it on
+/// and the figures are read again. At most a minute old in any case.
+pub type BoardFigures = crate::freshness::Kept<(crate::domain::board::Period, Option<Vec<i64>>), crate::store::board::PeriodFigures>;
+
 /// Wakes subscribers with the highest event id known to exist, and tells
 /// open sockets whose user changed (deactivated, new role, new tracks).
 #[derive(Clone)]
@@ -25,7 +31,7 @@ pub struct EventBus {
     /// Verified viewers, forgotten here when a user changes.
     pub viewers: std::sync::Arc<crate::auth::cache::ViewerCache>,
     /// The ranking board's figures, kept under the board's generation.
-    pub boards: std::sync::Arc<crate::service::board::BoardCache>,
+    pub boards: std::sync::Arc<BoardFigures>,
     /// What kept answers stand on (`freshness`).
     pub fresh: std::sync::Arc<crate::freshness::Freshness>,
 }
@@ -42,7 +48,7 @@ impl EventBus {
             tx: broadcast::channel(256).0,
             users: broadcast::channel(256).0,
             viewers: std::sync::Arc::default(),
-            boards: std::sync::Arc::default(),
+            boards: std::sync::Arc::new(BoardFigures::new(64, std::time::Duration::from_secs(60))),
             fresh: std::sync::Arc::default(),
         }
     }

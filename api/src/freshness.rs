@@ -116,3 +116,36 @@ pub async fn changed(state: &AppState, change: Change) {
         tracing::warn!(error = ?e, change = change.name(), "could not tell the other processes of a change");
     }
 }
+
+/// Values kept under the generation they were made in: a lookup under any
+/// other generation misses, so a write that moved it on is never answered
+/// from before. Bounded and expiring (moka), whatever the generations do.
+pub struct Kept<K, V> {
+    cache: moka::sync::Cache<K, (u64, std::sync::Arc<V>)>,
+}
+
+impl<K, V> Kept<K, V>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    V: Send + Sync + 'static,
+{
+    /// At most `capacity` values, none older than `ttl`.
+    pub fn new(capacity: u64, ttl: std::time::Duration) -> Self {
+        Self {
+            cache: moka::sync::Cache::builder().max_capacity(capacity).time_to_live(ttl).build(),
+        }
+    }
+
+    /// The value kept for `key`, if it was made under `generation`.
+    pub fn get(&self, key: &K, generation: u64) -> Option<std::sync::Arc<V>> {
+        self.cache
+            .get(key)
+            .filter(|(made_under, _)| *made_under == generation)
+            .map(|(_, v)| v)
+    }
+
+    /// Keeps `value`, made under `generation` (read before its data).
+    pub fn insert(&self, key: K, generation: u64, value: std::sync::Arc<V>) {
+        self.cache.insert(key, (generation, value));
+    }
+}

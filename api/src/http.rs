@@ -127,11 +127,11 @@ fn error_body(status: StatusCode, media: &'static str, message: &str, code: &str
 
 /// The caller's language: the best of ours in `Accept-Language`, else the
 /// configured default.
-fn locale_of(headers: &HeaderMap, app: &AppState) -> crate::domain::labels::Locale {
+fn locale_of(headers: &HeaderMap, app: &AppState) -> crate::locale::Locale {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .and_then(crate::domain::labels::Locale::from_accept_language)
+        .and_then(crate::locale::Locale::from_accept_language)
         .unwrap_or(app.config.default_locale)
 }
 

@@ -12,6 +12,8 @@ pub mod graphiql;
 pub mod graphql;
 pub mod http;
 pub mod jobs;
+pub mod locale;
+pub mod messages;
 pub mod seed;
 pub mod server;
 pub mod service;

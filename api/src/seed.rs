@@ -582,7 +582,7 @@ async fn meetings(txn: &impl ConnectionTrait, rng: &mut StdRng, now: DateTime<Ut
                     crate::domain::labels::Labelled::label(
                         crate::domain::board::Dimension::from_number(dimension as usize)
                             .unwrap_or(crate::domain::board::Dimension::TrackSalesAchievement),
-                        crate::domain::labels::Locale::ZhCn,
+                        crate::locale::Locale::ZhCn,
                         &crate::domain::settings::Settings::default()
                     ),
                     [

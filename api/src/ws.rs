@@ -87,7 +87,7 @@ pub fn upgrade(
     schema: crate::graphql::pipeline::Pipeline,
     upgrade: WebSocketUpgrade,
     client: Option<std::net::IpAddr>,
-    locale: crate::domain::labels::Locale,
+    locale: crate::locale::Locale,
 ) -> Response {
     if app.shutdown.is_cancelled() {
         return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
@@ -209,8 +209,8 @@ fn next_message(quoted_id: &str, payload: &str) -> Message {
 }
 
 /// The `error` that ends a subscription whose socket fell behind.
-fn slow_consumer(id: &str, resume_after: i64, locale: crate::domain::labels::Locale) -> Message {
-    let message = crate::domain::messages::translate(
+fn slow_consumer(id: &str, resume_after: i64, locale: crate::locale::Locale) -> Message {
+    let message = crate::messages::translate(
         "this connection fell behind: subscribe again with the given `after` to receive the rest",
         locale,
     );
@@ -225,7 +225,7 @@ async fn serve(
     app: Arc<AppState>,
     schema: crate::graphql::pipeline::Pipeline,
     client: Option<std::net::IpAddr>,
-    locale: crate::domain::labels::Locale,
+    locale: crate::locale::Locale,
 ) {
     let (mut sink, mut stream) = socket.split();
     // Everything to the client goes through this bounded queue; the writer
@@ -272,7 +272,7 @@ async fn control(
     app: Arc<AppState>,
     schema: crate::graphql::pipeline::Pipeline,
     client: Option<std::net::IpAddr>,
-    locale: crate::domain::labels::Locale,
+    locale: crate::locale::Locale,
 ) {
     // Watched from the start, so that a change during the handshake is not missed.
     // Both awaited across the loop's turns rather than made anew in each:

@@ -16,7 +16,6 @@ pub mod health;
 pub mod labels;
 pub mod limits;
 pub mod meetings;
-pub mod messages;
 pub mod money;
 pub mod opportunity;
 pub mod page;

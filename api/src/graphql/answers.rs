@@ -314,7 +314,7 @@ use crate::freshness::Generations;
 #[derive(Hash, PartialEq, Eq)]
 struct Key {
     user_id: i64,
-    locale: crate::domain::labels::Locale,
+    locale: crate::locale::Locale,
     media: &'static str,
     body: Bytes,
 }
@@ -352,7 +352,7 @@ impl Default for Answers {
 /// What identifies a request's answer, besides the generations.
 pub struct Ask<'a> {
     pub user_id: i64,
-    pub locale: crate::domain::labels::Locale,
+    pub locale: crate::locale::Locale,
     pub media: &'static str,
     pub body: &'a Bytes,
 }

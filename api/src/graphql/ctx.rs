@@ -73,8 +73,8 @@ pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
 /// The language of this request's answers (its `Accept-Language`, else the
 /// configured default).
-pub fn locale(ctx: &Context<'_>) -> crate::domain::labels::Locale {
-    match ctx.data_opt::<crate::domain::labels::Locale>() {
+pub fn locale(ctx: &Context<'_>) -> crate::locale::Locale {
+    match ctx.data_opt::<crate::locale::Locale>() {
         Some(l) => *l,
         None => state(ctx).map(|s| s.config.default_locale).unwrap_or_default(),
     }

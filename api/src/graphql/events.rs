@@ -55,8 +55,8 @@ impl AlertEvent {
             None => None,
         };
         let separator = match ctx::locale(ctx) {
-            crate::domain::labels::Locale::ZhCn => "：",
-            crate::domain::labels::Locale::En => ": ",
+            crate::locale::Locale::ZhCn => "：",
+            crate::locale::Locale::En => ": ",
         };
         Ok(match deal {
             Some(name) => format!("{kind}{separator}{rule} · {name}"),

@@ -458,7 +458,7 @@ mod tests {
         }
         doc.push_str("fragment F40 on QueryRoot { __typename }\n");
         let schema = crate::graphql::builder().finish();
-        let pipeline = crate::graphql::pipeline::Pipeline::new(schema, crate::domain::labels::Locale::En);
+        let pipeline = crate::graphql::pipeline::Pipeline::new(schema, crate::locale::Locale::En);
         let run = async_graphql::Executor::execute(&pipeline, async_graphql::Request::new(doc));
         let resp = tokio::time::timeout(std::time::Duration::from_secs(30), run)
             .await

@@ -8,7 +8,7 @@ use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 
 /// A language of the answers.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
-#[graphql(remote = "crate::domain::labels::Locale")]
+#[graphql(remote = "crate::locale::Locale")]
 pub enum Locale {
     /// 简体中文 (the default).
     ZhCn,

@@ -1,12 +1,12 @@
 //! Error messages in the caller's language (`Accept-Language`, else the
 //! configured default): the errors of our use cases — those with one of
 //! our `extensions.code`s — are written in English by the code and put into
-//! the request's language here, on the way out, from `domain::messages`.
+//! the request's language here, on the way out, from `messages`.
 //! The codes, field paths and the GraphQL engine's own messages (parse and
 //! schema validation, for developers) stay as they are.
 
-use crate::domain::labels::Locale;
-use crate::domain::messages;
+use crate::locale::Locale;
+use crate::messages;
 use async_graphql::{Response, ServerError, Value};
 
 /// The codes whose messages are ours.

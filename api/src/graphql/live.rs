@@ -19,7 +19,7 @@ use super::events::{Current, Probe};
 use super::loaders::Loaders;
 use super::pipeline::Pipeline;
 use crate::auth::Auth;
-use crate::domain::labels::Locale;
+use crate::locale::Locale;
 use crate::state::AppState;
 use async_graphql::parser::types::{OperationType, Selection};
 use async_graphql::{Executor, Request, Response, Value, Variables};

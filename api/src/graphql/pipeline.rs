@@ -17,7 +17,7 @@
 
 use super::AppSchema;
 use super::{guard, language, order};
-use crate::domain::labels::Locale;
+use crate::locale::Locale;
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Data, Executor, Request, Response, ServerError, Value};
 use futures_util::StreamExt;

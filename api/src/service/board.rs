@@ -14,7 +14,7 @@ use crate::domain::settings::BoardLines;
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
 use crate::store;
-pub use crate::store::board::{Fact, Who};
+pub use crate::store::board::{Fact, PeriodFigures, Who};
 use std::sync::Arc;
 
 /// The period a caller asks for.
@@ -101,42 +101,19 @@ pub fn period_at(p: &mut Problems, at: &str, req: PeriodRequest, today: chrono::
     result.map_err(|why| p.add(field.replacen("period", at, 1), why)).ok()
 }
 
-/// The figures of recent boards, by period and by whose account-manager
-/// rows they hold, each under the board's generation it was read in
-/// (`freshness`): an import, the settings, a person or a track moves it on
-/// and the figures are read again. At most a minute old in any case.
-pub struct BoardCache {
-    figures: moka::sync::Cache<FiguresKey, (u64, Arc<Figures>)>,
-}
+/// A period's figures, read once for the whole board.
+struct Figures(Arc<PeriodFigures>);
 
-/// A period and whose account-manager rows (`None`: everyone's).
-type FiguresKey = (Period, Option<Vec<i64>>);
-
-impl Default for BoardCache {
-    fn default() -> Self {
-        Self {
-            figures: moka::sync::Cache::builder()
-                .max_capacity(64)
-                .time_to_live(std::time::Duration::from_secs(60))
-                .build(),
-        }
+impl std::ops::Deref for Figures {
+    type Target = PeriodFigures;
+    fn deref(&self) -> &PeriodFigures {
+        &self.0
     }
-}
-
-/// What a period's rows are made of, read once for the whole board.
-pub struct Figures {
-    period: Period,
-    previous: Period,
-    now: store::board::PeriodSums,
-    before: store::board::PeriodSums,
-    tracks: Vec<entity::track::Model>,
-    /// The account managers whose rows the viewer sees.
-    managers: Vec<store::board::Manager>,
 }
 
 impl Figures {
     /// The figures of a period for `viewer`, from the cache when they are there.
-    async fn of(state: &AppState, viewer: &Viewer, req: PeriodRequest) -> AppResult<(Arc<Figures>, BoardLines)> {
+    async fn of(state: &AppState, viewer: &Viewer, req: PeriodRequest) -> AppResult<(Figures, BoardLines)> {
         let settings = store::settings::load(&state.db).await?;
         let lines = settings.board.clone();
         let today = calendar::local_date(state.clock.now(), settings.timezone);
@@ -152,19 +129,18 @@ impl Figures {
         let cache = &state.bus.boards;
         let generation = state.bus.fresh.now().board;
         if state.config.board_cache
-            && let Some((made_under, hit)) = cache.figures.get(&key)
-            && made_under == generation
+            && let Some(hit) = cache.get(&key, generation)
         {
-            return Ok((hit, lines));
+            return Ok((Figures(hit), lines));
         }
         let figures = Arc::new(Self::read(state, viewer, period).await?);
         if state.config.board_cache && state.bus.fresh.now().board == generation {
-            cache.figures.insert(key, (generation, figures.clone()));
+            cache.insert(key, generation, figures.clone());
         }
-        Ok((figures, lines))
+        Ok((Figures(figures), lines))
     }
 
-    async fn read(state: &AppState, viewer: &Viewer, period: Period) -> AppResult<Figures> {
+    async fn read(state: &AppState, viewer: &Viewer, period: Period) -> AppResult<PeriodFigures> {
         let previous = period.previous();
         let now = store::board::sums(&state.db, period.first, period.last).await?;
         let before = store::board::sums(&state.db, previous.first, previous.last).await?;
@@ -175,7 +151,7 @@ impl Figures {
         if viewer.scope() != Scope::All {
             managers.retain(|m| m.track_id.is_some_and(|t| viewer.track_ids.contains(&t)));
         }
-        Ok(Figures {
+        Ok(PeriodFigures {
             period,
             previous,
             now,

@@ -15,6 +15,17 @@ use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
+/// What a period's board is made of, read once for the whole board.
+pub struct PeriodFigures {
+    pub period: crate::domain::board::Period,
+    pub previous: crate::domain::board::Period,
+    pub now: PeriodSums,
+    pub before: PeriodSums,
+    pub tracks: Vec<entity::track::Model>,
+    /// The account managers whose rows the viewer sees.
+    pub managers: Vec<Manager>,
+}
+
 /// What one period sums to, per track and per account manager.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PeriodSums {

@@ -4,6 +4,8 @@
 use chrono_tz::Tz;
 use std::net::SocketAddr;
 
+pub mod graphiql_assets;
+
 /// The service's configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -23,11 +25,11 @@ pub struct Config {
     /// `SALESPULSE_TIMEZONE`: the company time zone a new database starts with.
     pub timezone: Tz,
     /// The language of answers when a request names none (`Accept-Language`).
-    pub default_locale: crate::domain::labels::Locale,
+    pub default_locale: crate::locale::Locale,
     /// `SALESPULSE_GRAPHIQL`: serve GraphiQL at `/`.
     pub graphiql: bool,
     /// `SALESPULSE_GRAPHIQL_ASSETS`: where GraphiQL's scripts come from.
-    pub graphiql_assets: crate::graphiql::Assets,
+    pub graphiql_assets: graphiql_assets::Assets,
     /// `SALESPULSE_INTROSPECTION`: answer introspection queries.
     pub introspection: bool,
     /// `SALESPULSE_SEED_DEMO`: seed the demo company into an empty database on `serve`.
@@ -68,9 +70,9 @@ impl Default for Config {
             token_ttl_minutes: 15,
             refresh_ttl_days: 30,
             timezone: chrono_tz::Asia::Shanghai,
-            default_locale: crate::domain::labels::Locale::ZhCn,
+            default_locale: crate::locale::Locale::ZhCn,
             graphiql: true,
-            graphiql_assets: crate::graphiql::Assets::default(),
+            graphiql_assets: graphiql_assets::Assets::default(),
             introspection: true,
             seed_demo: true,
             scheduler: true,
@@ -136,13 +138,13 @@ impl Config {
             }
         }
         if let Some(tag) = get("SALESPULSE_DEFAULT_LOCALE") {
-            match crate::domain::labels::Locale::from_tag(&tag) {
+            match crate::locale::Locale::from_tag(&tag) {
                 Some(l) => cfg.default_locale = l,
                 None => errors.push(format!("SALESPULSE_DEFAULT_LOCALE={tag:?}: expected zh-CN or en")),
             }
         }
         if let Some(source) = get("SALESPULSE_GRAPHIQL_ASSETS") {
-            match crate::graphiql::Assets::parse(&source) {
+            match graphiql_assets::Assets::parse(&source) {
                 Ok(a) => cfg.graphiql_assets = a,
                 Err(why) => errors.push(format!("SALESPULSE_GRAPHIQL_ASSETS={source:?}: {why}")),
             }

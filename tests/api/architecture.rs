@@ -66,7 +66,8 @@ fn edges() -> BTreeSet<(String, String)> {
                 dirs.push(path);
                 continue;
             }
-            if path.extension().is_none_or(|e| e != "rs") {
+            // A module's tests (`<module>/tests.rs`) are not the product.
+            if path.extension().is_none_or(|e| e != "rs") || path.file_name().is_some_and(|n| n == "tests.rs") {
                 continue;
             }
             let rel = path.strip_prefix(&root).unwrap();

@@ -1,0 +1,70 @@
+//! Supervision meetings (`DOMAIN.md` section 3): scheduling with a
+//! recurrence, moving and cancelling one occurrence, tasks recorded from a
+//! board row, their completion and reopening, and the lists.
+
+use crate::auth::Viewer;
+use crate::domain::board::{Dimension, Period, PeriodKind, StandingKind};
+use crate::domain::calendar;
+use crate::domain::meetings::{self as rules, Recurrence, RecurrenceKind, RowOf};
+use crate::domain::text::{self, TextKind};
+use crate::error::{AppError, AppResult, Problems};
+use crate::service::board::{self as board_service, PeriodRequest};
+use crate::service::{Page, PageRequest};
+use crate::state::AppState;
+use crate::store::{self, meetings as repo};
+use chrono::{DateTime, Datelike, Utc};
+use entity::{
+    EventKind, EventSubject, MeetingChangeKind, MeetingKind, MeetingStatus, Role, TaskDecisionKind, TaskStatus, meeting, meeting_change,
+    row_analysis, task, task_decision,
+};
+use sea_orm::Set;
+
+mod schedule;
+pub use schedule::*;
+mod tasks;
+pub use tasks::*;
+mod decisions;
+pub use decisions::*;
+mod analyses;
+pub use analyses::*;
+mod report;
+pub use report::*;
+
+/// Appends meeting events in the writer's transaction: `(kind, subject id,
+/// person, track)` each; the highest id to wake the subscribers with after
+/// the commit.
+async fn tell(
+    txn: &sea_orm::DatabaseTransaction,
+    subject: EventSubject,
+    rows: &[(EventKind, i64, Option<i64>, Option<i64>)],
+    actor: Option<i64>,
+    now: DateTime<Utc>,
+) -> AppResult<Option<i64>> {
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    store::events::lock_for_append(txn).await?;
+    store::events::append_for(txn, subject, rows, actor, now).await?;
+    Ok(Some(store::events::announce(txn).await?))
+}
+
+/// After a committed write that changed what an opening report shows: the
+/// kept reports are old, and the events told go out.
+async fn changed_and_told(state: &AppState, told: Option<i64>) {
+    crate::freshness::changed(state, crate::freshness::Change::Meetings).await;
+    told_only(state, told);
+}
+
+/// After a committed write that only stamped who was told what (a
+/// reminder, a report announced): the events go out, no report changed.
+fn told_only(state: &AppState, told: Option<i64>) {
+    if let Some(max) = told {
+        state.bus.wake(max);
+    }
+}
+
+/// An instant as the company reads it: `MM-DD HH:MM` in its time zone.
+pub async fn local_time(state: &AppState, at: DateTime<Utc>) -> AppResult<String> {
+    let tz = store::settings::load(&state.db).await?.timezone;
+    Ok(at.with_timezone(&tz).format("%m-%d %H:%M").to_string())
+}

@@ -274,9 +274,10 @@ async fn graphql_post(State(s): State<HttpState>, extensions: Extensions, header
             );
         }
     };
-    let kind = ask.as_ref().and_then(|_| crate::graphql::answers::keepable(&request.query));
+    let query = ask.as_ref().map(|_| request.query.clone());
     let keep_until = Arc::new(crate::graphql::answers::KeepUntil::default());
     let (status, answer, clean) = answer(&s, &headers, client_of(&extensions), media, request, auth, keep_until.clone()).await;
+    let kind = query.and_then(|q| s.schema.keepable(&q));
     if let (Some(ask), Some(kind), Ok(text), true) = (&ask, kind, &answer, clean) {
         // Good for the company's day it was asked on (a period "so far" ends
         // today), until it changes by itself.

@@ -8,13 +8,18 @@
 //! A reader that loaded a user while a change was being made cannot put the
 //! stale answer back: each user has an epoch, moved on by every change, and
 //! an answer is kept only if the epoch did not move while it was read.
+//! Bounded and expiring (moka): the least used users go first, and what
+//! the database said is asked again every ten minutes in any case.
 
 use entity::Role;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-/// At most this many users are kept; past it the cache starts afresh.
-const MAX_USERS: usize = 50_000;
+/// At most this many users are kept, the least used going first.
+const MAX_USERS: u64 = 50_000;
+/// What the database said is asked again at least this often.
+const KEPT_FOR: Duration = Duration::from_secs(10 * 60);
 
 /// (session id, token generation) within one user.
 type TokenKey = (Option<i64>, i32);
@@ -27,60 +32,73 @@ pub struct Verified {
     pub must_change_password: bool,
 }
 
-#[derive(Default)]
-struct Inner {
-    users: HashMap<i64, HashMap<TokenKey, Verified>>,
-    epochs: HashMap<i64, u64>,
-    /// Moved on when everything is forgotten.
-    global: u64,
-}
-
 /// The epochs a reader saw before going to the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen(u64, u64);
 
-#[derive(Default)]
-pub struct ViewerCache(Mutex<Inner>);
+/// Each user's verified tokens (moka: bounded, expiring), and the epochs a
+/// change moves on. Reads take no lock; a keep and a change take `epochs`,
+/// so that no keep lands between a change and its forgetting.
+pub struct ViewerCache {
+    users: moka::sync::Cache<i64, Arc<HashMap<TokenKey, Verified>>>,
+    /// Each changed user's epoch (a user with none is at 0), and the global
+    /// epoch moved on when everything is forgotten. Bounded like the users:
+    /// a user's epoch that is dropped goes back to 0, so the global epoch
+    /// moves on then too, and no reader of before keeps his answer.
+    epochs: Mutex<(HashMap<i64, u64>, u64)>,
+}
+
+impl Default for ViewerCache {
+    fn default() -> Self {
+        Self {
+            users: moka::sync::Cache::builder().max_capacity(MAX_USERS).time_to_live(KEPT_FOR).build(),
+            epochs: Mutex::default(),
+        }
+    }
+}
 
 impl ViewerCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn epochs(&self) -> std::sync::MutexGuard<'_, (HashMap<i64, u64>, u64)> {
+        self.epochs.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn get(&self, user: i64, session: Option<i64>, generation: i32) -> Option<Verified> {
-        self.lock().users.get(&user)?.get(&(session, generation)).cloned()
+        self.users.get(&user)?.get(&(session, generation)).cloned()
     }
 
     /// The epochs to hand back to [`ViewerCache::put`].
     pub fn seen(&self, user: i64) -> Seen {
-        let inner = self.lock();
-        Seen(inner.global, inner.epochs.get(&user).copied().unwrap_or(0))
+        let (users, global) = &*self.epochs();
+        Seen(*global, users.get(&user).copied().unwrap_or(0))
     }
 
     /// Keeps what was read, unless a change came in since `seen`.
     pub fn put(&self, user: i64, session: Option<i64>, generation: i32, verified: Verified, seen: Seen) {
-        let mut inner = self.lock();
-        if Seen(inner.global, inner.epochs.get(&user).copied().unwrap_or(0)) != seen {
+        let epochs = self.epochs();
+        if Seen(epochs.1, epochs.0.get(&user).copied().unwrap_or(0)) != seen {
             return;
         }
-        if inner.users.len() >= MAX_USERS && !inner.users.contains_key(&user) {
-            inner.users.clear();
-        }
-        inner.users.entry(user).or_default().insert((session, generation), verified);
+        let mut tokens = self.users.get(&user).map(|t| (*t).clone()).unwrap_or_default();
+        tokens.insert((session, generation), verified);
+        self.users.insert(user, Arc::new(tokens));
     }
 
     /// The user's access changed: forget what is known of him.
     pub fn forget(&self, user: i64) {
-        let mut inner = self.lock();
-        inner.users.remove(&user);
-        *inner.epochs.entry(user).or_insert(0) += 1;
+        let mut epochs = self.epochs();
+        if epochs.0.len() as u64 >= MAX_USERS && !epochs.0.contains_key(&user) {
+            epochs.0.clear();
+            epochs.1 += 1;
+        }
+        *epochs.0.entry(user).or_insert(0) += 1;
+        self.users.invalidate(&user);
     }
 
     /// Anything may have changed (a missed notification): forget everything.
     pub fn forget_all(&self) {
-        let mut inner = self.lock();
-        inner.users.clear();
-        inner.global += 1;
+        let mut epochs = self.epochs();
+        epochs.1 += 1;
+        self.users.invalidate_all();
     }
 }
 

@@ -3,11 +3,12 @@
 //! again, a meeting room's screen for the same report, and between two
 //! writes their answer is the same bytes.
 //!
-//! An answer is kept only when every field the document selects is one of
-//! the ranking board's own (or an account manager's name, e-mail and role)
-//! or, below `openingReport`, one of the report's, its tasks', meetings',
-//! decisions' and analyses' (never a task's linked alert, whose status
-//! moves on its own). So nothing in it changes but through what moves a
+//! An answer is kept only when every field the document selects — by its
+//! type and name (`BoardRow.rank`), read against the schema's types — is
+//! one of the ranking board's own (or an account manager's name, e-mail and
+//! role) or, below `openingReport`, one of the report's, its tasks',
+//! meetings', decisions' and analyses' (never a task's linked alert, whose
+//! status moves on its own). The document is the one the pipeline parsed. So nothing in it changes but through what moves a
 //! generation on (`freshness`): the board's (an import, a person or a
 //! track changed, the settings saved), for a report the meetings' (any
 //! write to meetings, tasks, decisions or analyses), for the order-health
@@ -18,186 +19,215 @@
 //! meeting starts) or a minute, whichever is first. A request is
 //! authenticated before its answer is looked up.
 
-use async_graphql::parser::types::{DocumentOperations, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet, TypeKind, TypeSystemDefinition,
+};
 use axum::body::Bytes;
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
-/// Fields a kept answer may select below `rankingBoard`: the board's period,
-/// tables and rows, an account manager's identity.
+/// Fields (`Type.field`) a kept answer may select below `rankingBoard`:
+/// the board's period, tables and rows, an account manager's identity —
+/// nothing that moves on its own. `__typename` is allowed everywhere.
 const BOARD_FIELDS: &[&str] = &[
-    "__typename",
-    // BoardPeriod
-    "kind",
-    "label",
-    "firstMonth",
-    "lastMonth",
-    "days",
-    // RankingBoard
-    "period",
-    "previousPeriod",
-    "dimensions",
-    // BoardTable
-    "dimension",
-    "number",
-    "byAccountManager",
-    "unit",
-    "lowerIsBetter",
-    "targetLine",
-    "available",
-    "rows",
-    "totalRows",
-    // BoardRow
-    "rank",
-    "standing",
-    "standingLabel",
-    "trackName",
-    "trackId",
-    "accountManager",
-    "name",
-    "value",
-    "numerator",
-    "denominator",
-    "target",
-    "notReached",
-    "notReachedTwice",
-    "previousValue",
-    "change",
-    // User, as a row's account manager: who he is, nothing that moves on its own.
-    "id",
-    "email",
-    "role",
-    "roleLabel",
+    "BoardPeriod.days",
+    "BoardPeriod.firstMonth",
+    "BoardPeriod.kind",
+    "BoardPeriod.label",
+    "BoardPeriod.lastMonth",
+    "BoardRow.accountManager",
+    "BoardRow.change",
+    "BoardRow.denominator",
+    "BoardRow.name",
+    "BoardRow.notReached",
+    "BoardRow.notReachedTwice",
+    "BoardRow.numerator",
+    "BoardRow.previousValue",
+    "BoardRow.rank",
+    "BoardRow.standing",
+    "BoardRow.standingLabel",
+    "BoardRow.target",
+    "BoardRow.trackId",
+    "BoardRow.trackName",
+    "BoardRow.value",
+    "BoardTable.available",
+    "BoardTable.byAccountManager",
+    "BoardTable.dimension",
+    "BoardTable.label",
+    "BoardTable.lowerIsBetter",
+    "BoardTable.number",
+    "BoardTable.rows",
+    "BoardTable.targetLine",
+    "BoardTable.totalRows",
+    "BoardTable.unit",
+    "RankingBoard.dimensions",
+    "RankingBoard.period",
+    "RankingBoard.previousPeriod",
+    "User.email",
+    "User.id",
+    "User.name",
+    "User.role",
+    "User.roleLabel",
 ];
 
 /// Fields a kept answer may select below `openingReport`, besides the
 /// board's (an analysis's row is a board row): the report, its tasks, their
-/// meetings, decisions, tracks and people. Not a task's `alert`.
+/// meetings, decisions, tracks and people. Not a task's `alert`, nor a
+/// person's badges. A track's people move the board's generation on.
 const REPORT_FIELDS: &[&str] = &[
-    // OpeningReport
-    "meeting",
-    "previousMeeting",
-    "availableFrom",
-    "periodFirstMonth",
-    "periodLastMonth",
-    "done",
-    "pending",
-    "closed",
-    "escalated",
-    "analyses",
-    // ReportTask
-    "task",
-    "valueNow",
-    "standingNow",
-    "notReachedNow",
-    // Task
-    "meetingKind",
-    "track",
-    "valueThen",
-    "standingThen",
-    "description",
-    "owner",
-    "createdBy",
-    "createdAt",
-    "dueAt",
-    "status",
-    "overdue",
-    "doneAt",
-    "doneNote",
-    "escalatedAt",
-    "dueExtended",
-    "decisions",
-    // Meeting, MeetingChange
-    "startsAt",
-    "changes",
-    "fromStartsAt",
-    "toStartsAt",
-    "reason",
-    "by",
-    "at",
-    // TaskDecision
-    "decision",
-    "previousDueAt",
-    "newDueAt",
-    "previousOwner",
-    "newOwner",
-    "previousDescription",
-    "newDescription",
-    // BoardRowAnalysis
-    "row",
-    "cause",
-    "plan",
-    "author",
-    "updatedAt",
-    "version",
-    // Track: who runs it and works in it moves the board's generation on.
-    "businessLine",
-    "directors",
-    "accountManagers",
+    "BoardRowAnalysis.author",
+    "BoardRowAnalysis.cause",
+    "BoardRowAnalysis.dimension",
+    "BoardRowAnalysis.plan",
+    "BoardRowAnalysis.row",
+    "BoardRowAnalysis.updatedAt",
+    "BoardRowAnalysis.version",
+    "Meeting.changes",
+    "Meeting.id",
+    "Meeting.kind",
+    "Meeting.startsAt",
+    "Meeting.status",
+    "Meeting.track",
+    "MeetingChange.at",
+    "MeetingChange.by",
+    "MeetingChange.fromStartsAt",
+    "MeetingChange.kind",
+    "MeetingChange.reason",
+    "MeetingChange.toStartsAt",
+    "OpeningReport.analyses",
+    "OpeningReport.availableFrom",
+    "OpeningReport.closed",
+    "OpeningReport.done",
+    "OpeningReport.escalated",
+    "OpeningReport.meeting",
+    "OpeningReport.pending",
+    "OpeningReport.periodFirstMonth",
+    "OpeningReport.periodLastMonth",
+    "OpeningReport.previousMeeting",
+    "ReportTask.notReachedNow",
+    "ReportTask.standingNow",
+    "ReportTask.task",
+    "ReportTask.valueNow",
+    "Task.accountManager",
+    "Task.createdAt",
+    "Task.createdBy",
+    "Task.decisions",
+    "Task.description",
+    "Task.dimension",
+    "Task.doneAt",
+    "Task.doneNote",
+    "Task.dueAt",
+    "Task.dueExtended",
+    "Task.escalated",
+    "Task.escalatedAt",
+    "Task.id",
+    "Task.meeting",
+    "Task.meetingKind",
+    "Task.overdue",
+    "Task.owner",
+    "Task.periodFirstMonth",
+    "Task.periodLastMonth",
+    "Task.standingThen",
+    "Task.status",
+    "Task.track",
+    "Task.valueThen",
+    "Task.version",
+    "TaskDecision.at",
+    "TaskDecision.by",
+    "TaskDecision.decision",
+    "TaskDecision.meeting",
+    "TaskDecision.newDescription",
+    "TaskDecision.newDueAt",
+    "TaskDecision.newOwner",
+    "TaskDecision.previousDescription",
+    "TaskDecision.previousDueAt",
+    "TaskDecision.previousOwner",
+    "TaskDecision.reason",
+    "Track.accountManagers",
+    "Track.businessLine",
+    "Track.directors",
+    "Track.id",
+    "Track.name",
 ];
 
 /// Fields a kept answer may select below `orderHealthBoard` and `funnel`,
-/// besides the board's and a track's: every figure and status, never a
-/// connection of the deals or ERP rows behind one (`pipelineDeals`,
-/// `hPotentialDeals`, `orders`, a line's `deals` pages: their `nodes`,
-/// `edges` and `pageInfo` are in no list). A manager's `deals` is a count.
+/// besides the board's: every figure and status, never a connection of the
+/// deals or ERP rows behind one (`pipelineDeals`, `hPotentialDeals`,
+/// `orders`, a line's `deals` pages). A manager's `deals` is a count.
 const HEALTH_FIELDS: &[&str] = &[
-    // OrderHealthBoard
-    "year",
-    "asOf",
-    "company",
-    "tracks",
-    "commodityTracks",
-    // OrderHealthCard
-    "track",
-    "annualTarget",
-    "booked",
-    "targetToDate",
-    "gap",
-    "gapStatus",
-    "weightedPipeline",
-    "coverage",
-    "coverageStatus",
-    "rhythm",
-    "rhythmStatus",
-    "monthsLeft",
-    "monthlyAverage",
-    "bookedThisMonth",
-    "hPotentialThisMonth",
-    // OrderAchievementCard
-    "monthBooked",
-    "monthTarget",
-    "monthAchievement",
-    "monthStatus",
-    "yearToDateBooked",
-    "yearToDateTarget",
-    "yearToDateAchievement",
-    "yearToDateStatus",
-    // Funnel, FunnelLine
-    "lines",
-    "businessLine",
-    "remainingTarget",
-    "coverageAlertBelow",
-    "secured",
-    "lost",
-    "conversion",
-    "conversionStatus",
-    "conversionAlertBelow",
-    "conversionTarget",
-    "stages",
-    "movedOut",
-    "accountManagers",
-    // FunnelStage
-    "stage",
-    "count",
-    "amount",
-    "activeCount",
-    "weightedAmount",
-    "averageDaysInStage",
-    // FunnelManager
-    "deals",
-    "activeDeals",
-    // Track
-    "directors",
+    "Funnel.asOf",
+    "Funnel.lines",
+    "FunnelLine.accountManager",
+    "FunnelLine.accountManagers",
+    "FunnelLine.annualTarget",
+    "FunnelLine.booked",
+    "FunnelLine.businessLine",
+    "FunnelLine.conversion",
+    "FunnelLine.conversionAlertBelow",
+    "FunnelLine.conversionStatus",
+    "FunnelLine.conversionTarget",
+    "FunnelLine.coverage",
+    "FunnelLine.coverageAlertBelow",
+    "FunnelLine.coverageStatus",
+    "FunnelLine.deals",
+    "FunnelLine.lost",
+    "FunnelLine.movedOut",
+    "FunnelLine.remainingTarget",
+    "FunnelLine.secured",
+    "FunnelLine.stages",
+    "FunnelLine.track",
+    "FunnelLine.weightedPipeline",
+    "FunnelManager.accountManager",
+    "FunnelManager.activeDeals",
+    "FunnelManager.conversion",
+    "FunnelManager.conversionStatus",
+    "FunnelManager.deals",
+    "FunnelManager.lost",
+    "FunnelManager.movedOut",
+    "FunnelManager.secured",
+    "FunnelManager.track",
+    "FunnelManager.weightedPipeline",
+    "FunnelStage.activeCount",
+    "FunnelStage.amount",
+    "FunnelStage.averageDaysInStage",
+    "FunnelStage.count",
+    "FunnelStage.stage",
+    "FunnelStage.weightedAmount",
+    "OrderAchievementCard.monthAchievement",
+    "OrderAchievementCard.monthBooked",
+    "OrderAchievementCard.monthStatus",
+    "OrderAchievementCard.monthTarget",
+    "OrderAchievementCard.track",
+    "OrderAchievementCard.yearToDateAchievement",
+    "OrderAchievementCard.yearToDateBooked",
+    "OrderAchievementCard.yearToDateStatus",
+    "OrderAchievementCard.yearToDateTarget",
+    "OrderHealthBoard.asOf",
+    "OrderHealthBoard.commodityTracks",
+    "OrderHealthBoard.company",
+    "OrderHealthBoard.tracks",
+    "OrderHealthBoard.year",
+    "OrderHealthCard.annualTarget",
+    "OrderHealthCard.booked",
+    "OrderHealthCard.bookedThisMonth",
+    "OrderHealthCard.coverage",
+    "OrderHealthCard.coverageStatus",
+    "OrderHealthCard.gap",
+    "OrderHealthCard.gapStatus",
+    "OrderHealthCard.hPotentialThisMonth",
+    "OrderHealthCard.monthlyAverage",
+    "OrderHealthCard.monthsLeft",
+    "OrderHealthCard.rhythm",
+    "OrderHealthCard.rhythmStatus",
+    "OrderHealthCard.targetToDate",
+    "OrderHealthCard.track",
+    "OrderHealthCard.weightedPipeline",
+    "Track.accountManagers",
+    "Track.businessLine",
+    "Track.directors",
+    "Track.id",
+    "Track.name",
+    "User.tracks",
 ];
 
 /// What a kept answer is made of, and so which generations it stands on:
@@ -233,16 +263,71 @@ impl Kind {
         }
     }
 
-    fn allows(self, name: &str) -> bool {
-        BOARD_FIELDS.contains(&name) || (self.report && REPORT_FIELDS.contains(&name)) || (self.health && HEALTH_FIELDS.contains(&name))
+    fn allows(self, ty: &str, field: &str) -> bool {
+        let listed = |list: &[&str]| list.iter().any(|e| e.split_once('.') == Some((ty, field)));
+        listed(BOARD_FIELDS) || (self.report && listed(REPORT_FIELDS)) || (self.health && listed(HEALTH_FIELDS))
     }
 }
 
-/// Whether the answer to `query` may be kept, and as what: queries only,
-/// whose top-level fields are all `rankingBoard`, `openingReport`,
-/// `orderHealthBoard` or `funnel`, selecting nothing but their own fields.
-pub fn keepable(query: &str) -> Option<Kind> {
-    let doc = async_graphql::parser::parse_query(query).ok()?;
+/// The schema's object and interface types: the named type each field
+/// returns, read from the SDL once when the schema is built.
+#[derive(Debug, Default)]
+pub struct Types {
+    query: String,
+    fields: HashMap<(String, String), String>,
+}
+
+impl Types {
+    /// The types of `sdl` (none, so nothing is kept, if it does not parse).
+    pub fn of_sdl(sdl: &str) -> Types {
+        let mut types = Types {
+            query: "Query".to_owned(),
+            fields: HashMap::new(),
+        };
+        let Ok(doc) = async_graphql::parser::parse_schema(sdl) else {
+            return types;
+        };
+        for def in doc.definitions {
+            match def {
+                TypeSystemDefinition::Schema(s) => {
+                    if let Some(q) = &s.node.query {
+                        types.query = q.node.to_string();
+                    }
+                }
+                TypeSystemDefinition::Type(t) => {
+                    let fields = match &t.node.kind {
+                        TypeKind::Object(o) => &o.fields,
+                        TypeKind::Interface(i) => &i.fields,
+                        _ => continue,
+                    };
+                    for f in fields {
+                        let mut ty = &f.node.ty.node;
+                        while let BaseType::List(inner) = &ty.base {
+                            ty = inner;
+                        }
+                        if let BaseType::Named(name) = &ty.base {
+                            types
+                                .fields
+                                .insert((t.node.name.node.to_string(), f.node.name.node.to_string()), name.to_string());
+                        }
+                    }
+                }
+                TypeSystemDefinition::Directive(_) => {}
+            }
+        }
+        types
+    }
+
+    fn field(&self, ty: &str, field: &str) -> Option<&str> {
+        self.fields.get(&(ty.to_owned(), field.to_owned())).map(String::as_str)
+    }
+}
+
+/// Whether the answer to `doc` (the document the pipeline parsed) may be
+/// kept, and as what: queries only, whose top-level fields are all
+/// `rankingBoard`, `openingReport`, `orderHealthBoard` or `funnel`,
+/// selecting nothing but the `Type.field`s listed for them.
+pub fn keepable(doc: &ExecutableDocument, types: &Types) -> Option<Kind> {
     let operations: Vec<_> = match &doc.operations {
         DocumentOperations::Single(op) => vec![op],
         DocumentOperations::Multiple(ops) => ops.values().collect(),
@@ -254,15 +339,16 @@ pub fn keepable(query: &str) -> Option<Kind> {
         }
         for s in &op.node.selection_set.node.items {
             let Selection::Field(f) = &s.node else { return None };
-            let set = &f.node.selection_set.node;
-            let own = match f.node.name.node.as_str() {
+            let name = f.node.name.node.as_str();
+            let own = match name {
                 "__typename" => continue,
                 "rankingBoard" => Kind::BOARD,
                 "openingReport" => Kind::REPORT,
                 "orderHealthBoard" | "funnel" => Kind::HEALTH,
                 _ => return None,
             };
-            if !nested_ok(set, own) {
+            let ty = types.field(&types.query, name)?;
+            if !nested_ok(types, ty, &f.node.selection_set.node, own) {
                 return None;
             }
             kind = kind.and(own);
@@ -270,22 +356,24 @@ pub fn keepable(query: &str) -> Option<Kind> {
     }
     doc.fragments
         .values()
-        .all(|f| nested_ok(&f.node.selection_set.node, kind))
+        .all(|f| nested_ok(types, f.node.type_condition.node.on.node.as_str(), &f.node.selection_set.node, kind))
         .then_some(kind)
 }
 
-/// Whether the answer to `query` may be kept as the board's alone.
-pub fn board_only(query: &str) -> bool {
-    keepable(query) == Some(Kind::BOARD)
-}
-
-fn nested_ok(set: &SelectionSet, kind: Kind) -> bool {
+fn nested_ok(types: &Types, ty: &str, set: &SelectionSet, kind: Kind) -> bool {
     set.items.iter().all(|s| match &s.node {
         Selection::Field(f) => {
             let name = f.node.name.node.as_str();
-            kind.allows(name) && nested_ok(&f.node.selection_set.node, kind)
+            let below = &f.node.selection_set.node;
+            if name == "__typename" {
+                return below.items.is_empty();
+            }
+            kind.allows(ty, name) && types.field(ty, name).is_some_and(|t| nested_ok(types, t, below, kind))
         }
-        Selection::InlineFragment(i) => nested_ok(&i.node.selection_set.node, kind),
+        Selection::InlineFragment(i) => {
+            let on = i.node.type_condition.as_ref().map_or(ty, |c| c.node.on.node.as_str());
+            nested_ok(types, on, &i.node.selection_set.node, kind)
+        }
         // Checked with the document's fragments.
         Selection::FragmentSpread(_) => true,
     })
@@ -400,7 +488,34 @@ impl Answers {
 
 #[cfg(test)]
 mod tests {
-    use super::board_only;
+    use super::{Kind, Types};
+
+    fn types() -> Types {
+        Types::of_sdl(include_str!("../../../schema.graphql"))
+    }
+
+    fn keepable(query: &str) -> Option<Kind> {
+        let doc = async_graphql::parser::parse_query(query).ok()?;
+        super::keepable(&doc, &types())
+    }
+
+    fn board_only(query: &str) -> bool {
+        keepable(query) == Some(Kind::BOARD)
+    }
+
+    /// A field is kept by its type and name, not by its name alone: a new
+    /// field that happens to share a listed name is not kept.
+    #[test]
+    fn a_listed_name_on_another_type_is_not_kept() {
+        let small = Types::of_sdl(
+            "schema { query: Q } type Q { rankingBoard: RankingBoard } type RankingBoard { period: BoardPeriod live: Live }
+             type BoardPeriod { label: String } type Live { label: String }",
+        );
+        let keep = |q: &str| super::keepable(&async_graphql::parser::parse_query(q).unwrap(), &small);
+        assert_eq!(keep("{ rankingBoard { period { label } } }"), Some(Kind::BOARD));
+        assert_eq!(keep("{ rankingBoard { live { label } } }"), None);
+        assert!(types().fields.len() > 500, "the schema's own types are read");
+    }
 
     #[test]
     fn only_the_boards_own_fields_are_kept() {
@@ -429,7 +544,6 @@ mod tests {
 
     #[test]
     fn an_opening_report_is_kept_without_its_tasks_alerts() {
-        use super::{Kind, keepable};
         let report = "query($m: ID!) { openingReport(meetingId: $m) { previousMeeting { startsAt }
             pending { task { id owner { name } dueAt overdue decisions { decision by { name } } } valueNow }
             analyses { row { value } cause } } }";
@@ -456,7 +570,6 @@ mod tests {
 
     #[test]
     fn health_figures_are_kept_without_the_records_behind_them() {
-        use super::{Kind, keepable};
         let board = "query($y: Int!) { orderHealthBoard(year: $y) { asOf company { gap gapStatus coverage rhythm monthsLeft }
             tracks { track { id name } gap coverageStatus } commodityTracks { track { name } monthAchievement } } }";
         assert_eq!(keepable(board), Some(Kind::HEALTH));

@@ -31,15 +31,14 @@ use std::time::Duration;
 
 /// How long a resolved answer is kept for the members still to send it.
 const ANSWER_TTL: Duration = Duration::from_secs(10);
-/// Most answers a group keeps (each a few hundred bytes): a member more
-/// than this many events behind the group's newest resolves its own. As
-/// deep as a socket's queue, so that in a burst the slowest member still
-/// finds what the fastest resolved.
-const GROUP_ANSWERS: usize = QUEUE;
+/// Most bytes of answers the process keeps (each a few hundred bytes): past
+/// it the least used go, and a member that needs one again resolves it.
+const ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The events a socket's queue holds (`ws`): a group keeps as many answers.
 pub const QUEUE: usize = 1024;
-/// How often the answers past their time are dropped, events or not.
+/// How often the answers past their time are dropped, events or not (moka
+/// drops them as it is used; this gives the memory back after a burst).
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
 /// One event, as a subscription's members are sent it.
@@ -80,18 +79,12 @@ struct GroupKey {
 /// lives while a member holds it, and its answers with it, so an answer
 /// never reaches another group.
 struct Group {
+    /// Unique in the process: the group's answers are kept under it.
+    id: u64,
     document: Arc<Document>,
-    /// The answers of the group's recent events, oldest first: each
-    /// resolved before the members are woken (`Live::prepare`), or by the
-    /// first member to reach it, the others waiting for it.
-    answers: Answers,
     /// What the members resolve as: one viewer, one language.
     resolver: Resolver,
 }
-
-/// The answers of a group's recent events, oldest first, bounded and swept.
-#[derive(Default)]
-struct Answers(Mutex<std::collections::VecDeque<Answer>>);
 
 /// What a group needs to resolve an event's answer without a member: the
 /// members' viewer (one for the whole group), their events and language.
@@ -104,23 +97,17 @@ struct Resolver {
     kinds: &'static [entity::EventKind],
 }
 
-/// One event's answer in a group, once resolved.
-struct Answer {
-    event_id: i64,
-    made: std::time::Instant,
-    cell: Arc<tokio::sync::OnceCell<Arc<str>>>,
-}
-
 impl Group {
     /// Whether the group's members receive `row`.
     fn receives(&self, row: &entity::event::Model) -> bool {
         self.resolver.kinds.contains(&row.kind) && crate::store::events::admits(&self.resolver.listener, row)
     }
 
-    /// The answer the members are sent for `row`, resolved once.
+    /// The answer the members are sent for `row`, resolved once: before
+    /// the members are woken (`Live::prepare`), or by the first member to
+    /// reach it, the others waiting for it.
     async fn answer_for(&self, live: &Live, row: Arc<entity::event::Model>) -> Arc<str> {
-        let cell = self.answers.of(row.id);
-        cell.get_or_init(|| self.resolve(live, row)).await.clone()
+        live.answers.get_with((self.id, row.id), self.resolve(live, row)).await
     }
 
     /// The answer the members are sent for `row`.
@@ -137,50 +124,16 @@ impl Group {
     }
 }
 
-impl Answers {
-    /// Where the answer to `event_id` is (or will be) kept: the answers are
-    /// in event order, found by binary search.
-    fn of(&self, event_id: i64) -> Arc<tokio::sync::OnceCell<Arc<str>>> {
-        let mut answers = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let at = match answers.binary_search_by_key(&event_id, |a| a.event_id) {
-            Ok(i) => return answers[i].cell.clone(),
-            Err(i) => i,
-        };
-        let cell = Arc::new(tokio::sync::OnceCell::new());
-        if at == 0 && answers.len() >= GROUP_ANSWERS {
-            // Older than everything kept: resolved for this member alone.
-            return cell;
-        }
-        answers.insert(
-            at,
-            Answer {
-                event_id,
-                made: std::time::Instant::now(),
-                cell: cell.clone(),
-            },
-        );
-        while answers.len() > GROUP_ANSWERS {
-            answers.pop_front();
-        }
-        cell
-    }
-
-    /// Drops the answers kept longer than [`ANSWER_TTL`].
-    fn sweep(&self, now: std::time::Instant) {
-        let mut answers = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        answers.retain(|a| now.duration_since(a.made) <= ANSWER_TTL);
-        if answers.is_empty() {
-            answers.shrink_to_fit();
-        }
-    }
-}
-
 /// The process's groups and their shared answers.
 pub struct Live {
     groups: Mutex<Groups>,
     /// Loaders shared by every group resolving one event, made after the
     /// event was committed (so "as it is now" holds), batched across groups.
     loaders: moka::sync::Cache<i64, Arc<Loaders>>,
+    /// Every group's answers, by group and event: bounded by their size,
+    /// none older than [`ANSWER_TTL`].
+    answers: moka::future::Cache<(u64, i64), Arc<str>>,
+    next_group: std::sync::atomic::AtomicU64,
     sweeping: std::sync::atomic::AtomicBool,
 }
 
@@ -198,6 +151,12 @@ impl Default for Live {
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(10))
                 .build(),
+            answers: moka::future::Cache::builder()
+                .max_capacity(ANSWER_BYTES)
+                .weigher(|_, answer: &Arc<str>| u32::try_from(answer.len()).unwrap_or(u32::MAX))
+                .time_to_live(ANSWER_TTL)
+                .build(),
+            next_group: std::sync::atomic::AtomicU64::new(0),
             sweeping: std::sync::atomic::AtomicBool::new(false),
         }
     }
@@ -211,8 +170,8 @@ impl Live {
             return found;
         }
         let group = Arc::new(Group {
+            id: self.next_group.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             document: Arc::new(document),
-            answers: Answers::default(),
             resolver,
         });
         groups.by_key.insert(key, Arc::downgrade(&group));
@@ -223,10 +182,9 @@ impl Live {
         group
     }
 
-    /// Drops the answers past their time in every group, every
-    /// [`SWEEP_EVERY`], so that memory comes back after a burst even when
-    /// no event follows; started with the first subscription, ends with
-    /// this `Live`.
+    /// Drops the answers past their time, every [`SWEEP_EVERY`], so that
+    /// memory comes back after a burst even when no event follows; started
+    /// with the first subscription, ends with this `Live`.
     fn start_sweeping(self: &Arc<Self>) {
         if self.sweeping.swap(true, std::sync::atomic::Ordering::SeqCst) {
             return;
@@ -236,14 +194,7 @@ impl Live {
             loop {
                 tokio::time::sleep(SWEEP_EVERY).await;
                 let Some(live) = weak.upgrade() else { return };
-                let groups: Vec<Arc<Group>> = {
-                    let groups = live.groups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                    groups.by_key.values().filter_map(Weak::upgrade).collect()
-                };
-                let now = std::time::Instant::now();
-                for g in groups {
-                    g.answers.sweep(now);
-                }
+                live.answers.run_pending_tasks().await;
             }
         });
     }
@@ -420,27 +371,22 @@ fn subscription_after_variable(doc: &async_graphql::parser::types::ExecutableDoc
 mod tests {
     use super::*;
 
-    #[test]
-    fn members_share_an_event_s_answer_and_the_kept_answers_are_bounded_and_swept() {
-        let g = Answers::default();
-        let first = g.of(10);
-        assert!(Arc::ptr_eq(&first, &g.of(10)), "one answer per event");
-        assert!(!Arc::ptr_eq(&first, &g.of(11)));
-        // A late member's older event goes in its place, in order.
-        assert!(Arc::ptr_eq(&g.of(5), &g.of(5)));
-        let ids: Vec<i64> = g.0.lock().unwrap().iter().map(|a| a.event_id).collect();
-        assert_eq!(ids, vec![5, 10, 11]);
-        // Bounded: the oldest go; one older than all kept is not kept.
-        for id in 100..100 + GROUP_ANSWERS as i64 {
-            g.of(id);
+    /// One answer per group and event, whoever asks first; another group's
+    /// is its own; bounded by size and gone past its time.
+    #[tokio::test]
+    async fn members_share_an_event_s_answer_and_the_kept_answers_are_bounded_and_expire() {
+        let live = Live::default();
+        let first = live.answers.get_with((1, 10), async { Arc::from("a") }).await;
+        let again = live.answers.get_with((1, 10), async { Arc::from("b") }).await;
+        assert!(Arc::ptr_eq(&first, &again), "one answer per event and group");
+        let other = live.answers.get_with((2, 10), async { Arc::from("c") }).await;
+        assert_eq!(&*other, "c", "another group resolves its own");
+        let big: Arc<str> = Arc::from("x".repeat(1024 * 1024));
+        for id in 0..100 {
+            live.answers.insert((3, id), big.clone()).await;
         }
-        assert_eq!(g.0.lock().unwrap().len(), GROUP_ANSWERS);
-        assert!(!Arc::ptr_eq(&g.of(10), &g.of(10)), "evicted: resolved alone");
-        assert_eq!(g.0.lock().unwrap().front().map(|a| a.event_id), Some(100));
-        // Swept once past their time, events or not.
-        g.sweep(std::time::Instant::now());
-        assert_eq!(g.0.lock().unwrap().len(), GROUP_ANSWERS);
-        g.sweep(std::time::Instant::now() + ANSWER_TTL + Duration::from_secs(1));
-        assert!(g.0.lock().unwrap().is_empty());
+        live.answers.run_pending_tasks().await;
+        assert!(live.answers.weighted_size() <= ANSWER_BYTES, "bounded by size");
+        assert_eq!(live.answers.policy().time_to_live(), Some(ANSWER_TTL));
     }
 }

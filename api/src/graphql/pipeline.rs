@@ -32,6 +32,8 @@ pub struct Pipeline {
     /// The subscriptions' shared answers (`live`).
     pub(super) live: Arc<super::live::Live>,
     documents: Arc<Documents>,
+    /// The schema's types, for what of an answer may be kept (`answers`).
+    types: Arc<super::answers::Types>,
 }
 
 /// The document of a request, kept to put its answers in order.
@@ -70,11 +72,20 @@ impl Default for Documents {
 impl Pipeline {
     pub fn new(schema: AppSchema, default_locale: Locale) -> Self {
         Self {
+            types: Arc::new(super::answers::Types::of_sdl(&schema.sdl())),
             schema,
             default_locale,
             live: Arc::default(),
             documents: Arc::default(),
         }
+    }
+
+    /// Whether the answer to the document `query` just ran may be kept,
+    /// and as what (`answers::keepable`), from the document the guard
+    /// parsed: never parsed again. Not kept if it is no longer there.
+    pub fn keepable(&self, query: &str) -> Option<super::answers::Kind> {
+        let doc = self.documents.parsed.get(query)?;
+        super::answers::keepable(&doc, &self.types)
     }
 
     fn locale(&self, request: &Data, session: Option<&Data>) -> Locale {

@@ -16,6 +16,7 @@ pub mod enums;
 pub mod erp;
 pub mod events;
 pub mod forecast;
+pub mod funnel;
 pub mod funnel_alerts;
 pub mod funnel_review;
 pub mod guard;
@@ -48,7 +49,7 @@ pub struct QueryRoot(
     board::BoardQuery,
     meetings::MeetingQuery,
     health::HealthQuery,
-    health::FunnelQuery,
+    funnel::FunnelQuery,
     funnel_alerts::FunnelAlertQuery,
     funnel_review::FunnelReviewQuery,
     forecast::ForecastQuery,

@@ -53,6 +53,16 @@ impl EventBus {
         }
     }
 
+    /// After the commit of a write that [`Told`] something: wakes the
+    /// subscribers with its highest event id.
+    ///
+    /// [`Told`]: crate::store::events::Told
+    pub fn told(&self, told: crate::store::events::Told) {
+        if let Some(max) = told.0 {
+            self.wake(max);
+        }
+    }
+
     /// Tells this process's sockets that the access of `user_id` changed
     /// (a login ended, a password, a role, tracks): what was verified of
     /// him is forgotten. What he sees on a board moves with the board's

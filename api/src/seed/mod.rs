@@ -410,7 +410,7 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
     meetings(&txn, &mut rng, now, tz).await?;
     // Last month's end checked: its snapshots, and a funnel alert for each track below a line,
     // waiting for its director's attribution.
-    crate::store::events::lock_for_append(&txn).await?;
+    crate::store::events::hold_append_lock(&txn).await?;
     let last_month_end = calendar::month_start(today).pred_opt().unwrap_or(today);
     // The 16 month-ends before it as well, as the check would have kept them: trends of 17 points.
     let earlier: Vec<chrono::NaiveDate> = (1..=16u32)
@@ -418,11 +418,12 @@ pub async fn demo_company(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRes
         .filter_map(|back| calendar::sub_months(calendar::month_start(today), back).pred_opt())
         .collect();
     crate::service::funnel_alerts::backfill_snapshots(&txn, &earlier, now).await?;
-    crate::service::funnel_alerts::check_in(&txn, last_month_end, now, true).await?;
+    // Told to no one: the seed runs before anyone subscribes.
+    let _ = crate::service::funnel_alerts::check_in(&txn, last_month_end, now, true).await?;
     crate::store::jobs::record(&txn, crate::service::funnel_alerts::FUNNEL_CHECK, last_month_end, now).await?;
     // This month's forecasts frozen (its accuracy on the board so far, its forecast gaps).
     let this_month = calendar::month_start(today);
-    crate::service::forecast::freeze_in(&txn, this_month, now).await?;
+    let _ = crate::service::forecast::freeze_in(&txn, this_month, now).await?;
     crate::store::jobs::record(&txn, crate::service::forecast::FORECAST_FREEZE, this_month, now).await?;
     // This year's baseline (承接基准), version 1, taken four days ago (or on the 1st of
     // January), then a target migration in each state.

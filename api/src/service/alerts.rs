@@ -45,7 +45,7 @@ pub async fn run_scan(state: &AppState, as_of: DateTime<Utc>) -> AppResult<ScanR
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     locks::hold_for_transaction(&txn, Lock::Scan).await?;
-    store::events::lock_for_append(&txn).await?;
+    let mut log = store::events::Appender::open(&txn).await?;
     let settings = store::settings::load(&txn).await?;
     let cut = rules::cutoffs(as_of, &settings);
     let due_at = rules::due_at(as_of, &settings);
@@ -61,20 +61,22 @@ pub async fn run_scan(state: &AppState, as_of: DateTime<Utc>) -> AppResult<ScanR
         });
     }
     let new_alerts = Condition::all().add(alert::Column::Id.gt(before));
-    let mut written = write_events(&txn, EventKind::AlertRaised, new_alerts, now, None).await?;
-    written += write_events(&txn, EventKind::AlertOverdue, repo::newly_overdue(as_of), now, None).await?;
+    write_events(&txn, &mut log, EventKind::AlertRaised, new_alerts, now, None).await?;
+    write_events(&txn, &mut log, EventKind::AlertOverdue, repo::newly_overdue(as_of), now, None).await?;
     let overdue = repo::stamp(&txn, repo::newly_overdue(as_of), alert::Column::OverdueAt, as_of).await?;
-    written += write_events(&txn, EventKind::ReviewOverdue, repo::newly_review_overdue(as_of), now, None).await?;
+    write_events(
+        &txn,
+        &mut log,
+        EventKind::ReviewOverdue,
+        repo::newly_review_overdue(as_of),
+        now,
+        None,
+    )
+    .await?;
     let review_overdue = repo::stamp(&txn, repo::newly_review_overdue(as_of), alert::Column::ReviewOverdueAt, as_of).await?;
-    let max = if written > 0 {
-        Some(store::events::announce(&txn).await?)
-    } else {
-        None
-    };
+    let told = log.told().await?;
     txn.commit().await?;
-    if let Some(max) = max {
-        state.bus.wake(max);
-    }
+    state.bus.told(told);
     Ok(ScanReport {
         as_of,
         rules: reports,
@@ -255,28 +257,30 @@ fn changed_meanwhile() -> AppError {
 /// audience `domain::events` gives the kind; `actor` is who acted (none: the system).
 async fn write_events(
     txn: &DatabaseTransaction,
+    log: &mut store::events::Appender<'_, DatabaseTransaction>,
     kind: EventKind,
     which: Condition,
     at: DateTime<Utc>,
     actor: Option<i64>,
-) -> AppResult<u64> {
+) -> AppResult<()> {
     let to_owner = crate::domain::events::audience(kind) == crate::domain::events::Audience::OwnerAndTrack;
-    repo::insert_events_for(txn, kind, to_owner, which, at, actor).await
+    log.appended(repo::insert_events_for(txn, kind, to_owner, which, at, actor).await?);
+    Ok(())
 }
 
 /// Records the event of a transition of one alert, commits, wakes the subscribers.
 async fn finish(state: &AppState, txn: DatabaseTransaction, kind: EventKind, alert_id: i64, actor: &Viewer) -> AppResult<()> {
-    store::events::lock_for_append(&txn).await?;
+    let mut log = store::events::Appender::open(&txn).await?;
     let which = Condition::all().add(alert::Column::Id.eq(alert_id));
-    write_events(&txn, kind, which, state.clock.now(), Some(actor.user_id)).await?;
-    let max = store::events::announce(&txn).await?;
+    write_events(&txn, &mut log, kind, which, state.clock.now(), Some(actor.user_id)).await?;
+    let told = log.told().await?;
     txn.commit().await?;
     // A resolution is a follow-up and may shelve, lose or reactivate the
     // deal; a review may give it a new owner. Raising to the CEO changes no deal.
     if matches!(kind, EventKind::AlertResolved | EventKind::AlertReviewed) {
         crate::freshness::changed(state, crate::freshness::Change::Deals).await;
     }
-    state.bus.wake(max);
+    state.bus.told(told);
     Ok(())
 }
 

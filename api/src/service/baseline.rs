@@ -33,7 +33,7 @@ pub async fn snapshot(state: &AppState, year: i32, by: Option<i64>) -> AppResult
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     locks::hold_for_transaction(&txn, locks::Lock::Scan).await?;
-    store::events::lock_for_append(&txn).await?;
+    store::events::hold_append_lock(&txn).await?;
     let report = snapshot_in(&txn, year, by, now).await?;
     txn.commit().await?;
     Ok(report)
@@ -264,11 +264,11 @@ pub async fn request(state: &AppState, viewer: &Viewer, ask: MigrationAsk) -> Ap
         return Err(AppError::invalid("fromOpportunityId", "is not an opportunity of yours"));
     };
     let txn = store::begin_write(&state.db).await?;
-    store::events::lock_for_append(&txn).await?;
+    store::events::hold_append_lock(&txn).await?;
     let created = repo::insert_migration(&txn, requested(year, f.track_id, (f.id, t.id, amount), reason, viewer.user_id, now)).await?;
     let told = tell(&txn, EventKind::TargetMigrationRequested, &created, viewer.user_id, now).await?;
     txn.commit().await?;
-    state.bus.wake(told);
+    state.bus.told(told);
     Ok(created)
 }
 
@@ -326,18 +326,17 @@ async fn tell(
     m: &target_migration::Model,
     actor: i64,
     now: DateTime<Utc>,
-) -> AppResult<i64> {
+) -> AppResult<store::events::Told> {
     // The requester is named only where the kind's audience includes him.
     let to = (crate::domain::events::audience(kind) == crate::domain::events::Audience::OwnerAndTrack).then_some(m.requested_by);
-    store::events::append_for(
+    store::events::tell(
         txn,
         EventSubject::TargetMigration,
         &[(kind, m.id, to, Some(m.track_id))],
         Some(actor),
         now,
     )
-    .await?;
-    store::events::announce(txn).await
+    .await
 }
 
 fn changed_meanwhile() -> AppError {
@@ -379,13 +378,13 @@ pub async fn decide(
     let now = state.clock.now();
     let change = decision(viewer.user_id, now, approve, comment);
     let txn = store::begin_write(&state.db).await?;
-    store::events::lock_for_append(&txn).await?;
+    store::events::hold_append_lock(&txn).await?;
     let done = repo::transition(&txn, &m, MigrationStatus::Requested, change)
         .await?
         .ok_or_else(changed_meanwhile)?;
     let told = tell(&txn, EventKind::TargetMigrationDecided, &done, viewer.user_id, now).await?;
     txn.commit().await?;
-    state.bus.wake(told);
+    state.bus.told(told);
     Ok(done)
 }
 
@@ -409,11 +408,11 @@ pub async fn execute(state: &AppState, viewer: &Viewer, id: &str, version: i64) 
     let txn = store::begin_write(&state.db).await?;
     // Versions are numbered under the append lock: two executions cannot take one number; the
     // instant is read under it too, so a later version never starts before an earlier one.
-    store::events::lock_for_append(&txn).await?;
+    store::events::hold_append_lock(&txn).await?;
     let now = state.clock.now();
     let (done, told) = execute_in(&txn, &m, viewer.user_id, now).await?;
     txn.commit().await?;
-    state.bus.wake(told);
+    state.bus.told(told);
     Ok(done)
 }
 
@@ -425,7 +424,7 @@ pub async fn execute_in(
     m: &target_migration::Model,
     actor: i64,
     now: DateTime<Utc>,
-) -> AppResult<(target_migration::Model, i64)> {
+) -> AppResult<(target_migration::Model, store::events::Told)> {
     let tz = store::settings::load(txn).await?.timezone;
     if calendar::local_date(now, tz).year() != m.year {
         return Err(AppError::invalid("id", "the year of its baseline is over"));
@@ -522,12 +521,13 @@ pub async fn replay_in(txn: &sea_orm::DatabaseTransaction, year: i32, r: Replay)
         .ok_or_else(|| AppError::not_found("opportunity"))?;
     let moves = (r.from_opportunity_id, r.to_opportunity_id, r.amount_cents);
     let mut m = repo::insert_migration(txn, requested(year, track_id, moves, r.reason, r.requested_by, r.requested_at)).await?;
-    tell(txn, EventKind::TargetMigrationRequested, &m, r.requested_by, r.requested_at).await?;
+    // A replay is the demo company's history: told to no one, nobody subscribes yet.
+    let _ = tell(txn, EventKind::TargetMigrationRequested, &m, r.requested_by, r.requested_at).await?;
     if let Some((by, at, approve, comment)) = r.decision {
         m = repo::transition(txn, &m, MigrationStatus::Requested, decision(by, at, approve, comment))
             .await?
             .ok_or_else(changed_meanwhile)?;
-        tell(txn, EventKind::TargetMigrationDecided, &m, by, at).await?;
+        let _ = tell(txn, EventKind::TargetMigrationDecided, &m, by, at).await?;
     }
     if let Some((by, at)) = r.execution {
         m = execute_in(txn, &m, by, at).await?.0;
@@ -539,20 +539,14 @@ pub async fn replay_in(txn: &sea_orm::DatabaseTransaction, year: i32, r: Replay)
 /// and told to the track's directors (and the CEO and the admin), once.
 pub async fn mark_overdue(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
     let txn = store::begin_write(&state.db).await?;
-    store::events::lock_for_append(&txn).await?;
+    store::events::hold_append_lock(&txn).await?;
     let overdue = repo::stamp_overdue(&txn, now).await?;
     let rows: Vec<_> = overdue
         .iter()
         .map(|m| (EventKind::TargetMigrationOverdue, m.id, None, Some(m.track_id)))
         .collect();
-    let mut told = None;
-    if !rows.is_empty() {
-        store::events::append_for(&txn, EventSubject::TargetMigration, &rows, None, now).await?;
-        told = Some(store::events::announce(&txn).await?);
-    }
+    let told = store::events::tell(&txn, EventSubject::TargetMigration, &rows, None, now).await?;
     txn.commit().await?;
-    if let Some(max) = told {
-        state.bus.wake(max);
-    }
+    state.bus.told(told);
     Ok(overdue.len())
 }

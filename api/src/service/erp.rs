@@ -183,20 +183,13 @@ async fn import_all(state: &AppState, viewer: &Viewer, cmd: ImportCommand, names
         store::erp::analyze(&txn, kind).await?;
     }
     // Dashboards hear of it and refresh (`erpEvents`).
-    store::events::lock_for_append(&txn).await?;
-    store::events::append_for_everyone(
-        &txn,
-        EventKind::ErpImported,
-        EventSubject::ErpBatch,
-        batch_id,
-        Some(viewer.user_id),
-        now,
-    )
-    .await?;
-    let max = store::events::announce(&txn).await?;
+    let mut log = store::events::Appender::open(&txn).await?;
+    log.everyone(EventKind::ErpImported, EventSubject::ErpBatch, batch_id, Some(viewer.user_id), now)
+        .await?;
+    let told = log.told().await?;
     txn.commit().await?;
     crate::freshness::changed(state, crate::freshness::Change::Board).await;
-    state.bus.wake(max);
+    state.bus.told(told);
     report.batch_id = Some(batch_id);
     Ok(report)
 }

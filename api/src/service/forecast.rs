@@ -39,23 +39,25 @@ pub async fn freeze(state: &AppState, month: NaiveDate) -> AppResult<FreezeRepor
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     locks::hold_for_transaction(&txn, locks::Lock::Scan).await?;
-    store::events::lock_for_append(&txn).await?;
+    store::events::hold_append_lock(&txn).await?;
     let (report, told) = freeze_in(&txn, month, now).await?;
     txn.commit().await?;
     if !report.already_frozen {
         // A frozen month, even an empty one, counts in the board's forecast accuracy.
         crate::freshness::changed(state, crate::freshness::Change::Board).await;
     }
-    if let Some(max) = told {
-        state.bus.wake(max);
-    }
+    state.bus.told(told);
     Ok(report)
 }
 
 /// [`freeze`]'s work inside the caller's transaction (holding the scan and
 /// the event append locks): the report and the last event id told. The
 /// demo company's seed runs it for this month.
-pub async fn freeze_in(txn: &sea_orm::DatabaseTransaction, month: NaiveDate, now: DateTime<Utc>) -> AppResult<(FreezeReport, Option<i64>)> {
+pub async fn freeze_in(
+    txn: &sea_orm::DatabaseTransaction,
+    month: NaiveDate,
+    now: DateTime<Utc>,
+) -> AppResult<(FreezeReport, store::events::Told)> {
     if !repo::mark_frozen(txn, month, now).await? {
         return Ok((
             FreezeReport {
@@ -64,7 +66,7 @@ pub async fn freeze_in(txn: &sea_orm::DatabaseTransaction, month: NaiveDate, now
                 rows: 0,
                 gaps: Vec::new(),
             },
-            None,
+            store::events::Told::default(),
         ));
     }
     let last = calendar::add_months(month, 1) - Duration::days(1);
@@ -107,12 +109,7 @@ pub async fn freeze_in(txn: &sea_orm::DatabaseTransaction, month: NaiveDate, now
         .iter()
         .map(|a| (EventKind::ForecastGap, a.id, None, Some(a.track_id)))
         .collect();
-    let told = if events.is_empty() {
-        None
-    } else {
-        store::events::append_for(txn, EventSubject::ForecastAlert, &events, None, now).await?;
-        Some(store::events::announce(txn).await?)
-    };
+    let told = store::events::tell(txn, EventSubject::ForecastAlert, &events, None, now).await?;
     Ok((
         FreezeReport {
             month,

@@ -14,16 +14,100 @@ pub const USERS_CHANNEL: &str = "salespulse_users";
 /// The PostgreSQL channel that carries what a committed write changed (`freshness`).
 pub const FRESH_CHANNEL: &str = "salespulse_fresh";
 
+/// The one way events are appended: a write opens the log in its
+/// transaction (taking the append lock, so that event ids commit in id
+/// order), appends, and takes what it [`Told`] before the commit; after the
+/// commit, `EventBus::told` wakes the subscribers with it. Appending nothing
+/// tells nothing and wakes no one.
+pub struct Appender<'t, C: ConnectionTrait> {
+    txn: &'t C,
+    wrote: bool,
+}
+
+/// The highest event id a committed write appended, if it appended any.
+#[must_use = "wake the subscribers with it after the commit (EventBus::told)"]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Told(pub Option<i64>);
+
+impl<'t, C: ConnectionTrait> Appender<'t, C> {
+    /// Takes the append lock for the rest of `txn`.
+    pub async fn open(txn: &'t C) -> AppResult<Self> {
+        hold_append_lock(txn).await?;
+        Ok(Self { txn, wrote: false })
+    }
+
+    /// Events of people: one row each, `(kind, subject id, the person, the track)`.
+    pub async fn people(
+        &mut self,
+        subject: entity::EventSubject,
+        rows: &[(EventKind, i64, Option<i64>, Option<i64>)],
+        actor: Option<i64>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<()> {
+        append_for(self.txn, subject, rows, actor, at).await?;
+        self.wrote |= !rows.is_empty();
+        Ok(())
+    }
+
+    /// One event for everyone (its kind's audience is everyone).
+    pub async fn everyone(
+        &mut self,
+        kind: EventKind,
+        subject: entity::EventSubject,
+        subject_id: i64,
+        actor: Option<i64>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<()> {
+        append_for_everyone(self.txn, kind, subject, subject_id, actor, at).await?;
+        self.wrote = true;
+        Ok(())
+    }
+
+    /// `written` events appended by a statement of the caller's own (an
+    /// insert-select of an area's store) in this transaction.
+    pub fn appended(&mut self, written: u64) {
+        self.wrote |= written > 0;
+    }
+
+    /// What this transaction told, announced to every process on
+    /// PostgreSQL (the notification leaves with the commit).
+    pub async fn told(self) -> AppResult<Told> {
+        if !self.wrote {
+            return Ok(Told(None));
+        }
+        Ok(Told(Some(announce(self.txn).await?)))
+    }
+}
+
+/// Appends the events of people in `txn` and tells them: the append lock,
+/// the rows, the announcement — nothing at all when there are no rows.
+pub async fn tell<C: ConnectionTrait>(
+    txn: &C,
+    subject: entity::EventSubject,
+    rows: &[(EventKind, i64, Option<i64>, Option<i64>)],
+    actor: Option<i64>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Told> {
+    if rows.is_empty() {
+        return Ok(Told(None));
+    }
+    let mut log = Appender::open(txn).await?;
+    log.people(subject, rows, actor, at).await?;
+    log.told().await
+}
+
 /// Takes the event-writer lock (PostgreSQL) for the rest of the
 /// transaction: event ids are then committed in id order, so a reader that
-/// has seen id N never later finds a smaller id appear.
-pub async fn lock_for_append(txn: &impl ConnectionTrait) -> AppResult<()> {
+/// has seen id N never later finds a smaller id appear. A writer that must
+/// read or count under it takes it early; [`tell`] and [`Appender`] take it
+/// (again: it is held once per transaction) when they append.
+pub async fn hold_append_lock(txn: &impl ConnectionTrait) -> AppResult<()> {
     super::locks::hold_for_transaction(txn, super::locks::Lock::EventAppend).await
 }
 
 /// After appending: the highest id, announced to every process on
 /// PostgreSQL (the notification leaves with the commit).
-pub async fn announce(txn: &impl ConnectionTrait) -> AppResult<i64> {
+async fn announce(txn: &impl ConnectionTrait) -> AppResult<i64> {
     let max = max_id(txn).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_raw(Statement::from_sql_and_values(
@@ -38,7 +122,7 @@ pub async fn announce(txn: &impl ConnectionTrait) -> AppResult<i64> {
 
 /// Appends one event that concerns no opportunity and no one in
 /// particular (its kind's audience is everyone), such as an ERP import.
-pub async fn append_for_everyone(
+async fn append_for_everyone(
     txn: &impl ConnectionTrait,
     kind: EventKind,
     subject: entity::EventSubject,
@@ -67,7 +151,7 @@ pub async fn append_for_everyone(
 
 /// Appends the events of people (meeting events): one row each, `(kind,
 /// subject id, the person, the track)`.
-pub async fn append_for(
+async fn append_for(
     txn: &impl ConnectionTrait,
     subject: entity::EventSubject,
     rows: &[(EventKind, i64, Option<i64>, Option<i64>)],

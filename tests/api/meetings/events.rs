@@ -82,7 +82,7 @@ async fn who_receives_a_meeting_event_is_the_same_rule_in_sql_and_in_memory() {
             }
         }
     }
-    api::store::events::append_for(&app.db, EventSubject::Task, &rows, None, t0())
+    let _ = api::store::events::tell(&app.db, EventSubject::Task, &rows, None, t0())
         .await
         .unwrap();
     let all: Vec<EventKind> = EventKind::iter().collect();

@@ -32,7 +32,7 @@ pub async fn run_check(state: &AppState, month_end: NaiveDate, snapshot: bool) -
     let now = state.clock.now();
     let txn = store::begin_write(&state.db).await?;
     locks::hold_for_transaction(&txn, locks::Lock::Scan).await?;
-    store::events::lock_for_append(&txn).await?;
+    store::events::hold_append_lock(&txn).await?;
     let (report, told) = check_in(&txn, month_end, now, snapshot).await?;
     txn.commit().await?;
     if report.snapshots_taken > 0 {
@@ -51,7 +51,7 @@ pub async fn check_in(
     month_end: NaiveDate,
     now: DateTime<Utc>,
     snapshot: bool,
-) -> AppResult<(CheckReport, Option<i64>)> {
+) -> AppResult<(CheckReport, Told)> {
     let month = rules::month_of(month_end);
     let settings = store::settings::load(txn).await?;
     let as_of = rules::figures_at(now, month_end, settings.timezone);
@@ -204,7 +204,7 @@ pub async fn run_check_for(state: &AppState, viewer: &Viewer, as_of: Option<Naiv
 pub async fn mark_overdue(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
     let txn = store::begin_write(&state.db).await?;
     locks::hold_for_transaction(&txn, locks::Lock::Scan).await?;
-    store::events::lock_for_append(&txn).await?;
+    store::events::hold_append_lock(&txn).await?;
     let overdue = repo::stamp_overdue(&txn, now).await?;
     let events: Vec<_> = overdue
         .iter()

@@ -9,6 +9,7 @@ use crate::domain::funnel_alerts as rules;
 use crate::domain::text::{self, TextKind};
 use crate::error::{AppError, AppResult, Problems};
 use crate::state::AppState;
+use crate::store::events::{Told, tell};
 use crate::store::{self, funnel_alerts as repo, locks};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
@@ -22,27 +23,11 @@ pub use check::*;
 mod tasks;
 pub use tasks::*;
 
-async fn tell(
-    txn: &sea_orm::DatabaseTransaction,
-    subject: EventSubject,
-    rows: &[(EventKind, i64, Option<i64>, Option<i64>)],
-    actor: Option<i64>,
-    now: DateTime<Utc>,
-) -> AppResult<Option<i64>> {
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    store::events::append_for(txn, subject, rows, actor, now).await?;
-    Ok(Some(store::events::announce(txn).await?))
-}
-
 /// After a committed write: the events told go out. Funnel alerts and
 /// tasks are in no kept answer; a month-end snapshot is (`funnel(asOf)`),
 /// and `run_check` says so itself.
-fn wake(state: &AppState, told: Option<i64>) {
-    if let Some(max) = told {
-        state.bus.wake(max);
-    }
+fn wake(state: &AppState, told: Told) {
+    state.bus.told(told);
 }
 
 /// `funnelTrend(trackId, months)`: the track's month-end snapshots of the

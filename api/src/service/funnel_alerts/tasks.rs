@@ -108,7 +108,7 @@ pub async fn dispatch(state: &AppState, viewer: &Viewer, ask: TaskAsk) -> AppRes
         return Err(AppError::invalid("ownerId", "is not an id"));
     };
     let txn = store::begin_write(&state.db).await?;
-    store::events::lock_for_append(&txn).await?;
+    store::events::hold_append_lock(&txn).await?;
     // Counted under the append lock (every dispatch takes it): concurrent dispatches cannot pass 20.
     if let Some(a) = &alert
         && repo::tasks_of_alert(&txn, a.id).await? >= u64::from(rules::MAX_TASKS_PER_ALERT.unsigned_abs())

@@ -186,7 +186,7 @@ pub async fn decide_task(state: &AppState, viewer: &Viewer, cmd: DecisionAsk) ->
         )
         .await?
     } else {
-        None
+        Told::default()
     };
     txn.commit().await?;
     changed_and_told(state, told).await;

@@ -11,6 +11,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::service::board::{self as board_service, PeriodRequest};
 use crate::service::{Page, PageRequest};
 use crate::state::AppState;
+use crate::store::events::{Told, tell};
 use crate::store::{self, meetings as repo};
 use chrono::{DateTime, Datelike, Utc};
 use entity::{
@@ -30,37 +31,17 @@ pub use analyses::*;
 mod report;
 pub use report::*;
 
-/// Appends meeting events in the writer's transaction: `(kind, subject id,
-/// person, track)` each; the highest id to wake the subscribers with after
-/// the commit.
-async fn tell(
-    txn: &sea_orm::DatabaseTransaction,
-    subject: EventSubject,
-    rows: &[(EventKind, i64, Option<i64>, Option<i64>)],
-    actor: Option<i64>,
-    now: DateTime<Utc>,
-) -> AppResult<Option<i64>> {
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    store::events::lock_for_append(txn).await?;
-    store::events::append_for(txn, subject, rows, actor, now).await?;
-    Ok(Some(store::events::announce(txn).await?))
-}
-
 /// After a committed write that changed what an opening report shows: the
 /// kept reports are old, and the events told go out.
-async fn changed_and_told(state: &AppState, told: Option<i64>) {
+async fn changed_and_told(state: &AppState, told: Told) {
     crate::freshness::changed(state, crate::freshness::Change::Meetings).await;
     told_only(state, told);
 }
 
 /// After a committed write that only stamped who was told what (a
 /// reminder, a report announced): the events go out, no report changed.
-fn told_only(state: &AppState, told: Option<i64>) {
-    if let Some(max) = told {
-        state.bus.wake(max);
-    }
+fn told_only(state: &AppState, told: Told) {
+    state.bus.told(told);
 }
 
 /// An instant as the company reads it: `MM-DD HH:MM` in its time zone.

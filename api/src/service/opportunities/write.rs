@@ -232,10 +232,9 @@ pub async fn move_stage(
         record_forecasts(&txn, Some(&o), &after, viewer.user_id, now).await?;
     }
     // A deal secured moves the order-health board: its dashboards hear of it (`orderHealthEvents`).
-    let mut told = None;
+    let mut told = store::events::Told::default();
     if stage == Stage::Secured {
-        store::events::lock_for_append(&txn).await?;
-        store::events::append_for(
+        told = store::events::tell(
             &txn,
             EventSubject::Opportunity,
             &[(EventKind::DealSecured, id, Some(o.owner_id), Some(o.track_id))],
@@ -243,12 +242,9 @@ pub async fn move_stage(
             now,
         )
         .await?;
-        told = Some(store::events::announce(&txn).await?);
     }
     let done = commit_and_reload(state, txn, id).await?;
-    if let Some(max) = told {
-        state.bus.wake(max);
-    }
+    state.bus.told(told);
     Ok(done)
 }
 

@@ -489,3 +489,43 @@ async fn a_named_subscription_delivers_with_or_without_its_operation_name() {
     }
     assert_eq!(heard.into_iter().collect::<Vec<_>>(), vec!["anonymous", "named", "named-given"]);
 }
+
+/// Every event type shares `Event`'s fields: a client selects them once,
+/// in a fragment on the interface, whatever subscription it listens to.
+#[tokio::test]
+async fn the_fields_every_event_shares_are_selected_once_on_event() {
+    let app = spawn_app().await;
+    let token = app.login("a1@test.local").await;
+    let mut ws = open(&app, &token).await;
+    let query = "subscription { alertEvents { ...Shared } } fragment Shared on Event { id kind kindLabel at }";
+    send(&mut ws, json!({ "id": "e", "type": "subscribe", "payload": { "query": query } })).await;
+    app.insert_deal(DealSpec {
+        last_activity_at: sh(2026, 10, 1),
+        ..DealSpec::new(org::A1, org::T1)
+    })
+    .await;
+    app.scan(t0()).await;
+    let m = next_json(&mut ws).await;
+    let e = &m["payload"]["data"]["alertEvents"];
+    assert_eq!(e["kind"], "ALERT_RAISED", "{m}");
+    assert!(e["id"].as_str().is_some_and(|id| id.parse::<i64>().is_ok()), "{m}");
+    assert!(e["kindLabel"].as_str().is_some_and(|l| !l.is_empty()), "{m}");
+    assert!(e["at"].as_str().is_some(), "{m}");
+    // The interface is in the schema, with every event type implementing it.
+    let r = app
+        .post(
+            Some(&token),
+            "{ __type(name: \"Event\") { kind possibleTypes { name } } }",
+            json!({}),
+        )
+        .await;
+    let names: Vec<&str> = r.data()["__type"]["possibleTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    for t in ["AlertEvent", "MeetingEvent", "FunnelEvent", "ErpEvent", "OrderHealthEvent"] {
+        assert!(names.contains(&t), "{t} in {names:?}");
+    }
+}

@@ -169,19 +169,19 @@ pub struct ErpEvent(pub entity::event::Model);
 #[Object]
 impl ErpEvent {
     /// Increasing id: the value to pass as `after` when reconnecting.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         id(self.0.id)
     }
     /// What happened (`ERP_IMPORTED`).
-    async fn kind(&self) -> super::enums::EventKind {
+    pub(crate) async fn kind(&self) -> super::enums::EventKind {
         self.0.kind.into()
     }
     /// What happened, in words (ERP数据已导入), in the request's language.
-    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+    pub(crate) async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
         super::labels::label(ctx, self.0.kind).await
     }
     /// When.
-    async fn at(&self) -> super::common::Instant {
+    pub(crate) async fn at(&self) -> super::common::Instant {
         super::common::Instant(self.0.created_at)
     }
     /// The admin who imported it.

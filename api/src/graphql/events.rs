@@ -11,6 +11,24 @@ use async_graphql::{Context, ID, Object, Result, Subscription};
 use entity::{EventKind, EventSubject, event};
 use futures_util::Stream;
 
+/// What every event shares, whichever subscription sent it: its id (the
+/// value to pass as `after` when reconnecting), what happened, in code and
+/// in words, and when. A client may select these once, on `Event`.
+#[derive(async_graphql::Interface)]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "Increasing id: the value to pass as `after` when reconnecting."),
+    field(name = "kind", ty = "EventKindEnum", desc = "What happened."),
+    field(name = "kind_label", ty = "String", desc = "What happened, in words, in the request's language."),
+    field(name = "at", ty = "Instant", desc = "When it happened.")
+)]
+pub enum Event {
+    AlertEvent(AlertEvent),
+    MeetingEvent(super::meetings::MeetingEvent),
+    FunnelEvent(super::funnel_alerts::FunnelEvent),
+    ErpEvent(super::erp::ErpEvent),
+    OrderHealthEvent(super::health::OrderHealthEvent),
+}
+
 /// An alert event, stored before it was sent; pass its `id` as `after` to resume.
 pub struct AlertEvent(pub event::Model);
 
@@ -24,15 +42,15 @@ impl AlertEvent {
 #[Object]
 impl AlertEvent {
     /// Increasing id: the value to pass as `after` when reconnecting.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         id(self.0.id)
     }
     /// What happened.
-    async fn kind(&self) -> EventKindEnum {
+    pub(crate) async fn kind(&self) -> EventKindEnum {
         self.0.kind.into()
     }
     /// What happened, in words (新告警), in the request's language.
-    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+    pub(crate) async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
         super::labels::label(ctx, self.0.kind).await
     }
     /// One line for a phone's notification, in the request's language:
@@ -64,7 +82,7 @@ impl AlertEvent {
         })
     }
     /// When.
-    async fn at(&self) -> Instant {
+    pub(crate) async fn at(&self) -> Instant {
         Instant(self.0.created_at)
     }
     /// Who acted: the account manager who resolved, the director who

@@ -319,19 +319,19 @@ pub struct OrderHealthEvent(pub entity::event::Model);
 #[Object]
 impl OrderHealthEvent {
     /// Increasing id: the value to pass as `after` when reconnecting.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         super::common::id(self.0.id)
     }
     /// What happened (`DEAL_SECURED`).
-    async fn kind(&self) -> super::enums::EventKind {
+    pub(crate) async fn kind(&self) -> super::enums::EventKind {
         self.0.kind.into()
     }
     /// What happened, in words, in the request's language.
-    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+    pub(crate) async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
         super::labels::label(ctx, self.0.kind).await
     }
     /// When.
-    async fn at(&self) -> super::common::Instant {
+    pub(crate) async fn at(&self) -> super::common::Instant {
         super::common::Instant(self.0.created_at)
     }
     /// The track whose figures changed.

@@ -35,15 +35,15 @@ pub struct MeetingEvent(pub entity::event::Model);
 #[Object]
 impl MeetingEvent {
     /// Increasing id: the value to pass as `after` when reconnecting.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         id(self.0.id)
     }
     /// What happened.
-    async fn kind(&self) -> super::enums::EventKind {
+    pub(crate) async fn kind(&self) -> super::enums::EventKind {
         self.0.kind.into()
     }
     /// What happened, in words (任务已升级), in the request's language.
-    async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
+    pub(crate) async fn kind_label(&self, ctx: &Context<'_>) -> Result<String> {
         super::labels::label(ctx, self.0.kind).await
     }
     /// One line for a phone's notification: the kind and the task's problem (or the meeting and
@@ -73,7 +73,7 @@ impl MeetingEvent {
         })
     }
     /// When.
-    async fn at(&self) -> Instant {
+    pub(crate) async fn at(&self) -> Instant {
         Instant(self.0.created_at)
     }
     /// The task, as it is now (when the viewer may see it).

@@ -50,6 +50,14 @@ enum Command {
     Seed,
     /// Print the GraphQL SDL.
     Schema,
+    /// Prepare the database for a real company: the schema and the default
+    /// settings, never the demo company. Then `salespulse admin create`.
+    Init,
+    /// Administrators of the company.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Import a CSV file of ERP facts or targets, all or nothing, as an admin
     /// (password from SALESPULSE_PASSWORD, or asked for on a terminal).
     Import {
@@ -64,6 +72,25 @@ enum Command {
         /// The admin's password (asked for on a terminal when not given).
         #[arg(long, env = "SALESPULSE_PASSWORD", hide_env_values = true)]
         password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin: the first of a company that starts empty. The
+    /// password is asked for twice on a terminal, or read as one line from
+    /// standard input (`printf '%s\n' "$PASSWORD" | salespulse admin create …`);
+    /// it is never an argument.
+    Create {
+        /// His login e-mail.
+        #[arg(long)]
+        email: String,
+        /// His name, as colleagues read it.
+        #[arg(long)]
+        name: String,
+        /// Create him even though an active admin exists already.
+        #[arg(long)]
+        another: bool,
     },
 }
 
@@ -112,6 +139,10 @@ pub(crate) async fn run_cli() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => api::prepare_database(&config, &clock).await.map(|_| println!("migrations applied")),
         Command::Seed => seed_command(&config, &clock).await,
+        Command::Init => init_command(&config, &clock).await,
+        Command::Admin {
+            command: AdminCommand::Create { email, name, another },
+        } => admin_create(config, clock, email, name, another).await,
         Command::Import {
             kind,
             file,
@@ -150,11 +181,79 @@ pub(crate) async fn run_cli() -> ExitCode {
     }
 }
 
+/// `salespulse init`: the schema and the settings, marked as a real
+/// company's so that the demo company never goes in.
+async fn init_command(config: &Config, clock: &SharedClock) -> AppResult<()> {
+    let db = api::prepare_database(config, clock).await?;
+    if api::seed::has_demo(&db).await? {
+        return Err(AppError::conflict(
+            "this database holds the demo company: start a real company on a new database",
+        ));
+    }
+    api::seed::start_empty(&db, clock.now()).await?;
+    let people = api::store::users::count(&db).await?;
+    println!("database ready for a real company ({people} users): no demo company will be added");
+    if people == 0 {
+        println!("next: salespulse admin create --email <e-mail> --name <name>");
+    }
+    Ok(())
+}
+
+/// The new admin's password: twice on a terminal, one line from a pipe.
+fn new_password() -> AppResult<String> {
+    use std::io::{BufRead, IsTerminal};
+    let cannot = |e: std::io::Error| AppError::Internal(format!("cannot read the password: {e}"));
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("password (at least 8 characters): ").map_err(cannot)?;
+        let again = rpassword::prompt_password("the same password again: ").map_err(cannot)?;
+        if first != again {
+            return Err(AppError::Internal("the two passwords differ: nothing was created".to_owned()));
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(cannot)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// `salespulse admin create`: the first admin of a company that starts empty.
+async fn admin_create(mut config: Config, clock: SharedClock, email: String, name: String, another: bool) -> AppResult<()> {
+    let password = new_password()?;
+    // A company that creates its admin by hand is a real one.
+    config.seed_demo = false;
+    if config.jwt_secret.is_none() {
+        // No token leaves this process.
+        let mut bytes = [0u8; 32];
+        rand::fill(&mut bytes);
+        config.jwt_secret = Some(bytes.iter().map(|b| format!("{b:02x}")).collect());
+    }
+    let db = api::store::connect(&config).await?;
+    let state = api::App::state_on(config, clock.clone(), db).await?;
+    if api::seed::has_demo(&state.db).await? {
+        return Err(AppError::conflict(
+            "this database holds the demo company: start a real company on a new database",
+        ));
+    }
+    api::seed::start_empty(&state.db, clock.now()).await?;
+    let new = api::service::users::CommandLineAdmin {
+        email,
+        name,
+        password,
+        another,
+    };
+    let admin = api::service::users::create_admin(&state, new).await?;
+    println!(
+        "admin {} ({}) created: log in with this e-mail and the password just typed",
+        admin.email, admin.name
+    );
+    Ok(())
+}
+
 async fn seed_command(config: &Config, clock: &SharedClock) -> AppResult<()> {
     let db = api::prepare_database(config, clock).await?;
     if !api::seed::is_empty(&db).await? {
         return Err(AppError::conflict(
-            "the database already has users: the demo company is seeded into an empty database only",
+            "the demo company is seeded into an empty database only (this one has users, or was started for a real company with `salespulse init`)",
         ));
     }
     api::seed::demo_company(&db, clock.now()).await?;

@@ -14,6 +14,10 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("an internal error occurred", "服务器内部错误"),
     ("your role may not {}", "您的角色无权{}"),
     ("read the quarterly task analysis", "查看季度任务完成率分析"),
+    (
+        "an admin exists already: log in as that admin, or pass --another to add one",
+        "已有管理员：请以该管理员登录，或加 --another 再添加一位",
+    ),
     // What was not found.
     ("alert", "告警任务"),
     ("opportunity", "商机"),

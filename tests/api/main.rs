@@ -32,6 +32,7 @@ mod scope_matrix;
 mod secured;
 mod seed;
 mod settings;
+mod start;
 mod subscriptions;
 mod tour;
 mod websocket;

@@ -74,7 +74,19 @@ pub async fn has_demo(db: &DatabaseConnection) -> AppResult<bool> {
 
 /// True when the database has no user yet.
 pub async fn is_empty(db: &DatabaseConnection) -> AppResult<bool> {
-    Ok(user::Entity::find().count(db).await? == 0)
+    Ok(user::Entity::find().count(db).await? == 0 && crate::store::jobs::last_date(db, STARTED_EMPTY).await?.is_none())
+}
+
+/// Recorded by `salespulse init` (and `salespulse admin create`): the
+/// database belongs to a real company, and the demo company never goes in.
+pub const STARTED_EMPTY: &str = "started_empty";
+
+/// Marks the database as a real company's: no demo company, ever.
+pub async fn start_empty(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<()> {
+    if crate::store::jobs::last_date(db, STARTED_EMPTY).await?.is_none() {
+        crate::store::jobs::record(db, STARTED_EMPTY, now.date_naive(), now).await?;
+    }
+    Ok(())
 }
 
 /// Opportunities per account manager.

@@ -135,6 +135,65 @@ pub async fn create(state: &AppState, viewer: &Viewer, new: NewUser) -> AppResul
     Ok(created)
 }
 
+/// An admin created from the command line (`salespulse admin create`).
+#[derive(Debug, Clone)]
+pub struct CommandLineAdmin {
+    pub email: String,
+    pub name: String,
+    /// Typed at the terminal (or piped in): never an argument.
+    pub password: String,
+    /// Create him even though an active admin exists.
+    pub another: bool,
+}
+
+/// The first admin of a company that starts empty, created on the server's
+/// machine by whoever holds its database: there is no viewer, since nobody
+/// can log in yet. Refused when an active admin exists, unless `another`
+/// says so (one check and one insert under the organisation's lock: of two
+/// at once, one wins). The password is his own, checked as
+/// `changePassword` checks one, so he is not asked to replace it.
+pub async fn create_admin(state: &AppState, new: CommandLineAdmin) -> AppResult<user::Model> {
+    let mut p = Problems::new();
+    let email = text::required(&mut p, "email", &new.email, TextKind::Email).to_lowercase();
+    if let Some(why) = Some(&email).filter(|e| !e.is_empty()).and_then(|e| accounts::email_problem(e)) {
+        p.add("email", why);
+    }
+    let name = text::required(&mut p, "name", &new.name, TextKind::PersonName);
+    if let Some(why) = accounts::new_password_problem(&new.password, &email) {
+        p.add("password", why);
+    }
+    p.into_result()?;
+    let hash = super::auth::hash_password(state, &new.password).await?;
+    let txn = store::begin_write(&state.db).await?;
+    store::locks::hold_for_transaction(&txn, store::locks::Lock::Organisation).await?;
+    if !new.another && store::users::any_admin(&txn).await? {
+        return Err(AppError::conflict(
+            "an admin exists already: log in as that admin, or pass --another to add one",
+        ));
+    }
+    let Some(created) = store::users::create(
+        &txn,
+        user::ActiveModel {
+            email: Set(email),
+            name: Set(name),
+            password_hash: Set(hash),
+            role: Set(Role::Admin),
+            active: Set(true),
+            tokens_revoked_at: Set(None),
+            token_generation: Set(0),
+            must_change_password: Set(false),
+            created_at: Set(state.clock.now()),
+            ..Default::default()
+        },
+    )
+    .await?
+    else {
+        return Err(AppError::invalid("email", "is already used by another user"));
+    };
+    txn.commit().await?;
+    Ok(created)
+}
+
 /// Admin: changes a user's name, role or tracks. A change of role or tracks
 /// takes effect at once: his open sockets close (on every process) and his
 /// next request runs with the new scope.

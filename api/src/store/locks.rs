@@ -19,10 +19,20 @@ pub enum Lock {
     /// One writer of the meeting schedule and its tasks' due dates at a time
     /// (schedule, move, cancel, record a task, open a meeting).
     Meetings,
+    /// One writer of the organisation at a time: the first admin from the
+    /// command line, tracks and who runs and works in them.
+    Organisation,
 }
 
 impl Lock {
-    pub const ALL: [Lock; 5] = [Lock::JobLeader, Lock::Scan, Lock::EventAppend, Lock::ErpImport, Lock::Meetings];
+    pub const ALL: [Lock; 6] = [
+        Lock::JobLeader,
+        Lock::Scan,
+        Lock::EventAppend,
+        Lock::ErpImport,
+        Lock::Meetings,
+        Lock::Organisation,
+    ];
 
     /// The key, unique among the service's locks.
     pub const fn key(self) -> i64 {
@@ -32,6 +42,7 @@ impl Lock {
             Lock::EventAppend => 0x5a1e_5e7e,
             Lock::ErpImport => 0x5a1e_e4b0,
             Lock::Meetings => 0x5a1e_3ee7,
+            Lock::Organisation => 0x5a1e_0e9a,
         }
     }
 }

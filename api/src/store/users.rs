@@ -128,6 +128,26 @@ pub async fn set_password(db: &impl ConnectionTrait, id: i64, hash: &str, must_c
 
 /// A new user; `None` when the e-mail is taken (the unique index decides,
 /// so two admins creating the same address at once get one user).
+/// How many users there are.
+pub async fn count(db: &impl ConnectionTrait) -> AppResult<u64> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    Ok(user::Entity::find().count(db).await?)
+}
+
+/// Whether an active admin exists.
+pub async fn any_admin(db: &impl ConnectionTrait) -> AppResult<bool> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let found = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Role.eq(entity::Role::Admin))
+        .filter(user::Column::Active.eq(true))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}
+
 pub async fn create(db: &impl ConnectionTrait, new: user::ActiveModel) -> AppResult<Option<user::Model>> {
     match new.insert(db).await {
         Ok(u) => Ok(Some(u)),

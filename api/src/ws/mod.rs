@@ -54,7 +54,9 @@ const MAX_MESSAGE: usize = 64 * 1024;
 pub use crate::state::SocketCounts;
 
 mod queue;
+mod session;
 mod slots;
+use session::{Socket, Turn};
 use slots::{SocketSlot, take_slot};
 
 /// Upgrades the request when it asks for `graphql-transport-ws`.
@@ -293,226 +295,33 @@ async fn control(
     // Far in the future until a token says otherwise.
     let expiry = tokio::time::sleep(Duration::from_secs(86_400 * 365 * 30));
     tokio::pin!(expiry);
-    let (mut initialised, mut acknowledged) = (false, false);
-    let mut ids: HashSet<String> = HashSet::new();
-    // Operations answered with `error`: the engine's `complete` for them is not sent.
-    let mut refused: HashSet<String> = HashSet::new();
-    // Who the socket runs as, the header that said so, and his slot.
-    let mut session: Option<(crate::auth::Viewer, Option<String>, SocketSlot)> = None;
-    let mut socket_auth = Auth::Anonymous;
-    // The subscriptions this loop serves itself (multiplexed), by id.
-    let mut live: SelectAll<BoxStream<'static, LiveItem>> = SelectAll::new();
-    let mut live_handles: HashMap<String, AbortHandle> = HashMap::new();
+    let mut socket = Socket::new(app, schema, locale, auth_slot);
 
     loop {
-        tokio::select! {
+        let turn = tokio::select! {
             () = &mut shutdown => {
                 close(out, 1001, "Server shutting down").await;
-                break;
+                Turn::Stop
             }
-            Some(changed) = user_changes.next(), if session.is_some() => {
-                let Some((viewer, authorization, _)) = &session else { continue };
-                // His own change (deactivated, new role or tracks, a login of
-                // his ended) or a missed one: ask again whether this socket's
-                // token still holds as it did.
-                let recheck = match changed {
-                    Ok(id) if id == viewer.user_id => true,
-                    Ok(EVERY_USER) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
-                };
-                if recheck {
-                    let still = matches!(
-                        Box::pin(service::auth::authenticate(&app, authorization.as_deref())).await,
-                        Ok(Auth::Viewer(v)) if v.role == viewer.role && v.track_ids == viewer.track_ids
-                    );
-                    if !still {
-                        close(out, 4403, "Access changed: log in again").await;
-                        break;
-                    }
-                }
-            }
-            () = &mut init_deadline, if !initialised => {
+            Some(changed) = user_changes.next(), if socket.session.is_some() => socket.user_changed(out, changed).await,
+            () = &mut init_deadline, if !socket.initialised => {
                 close(out, 4408, "Connection initialisation timeout").await;
-                break;
+                Turn::Stop
             }
-            () = &mut expiry, if acknowledged => {
+            () = &mut expiry, if socket.acknowledged => {
                 close(out, 4403, "Token expired").await;
-                break;
+                Turn::Stop
             }
-            Some((id, quoted, delivery)) = live.next(), if !live.is_empty() => {
-                let Some(delivery) = delivery else {
-                    // The stream ended (the server is stopping); ended by us or the client: nothing to say.
-                    if live_handles.remove(id.as_ref()).is_some() {
-                        ids.remove(id.as_ref());
-                        let done = serde_json::json!({ "id": id.as_ref(), "type": "complete" });
-                        if out.send(Message::Text(done.to_string().into())).await.is_err() { break; }
-                    }
-                    continue;
-                };
-                let message = Out::Next(quoted, delivery.payload.clone());
-                let sent = if delivery.replayed {
-                    // A replay goes at the client's pace, unless he stops reading.
-                    match tokio::time::timeout(REPLAY_PATIENCE, out.queue.send(message)).await {
-                        Ok(Ok(())) => Queued::Yes,
-                        Ok(Err(_)) => Queued::Gone,
-                        Err(_) => Queued::Full,
-                    }
-                } else {
-                    match out.queue.try_send(message) {
-                        Ok(()) => Queued::Yes,
-                        Err(queue::TrySendError::Full) => Queued::Full,
-                        Err(queue::TrySendError::Closed) => Queued::Gone,
-                    }
-                };
-                match sent {
-                    Queued::Yes => {}
-                    Queued::Gone => break,
-                    Queued::Full => {
-                        // This socket cannot keep up: end this subscription and
-                        // say where to resume; nothing is lost, nobody waits.
-                        if let Some(handle) = live_handles.remove(id.as_ref()) { handle.abort(); }
-                        ids.remove(id.as_ref());
-                        if out.send(slow_consumer(&id, delivery.event_id - 1, locale)).await.is_err() { break; }
-                    }
-                }
-            }
-            incoming = stream.next() => {
-                let text = match incoming {
-                    Some(Ok(Message::Text(t))) => t.to_string(),
-                    Some(Ok(Message::Binary(_))) => { close(out, 4400, "Binary messages are not supported").await; break; }
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                    // Over MAX_MESSAGE: told so (1009, RFC 6455), not dropped (1006).
-                    Some(Err(e)) if too_big(&e) => { close(out, 1009, "Message too big").await; break; }
-                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
-                };
-                let Ok(mut msg) = serde_json::from_str::<serde_json::Value>(&text) else {
-                    close(out, 4400, "Invalid message").await;
+            Some(item) = socket.live.next(), if !socket.live.is_empty() => socket.delivered(out, item).await,
+            incoming = stream.next() => socket.client_said(out, incoming, expiry.as_mut()).await,
+            outgoing = engine.next() => socket.engine_said(out, outgoing).await,
+        };
+        match turn {
+            Turn::Go => {}
+            Turn::Stop => break,
+            Turn::Engine(text) => {
+                if to_engine.send(text).is_err() {
                     break;
-                };
-                let id = msg.get("id").and_then(|v| v.as_str()).map(str::to_owned);
-                match msg.get("type").and_then(|v| v.as_str()) {
-                    Some("connection_init") => {
-                        if initialised {
-                            close(out, 4429, "Too many initialisation requests").await;
-                            break;
-                        }
-                        initialised = true;
-                        let authorization = msg
-                            .get("payload")
-                            .and_then(|p| p.as_object())
-                            .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")))
-                            .and_then(|(_, v)| v.as_str().map(str::to_owned));
-                        let auth = match Box::pin(service::auth::authenticate(&app, authorization.as_deref())).await {
-                            Ok(Auth::Refused(_)) | Err(_) => { close(out, 4403, "Forbidden").await; break; }
-                            Ok(a) => a,
-                        };
-                        if let Auth::Viewer(v) = &auth {
-                            let Some(slot) = take_slot(&app, v.user_id) else {
-                                close(out, 4429, "Too many connections for this user").await;
-                                break;
-                            };
-                            let deadline = tokio::time::Instant::now() + seconds_until(v.token_expires_at, &app);
-                            expiry.as_mut().reset(deadline);
-                            session = Some((v.clone(), authorization.clone(), slot));
-                        }
-                        socket_auth = auth.clone();
-                        if let Ok(mut s) = auth_slot.lock() {
-                            *s = Some(auth);
-                        }
-                    }
-                    Some("subscribe") => {
-                        if !acknowledged {
-                            close(out, 4401, "Unauthorized").await;
-                            break;
-                        }
-                        let Some(id) = id.filter(|i| !i.is_empty()) else { close(out, 4400, "Subscribe without an id").await; break; };
-                        if ids.contains(&id) {
-                            close(out, 4409, &format!("Subscriber for {id} already exists")).await;
-                            break;
-                        }
-                        if ids.len() >= MAX_SUBSCRIPTIONS {
-                            let refusal = serde_json::json!({ "id": id, "type": "error", "payload": [{
-                                "message": format!("at most {MAX_SUBSCRIPTIONS} subscriptions per connection"),
-                                "extensions": { "code": "TOO_MANY_SUBSCRIPTIONS" } }] });
-                            if out.send(Message::Text(refusal.to_string().into())).await.is_err() { break; }
-                            continue;
-                        }
-                        let payload = msg.get_mut("payload").map(serde_json::Value::take).unwrap_or_default();
-                        match Box::pin(schema.subscribe(&app, &socket_auth, locale, payload)).await {
-                            // A query or mutation: the engine answers it.
-                            Subscribed::NotSubscription => { ids.insert(id); }
-                            Subscribed::Refused { nothing_ran, payload } => {
-                                let answer = if nothing_ran {
-                                    serde_json::json!({ "id": id, "type": "error", "payload": payload["errors"] }).to_string()
-                                } else {
-                                    serde_json::json!({ "id": id, "type": "next", "payload": payload }).to_string()
-                                };
-                                if out.send(Message::Text(answer.into())).await.is_err() { break; }
-                                if !nothing_ran {
-                                    let done = serde_json::json!({ "id": id, "type": "complete" }).to_string();
-                                    if out.send(Message::Text(done.into())).await.is_err() { break; }
-                                }
-                                continue;
-                            }
-                            Subscribed::Live(deliveries) => {
-                                let (handle, registration) = AbortHandle::new_pair();
-                                let quoted: Arc<str> = Arc::from(serde_json::Value::from(id.as_str()).to_string());
-                                let name: Arc<str> = Arc::from(id.as_str());
-                                let (n, q) = (name.clone(), quoted.clone());
-                                let items = Abortable::new(deliveries, registration)
-                                    .map(move |d| (n.clone(), q.clone(), Some(d)))
-                                    .chain(futures_util::stream::once(async move { (name, quoted, None) }));
-                                live.push(items.boxed());
-                                live_handles.insert(id.clone(), handle);
-                                ids.insert(id);
-                                continue;
-                            }
-                        }
-                    }
-                    Some("complete") => {
-                        if let Some(id) = &id {
-                            ids.remove(id);
-                            if let Some(handle) = live_handles.remove(id) {
-                                handle.abort();
-                                continue;
-                            }
-                        }
-                    }
-                    Some("ping" | "pong") => {}
-                    _ => { close(out, 4400, "Invalid message type").await; break; }
-                }
-                if to_engine.send(text).is_err() { break; }
-            }
-            outgoing = engine.next() => {
-                match outgoing {
-                    Some(WsMessage::Text(text)) => {
-                        let mut text = text;
-                        if let Ok(msg) = serde_json::from_str::<serde_json::Value>(&text) {
-                            let id = msg.get("id").and_then(|v| v.as_str()).map(str::to_owned);
-                            match msg.get("type").and_then(|v| v.as_str()) {
-                                Some("connection_ack") => acknowledged = true,
-                                Some("complete") => {
-                                    // Already ended by the `error` sent in place of its refusal.
-                                    if id.as_ref().is_some_and(|i| refused.remove(i)) { continue; }
-                                    if let Some(id) = &id { ids.remove(id); }
-                                }
-                                Some("error") => { if let Some(id) = &id { ids.remove(id); } }
-                                Some("next") if is_refusal(&msg) => {
-                                    // Nothing ran (the document did not parse or validate):
-                                    // the protocol answers that with `error`, which ends the operation.
-                                    if let Some(id) = id {
-                                        ids.remove(&id);
-                                        text = serde_json::json!({ "id": id, "type": "error", "payload": msg["payload"]["errors"] }).to_string();
-                                        refused.insert(id);
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                        if out.send(Message::Text(text.into())).await.is_err() { break; }
-                    }
-                    Some(WsMessage::Close(code, reason)) => { close(out, code, &reason).await; break; }
-                    None => break,
                 }
             }
         }

@@ -14,6 +14,8 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("an internal error occurred", "服务器内部错误"),
     ("your role may not {}", "您的角色无权{}"),
     ("read the quarterly task analysis", "查看季度任务完成率分析"),
+    ("manage tracks", "管理赛道"),
+    ("is already the name of another track", "已是另一个赛道的名称"),
     (
         "an admin exists already: log in as that admin, or pass --another to add one",
         "已有管理员：请以该管理员登录，或加 --another 再添加一位",

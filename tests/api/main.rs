@@ -26,6 +26,7 @@ mod jobs;
 mod meetings;
 mod money;
 mod opportunities;
+mod organisation;
 mod schema;
 mod scope;
 mod scope_matrix;

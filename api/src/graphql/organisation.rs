@@ -210,6 +210,34 @@ impl OrganisationMutation {
         Ok(User(service::users::create(ctx::state(ctx)?, viewer, new).await?))
     }
 
+    /// Admin: a new track (赛道) in a business line; its name is unique. Its directors and
+    /// account managers are given with `createUser` / `updateUser` (`trackIds`).
+    async fn create_track(&self, ctx: &Context<'_>, #[graphql(desc = "The new track.")] input: TrackInput) -> Result<Track> {
+        let viewer = ctx::viewer(ctx)?;
+        let input = service::tracks::TrackInput {
+            name: input.name,
+            business_line: input.business_line.into(),
+        };
+        Ok(Track(service::tracks::create(ctx::state(ctx)?, viewer, input).await?))
+    }
+
+    /// Admin: renames a track or moves it to the other business line; its figures, past and
+    /// present, go with it, and every board shows the new name at once.
+    async fn update_track(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Track id.")] id: ID,
+        #[graphql(desc = "Its name and business line.")] input: TrackInput,
+    ) -> Result<Track> {
+        let viewer = ctx::viewer(ctx)?;
+        let id = lookup_id(&id, "track")?;
+        let input = service::tracks::TrackInput {
+            name: input.name,
+            business_line: input.business_line.into(),
+        };
+        Ok(Track(service::tracks::update(ctx::state(ctx)?, viewer, id, input).await?))
+    }
+
     /// Admin: changes a user's name, role or tracks; takes effect at once
     /// (his open sockets close, his next request has the new scope).
     async fn update_user(
@@ -242,6 +270,15 @@ impl OrganisationMutation {
             service::users::reset_password(ctx::state(ctx)?, viewer, id, &new_password).await?,
         ))
     }
+}
+
+/// A track as the admin gives it.
+#[derive(async_graphql::InputObject)]
+pub struct TrackInput {
+    /// Its name, unique (at most 200 characters).
+    name: String,
+    /// Its business line: molding-integrated or commodity molds.
+    business_line: BusinessLine,
 }
 
 /// A new user.

@@ -17,6 +17,7 @@ pub mod labels;
 pub mod meetings;
 pub mod opportunities;
 pub mod settings;
+pub mod tracks;
 pub mod users;
 
 use crate::domain::limits;

@@ -24,6 +24,44 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap
     Ok(rows.into_iter().map(|t| (t.id, t)).collect())
 }
 
+/// Writes a new track, or `None` when its name is taken.
+pub async fn create(db: &impl ConnectionTrait, name: &str, line: entity::BusinessLine) -> AppResult<Option<track::Model>> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, NotSet};
+    let new = track::ActiveModel {
+        id: NotSet,
+        name: Set(name.to_owned()),
+        business_line: Set(line),
+    };
+    match new.insert(db).await {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Renames a track and sets its business line; `Err(None)` when the name
+/// is another track's, `Ok(None)` when there is no such track.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i64,
+    name: &str,
+    line: entity::BusinessLine,
+) -> Result<Option<track::Model>, Option<crate::error::AppError>> {
+    use sea_orm::sea_query::Expr;
+    let done = track::Entity::update_many()
+        .col_expr(track::Column::Name, Expr::value(name))
+        .col_expr(track::Column::BusinessLine, Expr::value(line))
+        .filter(track::Column::Id.eq(id))
+        .exec(db)
+        .await;
+    match done {
+        Ok(r) if r.rows_affected == 0 => Ok(None),
+        Ok(_) => Ok(by_id(db, id).await.map_err(Some)?),
+        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Err(None),
+        Err(e) => Err(Some(e.into())),
+    }
+}
+
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<track::Model>> {
     Ok(track::Entity::find_by_id(id).one(db).await?)
 }

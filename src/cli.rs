@@ -234,7 +234,6 @@ async fn admin_create(mut config: Config, clock: SharedClock, email: String, nam
             "this database holds the demo company: start a real company on a new database",
         ));
     }
-    api::seed::start_empty(&state.db, clock.now()).await?;
     let new = api::service::users::CommandLineAdmin {
         email,
         name,
@@ -242,6 +241,8 @@ async fn admin_create(mut config: Config, clock: SharedClock, email: String, nam
         another,
     };
     let admin = api::service::users::create_admin(&state, new).await?;
+    // Marked only once he exists: a refused attempt leaves the database as it was.
+    api::seed::start_empty(&state.db, clock.now()).await?;
     println!(
         "admin {} ({}) created: log in with this e-mail and the password just typed",
         admin.email, admin.name

@@ -125,4 +125,18 @@ async fn the_admin_creates_and_renames_tracks_and_every_board_shows_them() {
             .iter()
             .any(|t| t["name"] == "新能源汽车")
     );
+
+    // A track moved to the other line takes its deals with it.
+    let deal = app.insert_deal(DealSpec::new(org::A3, org::T2)).await;
+    let moved = app
+        .post(
+            Some(&admin),
+            UPDATE,
+            json!({ "id": org::T2.to_string(), "i": { "name": "医疗器械", "businessLine": "MOLDING_INTEGRATED" } }),
+        )
+        .await;
+    assert_eq!(moved.data()["updateTrack"]["businessLine"], "MOLDING_INTEGRATED");
+    use sea_orm::EntityTrait;
+    let row = entity::opportunity::Entity::find_by_id(deal).one(&app.db).await.unwrap().unwrap();
+    assert_eq!(row.business_line, entity::BusinessLine::MoldingIntegrated);
 }

@@ -169,7 +169,6 @@ const HEALTH_FIELDS: &[&str] = &[
     "FunnelLine.coverage",
     "FunnelLine.coverageAlertBelow",
     "FunnelLine.coverageStatus",
-    "FunnelLine.deals",
     "FunnelLine.lost",
     "FunnelLine.movedOut",
     "FunnelLine.remainingTarget",

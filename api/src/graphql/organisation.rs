@@ -221,8 +221,9 @@ impl OrganisationMutation {
         Ok(Track(service::tracks::create(ctx::state(ctx)?, viewer, input).await?))
     }
 
-    /// Admin: renames a track or moves it to the other business line; its figures, past and
-    /// present, go with it, and every board shows the new name at once.
+    /// Admin: renames a track or moves it to the other business line; its deals go with it
+    /// (the month-end funnel alerts and snapshots already taken stay as taken), and every
+    /// board shows the new name at once.
     async fn update_track(
         &self,
         ctx: &Context<'_>,

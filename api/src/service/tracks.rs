@@ -43,8 +43,9 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: TrackInput) -> App
     Ok(created)
 }
 
-/// Admin: renames a track or moves it to the other business line (its
-/// figures, past and present, go with it).
+/// Admin: renames a track or moves it to the other business line: its
+/// deals go with it; the month-end funnel alerts and snapshots already
+/// taken stay as they were taken (history).
 pub async fn update(state: &AppState, viewer: &Viewer, id: i64, input: TrackInput) -> AppResult<track::Model> {
     viewer.require_role(&[Role::Admin], "manage tracks")?;
     let mut p = Problems::new();

@@ -56,7 +56,17 @@ pub async fn update(
         .await;
     match done {
         Ok(r) if r.rows_affected == 0 => Ok(None),
-        Ok(_) => Ok(by_id(db, id).await.map_err(Some)?),
+        Ok(_) => {
+            // Its deals are in the line their track is in (the alert rules, the
+            // list's filter, the baselines read the deal's own copy).
+            entity::opportunity::Entity::update_many()
+                .col_expr(entity::opportunity::Column::BusinessLine, Expr::value(line))
+                .filter(entity::opportunity::Column::TrackId.eq(id))
+                .exec(db)
+                .await
+                .map_err(|e| Some(e.into()))?;
+            Ok(by_id(db, id).await.map_err(Some)?)
+        }
         Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Err(None),
         Err(e) => Err(Some(e.into())),
     }

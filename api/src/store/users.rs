@@ -126,8 +126,6 @@ pub async fn set_password(db: &impl ConnectionTrait, id: i64, hash: &str, must_c
     Ok(res.rows_affected)
 }
 
-/// A new user; `None` when the e-mail is taken (the unique index decides,
-/// so two admins creating the same address at once get one user).
 /// How many users there are.
 pub async fn count(db: &impl ConnectionTrait) -> AppResult<u64> {
     use sea_orm::{EntityTrait, PaginatorTrait};
@@ -148,6 +146,8 @@ pub async fn any_admin(db: &impl ConnectionTrait) -> AppResult<bool> {
     Ok(found.is_some())
 }
 
+/// A new user; `None` when the e-mail is taken (the unique index decides,
+/// so two admins creating the same address at once get one user).
 pub async fn create(db: &impl ConnectionTrait, new: user::ActiveModel) -> AppResult<Option<user::Model>> {
     match new.insert(db).await {
         Ok(u) => Ok(Some(u)),

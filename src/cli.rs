@@ -185,11 +185,7 @@ pub(crate) async fn run_cli() -> ExitCode {
 /// company's so that the demo company never goes in.
 async fn init_command(config: &Config, clock: &SharedClock) -> AppResult<()> {
     let db = api::prepare_database(config, clock).await?;
-    if api::seed::has_demo(&db).await? {
-        return Err(AppError::conflict(
-            "this database holds the demo company: start a real company on a new database",
-        ));
-    }
+    api::seed::refuse_demo(&db).await?;
     api::seed::start_empty(&db, clock.now()).await?;
     let people = api::store::users::count(&db).await?;
     println!("database ready for a real company ({people} users): no demo company will be added");
@@ -197,6 +193,16 @@ async fn init_command(config: &Config, clock: &SharedClock) -> AppResult<()> {
         println!("next: salespulse admin create --email <e-mail> --name <name>");
     }
     Ok(())
+}
+
+/// A command that logs in inside its own process needs a token key; when
+/// none is configured it makes one that dies with the process.
+pub(crate) fn process_secret(config: &mut Config) {
+    if config.jwt_secret.is_none() {
+        let mut bytes = [0u8; 32];
+        rand::fill(&mut bytes);
+        config.jwt_secret = Some(bytes.iter().map(|b| format!("{b:02x}")).collect());
+    }
 }
 
 /// The new admin's password: twice on a terminal, one line from a pipe.
@@ -221,19 +227,10 @@ async fn admin_create(mut config: Config, clock: SharedClock, email: String, nam
     let password = new_password()?;
     // A company that creates its admin by hand is a real one.
     config.seed_demo = false;
-    if config.jwt_secret.is_none() {
-        // No token leaves this process.
-        let mut bytes = [0u8; 32];
-        rand::fill(&mut bytes);
-        config.jwt_secret = Some(bytes.iter().map(|b| format!("{b:02x}")).collect());
-    }
+    process_secret(&mut config);
     let db = api::store::connect(&config).await?;
     let state = api::App::state_on(config, clock.clone(), db).await?;
-    if api::seed::has_demo(&state.db).await? {
-        return Err(AppError::conflict(
-            "this database holds the demo company: start a real company on a new database",
-        ));
-    }
+    api::seed::refuse_demo(&state.db).await?;
     let new = api::service::users::CommandLineAdmin {
         email,
         name,

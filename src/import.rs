@@ -59,12 +59,7 @@ pub async fn run(mut config: Config, clock: SharedClock, opts: Options) -> AppRe
             ));
         }
     };
-    if config.jwt_secret.is_none() {
-        // The token lives inside this process only.
-        let mut bytes = [0u8; 32];
-        rand::fill(&mut bytes);
-        config.jwt_secret = Some(bytes.iter().map(|b| format!("{b:02x}")).collect());
-    }
+    crate::cli::process_secret(&mut config);
     let db = api::store::connect(&config).await?;
     let state = api::App::state_on(config, clock, db).await?;
     let tokens = service::auth::login(&state, &opts.user, &password, None).await?;

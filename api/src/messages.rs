@@ -15,6 +15,10 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("your role may not {}", "您的角色无权{}"),
     ("read the quarterly task analysis", "查看季度任务完成率分析"),
     ("manage tracks", "管理赛道"),
+    (
+        "this database holds the demo company: start a real company on a new database",
+        "此数据库装有演示公司：请在新数据库上开始真实公司",
+    ),
     ("is already the name of another track", "已是另一个赛道的名称"),
     (
         "an admin exists already: log in as that admin, or pass --another to add one",

@@ -81,6 +81,16 @@ pub async fn is_empty(db: &DatabaseConnection) -> AppResult<bool> {
 /// database belongs to a real company, and the demo company never goes in.
 pub const STARTED_EMPTY: &str = "started_empty";
 
+/// A real company never starts on the demo company's database.
+pub async fn refuse_demo(db: &DatabaseConnection) -> AppResult<()> {
+    if has_demo(db).await? {
+        return Err(crate::error::AppError::conflict(
+            "this database holds the demo company: start a real company on a new database",
+        ));
+    }
+    Ok(())
+}
+
 /// Marks the database as a real company's: no demo company, ever.
 pub async fn start_empty(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<()> {
     if crate::store::jobs::last_date(db, STARTED_EMPTY).await?.is_none() {

@@ -17,6 +17,8 @@ pub struct TrackInput {
     pub business_line: BusinessLine,
 }
 
+const NAME_TAKEN: &str = "is already the name of another track";
+
 fn checked_name(p: &mut Problems, name: &str) -> String {
     text::required(p, "input.name", name, TextKind::Name)
 }
@@ -36,7 +38,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: TrackInput) -> App
     let txn = store::begin_write(&state.db).await?;
     store::locks::hold_for_transaction(&txn, store::locks::Lock::Organisation).await?;
     let Some(created) = store::tracks::create(&txn, &name, input.business_line).await? else {
-        return Err(AppError::invalid("input.name", "is already the name of another track"));
+        return Err(AppError::invalid("input.name", NAME_TAKEN));
     };
     txn.commit().await?;
     changed(state).await;
@@ -53,11 +55,10 @@ pub async fn update(state: &AppState, viewer: &Viewer, id: i64, input: TrackInpu
     p.into_result()?;
     let txn = store::begin_write(&state.db).await?;
     store::locks::hold_for_transaction(&txn, store::locks::Lock::Organisation).await?;
-    let updated = match store::tracks::update(&txn, id, &name, input.business_line).await {
-        Ok(Some(t)) => t,
-        Ok(None) => return Err(AppError::not_found("track")),
-        Err(None) => return Err(AppError::invalid("input.name", "is already the name of another track")),
-        Err(Some(e)) => return Err(e),
+    let updated = match store::tracks::update(&txn, id, &name, input.business_line).await? {
+        store::tracks::Renamed::Done(t) => t,
+        store::tracks::Renamed::NoSuchTrack => return Err(AppError::not_found("track")),
+        store::tracks::Renamed::NameTaken => return Err(AppError::invalid("input.name", NAME_TAKEN)),
     };
     txn.commit().await?;
     changed(state).await;

@@ -39,14 +39,15 @@ pub async fn create(db: &impl ConnectionTrait, name: &str, line: entity::Busines
     }
 }
 
-/// Renames a track and sets its business line; `Err(None)` when the name
-/// is another track's, `Ok(None)` when there is no such track.
-pub async fn update(
-    db: &impl ConnectionTrait,
-    id: i64,
-    name: &str,
-    line: entity::BusinessLine,
-) -> Result<Option<track::Model>, Option<crate::error::AppError>> {
+/// What renaming a track came to.
+pub enum Renamed {
+    Done(track::Model),
+    NoSuchTrack,
+    NameTaken,
+}
+
+/// Renames a track and sets its business line; its deals follow the line.
+pub async fn update(db: &impl ConnectionTrait, id: i64, name: &str, line: entity::BusinessLine) -> AppResult<Renamed> {
     use sea_orm::sea_query::Expr;
     let done = track::Entity::update_many()
         .col_expr(track::Column::Name, Expr::value(name))
@@ -55,7 +56,7 @@ pub async fn update(
         .exec(db)
         .await;
     match done {
-        Ok(r) if r.rows_affected == 0 => Ok(None),
+        Ok(r) if r.rows_affected == 0 => Ok(Renamed::NoSuchTrack),
         Ok(_) => {
             // Its deals are in the line their track is in (the alert rules, the
             // list's filter, the baselines read the deal's own copy).
@@ -63,12 +64,11 @@ pub async fn update(
                 .col_expr(entity::opportunity::Column::BusinessLine, Expr::value(line))
                 .filter(entity::opportunity::Column::TrackId.eq(id))
                 .exec(db)
-                .await
-                .map_err(|e| Some(e.into()))?;
-            Ok(by_id(db, id).await.map_err(Some)?)
+                .await?;
+            Ok(by_id(db, id).await?.map_or(Renamed::NoSuchTrack, Renamed::Done))
         }
-        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Err(None),
-        Err(e) => Err(Some(e.into())),
+        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Ok(Renamed::NameTaken),
+        Err(e) => Err(e.into()),
     }
 }
 
